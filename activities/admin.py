@@ -1,0 +1,202 @@
+from django.contrib import admin
+from django.db.models import Count
+from django_countries import countries
+from simple_history.admin import SimpleHistoryAdmin
+
+from activities.models import (
+    Article,
+    Bulletin,
+    Country,
+    Event,
+    EventTrainerOrganisation,
+    Organisation,
+    Participant,
+    Participation,
+    Person,
+    Project,
+    Seizure,
+    Substance,
+    Theme,
+)
+from donors.models import Contribution
+from unodc_portal.admin_history import register_history_log
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # Names come from django-countries, not the database: match them in Python and
+        # add the codes whose name contains the term.
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip().lower()
+        if term:
+            codes = [code for code, name in countries if term in name.lower()]
+            results |= queryset.filter(code__in=codes)
+        return results, may_have_duplicates
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "kind", "country"]
+    list_filter = ["kind", "country"]
+    list_select_related = ["country"]
+    search_fields = ["name", "acronym", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "organisation"]
+    list_filter = ["organisation__kind"]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "position", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ContributionInline(admin.TabularInline):
+    model = Contribution
+    fk_name = "project"
+    extra = 0
+    fields = ["key", "donor", "kind", "amount", "currency", "status", "year", "is_published"]
+    autocomplete_fields = ["donor"]
+    show_change_link = True
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "title", "kind", "status", "parent", "budget_amount", "budget_currency"]
+    list_filter = ["kind", "status", "themes", "countries"]
+    list_select_related = ["parent"]
+    search_fields = ["code", "title"]
+    autocomplete_fields = ["parent", "countries", "themes", "implementers", "beneficiaries"]
+    inlines = [ContributionInline]
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["participant"]
+    fields = ["participant", "status"]
+
+
+class TrainerOrganisationInline(admin.TabularInline):
+    model = EventTrainerOrganisation
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Event)
+class EventAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "title", "kind", "start_date", "end_date", "date_wording", "city", "country",
+        "reported_participants", "participant_records",
+    ]
+    list_filter = ["kind", "country", "year"]
+    list_select_related = ["country"]
+    search_fields = ["title", "slug", "city"]
+    date_hierarchy = "start_date"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["projects", "organiser", "country", "trainers"]
+    inlines = [TrainerOrganisationInline, ParticipationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(participant_records=Count("participations"))
+
+    @admin.display(description="participant records", ordering="participant_records")
+    def participant_records(self, obj):
+        return obj.participant_records
+
+
+@admin.register(EventTrainerOrganisation)
+class EventTrainerOrganisationAdmin(admin.ModelAdmin):
+    list_display = ["event", "organisation", "trainer_count"]
+    list_select_related = ["event", "organisation"]
+    search_fields = ["event__title", "organisation__name", "organisation__acronym"]
+    autocomplete_fields = ["event", "organisation"]
+
+
+@admin.register(Participant)
+class ParticipantAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "sex", "organisation", "country", "position", "email", "is_demo"]
+    list_filter = ["sex", "country", "is_demo", "organisation__kind"]
+    list_select_related = ["organisation", "country"]
+    search_fields = ["name", "email", "phone", "position"]
+    autocomplete_fields = ["organisation", "country"]
+
+
+@admin.register(Participation)
+class ParticipationAdmin(SimpleHistoryAdmin):
+    list_display = ["participant", "event", "status"]
+    list_filter = ["status"]
+    list_select_related = ["participant", "event"]
+    search_fields = ["participant__name", "event__title"]
+    autocomplete_fields = ["participant", "event"]
+
+
+@admin.register(Substance)
+class SubstanceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "density_kg_per_l"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Seizure)
+class SeizureAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "key", "kind", "substance", "qualifier", "quantity", "unit", "quantity_kg", "year",
+        "period_wording", "country", "region",
+    ]
+    list_filter = ["kind", "substance", "unit", "country", "year"]
+    list_select_related = ["substance", "country"]
+    search_fields = ["key", "place", "region", "period_wording"]
+    autocomplete_fields = ["substance", "country", "seizing_agency", "project"]
+    readonly_fields = ["quantity_kg", "kg_missing_reason"]
+
+    @admin.display(description="why no kilograms")
+    def kg_missing_reason(self, obj):
+        return obj.kg_missing_reason or "—"
+
+
+class ArticleInline(admin.TabularInline):
+    model = Article
+    extra = 0
+    fields = ["position", "title", "section", "status"]
+    show_change_link = True
+
+
+@admin.register(Bulletin)
+class BulletinAdmin(admin.ModelAdmin):
+    list_display = ["title", "period_wording", "period_start", "period_end", "published_on"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ArticleInline]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "bulletin", "position", "section", "place", "start_date", "status"]
+    list_filter = ["status", "section", "bulletin"]
+    list_select_related = ["bulletin"]
+    search_fields = ["title", "kicker", "body", "slug"]
+    list_editable = ["status"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = [
+        "bulletin", "projects", "events", "organisations", "people", "seizures", "countries",
+    ]
+
+
+for tracked in (Project, Event, Participant, Participation, Seizure):
+    register_history_log(tracked)

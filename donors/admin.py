@@ -1,0 +1,53 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from donors.models import Contribution, Donor, DonorAccount, ExchangeRate
+from unodc_portal.admin_history import register_history_log
+
+
+class DonorAccountInline(admin.TabularInline):
+    model = DonorAccount
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Donor)
+class DonorAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "organisation"]
+    list_filter = ["kind", "country"]
+    list_select_related = ["country", "organisation"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country", "organisation"]
+    inlines = [DonorAccountInline]
+
+
+@admin.register(DonorAccount)
+class DonorAccountAdmin(admin.ModelAdmin):
+    list_display = ["user", "donor"]
+    list_select_related = ["user", "donor"]
+    search_fields = ["user__username", "user__email", "donor__name"]
+    autocomplete_fields = ["user", "donor"]
+
+
+@admin.register(Contribution)
+class ContributionAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "key", "donor", "project", "kind", "amount", "currency", "in_kind_description",
+        "status", "date", "year", "is_published",
+    ]
+    list_filter = ["is_published", "kind", "status", "currency", "year", "donor"]
+    list_select_related = ["donor", "project"]
+    search_fields = ["key", "donor__name", "project__code", "project__title", "in_kind_description"]
+    autocomplete_fields = ["donor", "project", "event", "article"]
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    list_display = ["currency", "month", "usd_per_unit"]
+    list_filter = ["currency"]
+    search_fields = ["currency"]
+    date_hierarchy = "month"
+
+
+register_history_log(Contribution)

@@ -1,0 +1,251 @@
+"""The money and in-kind record: donors, their contributions, and exchange rates."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from activities.models import NaturalKeyModel, NaturalKeyQuerySet
+from unodc_portal.validators import validate_currency
+
+
+class Donor(NaturalKeyModel):
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", "Government"
+        INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental body"
+        AGENCY = "agency", "Development or cooperation agency"
+        FOUNDATION = "foundation", "Foundation"
+        PRIVATE = "private", "Private sector"
+        OTHER = "other", "Other"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    country = models.ForeignKey(
+        "activities.Country", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="donors",
+    )
+    organisation = models.OneToOneField(
+        "activities.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="donor", help_text="The organisation record of this donor, where one exists.",
+    )
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            # donors list: kind filter
+            models.Index(fields=["kind"], name="donors_donor_kind_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("donors:donor_detail", args=[self.slug])
+
+
+class DonorAccount(models.Model):
+    """Links a signed-in user to the one donor whose unpublished contributions they may see."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="donor_account"
+    )
+    donor = models.ForeignKey(Donor, on_delete=models.CASCADE, related_name="accounts")
+
+    class Meta:
+        ordering = ["donor", "user"]
+
+    def __str__(self):
+        return f"User #{self.user_id} for donor #{self.donor_id}"
+
+
+def donor_for(user):
+    """The donor a user acts for, or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return user.donor_account.donor
+    except DonorAccount.DoesNotExist:
+        return None
+
+
+class ContributionQuerySet(NaturalKeyQuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """Published contributions for everyone; a donor's own unpublished ones for its users;
+        everything for those who may edit contributions (admins)."""
+        if user is None or not user.is_authenticated:
+            return self.published()
+        if user.has_perm("donors.change_contribution"):
+            return self.all()
+        donor = donor_for(user)
+        if donor is None:
+            return self.published()
+        return self.filter(Q(is_published=True) | Q(donor=donor))
+
+    def with_related(self):
+        return self.select_related("donor", "project", "event", "article")
+
+
+class Contribution(NaturalKeyModel):
+    class Kind(models.TextChoices):
+        CASH = "cash", "Cash"
+        IN_KIND = "in_kind", "In kind"
+
+    class Status(models.TextChoices):
+        PLEDGED = "pledged", "Pledged"
+        COMMITTED = "committed", "Committed"
+        RECEIVED = "received", "Received"
+        NOT_STATED = "not_stated", "Not stated"
+
+    natural_key_fields = ("key",)
+
+    key = models.SlugField(max_length=100, unique=True)
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="contributions")
+    project = models.ForeignKey(
+        "activities.Project", on_delete=models.PROTECT, related_name="contributions"
+    )
+    event = models.ForeignKey(
+        "activities.Event", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="contributions",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Leave empty where the amount is not known.",
+    )
+    currency = models.CharField(
+        max_length=3, blank=True, validators=[validate_currency], help_text="ISO 4217 code."
+    )
+    in_kind_description = models.CharField(
+        max_length=300, blank=True,
+        help_text='What was given in kind ("two narcotic detector dogs").',
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STATED)
+    date = models.DateField(null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Filled from the date when it is known."
+    )
+    is_published = models.BooleanField("published", default=False)
+    article = models.ForeignKey(
+        "activities.Article", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="contributions", help_text="The bulletin article it came from.",
+    )
+    notes = models.TextField(blank=True)
+
+    objects = ContributionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [models.F("year").desc(nulls_last=True), "donor", "key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="donors_contribution_amount_not_negative",
+                violation_error_message="The amount cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | ~Q(currency=""),
+                name="donors_contribution_amount_has_currency",
+                violation_error_message="An amount needs its currency.",
+            ),
+        ]
+        indexes = [
+            # contributions list and totals: published rows by year
+            models.Index(fields=["is_published", "year"], name="donors_contrib_published_idx"),
+            # contributions list: currency filter and totals per currency
+            models.Index(fields=["currency"], name="donors_contrib_currency_idx"),
+            # contributions list: kind and status filters
+            models.Index(fields=["kind", "status"], name="donors_contrib_kind_idx"),
+        ]
+
+    def __str__(self):
+        if self.amount is not None:
+            return f"{self.amount:,.2f} {self.currency} ({self.key})"
+        return f"{self.get_kind_display()}, amount not stated ({self.key})"
+
+    def get_absolute_url(self):
+        return reverse("donors:donor_detail", args=[self.donor.slug])
+
+    @property
+    def rate_month(self) -> datetime.date | None:
+        """The month whose exchange rate converts this contribution (July for a year only)."""
+        if self.date:
+            return self.date.replace(day=1)
+        if self.year:
+            return datetime.date(self.year, 7, 1)
+        return None
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.amount is not None and not self.currency:
+            errors["currency"] = "An amount needs its currency."
+        if self.date and self.year and self.date.year != self.year:
+            errors["year"] = "The year does not match the date."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
+    def fill_derived_fields(self):
+        if self.date:
+            self.year = self.date.year
+
+
+class ExchangeRate(NaturalKeyModel):
+    """A UN operational rate of exchange: US dollars per one unit of a currency in a month."""
+
+    natural_key_fields = ("currency", "month")
+
+    currency = models.CharField(max_length=3, validators=[validate_currency])
+    month = models.DateField(help_text="Any day of the month; stored as its first day.")
+    usd_per_unit = models.DecimalField(
+        "US dollars per unit", max_digits=18, decimal_places=8,
+        validators=[MinValueValidator(Decimal("0.00000001"))],
+    )
+
+    class Meta:
+        ordering = ["currency", "-month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "month"],
+                name="donors_exchangerate_unique_currency_month",
+                violation_error_message="There is already a rate for this currency and month.",
+            ),
+            models.CheckConstraint(
+                condition=Q(usd_per_unit__gt=0),
+                name="donors_exchangerate_rate_positive",
+                violation_error_message="The rate must be greater than zero.",
+            ),
+        ]
+
+    def __str__(self):
+        month = self.month.strftime("%B %Y") if self.month else "?"
+        return f"{self.currency} {month}: {self.usd_per_unit} USD"
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.fill_derived_fields()
+        super().clean()
+
+    def fill_derived_fields(self):
+        """Rates are monthly: keep the first day of the month."""
+        if self.month:
+            self.month = self.month.replace(day=1)

@@ -1,0 +1,53 @@
+"""Read-only admin pages for history tables: every change, who made it and when, with a filter
+for deletions and a link to the record's history, where an earlier version can be restored
+(deleted records included)."""
+
+from django.contrib import admin
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+
+
+class HistoryLogAdmin(admin.ModelAdmin):
+    """Registered for a ``HistoricalX`` model: an audit log of X, deletions included."""
+
+    list_display = ["history_date", "history_type", "record", "history_user", "restore_link"]
+    list_filter = ["history_type", "history_date"]
+    list_select_related = ["history_user"]
+    date_hierarchy = "history_date"
+    ordering = ["-history_date", "-history_id"]
+
+    def get_search_fields(self, request):
+        # Search the tracked record's text fields and the user who made the change.
+        tracked = self.model.instance_type
+        return [
+            f.name
+            for f in tracked._meta.concrete_fields
+            if f.get_internal_type() in {"CharField", "SlugField"}
+        ] + ["history_user__username"]
+
+    @admin.display(description="record")
+    def record(self, obj):
+        return f"#{obj.pk} · {obj}"
+
+    @admin.display(description="history and restore")
+    def restore_link(self, obj):
+        tracked = self.model.instance_type._meta
+        try:
+            url = reverse(f"admin:{tracked.app_label}_{tracked.model_name}_history", args=[obj.pk])
+        except NoReverseMatch:
+            return ""
+        label = "Restore…" if obj.history_type == "-" else "History"
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def register_history_log(model, site=admin.site):
+    site.register(model.history.model, HistoryLogAdmin)
