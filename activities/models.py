@@ -8,7 +8,7 @@ slug), so that fixtures load into any database, in any order, and twice without 
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -56,7 +56,7 @@ class ReportedPeriod(models.Model):
         null=True, blank=True, help_text="Filled from the start date when it is known."
     )
     month = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1)],
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text="Filled from the start date when it is known.",
     )
     date_wording = models.CharField(
@@ -405,6 +405,8 @@ class EventTrainerOrganisation(models.Model):
     trainer_count = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="How many trainers, where the source says."
     )
+
+    objects = EventTrainerOrganisationManager()
 
     class Meta:
         ordering = ["event", "organisation"]

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from donors.models import Contribution, Donor, DonorAccount, ExchangeRate
@@ -13,6 +14,7 @@ class DonorAccountInline(admin.TabularInline):
 
 @admin.register(Donor)
 class DonorAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "kind", "country", "organisation"]
     list_filter = ["kind", "country"]
     list_select_related = ["country", "organisation"]
