@@ -140,16 +140,3 @@ def test_a_file_that_is_not_yaml_is_refused_naming_the_file(tmp_path):
     with pytest.raises(CommandError, match=r"(?s)broken.yaml: cannot be read: .*line 2"):
         call_command("load_fixtures", path, stdout=StringIO())
     assert snapshot() == before
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_refused_load_is_rolled_back_by_the_database_itself(tmp_path):
-    """Outside a test transaction: what the loader's own transaction wrote before the broken
-    record is undone by a real rollback, on SQLite and on PostgreSQL."""
-    call_command("load_fixtures", stdout=StringIO())
-    before = snapshot()
-    path = tmp_path / "broken.yaml"
-    path.write_text(VALID_FIRST + CASES["end before start"][0], encoding="utf-8")
-    with pytest.raises(CommandError, match=r"broken\.yaml, record 2"):
-        call_command("load_fixtures", path, *fixture_files(), stdout=StringIO())
-    assert snapshot() == before

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from activities import models as am
 from tests.bulletin.snapshot import history_counts, snapshot
@@ -131,5 +131,27 @@ def test_the_loader_runs_from_make_run_with_no_arguments():
 
 
 def test_a_missing_file_is_refused():
-    with pytest.raises(Exception, match="No such fixture file"):
+    with pytest.raises(CommandError, match="No such fixture file"):
         load(Path("fixtures/nope.yaml"))
+
+
+BROKEN_EVENT = """\
+- model: activities.theme
+  fields: {slug: must-be-rolled-back, name: Must be rolled back}
+- model: activities.event
+  fields: {slug: broken, title: Broken, kind: workshop, start_date: 2011-03-25,
+           end_date: 2011-03-20}
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_load_is_rolled_back_by_the_database_itself(tmp_path):
+    """Outside a test transaction: what the loader's own transaction wrote before the broken
+    record is undone by a real rollback, on SQLite and on PostgreSQL."""
+    call_command("load_fixtures", stdout=StringIO())
+    before = snapshot()
+    path = tmp_path / "broken.yaml"
+    path.write_text(BROKEN_EVENT, encoding="utf-8")
+    with pytest.raises(CommandError, match=r"broken\.yaml, record 2"):
+        call_command("load_fixtures", path, *fixture_files(), stdout=StringIO())
+    assert snapshot() == before

@@ -295,7 +295,12 @@ def test_contributions_with_donors_kinds_amounts_and_what_was_given():
 
 
 # --- Links ------------------------------------------------------------------------------------
-COUNTRY_NAMES = {"RU": ["Russian Federation", "Russia"], "US": ["United States"], "TR": ["Turkish"]}
+# Besides django-countries' names: the names and adjectives the bulletin uses for countries.
+COUNTRY_NAMES = {
+    "RU": ["Russian Federation", "Russian"], "US": ["United States", "U.S."], "TR": ["Turkish"],
+    "GB": ["British"], "FR": ["French"], "DE": ["German"], "JP": ["Japanese"], "PL": ["Polish"],
+    "CA": ["Canadian"], "AF": ["Afghan"], "KG": ["Kyrgyz"],
+}
 
 
 def mentions(text, phrase):
