@@ -1,0 +1,64 @@
+"""FilterSets for donors and contributions; shared by the pages, the JSON API and the exports.
+
+Contribution querysets passed in must start from ``Contribution.objects.visible_to(user)``.
+"""
+
+import django_filters as filters
+
+from activities.filters import project_filter
+from donors.models import Contribution, Donor
+from unodc_portal.filters import (
+    CountryFilter,
+    KeyFilter,
+    PortalFilterSet,
+    SearchFilter,
+    SortFilter,
+    YearFilter,
+)
+
+
+class DonorFilter(PortalFilterSet):
+    q = SearchFilter(search_fields=("name", "description"), label="Search names")
+    kind = filters.ChoiceFilter(choices=Donor.Kind.choices, empty_label="Any")
+    country = CountryFilter()
+    sort = SortFilter(sorts={
+        "name": ("Name, A to Z", "Name, Z to A", ("name",)),
+        "kind": ("Kind, A to Z", "Kind, Z to A", ("kind", "name")),
+    }, empty_label="Name")
+
+    class Meta(PortalFilterSet.Meta):
+        model = Donor
+        fields = []
+
+
+class ContributionFilter(PortalFilterSet):
+    q = SearchFilter(
+        search_fields=("donor__name", "project__code", "project__title", "in_kind_description"),
+        label="Search donor, project and what was given",
+    )
+    donor = KeyFilter(key="slug", queryset=Donor.objects.only("slug", "name"))
+    project = project_filter()
+    kind = filters.ChoiceFilter(choices=Contribution.Kind.choices, empty_label="Any")
+    currency = filters.ChoiceFilter(choices=[], empty_label="Any")
+    status = filters.ChoiceFilter(choices=Contribution.Status.choices, empty_label="Any")
+    year_min = YearFilter(field_name="year", lookup_expr="gte", label="From year")
+    year_max = YearFilter(field_name="year", lookup_expr="lte", label="To year")
+    sort = SortFilter(sorts={
+        "year": ("Year, earliest first", "Year, latest first", ("year", "date")),
+        "donor": ("Donor, A to Z", "Donor, Z to A", ("donor__name",)),
+        "project": ("Project, A to Z", "Project, Z to A", ("project__code",)),
+        "amount": ("Amount, smallest first", "Amount, largest first", ("currency", "amount")),
+    }, empty_label="Latest first")
+
+    class Meta(PortalFilterSet.Meta):
+        model = Contribution
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The currencies of the contributions the user may see, as the choices (one query).
+        currencies = (
+            Contribution.objects.visible_to(self.user).exclude(currency="").order_by("currency")
+            .values_list("currency", flat=True).distinct()
+        )
+        self.filters["currency"].extra["choices"] = [(c, c) for c in currencies]
