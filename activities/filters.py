@@ -7,6 +7,7 @@ filter may look through (the ``donor`` filter of projects sees visible contribut
 
 import django_filters as filters
 from django.db.models import Q
+from django.db.models.functions import Coalesce, ExtractYear
 
 from activities.models import Article, Event, Project, Seizure, Substance, Theme
 from donors.models import Contribution, Donor
@@ -19,9 +20,11 @@ from unodc_portal.filters import (
     SearchFilter,
     SortFilter,
     YearFilter,
+    blank_as_null,
 )
 
-REPORTED_DATE = ("start_date", "year", "month")
+# year and month are filled from the start date when known, so they order worded dates too.
+REPORTED_DATE = ("year", "month", "start_date")
 
 
 def project_filter(**kwargs):
@@ -58,7 +61,8 @@ class ProjectFilter(PortalFilterSet):
     sort = SortFilter(sorts={
         "code": ("Code, A to Z", "Code, Z to A", ("code",)),
         "title": ("Title, A to Z", "Title, Z to A", ("title",)),
-        "start": ("Start, earliest first", "Start, latest first", ("start_date", "start_year")),
+        "start": ("Start, earliest first", "Start, latest first",
+                  (Coalesce(ExtractYear("start_date"), "start_year"), "start_date")),
     }, empty_label="Code")
 
     class Meta(PortalFilterSet.Meta):
@@ -82,8 +86,8 @@ class EventFilter(PortalFilterSet):
     sort = SortFilter(sorts={
         "date": ("Date, oldest first", "Date, newest first", REPORTED_DATE),
         "title": ("Title, A to Z", "Title, Z to A", ("title",)),
-        "city": ("City, A to Z", "City, Z to A", ("city",)),
-    }, empty_label="Newest first")
+        "city": ("City, A to Z", "City, Z to A", (blank_as_null("city"),)),
+    }, default="-date", empty_label="Newest first")
 
     class Meta(PortalFilterSet.Meta):
         model = Event

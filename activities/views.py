@@ -192,7 +192,7 @@ class EventDetailView(DetailPageMixin, DetailView):
             ),
             Prefetch(
                 "contributions",
-                queryset=Contribution.objects.visible_to(user).select_related("donor"),
+                queryset=Contribution.objects.visible_to(user).select_related("donor", "project"),
             ),
             Prefetch("articles", queryset=visible_articles(user)),
         )

@@ -14,6 +14,7 @@ from unodc_portal.filters import (
     SearchFilter,
     SortFilter,
     YearFilter,
+    blank_as_null,
 )
 
 
@@ -47,7 +48,9 @@ class ContributionFilter(PortalFilterSet):
         "year": ("Year, earliest first", "Year, latest first", ("year", "date")),
         "donor": ("Donor, A to Z", "Donor, Z to A", ("donor__name",)),
         "project": ("Project, A to Z", "Project, Z to A", ("project__code",)),
-        "amount": ("Amount, smallest first", "Amount, largest first", ("currency", "amount")),
+        # Within each currency (amounts are never compared across currencies); none last.
+        "amount": ("Amount, smallest first", "Amount, largest first",
+                   (blank_as_null("currency"), "amount")),
     }, empty_label="Latest first")
 
     class Meta(PortalFilterSet.Meta):

@@ -19,7 +19,9 @@ from operator import and_, or_
 
 import django_filters as filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import NullIf
+from django.http import QueryDict
 from django_filters import fields as filter_fields
 
 from activities.models import Country
@@ -49,6 +51,11 @@ class FilterForm(forms.Form):
 class PortalFilterSet(filters.FilterSet):
     class Meta:
         form = FilterForm
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Always bound: with no parameters the filters still run, so that a default sort
+        # applies to the first page just as to any other.
+        super().__init__(QueryDict() if data is None else data, *args, **kwargs)
 
     @property
     def user(self):
@@ -81,13 +88,16 @@ class SearchFilter(filters.CharFilter):
 class SortFilter(filters.OrderingFilter):
     """Sorting from an explicit whitelist.
 
-    ``sorts`` maps each URL value to ``(ascending label, descending label, fields)``; "-value"
-    sorts descending. Empty values sort last either way, and the primary key breaks ties so that
-    pages never overlap.
+    ``sorts`` maps each URL value to ``(ascending label, descending label, fields)``, where a
+    field is a name or an expression (``blank_as_null("city")``); "-value" sorts descending.
+    Empty values sort last either way, and the primary key breaks ties so that pages never
+    overlap. ``default`` (a URL value) applies when no sort is asked for; without it
+    the model's ordering stands.
     """
 
-    def __init__(self, *, sorts, **kwargs):
+    def __init__(self, *, sorts, default="", **kwargs):
         self.sorts = dict(sorts)
+        self.default = default
         choices = []
         for param, (ascending, descending, _fields) in self.sorts.items():
             choices += [(param, ascending), (f"-{param}", descending)]
@@ -96,15 +106,14 @@ class SortFilter(filters.OrderingFilter):
         super().__init__(choices=choices, **kwargs)
 
     def filter(self, qs, value):
-        if not value:
-            return qs
+        params = [param for param in (value or []) if param] or (
+            [self.default] if self.default else []
+        )
         ordering = []
-        for param in value:
-            if not param:
-                continue
+        for param in params:
             descending = param.startswith("-")
             for field in self.sorts[param.lstrip("-")][2]:
-                expression = F(field)
+                expression = F(field) if isinstance(field, str) else field
                 ordering.append(
                     expression.desc(nulls_last=True) if descending
                     else expression.asc(nulls_last=True)
@@ -179,6 +188,11 @@ class CountryFilter(KeyFilter):
         kwargs.setdefault("queryset", Country.objects.all())
         kwargs.setdefault("label", "Country")
         super().__init__(key="code", **kwargs)
+
+
+def blank_as_null(field):
+    """For sorting text fields: blanks count as empty and go last."""
+    return NullIf(field, Value(""))
 
 
 def period_ends_on_or_after(day):

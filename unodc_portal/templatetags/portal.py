@@ -60,7 +60,7 @@ def seizure_period(seizure) -> str:
         if seizure.end_year and seizure.end_year != seizure.year:
             years = f"{seizure.year}{DASH}{seizure.end_year}"
     wording = seizure.period_wording
-    if wording and years and str(seizure.year) not in wording:
+    if wording and years and years not in wording:
         return f"{wording} ({years})"
     return wording or years
 
