@@ -3,7 +3,7 @@ appear by accident, and row builders for the query-count tests."""
 
 import itertools
 
-from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
 
 from activities import models as am
 from tests import factories
@@ -26,8 +26,11 @@ def client_for(role, client, request):
     return client
 
 
-def user_for(role, request):
-    return AnonymousUser() if role == "anonymous" else request.getfixturevalue(f"{role}_user")
+def assert_access(expectations, name, role, client, request):
+    """``expectations[name]`` is (function making the URL's arguments, status per role)."""
+    make_args, expected = expectations[name]
+    url = reverse(name, args=make_args())
+    assert client_for(role, client, request).get(url).status_code == expected[role], url
 
 
 def private_participant(**kwargs):
@@ -52,14 +55,6 @@ def assert_no_personal_data(html: str):
     assert PRIVATE_NAME not in html
     assert PRIVATE_EMAIL_DOMAIN not in html
     assert PRIVATE_PHONE_PREFIX not in html
-
-
-def country(n: int):
-    """The n-th of a fixed set of real countries (the query tests add up to 30 rows)."""
-    from django_countries import countries
-
-    codes = [code for code, _name in countries]
-    return factories.CountryFactory(code=codes[n % len(codes)])
 
 
 def fresh_countries(count: int):
