@@ -14,17 +14,19 @@ from donors.models import Contribution, Donor
 from unodc_portal.filters import (
     CountryFilter,
     KeyFilter,
-    PeriodAfterFilter,
-    PeriodBeforeFilter,
     PortalFilterSet,
     SearchFilter,
     SortFilter,
     YearFilter,
+    a_to_z,
     blank_as_null,
+    oldest_first,
+    period_filters,
 )
 
 # year and month are filled from the start date when known, so they order worded dates too.
-REPORTED_DATE = ("year", "month", "start_date")
+BY_DATE = oldest_first("Date", "year", "month", "start_date")
+BY_TITLE = a_to_z("Title", "title")
 
 
 def project_filter(**kwargs):
@@ -38,12 +40,8 @@ class ArticleFilter(PortalFilterSet):
     section = filters.ChoiceFilter(choices=Article.Section.choices, empty_label="Any")
     country = CountryFilter(field_name="countries")
     project = project_filter(field_name="projects")
-    date_after = PeriodAfterFilter()
-    date_before = PeriodBeforeFilter()
-    sort = SortFilter(sorts={
-        "date": ("Date, oldest first", "Date, newest first", REPORTED_DATE),
-        "title": ("Title, A to Z", "Title, Z to A", ("title",)),
-    }, empty_label="Bulletin order")
+    date_after, date_before = period_filters()
+    sort = SortFilter(sorts={"date": BY_DATE, "title": BY_TITLE}, empty_label="Bulletin order")
 
     class Meta(PortalFilterSet.Meta):
         model = Article
@@ -59,10 +57,11 @@ class ProjectFilter(PortalFilterSet):
     donor = KeyFilter(key="slug", queryset=Donor.objects.only("slug", "name"),
                       method="filter_donor")
     sort = SortFilter(sorts={
-        "code": ("Code, A to Z", "Code, Z to A", ("code",)),
-        "title": ("Title, A to Z", "Title, Z to A", ("title",)),
-        "start": ("Start, earliest first", "Start, latest first",
-                  (Coalesce(ExtractYear("start_date"), "start_year"), "start_date")),
+        "code": a_to_z("Code", "code"),
+        "title": BY_TITLE,
+        "start": oldest_first(
+            "Start", Coalesce(ExtractYear("start_date"), "start_year"), "start_date"
+        ),
     }, empty_label="Code")
 
     class Meta(PortalFilterSet.Meta):
@@ -81,13 +80,11 @@ class EventFilter(PortalFilterSet):
     country = CountryFilter()
     city = filters.ChoiceFilter(choices=[], empty_label="Any")
     project = project_filter(field_name="projects")
-    date_after = PeriodAfterFilter()
-    date_before = PeriodBeforeFilter()
-    sort = SortFilter(sorts={
-        "date": ("Date, oldest first", "Date, newest first", REPORTED_DATE),
-        "title": ("Title, A to Z", "Title, Z to A", ("title",)),
-        "city": ("City, A to Z", "City, Z to A", (blank_as_null("city"),)),
-    }, default="-date", empty_label="Newest first")
+    date_after, date_before = period_filters()
+    sort = SortFilter(
+        sorts={"date": BY_DATE, "title": BY_TITLE, "city": a_to_z("City", blank_as_null("city"))},
+        default="-date", empty_label="Newest first",
+    )
 
     class Meta(PortalFilterSet.Meta):
         model = Event
@@ -112,8 +109,8 @@ class SeizureFilter(PortalFilterSet):
     year_min = YearFilter(label="From year", method="filter_year_min")
     year_max = YearFilter(field_name="year", lookup_expr="lte", label="To year")
     sort = SortFilter(sorts={
-        "date": ("Date, oldest first", "Date, newest first", ("year", "date")),
-        "substance": ("Substance, A to Z", "Substance, Z to A", ("substance__name",)),
+        "date": oldest_first("Date", "year", "date"),
+        "substance": a_to_z("Substance", "substance__name"),
         "kg": ("Kilograms, smallest first", "Kilograms, largest first", ("quantity_kg",)),
     }, empty_label="Newest first")
 

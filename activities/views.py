@@ -82,8 +82,6 @@ class DetailPageMixin:
 class ArticleListView(ListPageMixin, FilterView):
     filterset_class = ArticleFilter
     template_name = "activities/article_list.html"
-    noun_plural = "articles"
-    noun_singular = "article"
 
     def get_queryset(self):
         return Article.objects.visible_to(self.request.user)
@@ -120,8 +118,6 @@ class ArticleDetailView(DetailPageMixin, DetailView):
 class ProjectListView(ListPageMixin, FilterView):
     filterset_class = ProjectFilter
     template_name = "activities/project_list.html"
-    noun_plural = "projects"
-    noun_singular = "project"
 
     def get_queryset(self):
         return Project.objects.prefetch_related("countries", "themes")
@@ -170,8 +166,6 @@ class ProjectDetailView(DetailPageMixin, DetailView):
 class EventListView(ListPageMixin, FilterView):
     filterset_class = EventFilter
     template_name = "activities/event_list.html"
-    noun_plural = "events"
-    noun_singular = "event"
 
     def get_queryset(self):
         return Event.objects.with_related()
@@ -215,8 +209,6 @@ class EventDetailView(DetailPageMixin, DetailView):
 class SeizureListView(ListPageMixin, FilterView):
     filterset_class = SeizureFilter
     template_name = "activities/seizure_list.html"
-    noun_plural = "seizures"
-    noun_singular = "seizure"
 
     def get_queryset(self):
         return Seizure.objects.with_related()

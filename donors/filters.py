@@ -14,7 +14,9 @@ from unodc_portal.filters import (
     SearchFilter,
     SortFilter,
     YearFilter,
+    a_to_z,
     blank_as_null,
+    oldest_first,
 )
 
 
@@ -23,8 +25,8 @@ class DonorFilter(PortalFilterSet):
     kind = filters.ChoiceFilter(choices=Donor.Kind.choices, empty_label="Any")
     country = CountryFilter()
     sort = SortFilter(sorts={
-        "name": ("Name, A to Z", "Name, Z to A", ("name",)),
-        "kind": ("Kind, A to Z", "Kind, Z to A", ("kind", "name")),
+        "name": a_to_z("Name", "name"),
+        "kind": a_to_z("Kind", "kind", "name"),
     }, empty_label="Name")
 
     class Meta(PortalFilterSet.Meta):
@@ -45,9 +47,9 @@ class ContributionFilter(PortalFilterSet):
     year_min = YearFilter(field_name="year", lookup_expr="gte", label="From year")
     year_max = YearFilter(field_name="year", lookup_expr="lte", label="To year")
     sort = SortFilter(sorts={
-        "year": ("Year, earliest first", "Year, latest first", ("year", "date")),
-        "donor": ("Donor, A to Z", "Donor, Z to A", ("donor__name",)),
-        "project": ("Project, A to Z", "Project, Z to A", ("project__code",)),
+        "year": oldest_first("Year", "year", "date"),
+        "donor": a_to_z("Donor", "donor__name"),
+        "project": a_to_z("Project", "project__code"),
         # Within each currency (amounts are never compared across currencies); none last.
         "amount": ("Amount, smallest first", "Amount, largest first",
                    (blank_as_null("currency"), "amount")),

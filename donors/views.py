@@ -29,8 +29,6 @@ def visible_count(user):
 class DonorListView(ListPageMixin, FilterView):
     filterset_class = DonorFilter
     template_name = "donors/donor_list.html"
-    noun_plural = "donors"
-    noun_singular = "donor"
 
     def get_queryset(self):
         return Donor.objects.select_related("country").annotate(
@@ -68,8 +66,6 @@ class DonorDetailView(DetailPageMixin, DetailView):
 class ContributionListView(ListPageMixin, FilterView):
     filterset_class = ContributionFilter
     template_name = "donors/contribution_list.html"
-    noun_plural = "contributions"
-    noun_singular = "contribution"
 
     def get_queryset(self):
         return Contribution.objects.visible_to(self.request.user).with_related()

@@ -121,6 +121,16 @@ class SortFilter(filters.OrderingFilter):
         return qs.order_by(*ordering, "pk") if ordering else qs
 
 
+def a_to_z(label: str, *fields):
+    """A text sort for ``SortFilter``: "Title, A to Z" / "Title, Z to A"."""
+    return (f"{label}, A to Z", f"{label}, Z to A", fields)
+
+
+def oldest_first(label: str, *fields):
+    """A date sort for ``SortFilter``: "Date, oldest first" / "Date, newest first"."""
+    return (f"{label}, oldest first", f"{label}, newest first", fields)
+
+
 class YearFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
@@ -217,25 +227,22 @@ def period_starts_on_or_before(day):
     )
 
 
-class PeriodAfterFilter(filters.DateFilter):
-    """``date_after``: the record's period reaches this day or later."""
+class PeriodFilter(filters.DateFilter):
+    """A date bound on records with a ``ReportedPeriod``: ``date_after`` keeps those whose period
+    reaches the day or later, ``date_before`` those that begin on the day or earlier."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", "From")
+    def __init__(self, *, condition, **kwargs):
+        self.condition = condition
         kwargs.setdefault("widget", DateInput)
         super().__init__(**kwargs)
 
     def filter(self, qs, value):
-        return qs.filter(period_ends_on_or_after(value)) if value else qs
+        return qs.filter(self.condition(value)) if value else qs
 
 
-class PeriodBeforeFilter(filters.DateFilter):
-    """``date_before``: the record's period begins on this day or earlier."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", "To")
-        kwargs.setdefault("widget", DateInput)
-        super().__init__(**kwargs)
-
-    def filter(self, qs, value):
-        return qs.filter(period_starts_on_or_before(value)) if value else qs
+def period_filters():
+    """The ``date_after`` and ``date_before`` filters of a list of dated records."""
+    return (
+        PeriodFilter(condition=period_ends_on_or_after, label="From"),
+        PeriodFilter(condition=period_starts_on_or_before, label="To"),
+    )

@@ -49,9 +49,6 @@ class ListPageMixin:
 
     page_kwarg = "page"
     paginator_class = Paginator
-    # What the rows are, for "1-25 of 40 events".
-    noun_plural = "records"
-    noun_singular = ""
 
     def get(self, request, *args, **kwargs):
         data = request.GET.copy()
@@ -76,8 +73,9 @@ class ListPageMixin:
         context.update(
             page_size_form=self.page_size_form,
             page_range=paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-            noun_plural=self.noun_plural,
-            noun_singular=self.noun_singular,
+            # What the rows are, for "1-25 of 40 events".
+            noun_plural=filterset._meta.model._meta.verbose_name_plural,
+            noun_singular=filterset._meta.model._meta.verbose_name,
             filters_invalid=filterset.is_bound and not filterset.is_valid(),
             filters_active=any(
                 self.request.GET.get(name) for name in filterset.filters if name != "sort"

@@ -15,37 +15,16 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def articles(n):
-    factories.ArticleFactory.create_batch(n)
-
-
-def projects(n):
-    factories.ProjectFactory.create_batch(n)
-
-
-def events(n):
-    factories.EventFactory.create_batch(n)
-
-
-def seizures(n):
-    factories.SeizureFactory.create_batch(n)
-
-
-def donors(n):
-    factories.DonorFactory.create_batch(n)
-
-
-def contributions(n):
-    factories.ContributionFactory.create_batch(n)
-
-
+# URL name -> (making n rows, the whitelisted sorts)
 LISTS = {
-    "activities:article_list": (articles, ["date", "title"]),
-    "activities:project_list": (projects, ["code", "title", "start"]),
-    "activities:event_list": (events, ["date", "title", "city"]),
-    "activities:seizure_list": (seizures, ["date", "substance", "kg"]),
-    "donors:donor_list": (donors, ["name", "kind"]),
-    "donors:contribution_list": (contributions, ["year", "donor", "project", "amount"]),
+    "activities:article_list": (factories.ArticleFactory.create_batch, ["date", "title"]),
+    "activities:project_list": (factories.ProjectFactory.create_batch, ["code", "title", "start"]),
+    "activities:event_list": (factories.EventFactory.create_batch, ["date", "title", "city"]),
+    "activities:seizure_list": (factories.SeizureFactory.create_batch, ["date", "substance", "kg"]),
+    "donors:donor_list": (factories.DonorFactory.create_batch, ["name", "kind"]),
+    "donors:contribution_list": (
+        factories.ContributionFactory.create_batch, ["year", "donor", "project", "amount"]
+    ),
 }
 URL_NAMES = list(LISTS)
 
