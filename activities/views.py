@@ -58,18 +58,15 @@ def capped(queryset, list_url_name: str, **filters) -> Capped:
 
 
 class DetailPageMixin:
-    """Breadcrumbs for a detail page: Home > <list> > <record>."""
+    """Breadcrumbs for a detail page: Home > <list, where there is one> > <record>."""
 
     list_url_name = ""
     list_label = ""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["crumbs"] = [
-            (reverse(self.list_url_name), self.list_label) if self.list_url_name else None,
-            ("", self.crumb_label()),
-        ]
-        context["crumbs"] = [crumb for crumb in context["crumbs"] if crumb]
+        crumbs = [(reverse(self.list_url_name), self.list_label)] if self.list_url_name else []
+        context["crumbs"] = [*crumbs, ("", self.crumb_label())]
         return context
 
     def crumb_label(self) -> str:
