@@ -413,8 +413,11 @@ class ContributionTotals:
     @cached_property
     def charts(self) -> list[dict]:
         """Contributions per donor and year: their number (every contribution, with or without
-        an amount), then the amounts, one chart per currency."""
+        an amount), then the amounts, one chart per currency. None when no year is known: a
+        single bar of "year not stated" says nothing the totals do not."""
         years = sorted({row["year"] for row in self.donor_year}, key=lambda y: (y is None, y))
+        if not any(years):
+            return []
         labels = [str(year) if year else "Year not stated" for year in years]
         donors = list(dict.fromkeys(row["donor__name"] for row in self.donor_year))
 

@@ -180,3 +180,11 @@ def test_contribution_totals_are_per_currency_and_count_unknown_amounts():
     count_chart, *amount_charts = totals.charts
     assert sum(sum(d["data"]) for d in count_chart["datasets"]) == 4
     assert [chart["y_title"] for chart in amount_charts] == ["EUR", "USD"]
+
+
+@pytest.mark.django_db
+def test_no_contribution_chart_when_no_year_is_known():
+    factories.ContributionFactory(date=None, year=None, amount=None, currency="")
+    totals = aggregates.contribution_totals(Contribution.objects.all())
+    assert totals.count == 1
+    assert totals.charts == []

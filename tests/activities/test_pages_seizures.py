@@ -185,3 +185,9 @@ def test_seizure_page_query_count_is_constant_and_within_budget(client):
         client, seizure.get_absolute_url(),
         lambda n: [factories.ArticleFactory().seizures.add(seizure) for _ in range(n)], 15,
     )
+
+
+def test_kilograms_keep_the_qualifier_of_the_quantity(client, seizures):
+    figure = Seizure.objects.get(key="tarcet-total")
+    assert "more than 40,000 kg" in client.get(figure.get_absolute_url()).content.decode()
+    assert "more than 40,000 kg" in client.get(LIST, {"kind": "aggregate"}).content.decode()

@@ -65,16 +65,26 @@ def seizure_period(seizure) -> str:
     return wording or years
 
 
+def _qualifier(seizure) -> str:
+    from activities.models import Seizure
+
+    if seizure.qualifier == Seizure.Qualifier.EXACT:
+        return ""
+    return f"{seizure.get_qualifier_display()} "
+
+
 @register.filter
 def quantity(seizure) -> str:
     """The quantity as reported, with its qualifier: "more than 40 tonnes"."""
-    from activities.models import Seizure
+    return f"{_qualifier(seizure)}{_number(seizure.quantity, 3)} {seizure.get_unit_display()}"
 
-    qualifier = (
-        "" if seizure.qualifier == Seizure.Qualifier.EXACT
-        else f"{seizure.get_qualifier_display()} "
-    )
-    return f"{qualifier}{_number(seizure.quantity, 3)} {seizure.get_unit_display()}"
+
+@register.filter
+def quantity_kg(seizure) -> str:
+    """The quantity in kilograms with the same qualifier: "more than 40,000 kg"."""
+    if seizure.quantity_kg is None:
+        return ""
+    return f"{_qualifier(seizure)}{kg(seizure.quantity_kg)}"
 
 
 @register.filter
