@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from donors import views
 
 app_name = "donors"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("donors/", views.DonorListView.as_view(), name="donor_list"),
+    path("donors/<slug:slug>/", views.DonorDetailView.as_view(), name="donor_detail"),
+    path("contributions/", views.ContributionListView.as_view(), name="contribution_list"),
+]

@@ -9,11 +9,34 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from activities import aggregates
+from activities.models import Article, Event, Project, Seizure
+from donors.models import Contribution
+
 logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
+    """The dashboard: headline figures computed from the records, the latest articles, charts.
+    Contributions and articles come from their ``visible_to(user)`` rules."""
+
     template_name = "home.html"
+    latest_articles = 4
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        participants = aggregates.participant_figures(aggregates.registered_participants())
+        context.update(
+            project_count=Project.objects.count(),
+            event_count=Event.objects.count(),
+            participants=participants,
+            reported=aggregates.reported_participants(Event.objects.all()),
+            seizures=aggregates.seizure_totals(Seizure.objects.all()),
+            contributions=aggregates.contribution_totals(Contribution.objects.visible_to(user)),
+            articles=Article.objects.visible_to(user)[: self.latest_articles],
+        )
+        return context
 
 
 @require_safe

@@ -9,3 +9,11 @@ document.addEventListener("change", (event) => {
     target.form.requestSubmit();
   }
 });
+
+// List pages: on a phone, fold the filter panel away unless filters are in use, so the results
+// come first. Without JavaScript it stays open.
+document.querySelectorAll("details.filter-panel").forEach((panel) => {
+  if (panel.dataset.active === undefined && window.matchMedia("(max-width: 767.98px)").matches) {
+    panel.open = false;
+  }
+});

@@ -1,0 +1,455 @@
+"""Grouped figures for pages and charts, computed in the database (``values().annotate()``).
+
+Python here only shapes the handful of grouped rows the database returns; it never loops over
+records. Three rules hold everywhere:
+
+- **Small cells.** Participant figures go through ``protect()``: a group smaller than 3 reads
+  "fewer than 3", and where the total (which is shown) would let a reader subtract back to such a
+  group, the smallest other group is not shown either. A population smaller than 3 gets no
+  breakdown at all.
+- **Seizures.** Kilogram totals add *individual* seizures only; aggregate figures (a total
+  reported over years) are listed beside them with their qualifier and period, never added in.
+- **Money.** Contribution totals are per currency, never added across currencies. Callers pass
+  querysets that start from ``Contribution.objects.visible_to(user)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from django.db.models import Count, Exists, F, OuterRef, Sum
+from django.urls import reverse
+from django_countries import countries
+
+from activities.models import Participant, Participation, Seizure, quantity_in_kg
+
+SMALL_CELL = 3
+FEWER_THAN = "fewer than 3"
+NOT_SHOWN = "not shown"
+NOT_RECORDED = "Not recorded"
+
+
+# --------------------------------------------------------------------------------------------
+# Small-cell protection
+# --------------------------------------------------------------------------------------------
+@dataclass
+class Cell:
+    """One group of a breakdown. ``shown`` is what a page prints; the exact count is kept in
+    ``_count``, which templates cannot read."""
+
+    label: str
+    _count: int
+    url: str = ""
+    shown: str = ""
+    suppressed: bool = False
+
+    @property
+    def value(self) -> int | None:
+        """The number a chart may draw: None for a protected group."""
+        return None if self.suppressed else self._count
+
+
+@dataclass
+class Breakdown:
+    """A population split into groups, protected by ``protect()``."""
+
+    title: str
+    total_shown: str
+    cells: list[Cell] = field(default_factory=list)
+    # True when some group is not shown only so that a small group cannot be worked out.
+    has_complementary: bool = False
+    # True when no breakdown can be shown without revealing a small group.
+    withheld: bool = False
+
+    @property
+    def has_small_cells(self) -> bool:
+        return any(cell.shown == FEWER_THAN for cell in self.cells)
+
+    @property
+    def drawable_as_bars(self) -> bool:
+        """Worth a bar chart: at least two groups have a number to draw."""
+        return sum(not cell.suppressed for cell in self.cells) >= 2
+
+    @property
+    def drawable_as_parts(self) -> bool:
+        """Worth a doughnut of parts of the whole: every group is shown, and there are two."""
+        return len(self.cells) >= 2 and not any(cell.suppressed for cell in self.cells)
+
+    def _chart(self, kind: str) -> dict:
+        """Chart.js data: protected groups are drawn as gaps and labelled as on the page."""
+        return {
+            "type": kind,
+            "labels": [
+                cell.label + (f" ({cell.shown})" if cell.suppressed else "") for cell in self.cells
+            ],
+            "datasets": [{
+                "label": "Participants",
+                "data": [cell.value for cell in self.cells],
+                "display": [cell.shown for cell in self.cells],
+            }],
+            "horizontal": kind == "bar",
+            "x_title": "Participants" if kind == "bar" else "",
+        }
+
+    @property
+    def chart(self) -> dict:
+        return self._chart("bar")
+
+    @property
+    def chart_doughnut(self) -> dict:
+        return self._chart("doughnut")
+
+
+def _movable(counts, bounds, suppressed, i) -> bool:
+    """Could group ``i`` be one more or one less, with another hidden group compensating, and
+    every hidden group still within what the page says of it? Then its count cannot be worked
+    out from the total. (If any other solution exists, a one-unit move reaches one.)"""
+    low_i, high_i = bounds[i]
+    for j in suppressed:
+        if j == i:
+            continue
+        low_j, high_j = bounds[j]
+        if counts[i] + 1 <= high_i and counts[j] - 1 >= low_j:
+            return True
+        if counts[i] - 1 >= low_i and counts[j] + 1 <= high_j:
+            return True
+    return False
+
+
+def _safe(counts, bounds, suppressed) -> bool:
+    return all(_movable(counts, bounds, suppressed, i) for i in suppressed)
+
+
+def protect(title: str, groups: list[tuple[str, int, str]]) -> Breakdown:
+    """Protect a breakdown of people whose total is shown.
+
+    ``groups`` are ``(label, count, url)`` with counts of 1 or more. A group smaller than 3 reads
+    "fewer than 3". The total is shown, so a reader who knows every other group could subtract
+    back to a small one: the smallest other groups are then "not shown" until no hidden group
+    can be worked out. Where even that cannot protect them, every group is hidden alike; where
+    that cannot either (all groups of one person), no breakdown is shown. A total smaller than 3
+    reads "fewer than 3" and has no breakdown.
+    """
+    counts = [count for _label, count, _url in groups]
+    total = sum(counts)
+    if total < SMALL_CELL:
+        return Breakdown(title, FEWER_THAN if total else "0", withheld=bool(total))
+    unbounded = (1, total)
+    bounds = {i: (1, SMALL_CELL - 1) for i, count in enumerate(counts) if count < SMALL_CELL}
+    primary = set(bounds)
+    if primary:
+        others = sorted((i for i in range(len(counts)) if i not in primary), key=counts.__getitem__)
+        while not _safe(counts, bounds, bounds) and others:
+            bounds[others.pop(0)] = (SMALL_CELL, total)
+        if not _safe(counts, bounds, bounds):
+            bounds = dict.fromkeys(bounds, unbounded)
+            if not _safe(counts, bounds, bounds):
+                return Breakdown(title, f"{total:,}", withheld=True)
+    cells = []
+    for i, (label, count, url) in enumerate(groups):
+        if i not in bounds:
+            shown = f"{count:,}"
+        elif i in primary and bounds[i] != unbounded:
+            shown = FEWER_THAN
+        else:
+            shown = NOT_SHOWN
+        cells.append(Cell(label, count, url, shown, suppressed=i in bounds))
+    return Breakdown(
+        title, f"{total:,}", cells, has_complementary=any(c.shown == NOT_SHOWN for c in cells)
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Participants
+# --------------------------------------------------------------------------------------------
+@dataclass
+class ParticipantFigures:
+    total_shown: str
+    by_sex: Breakdown
+    by_country: Breakdown
+    by_organisation: Breakdown
+
+    @property
+    def breakdowns(self) -> list[Breakdown]:
+        return [self.by_sex, self.by_country, self.by_organisation]
+
+    @property
+    def has_complementary(self) -> bool:
+        return any(b.has_complementary for b in self.breakdowns)
+
+
+def participant_figures(participants) -> ParticipantFigures:
+    """Registered participants (a ``Participant`` queryset, one row per person) by sex, country
+    and organisation, protected against small cells. Three grouped queries."""
+    sex_labels = dict(Participant.Sex.choices)
+    by_sex = protect("By sex", [
+        (sex_labels.get(row["sex"], row["sex"]), row["n"], "")
+        for row in participants.values("sex").annotate(n=Count("pk")).order_by("sex")
+    ])
+    by_country = protect("By country", [
+        (countries.name(row["country__code"]) or row["country__code"]
+         if row["country__code"] else NOT_RECORDED, row["n"], "")
+        for row in participants.values("country__code").annotate(n=Count("pk"))
+        .order_by("-n", "country__code")
+    ])
+    by_organisation = protect("By agency", [
+        (_organisation_label(row), row["n"],
+         reverse("activities:organisation_detail", args=[row["organisation__slug"]])
+         if row["organisation__slug"] else "")
+        for row in participants.values(
+            "organisation__slug", "organisation__name", "organisation__acronym"
+        ).annotate(n=Count("pk")).order_by("-n", "organisation__name")
+    ])
+    return ParticipantFigures(by_sex.total_shown, by_sex, by_country, by_organisation)
+
+
+def _organisation_label(row) -> str:
+    if not row["organisation__slug"]:
+        return NOT_RECORDED
+    acronym = row["organisation__acronym"]
+    return f"{row['organisation__name']} ({acronym})" if acronym else row["organisation__name"]
+
+
+def registered_participants(event=None):
+    """People with at least one participation (in ``event`` when given), one row per person."""
+    participations = Participation.objects.filter(participant=OuterRef("pk"))
+    if event is not None:
+        participations = participations.filter(event=event)
+    return Participant.objects.filter(Exists(participations))
+
+
+@dataclass
+class ReportedParticipants:
+    total: int
+    events: int
+
+
+def reported_participants(events) -> ReportedParticipants:
+    """The participant counts as the sources report them, summed over ``events`` that give one;
+    kept apart from registered participant records."""
+    figures = events.filter(reported_participants__isnull=False).aggregate(
+        total=Sum("reported_participants"), events=Count("pk")
+    )
+    return ReportedParticipants(figures["total"] or 0, figures["events"])
+
+
+# --------------------------------------------------------------------------------------------
+# Seizures
+# --------------------------------------------------------------------------------------------
+@dataclass
+class SubstanceTotals:
+    name: str
+    slug: str
+    by_year: list[Decimal | None]
+    total: Decimal
+    seizures: int
+
+
+@dataclass
+class SeizureTotals:
+    years: list[int | None]
+    substances: list[SubstanceTotals]
+    # Individual seizures without kilograms: (substance, unit label, count, reason).
+    not_in_totals: list[dict]
+    aggregate_figures: list[Seizure]
+
+    def chart(self) -> dict:
+        """Kilograms seized per year, one stacked series per substance (individual seizures)."""
+        return {
+            "type": "bar",
+            "stacked": True,
+            "labels": [str(year) if year else "Year not stated" for year in self.years],
+            "datasets": [
+                {"label": s.name, "data": [float(kg) if kg is not None else None
+                                           for kg in s.by_year]}
+                for s in self.substances
+            ],
+            "x_title": "Year",
+            "y_title": "Kilograms (individual seizures)",
+            "series_title": "Substance",
+        }
+
+
+def seizure_totals(seizures) -> SeizureTotals:
+    """Kilograms by substance and year over the individual seizures in ``seizures``; the
+    individual seizures that have no kilograms, counted with the reason; and the aggregate
+    figures, listed as reported. Three queries."""
+    individual = seizures.filter(kind=Seizure.Kind.INDIVIDUAL)
+    rows = list(
+        individual.filter(quantity_kg__isnull=False)
+        .values("substance__slug", "substance__name", "year")
+        .annotate(kg=Sum("quantity_kg"), n=Count("pk"))
+        .order_by("substance__name", "year")
+    )
+    years = sorted({row["year"] for row in rows}, key=lambda y: (y is None, y or 0))
+    substances: dict[str, SubstanceTotals] = {}
+    for row in rows:
+        totals = substances.setdefault(row["substance__slug"], SubstanceTotals(
+            row["substance__name"], row["substance__slug"], [None] * len(years), Decimal(0), 0,
+        ))
+        totals.by_year[years.index(row["year"])] = row["kg"]
+        totals.total += row["kg"]
+        totals.seizures += row["n"]
+    unit_labels = dict(Seizure.Unit.choices)
+    not_in_totals = [
+        {
+            "substance": row["substance__name"],
+            "unit": unit_labels.get(row["unit"], row["unit"]),
+            "quantity": row["quantity"],
+            "seizures": row["n"],
+            "reason": _kg_missing_reason(row),
+        }
+        for row in individual.filter(quantity_kg__isnull=True)
+        .values("substance__name", "substance__density_kg_per_l", "unit")
+        .annotate(n=Count("pk"), quantity=Sum("quantity"))
+        .order_by("substance__name", "unit")
+    ]
+    figures = list(
+        seizures.filter(kind=Seizure.Kind.AGGREGATE)
+        .select_related("substance", "country", "project")
+        .order_by("substance__name", "year", "pk")
+    )
+    return SeizureTotals(years, list(substances.values()), not_in_totals, figures)
+
+
+def _kg_missing_reason(row) -> str:
+    return quantity_in_kg(Decimal(1), row["unit"], row["substance__density_kg_per_l"])[1]
+
+
+# --------------------------------------------------------------------------------------------
+# Contributions (callers pass Contribution.objects.visible_to(user), filtered)
+# --------------------------------------------------------------------------------------------
+@dataclass
+class MoneyRow:
+    """One line of a totals table: a label, its amounts per currency, and how many of its
+    contributions state no amount."""
+
+    label: str
+    url: str = ""
+    amounts: list[tuple[str, Decimal]] = field(default_factory=list)
+    contributions: int = 0
+    without_amount: int = 0
+
+
+def _money_rows(rows, label_of, url_of, key_of) -> list[MoneyRow]:
+    """Shape grouped rows (one per key and currency) into one MoneyRow per key, in order."""
+    lines: dict = {}
+    for row in rows:
+        line = lines.setdefault(key_of(row), MoneyRow(label_of(row), url_of(row)))
+        if row["total"] is not None:
+            line.amounts.append((row["currency"], row["total"]))
+        line.contributions += row["n"]
+        line.without_amount += row["n"] - row["with_amount"]
+    return list(lines.values())
+
+
+def _grouped(contributions, *keys):
+    """One row per combination of ``keys`` and currency; years in order, unknown year last."""
+    ordering = [F(key).asc(nulls_last=True) if key == "year" else key for key in keys]
+    return (
+        contributions.values(*keys, "currency")
+        .annotate(total=Sum("amount"), n=Count("pk"), with_amount=Count("amount"))
+        .order_by(*ordering, "currency")
+    )
+
+
+class ContributionTotals:
+    """Totals over ``contributions`` (which must come from ``visible_to(user)``): per currency,
+    by donor, by project, by year, and per donor and year. Each is one grouped query, run when
+    a page first asks for it."""
+
+    def __init__(self, contributions):
+        self.contributions = contributions.order_by()
+
+    @cached_property
+    def per_currency(self) -> list[MoneyRow]:
+        """One row per currency, then the contributions that state no amount."""
+        rows = _money_rows(
+            _grouped(self.contributions), lambda r: r["currency"] or "Amount not stated",
+            lambda r: "", lambda r: r["currency"],
+        )
+        return sorted(rows, key=lambda row: not row.amounts)
+
+    @cached_property
+    def by_donor(self) -> list[MoneyRow]:
+        return _money_rows(
+            _grouped(self.contributions, "donor__name", "donor__slug"),
+            lambda r: r["donor__name"],
+            lambda r: reverse("donors:donor_detail", args=[r["donor__slug"]]),
+            lambda r: r["donor__slug"],
+        )
+
+    @cached_property
+    def by_project(self) -> list[MoneyRow]:
+        return _money_rows(
+            _grouped(self.contributions, "project__code", "project__title"),
+            lambda r: f"{r['project__code']} — {r['project__title']}",
+            lambda r: reverse("activities:project_detail", args=[r["project__code"]]),
+            lambda r: r["project__code"],
+        )
+
+    @cached_property
+    def by_year(self) -> list[MoneyRow]:
+        return _money_rows(
+            _grouped(self.contributions, "year"),
+            lambda r: str(r["year"]) if r["year"] else "Year not stated",
+            lambda r: "", lambda r: r["year"],
+        )
+
+    @cached_property
+    def donor_year(self) -> list[dict]:
+        return list(_grouped(self.contributions, "donor__name", "year"))
+
+    @property
+    def count(self) -> int:
+        return sum(row.contributions for row in self.per_currency)
+
+    @property
+    def without_amount(self) -> int:
+        return sum(row.without_amount for row in self.per_currency)
+
+    @cached_property
+    def charts(self) -> list[dict]:
+        """Contributions per donor and year: their number (every contribution, with or without
+        an amount), then the amounts, one chart per currency. None when no year is known: a
+        single bar of "year not stated" says nothing the totals do not."""
+        years = sorted({row["year"] for row in self.donor_year}, key=lambda y: (y is None, y))
+        if not any(years):
+            return []
+        labels = [str(year) if year else "Year not stated" for year in years]
+        donors = list(dict.fromkeys(row["donor__name"] for row in self.donor_year))
+
+        def series(rows, value):
+            data = {donor: [0] * len(years) for donor in donors}
+            for row in rows:
+                data[row["donor__name"]][years.index(row["year"])] += value(row)
+            return [{"label": d, "data": values} for d, values in data.items() if any(values)]
+
+        charts = [{
+            "id": "contributions-count-chart",
+            "title": "Number of contributions per donor and year",
+            "type": "bar", "stacked": True, "labels": labels,
+            "datasets": series(self.donor_year, lambda row: row["n"]),
+            "x_title": "Year", "y_title": "Contributions", "series_title": "Donor",
+        }]
+        for currency in sorted({r["currency"] for r in self.donor_year if r["total"] is not None}):
+            rows = [r for r in self.donor_year if r["currency"] == currency and r["total"]]
+            charts.append({
+                "id": f"contributions-{currency.lower()}-chart",
+                "title": f"Amounts in {currency} per donor and year",
+                "type": "bar", "stacked": True, "labels": labels,
+                "datasets": series(rows, lambda row: float(row["total"])),
+                "x_title": "Year", "y_title": currency, "series_title": "Donor",
+            })
+        return charts
+
+
+def contribution_totals(contributions) -> ContributionTotals:
+    return ContributionTotals(contributions)
+
+
+def currency_totals(contributions) -> list[MoneyRow]:
+    """Totals per currency only (one query), for detail pages."""
+    return ContributionTotals(contributions).per_currency

@@ -1,0 +1,123 @@
+"""One FilterSet per public list; shared by the pages, the JSON API and the exports.
+
+Callers pass the queryset to filter — always starting from the model's visibility rule where
+it has one (``Article.objects.visible_to(user)``) — and the request, whose user decides what a
+filter may look through (the ``donor`` filter of projects sees visible contributions only).
+"""
+
+import django_filters as filters
+from django.db.models import Q
+from django.db.models.functions import Coalesce, ExtractYear
+
+from activities.models import Article, Event, Project, Seizure, Substance, Theme
+from donors.models import Contribution, Donor
+from unodc_portal.filters import (
+    CountryFilter,
+    KeyFilter,
+    PortalFilterSet,
+    SearchFilter,
+    SortFilter,
+    YearFilter,
+    a_to_z,
+    blank_as_null,
+    oldest_first,
+    period_filters,
+)
+
+# year and month are filled from the start date when known, so they order worded dates too.
+BY_DATE = oldest_first("Date", "year", "month", "start_date")
+BY_TITLE = a_to_z("Title", "title")
+
+
+def project_filter(**kwargs):
+    """A project or operation by its code (``?project=KGZK50``)."""
+    kwargs.setdefault("label", "Project or operation")
+    return KeyFilter(key="code", queryset=Project.objects.only("code", "title"), **kwargs)
+
+
+class ArticleFilter(PortalFilterSet):
+    q = SearchFilter(search_fields=("title", "kicker", "body"), label="Search titles and text")
+    section = filters.ChoiceFilter(choices=Article.Section.choices, empty_label="Any")
+    country = CountryFilter(field_name="countries")
+    project = project_filter(field_name="projects")
+    date_after, date_before = period_filters()
+    sort = SortFilter(sorts={"date": BY_DATE, "title": BY_TITLE}, empty_label="Bulletin order")
+
+    class Meta(PortalFilterSet.Meta):
+        model = Article
+        fields = []
+
+
+class ProjectFilter(PortalFilterSet):
+    q = SearchFilter(search_fields=("code", "title"), label="Search codes and titles")
+    country = CountryFilter(field_name="countries")
+    theme = KeyFilter(key="slug", field_name="themes", queryset=Theme.objects.all())
+    status = filters.ChoiceFilter(choices=Project.Status.choices, empty_label="Any")
+    kind = filters.ChoiceFilter(choices=Project.Kind.choices, empty_label="Any")
+    donor = KeyFilter(key="slug", queryset=Donor.objects.only("slug", "name"),
+                      method="filter_donor")
+    sort = SortFilter(sorts={
+        "code": a_to_z("Code", "code"),
+        "title": BY_TITLE,
+        "start": oldest_first(
+            "Start", Coalesce(ExtractYear("start_date"), "start_year"), "start_date"
+        ),
+    }, empty_label="Code")
+
+    class Meta(PortalFilterSet.Meta):
+        model = Project
+        fields = []
+
+    def filter_donor(self, queryset, name, donor):
+        """Projects with a contribution from ``donor`` that the user may see."""
+        visible = Contribution.objects.visible_to(self.user).filter(donor=donor)
+        return queryset.filter(pk__in=visible.values("project"))
+
+
+class EventFilter(PortalFilterSet):
+    q = SearchFilter(search_fields=("title",), label="Search titles")
+    kind = filters.ChoiceFilter(choices=Event.Kind.choices, empty_label="Any")
+    country = CountryFilter()
+    city = filters.ChoiceFilter(choices=[], empty_label="Any")
+    project = project_filter(field_name="projects")
+    date_after, date_before = period_filters()
+    sort = SortFilter(
+        sorts={"date": BY_DATE, "title": BY_TITLE, "city": a_to_z("City", blank_as_null("city"))},
+        default="-date", empty_label="Newest first",
+    )
+
+    class Meta(PortalFilterSet.Meta):
+        model = Event
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The cities that events took place in, as the choices (one query).
+        cities = Event.objects.exclude(city="").order_by("city").values_list("city", flat=True)
+        self.filters["city"].extra["choices"] = [(c, c) for c in cities.distinct()]
+
+
+class SeizureFilter(PortalFilterSet):
+    q = SearchFilter(
+        search_fields=("substance__name", "place", "region", "notes", "period_wording"),
+        label="Search substance, place and notes",
+    )
+    substance = KeyFilter(key="slug", queryset=Substance.objects.all())
+    country = CountryFilter()
+    project = project_filter()
+    kind = filters.ChoiceFilter(choices=Seizure.Kind.choices, empty_label="Any")
+    year_min = YearFilter(label="From year", method="filter_year_min")
+    year_max = YearFilter(field_name="year", lookup_expr="lte", label="To year")
+    sort = SortFilter(sorts={
+        "date": oldest_first("Date", "year", "date"),
+        "substance": a_to_z("Substance", "substance__name"),
+        "kg": ("Kilograms, smallest first", "Kilograms, largest first", ("quantity_kg",)),
+    }, empty_label="Newest first")
+
+    class Meta(PortalFilterSet.Meta):
+        model = Seizure
+        fields = []
+
+    def filter_year_min(self, queryset, name, year):
+        """Seizures in or after ``year``: an aggregate period counts if it reaches that year."""
+        return queryset.filter(Q(year__gte=year) | Q(end_year__gte=year))

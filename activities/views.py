@@ -1,0 +1,262 @@
+"""Public pages of the programme record: lists with filters, and details.
+
+Articles are read through ``Article.objects.visible_to(user)`` and contributions through
+``Contribution.objects.visible_to(user)`` everywhere, including the related lists on detail
+pages. Participants appear only as protected aggregates, except to those who may see personal
+data (``can_see_personal_data``).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from activities import aggregates
+from activities.filters import ArticleFilter, EventFilter, ProjectFilter, SeizureFilter
+from activities.models import (
+    Article,
+    Event,
+    EventTrainerOrganisation,
+    Organisation,
+    Person,
+    Project,
+    Seizure,
+)
+from donors.models import Contribution, Donor
+from unodc_portal.lists import ListPageMixin
+from unodc_portal.roles import can_see_personal_data
+
+
+def visible_articles(user):
+    """The articles a user may read, in bulletin order, for ``Prefetch("articles", …)``."""
+    return Article.objects.visible_to(user).only(
+        "slug", "title", "start_date", "end_date", "year", "month", "date_wording", "bulletin",
+        "position", "status",
+    )
+
+
+DETAIL_LIST_LIMIT = 20
+
+
+@dataclass
+class Capped:
+    """The first rows of a related list on a detail page; when there are more, the page links
+    to ``url``, the list page filtered to the same rows."""
+
+    rows: list
+    more: bool
+    url: str
+
+
+def capped(queryset, list_url_name: str, **filters) -> Capped:
+    rows = list(queryset[: DETAIL_LIST_LIMIT + 1])
+    url = f"{reverse(list_url_name)}?{urlencode(filters)}"
+    return Capped(rows[:DETAIL_LIST_LIMIT], len(rows) > DETAIL_LIST_LIMIT, url)
+
+
+class DetailPageMixin:
+    """Breadcrumbs for a detail page: Home > <list, where there is one> > <record>."""
+
+    list_url_name = ""
+    list_label = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        crumbs = [(reverse(self.list_url_name), self.list_label)] if self.list_url_name else []
+        context["crumbs"] = [*crumbs, ("", self.crumb_label())]
+        return context
+
+    def crumb_label(self) -> str:
+        return str(self.object)
+
+
+# --------------------------------------------------------------------------------------------
+# Articles
+# --------------------------------------------------------------------------------------------
+class ArticleListView(ListPageMixin, FilterView):
+    filterset_class = ArticleFilter
+    template_name = "activities/article_list.html"
+
+    def get_queryset(self):
+        return Article.objects.visible_to(self.request.user)
+
+
+class ArticleDetailView(DetailPageMixin, DetailView):
+    template_name = "activities/article_detail.html"
+    list_url_name = "activities:article_list"
+    list_label = "Articles"
+
+    def get_queryset(self):
+        return Article.objects.visible_to(self.request.user).select_related("bulletin")\
+            .prefetch_related(
+                Prefetch("projects", queryset=Project.objects.only("code", "title")),
+                Prefetch("events", queryset=Event.objects.select_related("country")),
+                "organisations",
+                Prefetch("people", queryset=Person.objects.select_related("organisation")),
+                Prefetch("seizures", queryset=Seizure.objects.with_related()),
+                "countries",
+            )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contributions = Contribution.objects.visible_to(self.request.user).filter(
+            article=self.object
+        )
+        context["donors"] = Donor.objects.filter(pk__in=contributions.values("donor"))
+        return context
+
+
+# --------------------------------------------------------------------------------------------
+# Projects
+# --------------------------------------------------------------------------------------------
+class ProjectListView(ListPageMixin, FilterView):
+    filterset_class = ProjectFilter
+    template_name = "activities/project_list.html"
+
+    def get_queryset(self):
+        return Project.objects.prefetch_related("countries", "themes")
+
+
+class ProjectDetailView(DetailPageMixin, DetailView):
+    template_name = "activities/project_detail.html"
+    slug_field = slug_url_kwarg = "code"
+    list_url_name = "activities:project_list"
+    list_label = "Projects"
+
+    def crumb_label(self):
+        return self.object.code
+
+    def get_queryset(self):
+        user = self.request.user
+        return Project.objects.select_related("parent").prefetch_related(
+            "countries", "themes", "implementers", "beneficiaries",
+            Prefetch("children", queryset=Project.objects.only("code", "title", "parent")),
+            Prefetch("articles", queryset=visible_articles(user)),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        project = self.object
+        contributions = Contribution.objects.visible_to(self.request.user).filter(project=project)
+        context.update(
+            events=capped(
+                project.events.with_related(), "activities:event_list", project=project.code
+            ),
+            contributions=capped(
+                contributions.select_related("donor", "event"), "donors:contribution_list",
+                project=project.code,
+            ),
+            contribution_totals=aggregates.currency_totals(contributions),
+            seizures=capped(
+                project.seizures.with_related(), "activities:seizure_list", project=project.code
+            ),
+        )
+        return context
+
+
+# --------------------------------------------------------------------------------------------
+# Events
+# --------------------------------------------------------------------------------------------
+class EventListView(ListPageMixin, FilterView):
+    filterset_class = EventFilter
+    template_name = "activities/event_list.html"
+
+    def get_queryset(self):
+        return Event.objects.with_related()
+
+
+class EventDetailView(DetailPageMixin, DetailView):
+    template_name = "activities/event_detail.html"
+    list_url_name = "activities:event_list"
+    list_label = "Events"
+
+    def get_queryset(self):
+        user = self.request.user
+        return Event.objects.with_related().prefetch_related(
+            Prefetch("trainers", queryset=Person.objects.select_related("organisation")),
+            Prefetch(
+                "trainer_links",
+                queryset=EventTrainerOrganisation.objects.select_related("organisation"),
+            ),
+            Prefetch(
+                "contributions",
+                queryset=Contribution.objects.visible_to(user).select_related("donor", "project"),
+            ),
+            Prefetch("articles", queryset=visible_articles(user)),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event = self.object
+        figures = aggregates.participant_figures(aggregates.registered_participants(event))
+        context["participants"] = figures
+        if can_see_personal_data(self.request.user):
+            context["participations"] = event.participations.select_related(
+                "participant__organisation", "participant__country"
+            ).order_by("participant__name", "participant__pk")
+        return context
+
+
+# --------------------------------------------------------------------------------------------
+# Seizures
+# --------------------------------------------------------------------------------------------
+class SeizureListView(ListPageMixin, FilterView):
+    filterset_class = SeizureFilter
+    template_name = "activities/seizure_list.html"
+
+    def get_queryset(self):
+        return Seizure.objects.with_related()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["totals"] = aggregates.seizure_totals(self.object_list.order_by())
+        return context
+
+
+class SeizureDetailView(DetailPageMixin, DetailView):
+    template_name = "activities/seizure_detail.html"
+    list_url_name = "activities:seizure_list"
+    list_label = "Seizures"
+
+    def crumb_label(self):
+        return f"{self.object.substance.name}, {self.object.quantity.normalize():f} " \
+            f"{self.object.get_unit_display()}"
+
+    def get_queryset(self):
+        return Seizure.objects.with_related().prefetch_related(
+            Prefetch("articles", queryset=visible_articles(self.request.user))
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# People and organisations
+# --------------------------------------------------------------------------------------------
+class PersonDetailView(DetailPageMixin, DetailView):
+    template_name = "activities/person_detail.html"
+
+    def get_queryset(self):
+        return Person.objects.select_related("organisation").prefetch_related(
+            Prefetch("trained_events", queryset=Event.objects.with_related()),
+            Prefetch("articles", queryset=visible_articles(self.request.user)),
+        )
+
+
+class OrganisationDetailView(DetailPageMixin, DetailView):
+    template_name = "activities/organisation_detail.html"
+
+    def get_queryset(self):
+        return Organisation.objects.select_related("country", "donor").prefetch_related(
+            "people",
+            Prefetch("organised_events", queryset=Event.objects.with_related()),
+            Prefetch(
+                "trainer_links",
+                queryset=EventTrainerOrganisation.objects.select_related("event"),
+            ),
+            Prefetch("implemented_projects", queryset=Project.objects.only("code", "title")),
+            Prefetch("benefiting_projects", queryset=Project.objects.only("code", "title")),
+            Prefetch("seizures", queryset=Seizure.objects.with_related()),
+            Prefetch("articles", queryset=visible_articles(self.request.user)),
+        )

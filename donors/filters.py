@@ -1,0 +1,69 @@
+"""FilterSets for donors and contributions; shared by the pages, the JSON API and the exports.
+
+Contribution querysets passed in must start from ``Contribution.objects.visible_to(user)``.
+"""
+
+import django_filters as filters
+
+from activities.filters import project_filter
+from donors.models import Contribution, Donor
+from unodc_portal.filters import (
+    CountryFilter,
+    KeyFilter,
+    PortalFilterSet,
+    SearchFilter,
+    SortFilter,
+    YearFilter,
+    a_to_z,
+    blank_as_null,
+    oldest_first,
+)
+
+
+class DonorFilter(PortalFilterSet):
+    q = SearchFilter(search_fields=("name", "description"), label="Search names")
+    kind = filters.ChoiceFilter(choices=Donor.Kind.choices, empty_label="Any")
+    country = CountryFilter()
+    sort = SortFilter(sorts={
+        "name": a_to_z("Name", "name"),
+        "kind": a_to_z("Kind", "kind", "name"),
+    }, empty_label="Name")
+
+    class Meta(PortalFilterSet.Meta):
+        model = Donor
+        fields = []
+
+
+class ContributionFilter(PortalFilterSet):
+    q = SearchFilter(
+        search_fields=("donor__name", "project__code", "project__title", "in_kind_description"),
+        label="Search donor, project and what was given",
+    )
+    donor = KeyFilter(key="slug", queryset=Donor.objects.only("slug", "name"))
+    project = project_filter()
+    kind = filters.ChoiceFilter(choices=Contribution.Kind.choices, empty_label="Any")
+    currency = filters.ChoiceFilter(choices=[], empty_label="Any")
+    status = filters.ChoiceFilter(choices=Contribution.Status.choices, empty_label="Any")
+    year_min = YearFilter(field_name="year", lookup_expr="gte", label="From year")
+    year_max = YearFilter(field_name="year", lookup_expr="lte", label="To year")
+    sort = SortFilter(sorts={
+        "year": oldest_first("Year", "year", "date"),
+        "donor": a_to_z("Donor", "donor__name"),
+        "project": a_to_z("Project", "project__code"),
+        # Within each currency (amounts are never compared across currencies); none last.
+        "amount": ("Amount, smallest first", "Amount, largest first",
+                   (blank_as_null("currency"), "amount")),
+    }, empty_label="Latest first")
+
+    class Meta(PortalFilterSet.Meta):
+        model = Contribution
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The currencies of the contributions the user may see, as the choices (one query).
+        currencies = (
+            Contribution.objects.visible_to(self.user).exclude(currency="").order_by("currency")
+            .values_list("currency", flat=True).distinct()
+        )
+        self.filters["currency"].extra["choices"] = [(c, c) for c in currencies]

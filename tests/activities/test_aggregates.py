@@ -1,0 +1,190 @@
+"""Grouped figures: small-cell protection, seizure totals, contribution totals per currency —
+computed in the database with a fixed number of grouped queries."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from activities import aggregates
+from activities.aggregates import FEWER_THAN, NOT_SHOWN, protect
+from activities.models import Event, Seizure
+from donors.models import Contribution
+from tests import factories
+from tests.pages import register
+
+
+def shown(breakdown):
+    return [cell.shown for cell in breakdown.cells]
+
+
+def groups(*counts):
+    return [(f"group {i}", count, "") for i, count in enumerate(counts)]
+
+
+def recoverable(breakdown, counts):
+    """Could a reader work out some protected group's exact count from what the page shows?
+    Brute force over every assignment consistent with the page."""
+    total = sum(counts)
+    hidden = [i for i, cell in enumerate(breakdown.cells) if cell.suppressed]
+    if not hidden:
+        return False
+    known = total - sum(counts[i] for i in range(len(counts)) if i not in hidden)
+
+    def candidates(i):
+        if breakdown.cells[i].shown == FEWER_THAN:
+            return [1, 2]
+        if breakdown.cells[i].shown == NOT_SHOWN and any(
+            c.shown == FEWER_THAN for c in breakdown.cells
+        ):
+            return range(3, total + 1)
+        return range(1, total + 1)
+
+    solutions = [
+        combo for combo in itertools.product(*(candidates(i) for i in hidden))
+        if sum(combo) == known
+    ]
+    return any(len({combo[k] for combo in solutions}) == 1 for k in range(len(hidden)))
+
+
+def test_groups_of_three_or_more_are_shown_exactly():
+    breakdown = protect("By sex", groups(3, 10))
+    assert shown(breakdown) == ["3", "10"]
+    assert breakdown.total_shown == "13"
+    assert not breakdown.has_complementary
+
+
+def test_a_small_group_reads_fewer_than_3_and_the_next_smallest_is_hidden():
+    breakdown = protect("By sex", groups(2, 12))
+    assert shown(breakdown) == [FEWER_THAN, NOT_SHOWN]
+    assert breakdown.total_shown == "14"
+    assert breakdown.has_complementary
+    assert [cell.value for cell in breakdown.cells] == [None, None]
+
+
+def test_two_small_groups_that_hide_each_other_need_nothing_more():
+    breakdown = protect("By country", groups(1, 2, 20))
+    assert shown(breakdown) == [FEWER_THAN, FEWER_THAN, "20"]
+
+
+def test_two_groups_of_one_are_not_enough_on_their_own():
+    """1 + 1 = 2 would tell the reader both are 1: the smallest other group is hidden too."""
+    breakdown = protect("By country", groups(1, 1, 4, 20))
+    assert shown(breakdown) == [FEWER_THAN, FEWER_THAN, NOT_SHOWN, "20"]
+
+
+def test_a_total_below_three_has_no_breakdown():
+    breakdown = protect("By sex", groups(1, 1))
+    assert breakdown.total_shown == FEWER_THAN
+    assert breakdown.cells == [] and breakdown.withheld
+
+
+def test_when_nothing_else_protects_a_small_group_every_group_is_hidden_alike():
+    breakdown = protect("By sex", groups(1, 3))
+    assert shown(breakdown) == [NOT_SHOWN, NOT_SHOWN]
+    assert breakdown.total_shown == "4"
+
+
+def test_three_groups_of_one_get_no_breakdown():
+    breakdown = protect("By country", groups(1, 1, 1))
+    assert breakdown.cells == [] and breakdown.withheld
+    assert breakdown.total_shown == "3"
+
+
+def test_no_protected_group_can_be_worked_out_from_the_total():
+    """Every breakdown of up to four groups of 1 to 7 people, checked by brute force."""
+    leaks = []
+    for size in (1, 2, 3, 4):
+        for counts in itertools.product(range(1, 8), repeat=size):
+            breakdown = protect("Any", groups(*counts))
+            if sum(counts) < 3:
+                assert breakdown.cells == [], counts
+            elif any(cell.shown == str(n) and n < 3
+                     for cell, n in zip(breakdown.cells, counts, strict=False)) or (
+                breakdown.cells and recoverable(breakdown, list(counts))
+            ):
+                leaks.append((counts, shown(breakdown)))
+    assert leaks == []
+
+
+@pytest.mark.django_db
+def test_participant_figures_count_people_once_each_in_three_grouped_queries():
+    kg, kz = factories.CountryFactory(code="KG"), factories.CountryFactory(code="KZ")
+    first, second = factories.EventFactory(), factories.EventFactory()
+    people = register(first, 5, sex="female", country=kg)
+    for participation in people[:3]:  # the same people at a second event
+        factories.ParticipationFactory(event=second, participant=participation.participant)
+    register(second, 4, sex="male", country=kz)
+    with CaptureQueriesContext(connection) as queries:
+        figures = aggregates.participant_figures(aggregates.registered_participants())
+        assert figures.total_shown == "9"
+    assert len(queries) == 3
+    assert shown(figures.by_sex) == ["5", "4"]
+    second_only = aggregates.participant_figures(aggregates.registered_participants(second))
+    assert second_only.total_shown == "7"
+    assert {c.label: c.shown for c in second_only.by_country.cells} == {
+        "Kazakhstan": "4", "Kyrgyzstan": "3",
+    }
+
+
+@pytest.mark.django_db
+def test_reported_participants_add_the_reported_counts_apart_from_records():
+    factories.EventFactory(reported_participants=41, reported_participants_wording="over forty one")
+    factories.EventFactory(reported_participants=18)
+    factories.EventFactory(reported_participants=None)
+    reported = aggregates.reported_participants(Event.objects.all())
+    assert (reported.total, reported.events) == (59, 2)
+
+
+@pytest.mark.django_db
+def test_seizure_totals_never_add_aggregate_figures():
+    heroin = factories.SubstanceFactory(name="Heroin")
+    factories.SeizureFactory(substance=heroin, quantity=Decimal("2"), unit="t",
+                             date=datetime.date(2011, 1, 1))
+    factories.SeizureFactory(substance=heroin, quantity=Decimal("500"), unit="g",
+                             date=datetime.date(2011, 5, 1))
+    factories.SeizureFactory(substance=heroin, kind=Seizure.Kind.AGGREGATE, quantity=Decimal(40),
+                             unit="t", date=None, year=2008)
+    with CaptureQueriesContext(connection) as queries:
+        totals = aggregates.seizure_totals(Seizure.objects.all())
+    assert len(queries) == 3
+    assert totals.substances[0].total == Decimal("2000.500")
+    assert totals.chart()["datasets"][0]["data"] == [2000.5]
+    assert len(totals.aggregate_figures) == 1
+
+
+@pytest.mark.django_db
+def test_contribution_totals_are_per_currency_and_count_unknown_amounts():
+    canada = factories.DonorFactory(name="Canada")
+    factories.ContributionFactory(donor=canada, amount=Decimal("100"), currency="USD",
+                                  date=datetime.date(2010, 1, 1))
+    factories.ContributionFactory(donor=canada, amount=Decimal("50"), currency="USD")
+    factories.ContributionFactory(donor=canada, amount=Decimal("70"), currency="EUR")
+    factories.ContributionFactory(amount=None, currency="", kind="in_kind")
+    factories.ContributionFactory(amount=Decimal("999"), currency="CAD", is_published=False)
+    totals = aggregates.contribution_totals(Contribution.objects.visible_to(AnonymousUser()))
+    assert [(row.label, row.amounts) for row in totals.per_currency] == [
+        ("EUR", [("EUR", Decimal("70"))]),
+        ("USD", [("USD", Decimal("150"))]),
+        ("Amount not stated", []),
+    ]
+    assert totals.without_amount == 1 and totals.count == 4
+    assert [row.amounts for row in totals.by_donor if row.label == "Canada"] == [
+        [("EUR", Decimal("70")), ("USD", Decimal("150"))]
+    ]
+    assert [row.label for row in totals.by_year] == ["2010", "2011"]
+    count_chart, *amount_charts = totals.charts
+    assert sum(sum(d["data"]) for d in count_chart["datasets"]) == 4
+    assert [chart["y_title"] for chart in amount_charts] == ["EUR", "USD"]
+
+
+@pytest.mark.django_db
+def test_no_contribution_chart_when_no_year_is_known():
+    factories.ContributionFactory(date=None, year=None, amount=None, currency="")
+    totals = aggregates.contribution_totals(Contribution.objects.all())
+    assert totals.count == 1
+    assert totals.charts == []

@@ -1,0 +1,152 @@
+"""The shared list-page mechanism, on every public list: pagination that forgives bad page
+numbers, a page-size chooser, sorting from a whitelist, a capped search box, and the filter state
+kept in every link. Bad input never gives a 500."""
+
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.template.loader import get_template
+from django.urls import reverse
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+# URL name -> (making n rows, the whitelisted sorts)
+LISTS = {
+    "activities:article_list": (factories.ArticleFactory.create_batch, ["date", "title"]),
+    "activities:project_list": (factories.ProjectFactory.create_batch, ["code", "title", "start"]),
+    "activities:event_list": (factories.EventFactory.create_batch, ["date", "title", "city"]),
+    "activities:seizure_list": (factories.SeizureFactory.create_batch, ["date", "substance", "kg"]),
+    "donors:donor_list": (factories.DonorFactory.create_batch, ["name", "kind"]),
+    "donors:contribution_list": (
+        factories.ContributionFactory.create_batch, ["year", "donor", "project", "amount"]
+    ),
+}
+URL_NAMES = list(LISTS)
+
+
+def get(client, name, **params):
+    return client.get(reverse(name), params)
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_list_paginates_with_the_chosen_page_size(client, name):
+    LISTS[name][0](12)
+    response = get(client, name, page_size=10)
+    assert response.status_code == 200
+    assert response.context["paginator"].per_page == 10
+    assert len(response.context["page_obj"].object_list) == 10
+    second = get(client, name, page_size=10, page=2)
+    assert second.context["page_obj"].number == 2
+    assert len(second.context["page_obj"].object_list) == 2
+    assert "1\u201310 of 12" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_default_page_size_is_25(client, name):
+    LISTS[name][0](26)
+    response = get(client, name)
+    assert response.context["paginator"].per_page == 25
+    assert len(response.context["page_obj"].object_list) == 25
+    assert 'value="25" selected' in response.content.decode()
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_page_beyond_the_last_shows_the_last_page(client, name):
+    LISTS[name][0](12)
+    response = get(client, name, page_size=10, page=99)
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 2
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+@pytest.mark.parametrize("page", ["-1", "0", "abc", "1.5", "", "99999999999999999999999"])
+def test_malformed_page_shows_the_first_or_last_page(client, name, page):
+    LISTS[name][0](12)
+    response = get(client, name, page_size=10, page=page)
+    assert response.status_code == 200
+    expected = 2 if page == "99999999999999999999999" else 1
+    assert response.context["page_obj"].number == expected
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_unknown_page_size_is_a_form_error_and_the_default_is_used(client, name):
+    LISTS[name][0](1)
+    response = get(client, name, page_size=7)
+    assert response.status_code == 200
+    assert "page_size" in response.context["page_size_form"].errors
+    assert response.context["paginator"].per_page == 25
+    assert "7 is not one of the available choices" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_unknown_sort_is_a_form_error_not_a_500(client, name):
+    LISTS[name][0](1)
+    response = get(client, name, sort="password")
+    assert response.status_code == 200
+    assert "sort" in response.context["filter"].form.errors
+    assert "password is not one of the available choices" in response.content.decode()
+    assert list(response.context["page_obj"].object_list) == []
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_every_whitelisted_sort_works_both_ways(client, name):
+    make, sorts = LISTS[name]
+    make(3)
+    for sort in sorts:
+        up = get(client, name, sort=sort)
+        down = get(client, name, sort=f"-{sort}")
+        assert up.status_code == down.status_code == 200, sort
+        assert not up.context["filter"].form.errors, sort
+        assert len(up.context["page_obj"].object_list) == 3
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_ten_thousand_character_search_is_refused_with_a_form_error(client, name):
+    LISTS[name][0](1)
+    response = get(client, name, q="x" * 10_000)
+    assert response.status_code == 200
+    assert "q" in response.context["filter"].form.errors
+    assert "at most 200 characters" in response.content.decode()
+    assert list(response.context["page_obj"].object_list) == []
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_pagination_links_keep_the_filters(client, name):
+    LISTS[name][0](12)
+    response = get(client, name, page_size=10, q="", sort=LISTS[name][1][0])
+    html = response.content.decode()
+    assert f"sort={LISTS[name][1][0]}" in html
+    assert "page=2" in html and "page_size=10" in html
+
+
+@pytest.mark.parametrize("name", [n for n in URL_NAMES if n != "activities:article_list"])
+def test_sort_header_links_keep_the_filters_and_go_back_to_page_one(client, name):
+    LISTS[name][0](12)
+    html = get(client, name, page=2, page_size=10, q="").content.decode()
+    links = [unescape(href) for href in re.findall(r'class="sort-link" href="([^"]+)"', html)]
+    assert links
+    for href in links:
+        params = parse_qs(urlsplit(href).query, keep_blank_values=True)
+        assert params["page_size"] == ["10"] and "page" not in params
+        assert params["sort"][0].lstrip("-") in LISTS[name][1]
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_empty_list_says_so(client, name):
+    response = get(client, name)
+    assert response.status_code == 200
+    assert response.context["paginator"].count == 0
+    assert "No " in response.content.decode()
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_list_keeps_a_block_for_download_links(client, name):
+    """The exports (next issue) fill the ``downloads`` block of the shared list layout."""
+    response = get(client, name)
+    assert "includes/list_page.html" in [t.name for t in response.templates]
+    assert "{% block downloads %}" in get_template("includes/list_page.html").template.source

@@ -1,0 +1,100 @@
+"""The home page: headline figures computed from the records, latest articles, charts."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from activities.models import Article, Seizure
+from tests import factories
+from tests.pages import ROLES, assert_no_personal_data, client_for, fresh_countries, register
+from tests.querycount import assert_constant_queries
+
+pytestmark = pytest.mark.django_db
+HOME = reverse("home")
+
+
+@pytest.fixture
+def records(db):
+    kg = factories.CountryFactory(code="KG")
+    tarcet = factories.ProjectFactory(code="TARCET")
+    factories.ProjectFactory(code="KGZK50")
+    course = factories.EventFactory(reported_participants=18, projects=[tarcet])
+    factories.EventFactory(reported_participants=41, reported_participants_wording="over forty one")
+    register(course, 10, sex="male", country=kg)
+    register(course, 4, sex="female", country=factories.CountryFactory(code="KZ"))
+    heroin = factories.SubstanceFactory(name="Heroin")
+    factories.SeizureFactory(substance=heroin, quantity=Decimal("12.5"), unit="kg")
+    factories.SeizureFactory(substance=heroin, quantity=Decimal("40"), unit="t",
+                             kind=Seizure.Kind.AGGREGATE, date=None, year=2008,
+                             period_wording="since 2008")
+    for amount, currency, published in [("3000000", "EUR", True), ("250000", "USD", True),
+                                        ("999", "CAD", False)]:
+        factories.ContributionFactory(project=tarcet, amount=Decimal(amount), currency=currency,
+                                      is_published=published)
+    factories.ArticleFactory(title="Planning for success", start_date=datetime.date(2011, 2, 21))
+    factories.ArticleFactory(title="Hidden draft", status=Article.Status.DRAFT)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_home_shows_figures_computed_from_records(role, client, request, records):
+    response = client_for(role, client, request).get(HOME)
+    html = response.content.decode()
+    assert response.status_code == 200
+    context = response.context
+    assert (context["project_count"], context["event_count"]) == (2, 2)
+    assert context["participants"].total_shown == "14"
+    assert [(c.label, c.shown) for c in context["participants"].by_sex.cells] == [
+        ("Female", "4"), ("Male", "10"),
+    ]
+    assert (context["reported"].total, context["reported"].events) == (59, 2)
+    assert "12.5 kg" in html  # individual seizures only, the aggregate figure beside them
+    assert "Heroin: 40 tonnes</a>, since 2008" in html
+    assert "40,012.5" not in html
+    assert "EUR 3,000,000" in html and "USD 250,000" in html and "3,250,000" not in html
+    assert ("CAD 999" in html) is (role == "admin")
+    assert "Planning for success" in html
+    assert ("Hidden draft" in html) is (role == "admin")
+    if role in {"anonymous", "donor"}:
+        assert_no_personal_data(html)
+
+
+def test_home_charts_come_through_json_script_with_tables(client, records):
+    html = client.get(HOME).content.decode()
+    for chart in ("home-seizures-chart", "home-contributions-chart", "home-sex-chart",
+                  "home-country-chart"):
+        assert f'data-chart="{chart}-data"' in html, chart
+        assert f'id="{chart}-data" type="application/json"' in html, chart
+    assert html.count("<table") >= 4
+    assert "<script>" not in html and 'style="' not in html and " onclick=" not in html
+
+
+def test_home_protects_small_groups_of_participants(client):
+    event = factories.EventFactory()
+    register(event, 9, sex="male", country=factories.CountryFactory(code="KG"))
+    register(event, 1, sex="female", country=factories.CountryFactory(code="TJ"))
+    html = client.get(HOME).content.decode()
+    assert "Female: fewer than 3" in html and "Male: not shown" in html
+    assert_no_personal_data(html)
+
+
+def test_home_with_no_records_still_renders(client):
+    response = client.get(HOME)
+    assert response.status_code == 200
+    assert "No articles are published yet." in response.content.decode()
+
+
+def test_home_query_count_is_constant(client):
+    def add_rows(n):
+        countries = fresh_countries(n)
+        for i in range(n):
+            event = factories.EventFactory(reported_participants=10, country=countries[i])
+            register(event, 3, country=countries[i])
+            factories.SeizureFactory(date=datetime.date(2000 + i, 1, 1))
+            factories.SeizureFactory(kind=Seizure.Kind.AGGREGATE, date=None, year=2000 + i)
+            factories.ContributionFactory(currency=["USD", "EUR"][i % 2],
+                                          date=datetime.date(2000 + i, 1, 1))
+            factories.ArticleFactory()
+
+    assert_constant_queries(client, HOME, add_rows, 15)
