@@ -389,6 +389,12 @@ class Event(NaturalKeyModel, ReportedPeriod):
     def get_absolute_url(self):
         return reverse("activities:event_detail", args=[self.slug])
 
+    @property
+    def reported_wording_to_show(self) -> str:
+        """The words used for the reported count, where they say more than the number."""
+        wording = self.reported_participants_wording.strip()
+        return "" if wording == str(self.reported_participants) else wording
+
 
 class EventTrainerOrganisationManager(models.Manager):
     def get_by_natural_key(self, event_slug, organisation_slug):
