@@ -136,7 +136,7 @@ class BaseParticipationFormSet(forms.BaseFormSet):
 
 
 ParticipationFormSet = forms.formset_factory(
-    ParticipationForm, formset=BaseParticipationFormSet, extra=0, can_delete=True
+    ParticipationForm, formset=BaseParticipationFormSet, extra=1, can_delete=True
 )
 
 

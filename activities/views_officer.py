@@ -305,7 +305,7 @@ class ParticipantListView(OfficerMixin, FilterView):
     def get_queryset(self):
         return Participant.objects.with_related().annotate(
             event_count=Count("participations", distinct=True)
-        )
+        ).order_by("name", "pk")
 
 
 class ParticipantDetailView(OfficerMixin, DetailView):
