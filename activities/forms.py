@@ -173,7 +173,9 @@ class BaseNewParticipantFormSet(forms.BaseModelFormSet):
                 and "name" in f.cleaned_data]
         keys = {match_key(f.cleaned_data["name"]) for f in rows}
         existing = {}
-        for participant in Participant.objects.with_related().filter(match_key__in=keys):
+        for participant in Participant.objects.with_related().filter(
+            match_key__in=keys
+        ).order_by():
             existing.setdefault((participant.organisation_id, participant.match_key), []).append(
                 participant
             )
