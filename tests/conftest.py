@@ -32,3 +32,9 @@ def officer_user(db):
     if group:
         user.groups.add(group)
     return user
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Sign-in tests hash many passwords; the production hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
