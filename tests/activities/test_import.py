@@ -195,7 +195,7 @@ def test_page_of_a_long_preview_is_paginated(officer_client, setting):
          "not an Excel .xlsx workbook"),
         (SimpleUploadedFile("list.csv", b"", "text/csv"), "The submitted file is empty"),
         (SimpleUploadedFile("list.csv", b"   \n", "text/csv"), "The file is empty."),
-        (SimpleUploadedFile("list.csv", "Name,Sex\nA,f\n".encode(), "text/csv"),
+        (SimpleUploadedFile("list.csv", b"Name,Sex\nA,f\n", "text/csv"),
          "missing: Organisation, Country, Position, E-mail, Phone"),
         (SimpleUploadedFile("list.csv", (",".join(HEADER) + "\n,,,\n").encode(), "text/csv"),
          "no participant rows"),

@@ -128,3 +128,12 @@ def test_navigation_shows_the_workspace_only_to_those_who_record_events(client, 
     assert reverse("activities:workspace") in client.get("/").content.decode()
     client.force_login(donor_user)
     assert reverse("activities:workspace") not in client.get("/").content.decode()
+
+
+def test_every_officer_url_has_an_access_expectation(records):
+    from django.urls import resolve
+
+    from activities.urls import officer_urlpatterns
+
+    covered = {resolve(url.split("?")[0]).url_name for url, _ in officer_pages(records)}
+    assert {pattern.name for pattern in officer_urlpatterns} == covered
