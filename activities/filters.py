@@ -21,7 +21,8 @@ class ParticipantFilter(django_filters.FilterSet):
     country = django_filters.ModelChoiceFilter(queryset=Country.objects.all())
     sex = django_filters.ChoiceFilter(choices=Participant.Sex.choices)
     event = django_filters.ModelChoiceFilter(
-        field_name="participations__event", queryset=Event.objects.all(), distinct=True)
+        field_name="participations__event", queryset=Event.objects.all(), distinct=True,
+        label="Event")
     year = django_filters.NumberFilter(
         field_name="participations__event__year", label="Year of an event", distinct=True)
 

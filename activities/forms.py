@@ -323,6 +323,12 @@ class MergeForm(forms.Form):
         self.fields["keep"].choices = [(p.pk, f"No. {p.pk}: {p.name}") for p in records]
 
 
+class DismissForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.all(), required=False)
+    match_key = forms.CharField(max_length=200)
+    records = forms.IntegerField(min_value=2)
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="Participant list (.xlsx or .csv, at most 5 MB)",

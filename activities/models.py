@@ -558,6 +558,31 @@ class Participation(models.Model):
         return f"Participant #{self.participant_id} at event #{self.event_id} ({self.status})"
 
 
+class DuplicateDismissal(models.Model):
+    """An officer's decision that a group of likely duplicates (same phonetic key in one
+    organisation) are different people. The group leaves the review list until it grows."""
+
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    match_key = models.CharField(max_length=200)
+    records = models.PositiveIntegerField(help_text="How many records the group had.")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-dismissed_at"]
+        indexes = [
+            # duplicate review: is this group dismissed?
+            models.Index(fields=["match_key", "organisation"], name="activities_dismissal_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.match_key} ({self.records} records, not duplicates)"
+
+
 class ImportBatch(models.Model):
     """An uploaded participant list for one event: parsed, classified row by row and kept until
     an officer confirms it (or it expires). Nothing reaches the register before confirmation."""

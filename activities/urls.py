@@ -22,6 +22,8 @@ officer_urlpatterns = [
          name="participant_search"),
     path("participants/duplicates/", officer.DuplicateListView.as_view(),
          name="participant_duplicates"),
+    path("participants/duplicates/dismiss/", officer.DuplicateDismissView.as_view(),
+         name="participant_duplicates_dismiss"),
     path("participants/<int:pk>/", officer.ParticipantDetailView.as_view(),
          name="participant_detail"),
     path("participants/<int:pk>/edit/", officer.ParticipantUpdateView.as_view(),

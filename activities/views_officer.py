@@ -24,6 +24,7 @@ from django_filters.views import FilterView
 from activities import imports, services
 from activities.filters import ParticipantFilter
 from activities.forms import (
+    DismissForm,
     EventForm,
     ImportUploadForm,
     MergeForm,
@@ -39,6 +40,7 @@ from activities.history import history_entries
 from activities.matching import match_key, name_key
 from activities.models import (
     Country,
+    DuplicateDismissal,
     Event,
     ImportBatch,
     Organisation,
@@ -84,7 +86,7 @@ class WorkspaceView(OfficerMixin, TemplateView):
             .annotate(participant_records=Count("participations"))
             .order_by("-pk")[:8]
         )
-        context["duplicate_groups"] = duplicate_groups().count()
+        context["duplicate_groups"] = len(duplicate_groups())
         context["recent_imports"] = (
             ImportBatch.objects.select_related("event").defer("rows")
             .filter(created_by=self.request.user)[:5]
@@ -93,15 +95,21 @@ class WorkspaceView(OfficerMixin, TemplateView):
         return context
 
 
-def duplicate_groups():
-    """(organisation, match_key) pairs held by more than one participant."""
-    return (
+def duplicate_groups() -> list[dict]:
+    """(organisation, match_key) pairs held by more than one participant, less the groups an
+    officer has said are different people (until a new record joins them). Two queries; the
+    grouping reads only the (match_key, organisation) index."""
+    dismissed = set(DuplicateDismissal.objects.values_list(
+        "organisation_id", "match_key", "records"))
+    groups = (
         Participant.objects.exclude(match_key="")
         .values("organisation_id", "match_key")
         .annotate(records=Count("id"))
         .filter(records__gt=1)
         .order_by("match_key", "organisation_id")
     )
+    return [g for g in groups
+            if (g["organisation_id"], g["match_key"], g["records"]) not in dismissed]
 
 
 # --------------------------------------------------------------------------------------------
@@ -365,6 +373,26 @@ class DuplicateListView(OfficerMixin, TemplateView):
             members.get((g["organisation_id"], g["match_key"]), []) for g in page.object_list
         ]
         return context
+
+
+class DuplicateDismissView(OfficerMixin, View):
+    """"Different people": the group leaves the review list until another record joins it."""
+
+    permission_required = "activities.change_participant"
+
+    def post(self, request):
+        form = DismissForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            DuplicateDismissal.objects.update_or_create(
+                organisation=data["organisation"], match_key=data["match_key"],
+                defaults={"records": data["records"], "dismissed_by": request.user},
+            )
+            messages.success(request, "Marked as different people; the group is no longer "
+                                      "listed unless another similar record is added.")
+        else:
+            messages.error(request, "That group could not be marked; reload the page.")
+        return redirect(safe_next(request, reverse("activities:participant_duplicates")))
 
 
 class ParticipantMergeView(OfficerMixin, FormView):

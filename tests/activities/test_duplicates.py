@@ -198,3 +198,17 @@ def test_search_as_you_type_finds_cyrillic_and_latin_spellings(client, officer_u
     assert names == {"Alisher Usmonov", "Усмонов Алишер"}
     assert client.get(reverse("activities:participant_search"), {"q": "U"}).json() == {
         "results": []}
+
+
+def test_officer_marks_a_group_as_different_people_until_it_grows(client, officer_user, pair):
+    keep, other = pair
+    client.force_login(officer_user)
+    url = reverse("activities:participant_duplicates")
+    response = client.post(reverse("activities:participant_duplicates_dismiss"), {
+        "organisation": keep.organisation_id, "match_key": keep.match_key, "records": "2"})
+    assert response["Location"] == url
+    assert reverse("activities:participant_merge", args=[keep.pk, other.pk]) not in \
+        client.get(url).content.decode()
+    third = factories.ParticipantFactory(name="Usmanov Alisher", organisation=keep.organisation)
+    html = client.get(url).content.decode()
+    assert reverse("activities:participant_merge", args=[keep.pk, third.pk]) in html

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from activities.models import ImportBatch
@@ -136,4 +136,18 @@ def test_every_officer_url_has_an_access_expectation(records):
     from activities.urls import officer_urlpatterns
 
     covered = {resolve(url.split("?")[0]).url_name for url, _ in officer_pages(records)}
+    covered |= {resolve(url).url_name for url in POST_ONLY}
     assert {pattern.name for pattern in officer_urlpatterns} == covered
+
+
+POST_ONLY = [reverse_lazy("activities:participant_duplicates_dismiss")]
+
+
+def test_post_only_officer_actions_refuse_anonymous_and_donors(client, donor_user, records):
+    for url in POST_ONLY:
+        response = client.post(url, {"match_key": "x", "records": "2"})
+        assert response.status_code == 302 and response["Location"].startswith(
+            reverse("login"))
+        client.force_login(donor_user)
+        assert client.post(url, {"match_key": "x", "records": "2"}).status_code == 403
+        client.logout()

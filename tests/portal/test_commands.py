@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from activities.matching import match_key
 from activities.models import Participant, Participation
 from donors.models import Contribution, donor_for
 from tests import factories
@@ -88,6 +89,11 @@ def test_seed_demo_creates_accounts_participants_and_an_unpublished_figure_once(
     assert 300 <= demo.count() < 400
     assert not Participant.objects.filter(is_demo=False).exists()
     assert Participation.objects.filter(participant__is_demo=True).exists()
+    # The only likely duplicates are the spelling variants seeded on purpose.
+    from activities.views_officer import duplicate_groups
+
+    groups = {(g["match_key"], g["records"]) for g in duplicate_groups()}
+    assert groups == {(match_key("Alisher Usmonov"), 3), (match_key("Madina Yusupova"), 2)}
     donor_user = User.objects.get(username="demo-donor")
     unpublished = Contribution.objects.get(key="demo-unpublished-contribution")
     assert not unpublished.is_published and unpublished.donor == donor_for(donor_user)

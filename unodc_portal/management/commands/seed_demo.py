@@ -37,13 +37,6 @@ POSITIONS = ["Inspector", "Senior inspector", "Customs officer", "Border guard o
              "Investigator", "Analyst", "Head of unit", "Forensic expert", "Prosecutor"]
 
 
-def demo_name(rng, sex):
-    last = rng.choice(LAST)
-    if sex == "female":
-        last += "a"
-    return f"{rng.choice(FIRST[sex])} {last}"
-
-
 class Command(BaseCommand):
     help = (
         "Create demo accounts (officer, donor, admin) and a few hundred synthetic participants "
@@ -109,8 +102,11 @@ class Command(BaseCommand):
             self.stdout.write("Demo participants already exist: none added.")
             return
         events = list(Event.objects.order_by("pk"))
-        organisations = list(Organisation.objects.filter(
-            kind__in=["government", "police", "training"]).order_by("pk")[:20])
+        agencies = Organisation.objects.filter(
+            kind__in=["government", "police", "training"]).order_by("pk")
+        # Participants come from the region's agencies where the bulletin names them.
+        organisations = list(agencies.filter(
+            country__code__in=["KG", "KZ", "TJ", "TM", "UZ", "AF"])[:20]) or list(agencies[:20])
         if not events or not organisations:
             self.stdout.write(self.style.WARNING(
                 "No events or organisations are loaded, so no demo participants are created. "
@@ -119,12 +115,19 @@ class Command(BaseCommand):
             return
         countries = {c.code.code: c for c in Country.objects.all()}
         rng = random.Random(2011)
+        # Every combination of first and last name once, so that the only likely duplicates
+        # are the spelling variants added below on purpose.
+        names = [(f"{first} {last}{'a' if sex == 'female' else ''}", sex)
+                 for sex, firsts in FIRST.items() for first in firsts for last in LAST]
+        featured = [("Alisher Usmonov", "male"), ("Madina Yusupova", "female")]
+        names = [n for n in names if n not in featured]
+        rng.shuffle(names)
+        names = featured + names
         people = []
-        for number in range(1, DEMO_PARTICIPANTS + 1):
-            sex = rng.choice(["female", "male"])
+        for number, (name, sex) in enumerate(names[:DEMO_PARTICIPANTS], start=1):
             organisation = rng.choice(organisations)
             people.append(Participant(
-                name=demo_name(rng, sex), sex=sex, organisation=organisation,
+                name=name, sex=sex, organisation=organisation,
                 country=countries.get(organisation.country.code.code)
                 if organisation.country_id else None,
                 position=rng.choice(POSITIONS),
@@ -138,8 +141,6 @@ class Command(BaseCommand):
                 name=variant, sex=base.sex, organisation=base.organisation,
                 country=base.country, position=base.position, is_demo=True,
             ))
-        people[0].name, people[1].name = "Alisher Usmonov", "Madina Yusupova"
-        people[0].sex, people[1].sex = "male", "female"
         for person in people:
             person.fill_derived_fields()
         created = bulk_create_with_history(
