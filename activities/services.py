@@ -42,6 +42,23 @@ def _save(obj, reason: str):
     return obj
 
 
+def _sync_children(current, *, key, field, wanted: dict, make, verb: str):
+    """Make an event's child rows (keyed by ``key``) match ``wanted`` {key: value of
+    ``field``}: delete the unwanted, update the changed, create the missing — one by one, so
+    that history records each."""
+    existing = {getattr(child, key): child for child in current}
+    for pk, child in existing.items():
+        if pk not in wanted:
+            child._change_reason = f"Removed {verb}"
+            child.delete()
+        elif getattr(child, field) != wanted[pk]:
+            setattr(child, field, wanted[pk])
+            _save(child, f"Changed {verb}")
+    for pk, value in wanted.items():
+        if pk not in existing:
+            _save(make(pk, value), f"Added {verb}")
+
+
 @transaction.atomic
 def event_record(
     *,
@@ -65,36 +82,18 @@ def event_record(
         _save(row.participant, f"Added on the page of event “{event.title}”")
         wanted[row.participant.pk] = row.status
 
-    current = {p.participant_id: p for p in event.participations.all()}
-    for participant_id, participation in current.items():
-        if participant_id not in wanted:
-            participation._change_reason = "Removed on the event page"
-            participation.delete()
-        elif participation.status != wanted[participant_id]:
-            participation.status = wanted[participant_id]
-            _save(participation, "Status changed on the event page")
-    for participant_id, status in wanted.items():
-        if participant_id not in current:
-            _save(
-                Participation(event=event, participant_id=participant_id, status=status),
-                "Added on the event page",
-            )
-
-    links = {link.organisation_id: link for link in event.trainer_links.all()}
-    for organisation_id, link in links.items():
-        if organisation_id not in trainer_counts:
-            link.delete()
-        elif link.trainer_count != trainer_counts[organisation_id]:
-            link.trainer_count = trainer_counts[organisation_id]
-            _save(link, "")
-    for organisation_id, count in trainer_counts.items():
-        if organisation_id not in links:
-            _save(
-                EventTrainerOrganisation(
-                    event=event, organisation_id=organisation_id, trainer_count=count
-                ),
-                "",
-            )
+    _sync_children(
+        event.participations.all(), key="participant_id", field="status", wanted=wanted,
+        make=lambda pk, status: Participation(event=event, participant_id=pk, status=status),
+        verb="on the event page",
+    )
+    _sync_children(
+        event.trainer_links.all(), key="organisation_id", field="trainer_count",
+        wanted=trainer_counts,
+        make=lambda pk, count: EventTrainerOrganisation(
+            event=event, organisation_id=pk, trainer_count=count),
+        verb="on the event page",
+    )
     return event
 
 

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
@@ -123,7 +124,9 @@ class EventRecordView(OfficerMixin, View):
 
     def get_permission_required(self):
         if "slug" in self.kwargs:
-            return ["activities.change_event", "activities.change_participation"]
+            return ["activities.change_event", "activities.add_participant",
+                    "activities.add_participation", "activities.change_participation",
+                    "activities.delete_participation"]
         return ["activities.add_event", "activities.add_participant",
                 "activities.add_participation"]
 
@@ -167,8 +170,6 @@ class EventRecordView(OfficerMixin, View):
         return event_form, participations, new_participants, trainer_links
 
     def render_page(self, event, forms, status=200):
-        from django.shortcuts import render
-
         event_form, participations, new_participants, trainer_links = forms
         ids = set()
         for form in participations.forms:
@@ -553,8 +554,6 @@ class ImportPreviewView(OfficerMixin, DetailView):
             for key, label in imports.STATUS_LABELS.items()
         ]
         context["columns"] = imports.COLUMNS
-        from django.utils import timezone
-
         context["expired"] = self.object.expires_at < timezone.now()
         return context
 

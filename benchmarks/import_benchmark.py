@@ -42,23 +42,10 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from tests.factories import synthetic_surname as surname  # noqa: E402
+
 FIRST = ["Alisher", "Dilnoza", "Rustam", "Madina", "Timur", "Zarina", "Farrukh", "Gulnara",
          "Bekzod", "Aigerim", "Nurlan", "Kamila", "Sardor", "Feruza", "Daniyar", "Asel"]
-CONSONANTS, VOWELS = "bdfgklmnprstvz", "aeiou"
-
-
-def surname(number: int) -> str:
-    """A distinct pronounceable surname per number."""
-    syllables = []
-    while True:
-        # The consonants carry the number: matching keys keep consonants, not inner vowels.
-        number, rest = divmod(number, len(CONSONANTS))
-        syllables.append(CONSONANTS[rest] + VOWELS[number % len(VOWELS)])
-        if not number:
-            break
-    return "".join(syllables).capitalize() + "ov"
-
-
 def build_register(existing: int):
     from activities.models import Country, Event, Organisation, Participant
 

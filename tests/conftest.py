@@ -34,6 +34,12 @@ def officer_user(db):
     return user
 
 
+@pytest.fixture
+def officer_client(client, officer_user):
+    client.force_login(officer_user)
+    return client
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Sign-in tests hash many passwords; the production hasher is deliberately slow."""

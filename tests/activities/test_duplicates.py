@@ -67,34 +67,22 @@ def test_keys_follow_a_renamed_participant():
     assert participant.match_key == match_key("Yusupova")
 
 
-def synthetic_name(number: int) -> str:
-    """A distinct pronounceable name per number (letters, since digits carry no sound)."""
-    consonants, vowels = "bdfgklmnprstvz", "aeiou"
-    syllables = []
-    while True:
-        # The consonants carry the number: matching keys keep consonants, not inner vowels.
-        number, rest = divmod(number, len(consonants))
-        syllables.append(consonants[rest] + vowels[number % len(vowels)])
-        if not number:
-            break
-    word = "".join(syllables)
-    return f"{word.capitalize()} {word[::-1].capitalize()}ov"
-
-
 def test_duplicate_check_is_answered_by_the_matching_index(db):
     """The lookup that entry, import and review make uses the (match_key, organisation) index
     rather than reading the table (the benchmark measures it on 200,000 records)."""
     from django.db import connection
 
     organisation = factories.OrganisationFactory()
-    people = [Participant(name=synthetic_name(i), organisation=organisation)
+    people = [Participant(name=f"Alisher {factories.synthetic_surname(i)}",
+                          organisation=organisation)
               for i in range(20_000)]
     for person in people:
         person.fill_derived_fields()
     Participant.objects.bulk_create(people, batch_size=2000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    probe = Participant(name=synthetic_name(777), organisation=organisation)
+    probe = Participant(name=f"Alisher {factories.synthetic_surname(777)}",
+                        organisation=organisation)
     probe.fill_derived_fields()
     plan = Participant.objects.likely_duplicates_of(probe).explain()
     assert "activities_particip_match_idx" in plan, plan

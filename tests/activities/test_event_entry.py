@@ -48,12 +48,6 @@ def add_new(data, rows):
             data[f"new-{i}-{key}"] = value
 
 
-@pytest.fixture
-def officer_client(client, officer_user):
-    client.force_login(officer_user)
-    return client
-
-
 def counts():
     return (Event.objects.count(), Participant.objects.count(), Participation.objects.count(),
             EventTrainerOrganisation.objects.count())

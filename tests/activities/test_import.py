@@ -53,12 +53,6 @@ def setting(db):
     return {"event": event, "ssdc": ssdc, "known": known}
 
 
-@pytest.fixture
-def officer_client(client, officer_user):
-    client.force_login(officer_user)
-    return client
-
-
 def upload(client, event, file):
     return client.post(reverse("activities:participant_import", args=[event.slug]),
                        {"file": file})

@@ -13,12 +13,6 @@ from tests.querycount import assert_constant_queries
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def officer_client(client, officer_user):
-    client.force_login(officer_user)
-    return client
-
-
 def test_participant_register(officer_client):
     event = factories.EventFactory()
 

@@ -12,12 +12,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def officer_client(client, officer_user):
-    client.force_login(officer_user)
-    return client
-
-
-@pytest.fixture
 def anhydride(db):
     return factories.SubstanceFactory(slug="acetic-anhydride", name="Acetic anhydride",
                                       kind="precursor", density_kg_per_l=Decimal("1.08"))
