@@ -147,8 +147,7 @@ class EventRecordView(OfficerMixin, View):
         if event is not None:
             initial_participations = [
                 {"participant": p.participant_id, "status": p.status}
-                for p in event.participations.select_related("participant").order_by(
-                    "participant__name")
+                for p in event.participations.order_by("participant__name")
             ]
             initial_links = [
                 {"organisation": link.organisation_id, "trainer_count": link.trainer_count}
@@ -190,7 +189,6 @@ class EventRecordView(OfficerMixin, View):
             "trainer_links": trainer_links,
             "organisation_form": OrganisationForm(prefix="org"),
             "person_form": PersonForm(prefix="person"),
-            "has_errors": self.request.method == "POST",
             "event_url": public_url("activities:event_detail", event.slug) if event else "",
         }
         return render(self.request, self.template_name, context, status=status)
@@ -200,8 +198,10 @@ class EventRecordView(OfficerMixin, View):
         return self.render_page(event, self.build_forms(event))
 
     def post(self, request, *args, **kwargs):
+        # The forms get their own copy: a refused edit must not change the page's heading
+        # and links.
         event = self.get_event()
-        forms = self.build_forms(event, request.POST)
+        forms = self.build_forms(self.get_event(), request.POST)
         event_form, participations, new_participants, trainer_links = forms
         valid = event_form.is_valid() & participations.is_valid() & trainer_links.is_valid()
         new_participants.picked = getattr(participations, "participants", {})

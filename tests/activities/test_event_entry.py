@@ -251,3 +251,48 @@ def test_events_new_is_the_entry_page_not_an_event(officer_client):
     response = officer_client.get("/events/new/")
     assert response.status_code == 200
     assert response.context["event"] is None
+
+
+def test_a_refused_edit_leaves_the_page_heading_and_links_as_stored(officer_client):
+    factories.EventFactory(slug="taken")
+    event = factories.EventFactory(title="Stored title", slug="stored")
+    response = officer_client.post(
+        reverse("activities:event_update", args=[event.slug]),
+        event_data(**{"event-title": "Typed title", "event-slug": "taken"}))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Edit “Stored title”" in html
+    assert reverse("activities:event_history", args=["stored"]) in html
+    event.refresh_from_db()
+    assert event.title == "Stored title"
+
+
+def test_quick_add_answers_json_for_the_page_and_keeps_errors_at_the_field(officer_client):
+    url = reverse("activities:organisation_create")
+    added = officer_client.post(
+        url, {"org-name": "Academy of the Interior Ministry", "org-acronym": "AIM",
+              "org-kind": "training"}, HTTP_ACCEPT="application/json")
+    assert added.status_code == 201
+    body = added.json()
+    assert body["label"] == "Academy of the Interior Ministry (AIM)" and body["id"]
+    again = officer_client.post(
+        url, {"org-name": "academy of the interior ministry", "org-kind": "training"},
+        HTTP_ACCEPT="application/json")
+    assert again.status_code == 400
+    assert "Already in the portal" in again.json()["errors"]["__all__"][0]["message"]
+    missing = officer_client.post(reverse("activities:person_create"), {"person-name": ""},
+                                  HTTP_ACCEPT="application/json")
+    assert missing.status_code == 400 and "name" in missing.json()["errors"]
+
+
+def test_quick_add_without_javascript_returns_to_the_event_page_only(officer_client):
+    from activities.models import Person
+
+    url = reverse("activities:person_create")
+    response = officer_client.post(url, {"person-name": "Jane Trainer",
+                                         "next": "/events/new/"})
+    assert response["Location"] == "/events/new/"
+    assert Person.objects.get().slug == "jane-trainer"
+    response = officer_client.post(url, {"person-name": "John Trainer",
+                                         "next": "https://evil.example/"})
+    assert response["Location"] == reverse("activities:workspace")
