@@ -53,6 +53,7 @@ HEADER_ALIASES = {
     "gender": "sex", "full name": "name", "telephone": "phone",
 }
 MAX_ROWS = 20_000
+MAX_COLUMNS = 50  # the template's columns and some to spare; the rest of a row is not read
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 PHONE_NUMBER = re.compile(r"^\+[\d\s().-]+$")
 SEX_WORDS = {
@@ -110,16 +111,21 @@ def _read_xlsx(data: bytes) -> list[list]:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         raise ImportFileError(f"The workbook cannot be read ({exc.__class__.__name__}).") from exc
+    rows = []
     try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
+        for row in workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS):
             rows.append(list(row))
             if len(rows) > MAX_ROWS + 1:
                 raise ImportFileError(f"The file has more than {MAX_ROWS:,} rows; split it.")
-        return rows
+    except ImportFileError:
+        raise
+    except Exception as exc:  # damaged sheet XML surfaces only while reading rows
+        raise ImportFileError(
+            f"The workbook cannot be read near row {len(rows) + 1} ({exc.__class__.__name__})."
+        ) from exc
     finally:
         workbook.close()
+    return rows
 
 
 def _read_csv(data: bytes) -> list[list]:
@@ -137,10 +143,15 @@ def _read_csv(data: bytes) -> list[list]:
     except csv.Error:
         dialect = csv.excel
     rows = []
-    for row in csv.reader(io.StringIO(text), dialect):
-        rows.append(row)
-        if len(rows) > MAX_ROWS + 1:
-            raise ImportFileError(f"The file has more than {MAX_ROWS:,} rows; split it.")
+    try:
+        for row in csv.reader(io.StringIO(text), dialect):
+            rows.append(row[:MAX_COLUMNS])
+            if len(rows) > MAX_ROWS + 1:
+                raise ImportFileError(f"The file has more than {MAX_ROWS:,} rows; split it.")
+    except csv.Error as exc:
+        raise ImportFileError(
+            f"The CSV file cannot be read near line {len(rows) + 1} ({exc})."
+        ) from exc
     return rows
 
 

@@ -193,8 +193,11 @@ def test_page_of_a_long_preview_is_paginated(officer_client, setting):
          "missing: Organisation, Country, Position, E-mail, Phone"),
         (SimpleUploadedFile("list.csv", (",".join(HEADER) + "\n,,,\n").encode(), "text/csv"),
          "no participant rows"),
+        (SimpleUploadedFile("list.csv", (",".join(HEADER) + '\n"' + "x" * 200_000 + '"\n')
+                            .encode(), "text/csv"), "cannot be read near line 2"),
     ],
-    ids=["other-type", "fake-xlsx", "zero-bytes", "blank", "missing-columns", "header-only"],
+    ids=["other-type", "fake-xlsx", "zero-bytes", "blank", "missing-columns", "header-only",
+         "huge-cell"],
 )
 def test_unusable_files_are_refused_with_a_message_and_nothing_stored(
     officer_client, setting, file, message
@@ -259,3 +262,21 @@ def test_template_download_has_the_columns_the_parser_reads(officer_client, fmt)
         header = list(next(sheet.iter_rows(values_only=True)))
     assert header == HEADER
     assert imports.header_positions(header) == {c.key: i for i, c in enumerate(imports.COLUMNS)}
+
+
+def test_a_damaged_workbook_is_refused_with_a_message(officer_client, setting):
+    import zipfile
+
+    content = io.BytesIO()
+    with zipfile.ZipFile(content, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<not really/>")
+    response = upload(officer_client, setting["event"],
+                      SimpleUploadedFile("list.xlsx", content.getvalue()))
+    assert response.status_code == 400
+    assert "The workbook cannot be read" in response.content.decode()
+
+
+def test_more_rows_than_the_limit_are_refused(officer_client, setting, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    response = upload(officer_client, setting["event"], csv_file(GOOD_ROWS + GOOD_ROWS))
+    assert "more than 3 rows" in response.content.decode()
