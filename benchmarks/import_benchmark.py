@@ -148,6 +148,16 @@ def duplicate_lookup_ms(samples: int = 200) -> float:
     return statistics.median(times) * 1000 if times else 0.0
 
 
+def page_ms(client, url: str, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200, url
+    return round(statistics.median(times) * 1000, 1)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
@@ -189,6 +199,11 @@ def main():
             "commit_median_s": round(statistics.median(r["commit"] for r in runs), 2),
             "row_classes": runs[0]["counts"],
             "duplicate_lookup_median_ms": round(duplicate_lookup_ms(), 2),
+            "pages_ms": {
+                url: page_ms(client, url)
+                for url in ["/workspace/", "/participants/duplicates/", "/participants/",
+                            "/participants/?q=Alisher+Usmonov", "/participants/?organisation=1"]
+            },
         }
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
@@ -202,6 +217,8 @@ def main():
           f"{result['commit_median_s']} s  {result['commit_s']}")
     print(f"  likely-duplicate lookup on the register: median "
           f"{result['duplicate_lookup_median_ms']} ms")
+    for url, ms in result["pages_ms"].items():
+        print(f"  page {url}: median {ms} ms")
     out = ROOT / "benchmarks" / "results"
     out.mkdir(exist_ok=True)
     (out / f"import-{result['database']}-{result['format']}.json").write_text(
