@@ -3,6 +3,9 @@
 #   make test   — the whole test suite (SQLite unless DATABASE_URL says otherwise)
 #   make lint   — ruff
 #   make check  — Django's system check, missing migrations, ruff
+#   make serve  — production-style: gunicorn + whitenoise, settings from the environment
+#   make backup — one dated, database-independent backup file in backups/
+#   make restore FILE=backups/… — load a backup into an empty database (SQLite or PostgreSQL)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -15,7 +18,13 @@ PORT   ?= 8000
 # Local try-out settings: debug on, a development secret key generated once (kept out of git).
 DEV_ENV = DJANGO_DEBUG=1 DJANGO_SECRET_KEY="$$(cat .dev-secret-key)"
 
-.PHONY: run test lint check venv fixtures clean
+# Commands that also work after `make run` without production settings: the environment's
+# secret key when set, else the development key.
+ANY_ENV = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .dev-secret-key)}"
+WORKERS ?= 3
+THREADS ?= 8
+
+.PHONY: run test lint check venv fixtures clean serve backup restore
 
 venv: $(STAMP)
 
@@ -49,6 +58,22 @@ check: $(STAMP)
 	DJANGO_SECRET_KEY=check-only $(PY) manage.py check --fail-level WARNING
 	DJANGO_SECRET_KEY=check-only $(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
+
+serve: $(STAMP)
+	$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py migrate --noinput
+	$(BIN)/gunicorn unodc_portal.wsgi:application --bind $(HOST):$(PORT) \
+		--worker-class gthread --workers $(WORKERS) --threads $(THREADS) \
+		--access-logfile - --forwarded-allow-ips 127.0.0.1
+
+backup: $(STAMP) .dev-secret-key
+	$(ANY_ENV) $(PY) manage.py backup
+
+restore: $(STAMP) .dev-secret-key
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/portal-backup-….json.gz"; exit 2; }
+	$(ANY_ENV) $(PY) manage.py migrate --noinput
+	$(ANY_ENV) $(PY) manage.py restore "$(FILE)"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

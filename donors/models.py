@@ -101,6 +101,9 @@ class Contribution(NaturalKeyModel):
     class Kind(models.TextChoices):
         CASH = "cash", "Cash"
         IN_KIND = "in_kind", "In kind"
+        # A donor named as contributing, with no word on whether money or goods were given
+        # (KGZK50's three contributors).
+        NOT_STATED = "not_stated", "Not stated"
 
     class Status(models.TextChoices):
         PLEDGED = "pledged", "Pledged"

@@ -1,7 +1,17 @@
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 
 from tests import factories
+from unodc_portal.roles import DONORS_GROUP, OFFICERS_GROUP, ensure_groups
+
+
+@pytest.fixture
+def roles(db):
+    """The two groups, as the data migration makes them (a transactional test may have flushed
+    them)."""
+    ensure_groups(apps)
+    return {g.name: g for g in Group.objects.filter(name__in=[OFFICERS_GROUP, DONORS_GROUP])}
 
 
 @pytest.fixture
@@ -16,21 +26,25 @@ def admin_client(client, admin_user):
 
 
 @pytest.fixture
-def donor_user(db):
-    """A user linked to one donor (the Donors group is added when it exists)."""
+def donor_user(roles):
+    """A member of Donors linked to one donor."""
     account = factories.DonorAccountFactory(user__username="donor")
-    group = Group.objects.filter(name="Donors").first()
-    if group:
-        account.user.groups.add(group)
+    account.user.groups.add(roles[DONORS_GROUP])
     return account.user
 
 
 @pytest.fixture
-def officer_user(db):
+def other_donor_user(roles):
+    """A member of Donors linked to another donor."""
+    account = factories.DonorAccountFactory(user__username="other-donor")
+    account.user.groups.add(roles[DONORS_GROUP])
+    return account.user
+
+
+@pytest.fixture
+def officer_user(roles):
     user = factories.UserFactory(username="officer")
-    group = Group.objects.filter(name="Programme officers").first()
-    if group:
-        user.groups.add(group)
+    user.groups.add(roles[OFFICERS_GROUP])
     return user
 
 

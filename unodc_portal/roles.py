@@ -35,6 +35,27 @@ DONOR_PERMISSIONS = {
     },
 }
 
+GROUP_PERMISSIONS = {OFFICERS_GROUP: OFFICER_PERMISSIONS, DONORS_GROUP: DONOR_PERMISSIONS}
+
+
+def ensure_groups(apps) -> None:
+    """Create (or reset) both groups with exactly their permissions. ``apps`` is a migration's
+    app registry or ``django.apps.apps``; the permissions must exist already."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group_name, spec in GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=group_name)
+        group.permissions.set(
+            Permission.objects.get(
+                content_type__app_label=app_label,
+                content_type__model=model,
+                codename=f"{action}_{model}",
+            )
+            for app_label, models in spec.items()
+            for model, actions in models.items()
+            for action in actions
+        )
+
 
 def can_see_personal_data(user) -> bool:
     """Participants' names, e-mails and phones: officers and admins only."""

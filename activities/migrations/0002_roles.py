@@ -6,43 +6,24 @@ after the last migration), so they are created here first."""
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from unodc_portal.roles import (
-    DONOR_PERMISSIONS,
-    DONORS_GROUP,
-    OFFICER_PERMISSIONS,
-    OFFICERS_GROUP,
-)
+from unodc_portal.roles import DONORS_GROUP, OFFICERS_GROUP, ensure_groups
 
 
 def ensure_permissions(apps):
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-
-def grant(apps, group_name, spec):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=group_name)
-    wanted = []
-    for app_label, models in spec.items():
-        for model, actions in models.items():
-            for action in actions:
-                wanted.append(
-                    Permission.objects.get(
-                        content_type__app_label=app_label,
-                        content_type__model=model,
-                        codename=f"{action}_{model}",
-                    )
-                )
-    group.permissions.set(wanted)
+        # create_permissions skips app configs without a models module; migration states have
+        # none, so set one for the call and put the original back.
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = original
 
 
 def create_groups(apps, schema_editor):
     ensure_permissions(apps)
-    grant(apps, OFFICERS_GROUP, OFFICER_PERMISSIONS)
-    grant(apps, DONORS_GROUP, DONOR_PERMISSIONS)
+    ensure_groups(apps)
 
 
 def remove_groups(apps, schema_editor):

@@ -30,6 +30,11 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
+            # The live server reads the database from another thread: data must be committed.
+            # (A transactional test ends with a flush: tests that need the role groups use the
+            # `roles` fixture, which recreates them.)
+            if item.get_closest_marker("django_db") is None:
+                item.add_marker(pytest.mark.django_db(transaction=True))
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -1,8 +1,3 @@
-import pytest
-
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
 def test_visitor_sees_the_styled_home_page_without_script_errors(page, live_server):
     page.goto("/")
     assert page.title().startswith("Home")

@@ -1,5 +1,8 @@
+import importlib
+
 import pytest
-from django.contrib.auth.models import Group
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 
 from unodc_portal.roles import (
     DONOR_PERMISSIONS,
@@ -26,6 +29,11 @@ def codenames(spec):
     [(OFFICERS_GROUP, OFFICER_PERMISSIONS), (DONORS_GROUP, DONOR_PERMISSIONS)],
 )
 def test_migration_creates_groups_with_exactly_their_permissions(group_name, spec):
+    # As on a fresh database: no groups and no permissions yet when the migration runs.
+    Group.objects.all().delete()
+    Permission.objects.all().delete()
+    migration = importlib.import_module("activities.migrations.0002_roles")
+    migration.create_groups(apps, schema_editor=None)
     group = Group.objects.get(name=group_name)
     held = {
         f"{p.content_type.app_label}.{p.codename}"
