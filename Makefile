@@ -42,6 +42,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP) .dev-secret-key
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py load_fixtures
+	$(DEV_ENV) $(PY) manage.py seed_demo
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 fixtures: $(STAMP) .dev-secret-key

@@ -9,9 +9,20 @@ import django_filters as filters
 from django.db.models import Q
 from django.db.models.functions import Coalesce, ExtractYear
 
-from activities.models import Article, Event, Project, Seizure, Substance, Theme
+from activities.matching import match_key, name_key
+from activities.models import (
+    Article,
+    Event,
+    Organisation,
+    Participant,
+    Project,
+    Seizure,
+    Substance,
+    Theme,
+)
 from donors.models import Contribution, Donor
 from unodc_portal.filters import (
+    SEARCH_MAX_LENGTH,
     CountryFilter,
     KeyFilter,
     PortalFilterSet,
@@ -121,3 +132,42 @@ class SeizureFilter(PortalFilterSet):
     def filter_year_min(self, queryset, name, year):
         """Seizures in or after ``year``: an aggregate period counts if it reaches that year."""
         return queryset.filter(Q(year__gte=year) | Q(end_year__gte=year))
+
+
+class ParticipantFilter(PortalFilterSet):
+    """The participant register (officers only): search and filters by organisation, country,
+    sex, event and year."""
+
+    q = filters.CharFilter(
+        label="Name, e-mail or phone", method="search", max_length=SEARCH_MAX_LENGTH, strip=True
+    )
+    organisation = KeyFilter(
+        key="slug", queryset=Organisation.objects.only("slug", "name", "acronym")
+    )
+    country = CountryFilter()
+    sex = filters.ChoiceFilter(choices=Participant.Sex.choices, empty_label="Any")
+    event = KeyFilter(
+        key="slug", field_name="participations__event", distinct=True, label="Event",
+        queryset=Event.objects.only("slug", "title"),
+    )
+    year = YearFilter(field_name="participations__event__year", distinct=True,
+                      label="Year of an event")
+
+    class Meta(PortalFilterSet.Meta):
+        model = Participant
+        fields = []
+
+    def search(self, queryset, name, value):
+        """Matches the name however it is written (case, diacritics, Cyrillic or Latin), or the
+        e-mail or phone."""
+        if not value:
+            return queryset
+        condition = (
+            Q(name_key__contains=name_key(value))
+            | Q(email__icontains=value)
+            | Q(phone__icontains=value)
+        )
+        key = match_key(value)
+        if key:
+            condition |= Q(match_key__contains=key)
+        return queryset.filter(condition)

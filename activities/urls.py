@@ -1,12 +1,51 @@
 from django.urls import path
 
 from activities import views
+from activities import views_officer as officer
 
 app_name = "activities"
 
-# Officer pages add /events/new/, /events/<slug>/edit/, /seizures/new/…: a fixed path such as
-# events/new/ must come BEFORE "events/<slug:slug>/" below, or the event page would take it.
-urlpatterns = [
+# Programme officers' pages (activities/views_officer.py). They come first so that
+# "events/new/" is never taken for an event called "new" (and "new" is not a valid event slug).
+officer_urlpatterns = [
+    path("workspace/", officer.WorkspaceView.as_view(), name="workspace"),
+    path("events/new/", officer.EventRecordView.as_view(), name="event_create"),
+    path("events/<slug:slug>/edit/", officer.EventRecordView.as_view(), name="event_update"),
+    path("events/<slug:slug>/history/", officer.EventHistoryView.as_view(),
+         name="event_history"),
+    path("events/<slug:slug>/participants/import/", officer.ParticipantImportView.as_view(),
+         name="participant_import"),
+    path("imports/<int:pk>/", officer.ImportPreviewView.as_view(), name="import_preview"),
+    path("imports/template.<str:fmt>", officer.ImportTemplateView.as_view(),
+         name="import_template"),
+    path("participants/", officer.ParticipantListView.as_view(), name="participant_list"),
+    path("participants/search.json", officer.ParticipantSearchView.as_view(),
+         name="participant_search"),
+    path("participants/duplicates/", officer.DuplicateListView.as_view(),
+         name="participant_duplicates"),
+    path("participants/duplicates/dismiss/", officer.DuplicateDismissView.as_view(),
+         name="participant_duplicates_dismiss"),
+    path("participants/<int:pk>/", officer.ParticipantDetailView.as_view(),
+         name="participant_detail"),
+    path("participants/<int:pk>/edit/", officer.ParticipantUpdateView.as_view(),
+         name="participant_update"),
+    path("participants/<int:pk>/history/", officer.ParticipantHistoryView.as_view(),
+         name="participant_history"),
+    path("participants/<int:pk>/merge/<int:other_pk>/", officer.ParticipantMergeView.as_view(),
+         name="participant_merge"),
+    path("seizures/new/", officer.SeizureCreateView.as_view(), name="seizure_create"),
+    path("seizures/<int:pk>/edit/", officer.SeizureUpdateView.as_view(), name="seizure_update"),
+    path("seizures/<int:pk>/history/", officer.SeizureHistoryView.as_view(),
+         name="seizure_history"),
+    path("workspace/organisations/new/", officer.OrganisationCreateView.as_view(),
+         name="organisation_create"),
+    path("workspace/people/new/", officer.PersonCreateView.as_view(), name="person_create"),
+]
+
+
+# Public pages. Fixed paths such as events/new/ are in officer_urlpatterns, which come first,
+# so that "events/<slug:slug>/" never takes them.
+public_urlpatterns = [
     path("articles/", views.ArticleListView.as_view(), name="article_list"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
     path("projects/", views.ProjectListView.as_view(), name="project_list"),
@@ -21,3 +60,5 @@ urlpatterns = [
         name="organisation_detail",
     ),
 ]
+
+urlpatterns = [*officer_urlpatterns, *public_urlpatterns]

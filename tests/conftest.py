@@ -46,3 +46,15 @@ def officer_user(roles):
     user = factories.UserFactory(username="officer")
     user.groups.add(roles[OFFICERS_GROUP])
     return user
+
+
+@pytest.fixture
+def officer_client(client, officer_user):
+    client.force_login(officer_user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Sign-in tests hash many passwords; the production hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -11,6 +11,19 @@ from activities import models as am
 from donors import models as dm
 
 
+def synthetic_surname(number: int) -> str:
+    """A distinct pronounceable surname per number, for bulk test data. The consonants carry
+    the number, since matching keys keep consonants and drop inner vowels."""
+    consonants, vowels = "bdfgklmnprstvz", "aeiou"
+    syllables = []
+    while True:
+        number, rest = divmod(number, len(consonants))
+        syllables.append(consonants[rest] + vowels[number % len(vowels)])
+        if not number:
+            break
+    return "".join(syllables).capitalize() + "ov"
+
+
 class UserFactory(DjangoModelFactory):
     class Meta:
         model = get_user_model()

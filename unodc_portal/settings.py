@@ -10,8 +10,16 @@ Everything that differs between a laptop and production is read from the environ
 - ``DJANGO_HTTPS``         1/0, default: on when debug is off. The portal is served behind a
                            TLS-terminating proxy; this turns on HTTPS redirects, HSTS and secure
                            cookies.
+- ``DJANGO_TRUSTED_PROXIES`` how many reverse proxies in front of the portal append to
+                           X-Forwarded-For (default 0: the client address is REMOTE_ADDR). Used
+                           for the sign-in lockout.
+- ``DJANGO_EMAIL_HOST``, ``DJANGO_EMAIL_PORT`` (587), ``DJANGO_EMAIL_HOST_USER``,
+  ``DJANGO_EMAIL_HOST_PASSWORD``, ``DJANGO_EMAIL_USE_TLS`` (1), ``DJANGO_EMAIL_USE_SSL`` (0),
+  ``DJANGO_DEFAULT_FROM_EMAIL``: SMTP for password-reset e-mail when debug is off (debug prints
+                           e-mail to the console).
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -76,6 +84,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "csp",
+    "axes",
     "unodc_portal",
     "activities",
     "donors",
@@ -92,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "unodc_portal.urls"
@@ -135,11 +146,46 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Sign-in: django-axes checks every attempt first and locks one user name from one client address
+# after five failures, for fifteen minutes.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "unodc_portal.client_ip.client_ip"
+AXES_VERBOSE = False
+TRUSTED_PROXIES = envint("DJANGO_TRUSTED_PROXIES", 0)
+
+# E-mail (password reset): printed to the console in debug, SMTP from the environment otherwise.
+if DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("DJANGO_EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = envbool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = envbool("DJANGO_EMAIL_USE_TLS", not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "UNODC portal <noreply@localhost>")
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
+
+# Participant import: the largest file accepted and how long an unconfirmed preview is kept.
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+IMPORT_BATCH_HOURS = 24
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000  # an event page with many participant rows
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "home"  # officers land on their workspace (unodc_portal.views.SignInView)
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en-gb"
@@ -204,4 +250,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes logs every sign-in at INFO; failures and lockouts are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

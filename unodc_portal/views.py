@@ -2,9 +2,11 @@
 
 import logging
 
+from django.contrib.auth import views as auth_views
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
@@ -37,6 +39,15 @@ class HomeView(TemplateView):
             articles=Article.objects.visible_to(user)[: self.latest_articles],
         )
         return context
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in; those who record events (officers, admins) land on their workspace."""
+
+    def get_default_redirect_url(self):
+        if self.request.user.has_perm("activities.add_event"):
+            return reverse("activities:workspace")
+        return super().get_default_redirect_url()
 
 
 @require_safe

@@ -1,0 +1,70 @@
+"""A record's history as people read it: when, who, what kind of change, why, and each field's
+old and new value (simple-history's diff_against between consecutive versions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models
+
+KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+HIDDEN_FIELDS = {"name_key", "match_key", "year", "month", "quantity_kg", "created_at"}
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class Entry:
+    version: models.Model
+    kind: str
+    changes: list[Change] = field(default_factory=list)
+
+
+def history_entries(obj, limit: int | None = None) -> list[Entry]:
+    """Newest first. Two queries (the versions with their users, then the names of any related
+    records that changed) whatever the number of versions."""
+    versions = list(obj.history.select_related("history_user").order_by("-history_date",
+                                                                          "-history_id"))
+    fields = {f.name: f for f in obj._meta.concrete_fields if f.name not in HIDDEN_FIELDS}
+    entries = []
+    wanted: dict[type, set] = {}
+    for newer, older in zip(versions, [*versions[1:], None], strict=True):
+        entry = Entry(version=newer, kind=KINDS.get(newer.history_type, newer.history_type))
+        if older is not None and newer.history_type == "~":
+            delta = newer.diff_against(older, included_fields=list(fields))
+            for change in delta.changes:
+                model_field = fields[change.field]
+                entry.changes.append(Change(model_field.verbose_name, change.old, change.new))
+                if model_field.is_relation:
+                    target = model_field.related_model
+                    wanted.setdefault(target, set()).update(
+                        v for v in (change.old, change.new) if v is not None)
+                    entry.changes[-1].target = target
+        entries.append(entry)
+    names = {model: model._default_manager.in_bulk(ids) for model, ids in wanted.items()}
+    for entry in entries:
+        for change in entry.changes:
+            target = getattr(change, "target", None)
+            if target is not None:
+                change.old = _shown(names[target].get(change.old), change.old)
+                change.new = _shown(names[target].get(change.new), change.new)
+            else:
+                change.old, change.new = _text(change.old), _text(change.new)
+    return entries[:limit] if limit else entries
+
+
+def _shown(obj, pk) -> str:
+    if pk is None:
+        return "—"
+    return str(obj) if obj is not None else f"#{pk} (removed)"
+
+
+def _text(value) -> str:
+    if value in (None, ""):
+        return "—"
+    return str(value)

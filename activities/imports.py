@@ -1,0 +1,391 @@
+"""Participant lists from spreadsheets: the template's columns (defined once, here), reading XLSX
+and CSV files, and classifying each row against the register in a few bulk queries.
+
+The template download, the parser and the error messages all use ``COLUMNS``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import Q
+from django_countries import countries
+
+from activities.matching import match_key, name_key
+from activities.models import Country, Organisation, Participant, Participation
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    help: str
+    max_length: int
+    required: bool = False
+
+
+COLUMNS = (
+    Column("name", "Name", "Full name as the person writes it (Latin or Cyrillic).", 200, True),
+    Column("sex", "Sex", "female, male or empty (F, M, ж, м also work).", 20),
+    Column(
+        "organisation", "Organisation",
+        "Acronym or full name of an organisation already in the portal.", 200,
+    ),
+    Column("country", "Country", "ISO code (KG) or English name (Kyrgyzstan).", 100),
+    Column("position", "Position", "Job title or rank.", 200),
+    Column("email", "E-mail", "Optional.", 254),
+    Column("phone", "Phone", "Optional; may start with + (+996 555 123456).", 40),
+)
+COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
+HEADER_ALIASES = {
+    **{column.key: column.key for column in COLUMNS},
+    **{column.label.casefold(): column.key for column in COLUMNS},
+    "e-mail": "email", "email address": "email", "organization": "organisation",
+    "gender": "sex", "full name": "name", "telephone": "phone",
+}
+MAX_ROWS = 20_000
+MAX_COLUMNS = 50  # the template's columns and some to spare; the rest of a row is not read
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+PHONE_NUMBER = re.compile(r"^\+[\d\s().-]+$")
+SEX_WORDS = {
+    Participant.Sex.FEMALE: {"female", "f", "woman", "w", "ж", "жен", "женский", "ayol"},
+    Participant.Sex.MALE: {"male", "m", "man", "м", "муж", "мужской", "erkak"},
+    Participant.Sex.NOT_RECORDED: {"", "not recorded", "-", "n/a"},
+}
+SEX_BY_WORD = {word: sex for sex, words in SEX_WORDS.items() for word in words}
+
+
+class ImportFileError(Exception):
+    """The whole file is refused (size, type, columns, empty); the message says why."""
+
+
+# --------------------------------------------------------------------------------------------
+# Reading files
+# --------------------------------------------------------------------------------------------
+def file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_upload(upload) -> tuple[bytes, list[list]]:
+    """The file's bytes and its rows (the first is the header). Raises ImportFileError."""
+    limit = settings.IMPORT_MAX_BYTES
+    if upload.size > limit:
+        raise ImportFileError(
+            f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
+            f"{limit // 1024 // 1024} MB. Split the list into smaller files."
+        )
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise ImportFileError(f"The file is over the {limit // 1024 // 1024} MB limit.")
+    if not data.strip():
+        raise ImportFileError("The file is empty.")
+    name = (upload.name or "").lower()
+    if name.endswith(".xlsx"):
+        rows = _read_xlsx(data)
+    elif name.endswith(".csv"):
+        rows = _read_csv(data)
+    else:
+        raise ImportFileError(
+            "Only .xlsx (Excel) and .csv files can be imported. Save the list in one of these "
+            "formats, or download the template."
+        )
+    return data, rows
+
+
+def _read_xlsx(data: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ImportFileError("The file is not an Excel .xlsx workbook (it may be .xls or CSV).")
+    try:
+        # Formulas are read as their text ("=1+1"), never computed: they are refused below.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for damaged files
+        raise ImportFileError(f"The workbook cannot be read ({exc.__class__.__name__}).") from exc
+    rows = []
+    try:
+        for row in workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS):
+            rows.append(list(row))
+            if len(rows) > MAX_ROWS + 1:
+                raise ImportFileError(f"The file has more than {MAX_ROWS:,} rows; split it.")
+    except ImportFileError:
+        raise
+    except Exception as exc:  # damaged sheet XML surfaces only while reading rows
+        raise ImportFileError(
+            f"The workbook cannot be read near row {len(rows) + 1} ({exc.__class__.__name__})."
+        ) from exc
+    finally:
+        workbook.close()
+    return rows
+
+
+def _read_csv(data: bytes) -> list[list]:
+    if b"\x00" in data[:4096]:
+        raise ImportFileError("The file is not a text CSV file.")
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", ",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(text), dialect):
+            rows.append(row[:MAX_COLUMNS])
+            if len(rows) > MAX_ROWS + 1:
+                raise ImportFileError(f"The file has more than {MAX_ROWS:,} rows; split it.")
+    except csv.Error as exc:
+        raise ImportFileError(
+            f"The CSV file cannot be read near line {len(rows) + 1} ({exc})."
+        ) from exc
+    return rows
+
+
+def header_positions(header: list) -> dict[str, int]:
+    """Column key → position in the file. Raises ImportFileError naming missing columns."""
+    positions = {}
+    for index, cell in enumerate(header):
+        key = HEADER_ALIASES.get(str(cell or "").strip().casefold())
+        if key and key not in positions:
+            positions[key] = index
+    missing = [column.label for column in COLUMNS if column.key not in positions]
+    if missing:
+        raise ImportFileError(
+            "The first row must name the columns; missing: " + ", ".join(missing)
+            + ". Download the template to see them."
+        )
+    return positions
+
+
+def raw_rows(rows: list[list]) -> list[dict]:
+    """Rows as {"n": row number in the file, "values": {column key: cell}}, blank rows skipped."""
+    if not rows:
+        raise ImportFileError("The file is empty.")
+    positions = header_positions(rows[0])
+    result = []
+    for number, row in enumerate(rows[1:], start=2):
+        values = {
+            key: (row[index] if index < len(row) else None) for key, index in positions.items()
+        }
+        if all(v is None or str(v).strip() == "" for v in values.values()):
+            continue
+        result.append({"n": number, "values": {k: _jsonable(v) for k, v in values.items()}})
+    if not result:
+        raise ImportFileError("The file has column names but no participant rows.")
+    return result
+
+
+def _jsonable(value):
+    """Cells as JSON can store them; dates and numbers are kept recognisable for messages."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return {"date": value.date().isoformat()}
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return {"date": value.isoformat()}
+    if isinstance(value, bool):
+        return {"number": str(value)}
+    if isinstance(value, int | float):
+        return {"number": str(int(value) if float(value).is_integer() else value)}
+    return str(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Validating and classifying rows
+# --------------------------------------------------------------------------------------------
+class Lookup:
+    """Reference data for a whole file, read in a few queries."""
+
+    def __init__(self):
+        self.organisations: dict[str, list[tuple[int, str]]] = {}
+        for pk, name, acronym in Organisation.objects.values_list("pk", "name", "acronym"):
+            label = f"{name} ({acronym})" if acronym else name
+            for word in {name.casefold().strip(), acronym.casefold().strip()} - {""}:
+                self.organisations.setdefault(word, []).append((pk, label))
+        self.countries = dict(Country.objects.values_list("code", "pk"))
+
+    def organisation(self, text: str) -> tuple[int | None, str]:
+        found = self.organisations.get(text.casefold().strip(), [])
+        unique = dict(found)
+        if len(unique) == 1:
+            return next(iter(unique)), ""
+        if len(unique) > 1:
+            return None, (
+                f"“{text}” names more than one organisation ("
+                + "; ".join(sorted(unique.values())) + "); write its full name."
+            )
+        return None, (
+            f"No organisation “{text}” in the portal. Check the spelling or the acronym, or add "
+            "the organisation first (Workspace → add an organisation)."
+        )
+
+    def country(self, text: str) -> tuple[int | None, str]:
+        code = countries.alpha2(text.strip()) or countries.by_name(text.strip())
+        if not code:
+            return None, f"“{text}” is not a country code or name (e.g. KG or Kyrgyzstan)."
+        pk = self.countries.get(code)
+        if pk is None:
+            return None, (
+                f"{countries.name(code)} ({code}) is not among the portal's countries; ask an "
+                "administrator to add it."
+            )
+        return pk, ""
+
+
+def _text(column: Column, value, errors: list) -> str:
+    if isinstance(value, dict):
+        kind, shown = next(iter(value.items()))
+        if column.key == "phone" and kind == "number":
+            return shown
+        what = "a date" if kind == "date" else "a number"
+        errors.append((column.label, f"{what} ({shown}) where text is expected."))
+        return ""
+    text = str(value).strip()
+    if text.startswith(FORMULA_PREFIXES) and not (
+        column.key == "phone" and PHONE_NUMBER.match(text)
+    ):
+        errors.append((
+            column.label,
+            f"starts with “{text[0]}”, which spreadsheets run as a formula; remove the sign.",
+        ))
+        return ""
+    if len(text) > column.max_length:
+        errors.append((column.label, f"longer than {column.max_length} characters."))
+        return ""
+    return text
+
+
+def validate_row(raw: dict, lookup: Lookup) -> dict:
+    """One row's cleaned values and errors, without touching the database."""
+    errors: list[tuple[str, str]] = []
+    values = {column.key: _text(column, raw["values"].get(column.key, ""), errors)
+              for column in COLUMNS}
+    if not values["name"] and not any(c == "Name" for c, _ in errors):
+        errors.append(("Name", "the name is missing."))
+    sex = SEX_BY_WORD.get(values["sex"].casefold())
+    if sex is None:
+        errors.append(("Sex", f"“{values['sex']}” is not female, male or empty."))
+    organisation_id = country_id = None
+    if values["organisation"]:
+        organisation_id, message = lookup.organisation(values["organisation"])
+        if message:
+            errors.append(("Organisation", message))
+    if values["country"]:
+        country_id, message = lookup.country(values["country"])
+        if message:
+            errors.append(("Country", message))
+    if values["email"]:
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            errors.append(("E-mail", f"“{values['email']}” is not an e-mail address."))
+    return {
+        "n": raw["n"], "values": raw["values"], "clean": values, "sex": sex,
+        "organisation_id": organisation_id, "country_id": country_id,
+        "errors": [list(e) for e in errors],
+    }
+
+
+def classify(raw: list[dict], event) -> tuple[list[dict], dict]:
+    """Each row as new / match / duplicate / already / error, in a few queries whatever the
+    number of rows. Returns the rows and the count of each status."""
+    lookup = Lookup()
+    rows = [validate_row(r, lookup) for r in raw]
+    for row in rows:
+        row["name_key"] = name_key(row["clean"]["name"])
+        row["match_key"] = match_key(row["clean"]["name"])
+
+    # Rows that name the same person twice in one file.
+    seen_exact: dict[tuple, int] = {}
+    seen_like: dict[tuple, int] = {}
+    for row in rows:
+        if row["errors"]:
+            continue
+        exact = (row["organisation_id"], row["name_key"])
+        like = (row["organisation_id"], row["match_key"])
+        if exact in seen_exact:
+            row["errors"].append(
+                ["Name", f"the same person as row {seen_exact[exact]} (listed twice)."]
+            )
+            continue
+        seen_exact[exact] = row["n"]
+        if like in seen_like:
+            row["file_duplicate_of"] = seen_like[like]
+        else:
+            seen_like[like] = row["n"]
+
+    existing = _existing_by_keys(
+        {r["match_key"] for r in rows if not r["errors"]},
+        {r["organisation_id"] for r in rows if not r["errors"]},
+    )
+    in_event = set(Participation.objects.filter(event=event).values_list("participant_id",
+                                                                         flat=True))
+    for row in rows:
+        row.setdefault("match", None)
+        row.setdefault("duplicates", [])
+        if row["errors"]:
+            row["status"] = "error"
+            continue
+        candidates = existing.get((row["organisation_id"], row["match_key"]), [])
+        same = [c for c in candidates if c["name_key"] == row["name_key"]]
+        if same:
+            row["match"] = same[0]
+            row["status"] = "already" if same[0]["id"] in in_event else "match"
+        elif candidates or row.get("file_duplicate_of"):
+            row["duplicates"] = candidates[:5]
+            row["status"] = "duplicate"
+        else:
+            row["status"] = "new"
+    counts = dict.fromkeys(STATUS_LABELS, 0)
+    for row in rows:
+        counts[row["status"]] += 1
+    return rows, counts
+
+
+STATUS_LABELS = {
+    "new": "New",
+    "match": "Matches existing",
+    "already": "Already at this event",
+    "duplicate": "Likely duplicate",
+    "error": "Error",
+}
+
+
+def _existing_by_keys(keys: set[str], organisation_ids: set) -> dict[tuple, list[dict]]:
+    """Register records with any of these phonetic keys in these organisations, in chunks (the
+    (match_key, organisation) index answers each)."""
+    found: dict[tuple, list[dict]] = {}
+    keys_list = sorted(keys)
+    has_none = None in organisation_ids
+    org_ids = [pk for pk in organisation_ids if pk is not None]
+    for start in range(0, len(keys_list), 900):  # under every database's parameter limit
+        chunk = keys_list[start:start + 900]
+        queryset = Participant.objects.filter(match_key__in=chunk)
+        if has_none and org_ids:
+            queryset = queryset.filter(Q(organisation_id__in=org_ids) | Q(organisation=None))
+        elif has_none:
+            queryset = queryset.filter(organisation=None)
+        else:
+            queryset = queryset.filter(organisation_id__in=org_ids)
+        # No ORDER BY: sorting would tempt the planner away from the matching index.
+        for pk, name, org_id, nkey, mkey in sorted(queryset.order_by().values_list(
+            "pk", "name", "organisation_id", "name_key", "match_key"
+        )):
+            found.setdefault((org_id, mkey), []).append(
+                {"id": pk, "name": name, "name_key": nkey}
+            )
+    return found

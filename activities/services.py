@@ -1,0 +1,232 @@
+"""Writes that touch several models, each one function in one transaction, calling
+``full_clean()`` on what it saves. Views call these; nothing else writes these records."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from activities import imports
+from activities.models import (
+    Event,
+    EventTrainerOrganisation,
+    ImportBatch,
+    Participant,
+    Participation,
+)
+
+# Which attendance status wins when two records of one person were both at an event.
+STATUS_STRENGTH = {
+    Participation.Status.ATTENDED: 3,
+    Participation.Status.ABSENT: 2,
+    Participation.Status.REGISTERED: 1,
+}
+
+
+@dataclass
+class NewParticipant:
+    participant: Participant  # unsaved, validated by its form
+    status: str
+
+
+def _save(obj, reason: str):
+    obj.full_clean()
+    obj._change_reason = reason
+    obj.save()
+    return obj
+
+
+def _sync_children(current, *, key, field, wanted: dict, make, verb: str):
+    """Make an event's child rows (keyed by ``key``) match ``wanted`` {key: value of
+    ``field``}: delete the unwanted, update the changed, create the missing — one by one, so
+    that history records each."""
+    existing = {getattr(child, key): child for child in current}
+    for pk, child in existing.items():
+        if pk not in wanted:
+            child._change_reason = f"Removed {verb}"
+            child.delete()
+        elif getattr(child, field) != wanted[pk]:
+            setattr(child, field, wanted[pk])
+            _save(child, f"Changed {verb}")
+    for pk, value in wanted.items():
+        if pk not in existing:
+            _save(make(pk, value), f"Added {verb}")
+
+
+@transaction.atomic
+def event_record(
+    *,
+    event: Event,
+    projects,
+    trainers,
+    participations: dict[int, str],
+    new_participants: list[NewParticipant],
+    trainer_counts: dict[int, int | None],
+) -> Event:
+    """Save an event with its projects, trainers, trainer organisations and participants —
+    existing ones by id → status, new ones created — in one transaction. Participations and
+    trainer organisations not listed are removed. Any ValidationError undoes everything."""
+    creating = event.pk is None
+    _save(event, "Recorded on the event page" if creating else "Edited on the event page")
+    event.projects.set(projects)
+    event.trainers.set(trainers)
+
+    wanted = dict(participations)
+    for row in new_participants:
+        _save(row.participant, f"Added on the page of event “{event.title}”")
+        wanted[row.participant.pk] = row.status
+
+    _sync_children(
+        event.participations.all(), key="participant_id", field="status", wanted=wanted,
+        make=lambda pk, status: Participation(event=event, participant_id=pk, status=status),
+        verb="on the event page",
+    )
+    _sync_children(
+        event.trainer_links.all(), key="organisation_id", field="trainer_count",
+        wanted=trainer_counts,
+        make=lambda pk, count: EventTrainerOrganisation(
+            event=event, organisation_id=pk, trainer_count=count),
+        verb="on the event page",
+    )
+    return event
+
+
+# --------------------------------------------------------------------------------------------
+# Merging duplicates
+# --------------------------------------------------------------------------------------------
+MERGE_FILLED_FIELDS = ("organisation", "country", "position", "email", "phone")
+
+
+@transaction.atomic
+def participant_merge(*, keep: Participant, other: Participant) -> Participant:
+    """Merge ``other`` into ``keep``: its participations move to ``keep`` (where both records
+    were at one event, one participation stays, with the stronger status: attended, then
+    absent, then registered), empty fields of ``keep`` are filled from ``other``, and ``other``
+    is deleted. History records every step with the merge as its reason, so the removed
+    record's values stay in its history."""
+    if keep.pk == other.pk:
+        raise ValidationError("A record cannot be merged with itself.")
+    locked = {p.pk: p for p in Participant.objects.select_for_update().filter(
+        pk__in=[keep.pk, other.pk])}
+    if len(locked) != 2:
+        raise ValidationError("One of the two records no longer exists.")
+    keep, other = locked[keep.pk], locked[other.pk]
+    reason = f"Merged participant #{other.pk} ({other.name}) into #{keep.pk}"
+
+    kept_events = {p.event_id: p for p in keep.participations.all()}
+    for participation in other.participations.select_for_update():
+        mine = kept_events.get(participation.event_id)
+        if mine is None:
+            participation.participant = keep
+            _save(participation, reason)
+            continue
+        if STATUS_STRENGTH[participation.status] > STATUS_STRENGTH[mine.status]:
+            mine.status = participation.status
+            _save(mine, reason)
+        participation._change_reason = reason
+        participation.delete()
+
+    for field in MERGE_FILLED_FIELDS:
+        if not getattr(keep, field) and getattr(other, field):
+            setattr(keep, field, getattr(other, field))
+    if keep.sex == Participant.Sex.NOT_RECORDED:
+        keep.sex = other.sex
+    keep.is_demo = keep.is_demo and other.is_demo
+    _save(keep, reason)
+    other._change_reason = reason
+    other.delete()
+    return keep
+
+
+# --------------------------------------------------------------------------------------------
+# Spreadsheet import
+# --------------------------------------------------------------------------------------------
+def import_batch_create(*, event: Event, upload, user) -> ImportBatch:
+    """Read and classify an uploaded file and keep it as a batch awaiting confirmation.
+    Raises imports.ImportFileError when the whole file is refused. Writes nothing to the
+    register."""
+    data, rows = imports.read_upload(upload)
+    digest = imports.file_hash(data)
+    done = event.import_batches.filter(
+        file_hash=digest, status=ImportBatch.Status.COMMITTED
+    ).first()
+    if done:
+        raise imports.ImportFileError(
+            f"This file was already imported into this event on "
+            f"{timezone.localtime(done.committed_at):%d %B %Y at %H:%M}."
+        )
+    classified, counts = imports.classify(imports.raw_rows(rows), event)
+    now = timezone.now()
+    ImportBatch.objects.filter(status=ImportBatch.Status.PREVIEW, expires_at__lt=now).delete()
+    return ImportBatch.objects.create(
+        event=event, created_by=user if user and user.is_authenticated else None,
+        file_name=(upload.name or "upload")[:255], file_hash=digest,
+        expires_at=now + datetime.timedelta(hours=settings.IMPORT_BATCH_HOURS),
+        rows=classified, counts=counts,
+    )
+
+
+@transaction.atomic
+def participants_import(*, batch: ImportBatch, user) -> dict:
+    """Write a previewed batch: new and likely-duplicate rows become participants (the likely
+    duplicates then wait in the review list), and every row not yet at the event gets a
+    participation — all with history, in bulk, in one transaction. The rows are classified
+    again first, so that a change to the register since the preview is taken into account;
+    any error refuses the whole batch."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.PREVIEW:
+        raise ValidationError("This file has already been imported.")
+    if batch.expires_at < timezone.now():
+        raise ValidationError("This preview has expired; upload the file again.")
+    raw = [{"n": r["n"], "values": r["values"]} for r in batch.rows]
+    rows, counts = imports.classify(raw, batch.event)
+    if counts["error"]:
+        batch.rows, batch.counts = rows, counts
+        batch.save(update_fields=["rows", "counts"])
+        raise ValidationError(
+            f"{counts['error']} row(s) have errors; correct the file and upload it again."
+        )
+    reason = f"Imported from {batch.file_name} into “{batch.event.title}”"
+    new = []
+    for row in rows:
+        if row["status"] not in {"new", "duplicate"}:
+            continue
+        clean = row["clean"]
+        participant = Participant(
+            name=clean["name"], sex=row["sex"], organisation_id=row["organisation_id"],
+            country_id=row["country_id"], position=clean["position"], email=clean["email"],
+            phone=clean["phone"],
+        )
+        participant.fill_derived_fields()
+        # Foreign keys and the rows themselves were checked in bulk by classify().
+        participant.full_clean(exclude=["organisation", "country"], validate_unique=False,
+                               validate_constraints=False)
+        new.append(participant)
+    history_user = user if user and user.is_authenticated else None
+    created = bulk_create_with_history(
+        new, Participant, batch_size=1000, default_user=history_user,
+        default_change_reason=reason,
+    )
+    attending = [p.pk for p in created] + [
+        row["match"]["id"] for row in rows if row["status"] == "match"
+    ]
+    participations = [
+        Participation(event=batch.event, participant_id=pk, status=Participation.Status.ATTENDED)
+        for pk in attending
+    ]
+    bulk_create_with_history(
+        participations, Participation, batch_size=1000, default_user=history_user,
+        default_change_reason=reason,
+    )
+    batch.rows, batch.counts = rows, counts
+    batch.status = ImportBatch.Status.COMMITTED
+    batch.committed_at = timezone.now()
+    batch.save(update_fields=["rows", "counts", "status", "committed_at"])
+    return {"created": len(created), "linked": len(attending) - len(created),
+            "already": counts["already"]}

@@ -1,0 +1,298 @@
+"""The event page: an event with its participants (existing and new) and trainer organisations,
+saved in one transaction; on any error every problem is shown beside its field or row and
+nothing at all is stored."""
+
+import pytest
+from django.urls import reverse
+
+from activities.models import Event, EventTrainerOrganisation, Participant, Participation
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def management(prefix, total, initial=0):
+    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
+            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+
+
+def event_data(**overrides):
+    country = factories.CountryFactory(code="KG")
+    data = {
+        "event-title": "Precursor control workshop",
+        "event-slug": "",
+        "event-kind": Event.Kind.WORKSHOP,
+        "event-city": "Bishkek",
+        "event-country": str(country.pk),
+        "event-start_date": "2011-03-14",
+        "event-end_date": "2011-03-18",
+        "event-reported_participants": "41",
+        "event-reported_participants_wording": "over forty one",
+        **management("part", 0), **management("new", 0), **management("trainers", 0),
+    }
+    data.update(overrides)
+    return data
+
+
+def add_existing(data, participants, status="attended"):
+    data.update(management("part", len(participants)))
+    for i, participant in enumerate(participants):
+        data[f"part-{i}-participant"] = str(participant.pk)
+        data[f"part-{i}-status"] = status
+
+
+def add_new(data, rows):
+    data.update(management("new", len(rows)))
+    for i, row in enumerate(rows):
+        for key, value in {"sex": "not_recorded", "status": "attended", **row}.items():
+            data[f"new-{i}-{key}"] = value
+
+
+def counts():
+    return (Event.objects.count(), Participant.objects.count(), Participation.objects.count(),
+            EventTrainerOrganisation.objects.count())
+
+
+def test_officer_records_an_event_with_existing_and_new_participants_and_trainers(
+    officer_client, officer_user
+):
+    existing = factories.ParticipantFactory.create_batch(2)
+    police = factories.OrganisationFactory(name="London Metropolitan Police", acronym="MPS")
+    trainer = factories.PersonFactory(name="Jane Trainer")
+    project = factories.ProjectFactory(code="KGZK50")
+    data = event_data(**{"event-projects": [str(project.pk)], "event-trainers": [str(trainer.pk)],
+                         "event-organiser": str(police.pk)})
+    add_existing(data, existing)
+    add_new(data, [{"name": "Aigerim Bekova", "sex": "female",
+                    "organisation": str(existing[0].organisation_id), "email": "ab@example.org"}])
+    data.update(management("trainers", 1))
+    data.update({"trainers-0-organisation": str(police.pk), "trainers-0-trainer_count": "3"})
+
+    response = officer_client.post(reverse("activities:event_create"), data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event = Event.objects.get()
+    assert event.slug == "precursor-control-workshop"
+    assert response["Location"] == reverse("activities:event_update", args=[event.slug])
+    assert event.reported_participants == 41
+    assert event.reported_participants_wording == "over forty one"
+    assert list(event.projects.all()) == [project]
+    assert list(event.trainers.all()) == [trainer]
+    assert event.trainer_links.get().trainer_count == 3
+    names = set(event.participations.values_list("participant__name", flat=True))
+    assert names == {existing[0].name, existing[1].name, "Aigerim Bekova"}
+    new = Participant.objects.get(name="Aigerim Bekova")
+    assert new.history.get().history_user == officer_user
+    assert event.history.get().history_change_reason == "Recorded on the event page"
+
+
+def test_editing_removes_unticked_rows_changes_status_and_keeps_history(officer_client):
+    event = factories.EventFactory()
+    stay, leave = factories.ParticipationFactory.create_batch(2, event=event, status="attended")
+    data = event_data(**{"event-title": "Renamed", "event-slug": event.slug})
+    add_existing(data, [stay.participant, leave.participant])
+    data.update(management("part", 2, initial=2))
+    data["part-0-status"] = "absent"
+    data["part-1-DELETE"] = "on"
+
+    response = officer_client.post(reverse("activities:event_update", args=[event.slug]), data)
+
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.title == "Renamed"
+    assert list(event.participations.values_list("participant", "status")) == [
+        (stay.participant_id, "absent")]
+    assert Participation.history.filter(history_type="-",
+                                        participant_id=leave.participant_id).exists()
+
+
+def assert_nothing_stored(response, before, *fragments):
+    assert response.status_code == 400
+    assert counts() == before
+    html = response.content.decode()
+    assert "Nothing was saved" in html
+    for fragment in fragments:
+        assert fragment in html, fragment
+
+
+def test_end_before_start_is_refused_beside_the_field_and_nothing_is_stored(officer_client):
+    participant = factories.ParticipantFactory()
+    data = event_data(**{"event-end_date": "2011-03-01"})
+    add_existing(data, [participant])
+    add_new(data, [{"name": "Would Be New"}])
+    before = counts()
+    response = officer_client.post(reverse("activities:event_create"), data)
+    assert_nothing_stored(response, before, "The end date cannot be before the start date.")
+    assert response.context["event_form"].errors["end_date"]
+
+
+def test_the_same_participant_twice_is_an_error_on_the_second_row(officer_client):
+    participant = factories.ParticipantFactory()
+    data = event_data()
+    add_existing(data, [participant, participant])
+    before = counts()
+    response = officer_client.post(reverse("activities:event_create"), data)
+    assert_nothing_stored(response, before, "is listed twice (also row 1)")
+    assert response.context["participations"].forms[1].errors["participant"]
+
+
+def test_unknown_register_number_is_an_error_on_its_row(officer_client):
+    data = event_data()
+    data.update(management("part", 1))
+    data.update({"part-0-participant": "987654", "part-0-status": "attended"})
+    before = counts()
+    response = officer_client.post(reverse("activities:event_create"), data)
+    assert_nothing_stored(response, before, "No participant has register number 987654.")
+
+
+def test_bad_email_in_a_new_row_stores_neither_the_event_nor_the_valid_rows(officer_client):
+    data = event_data()
+    add_new(data, [{"name": "Valid Person"}, {"name": "Bad Mail", "email": "not-an-address"}])
+    before = counts()
+    response = officer_client.post(reverse("activities:event_create"), data)
+    assert_nothing_stored(response, before, "Enter a valid email address.")
+    assert response.context["new_participants"].forms[1].errors["email"]
+
+
+def test_new_participant_like_one_in_the_register_is_stopped_until_confirmed(officer_client):
+    organisation = factories.OrganisationFactory()
+    factories.ParticipantFactory(name="Alisher Usmonov", organisation=organisation)
+    data = event_data()
+    add_new(data, [{"name": "Усмонов Алишер", "organisation": str(organisation.pk)}])
+    before = counts()
+    response = officer_client.post(reverse("activities:event_create"), data)
+    assert_nothing_stored(response, before, "Likely already in the register: Alisher Usmonov")
+
+    data["new-0-not_duplicate"] = "on"
+    response = officer_client.post(reverse("activities:event_create"), data)
+    assert response.status_code == 302
+    assert Participant.objects.filter(name="Усмонов Алишер").exists()
+
+
+def test_new_participant_listed_twice_and_one_already_picked_are_errors(officer_client):
+    organisation = factories.OrganisationFactory()
+    picked = factories.ParticipantFactory(name="Madina Yusupova", organisation=organisation)
+    data = event_data()
+    add_existing(data, [picked])
+    add_new(data, [
+        {"name": "Madina  YUSUPOVA", "organisation": str(organisation.pk), "not_duplicate": "on"},
+        {"name": "Timur Nazarov"}, {"name": "timur nazarov"},
+    ])
+    before = counts()
+    response = officer_client.post(reverse("activities:event_create"), data)
+    assert_nothing_stored(response, before, "Already listed above as Madina Yusupova",
+                          "Listed twice (also new row 2)")
+
+
+def test_negative_reported_count_and_same_trainer_organisation_twice_are_refused(
+    officer_client
+):
+    police = factories.OrganisationFactory()
+    data = event_data(**{"event-reported_participants": "-5"})
+    data.update(management("trainers", 2))
+    data.update({"trainers-0-organisation": str(police.pk),
+                 "trainers-1-organisation": str(police.pk)})
+    before = counts()
+    response = officer_client.post(reverse("activities:event_create"), data)
+    assert_nothing_stored(response, before, "This organisation is listed twice.")
+    assert response.context["event_form"].errors["reported_participants"]
+
+
+def test_reserved_and_taken_slugs_are_refused(officer_client):
+    factories.EventFactory(slug="taken")
+    for slug, message in [("new", "is reserved"), ("taken", "already exists")]:
+        before = counts()
+        response = officer_client.post(reverse("activities:event_create"),
+                                       event_data(**{"event-slug": slug}))
+        assert_nothing_stored(response, before, message)
+
+
+def test_missing_title_and_kind_are_shown_beside_the_fields(officer_client):
+    before = counts()
+    response = officer_client.post(reverse("activities:event_create"),
+                                   event_data(**{"event-title": "", "event-kind": ""}))
+    assert_nothing_stored(response, before)
+    errors = response.context["event_form"].errors
+    assert "title" in errors and "kind" in errors
+
+
+def test_a_database_error_in_the_service_rolls_everything_back(officer_client, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from activities import services
+
+    def failing_save(obj, reason):
+        if isinstance(obj, Participation):
+            raise ValidationError("Simulated failure while saving a participation.")
+        return original(obj, reason)
+
+    original = services._save
+    monkeypatch.setattr(services, "_save", failing_save)
+    data = event_data()
+    add_new(data, [{"name": "Rolled Back"}])
+    before = counts()
+    response = officer_client.post(reverse("activities:event_create"), data)
+    assert_nothing_stored(response, before, "Simulated failure")
+
+
+def test_text_is_stored_as_typed_and_shown_escaped(officer_client):
+    data = event_data(**{"event-title": "<script>alert(1)</script> Workshop"})
+    response = officer_client.post(reverse("activities:event_create"), data)
+    assert response.status_code == 302
+    event = Event.objects.get()
+    assert event.title == "<script>alert(1)</script> Workshop"
+    page = officer_client.get(reverse("activities:event_update", args=[event.slug]))
+    html = page.content.decode()
+    assert "<script>alert(1)</script> Workshop" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Workshop" in html
+
+
+def test_events_new_is_the_entry_page_not_an_event(officer_client):
+    response = officer_client.get("/events/new/")
+    assert response.status_code == 200
+    assert response.context["event"] is None
+
+
+def test_a_refused_edit_leaves_the_page_heading_and_links_as_stored(officer_client):
+    factories.EventFactory(slug="taken")
+    event = factories.EventFactory(title="Stored title", slug="stored")
+    response = officer_client.post(
+        reverse("activities:event_update", args=[event.slug]),
+        event_data(**{"event-title": "Typed title", "event-slug": "taken"}))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Edit “Stored title”" in html
+    assert reverse("activities:event_history", args=["stored"]) in html
+    event.refresh_from_db()
+    assert event.title == "Stored title"
+
+
+def test_quick_add_answers_json_for_the_page_and_keeps_errors_at_the_field(officer_client):
+    url = reverse("activities:organisation_create")
+    added = officer_client.post(
+        url, {"org-name": "Academy of the Interior Ministry", "org-acronym": "AIM",
+              "org-kind": "training"}, HTTP_ACCEPT="application/json")
+    assert added.status_code == 201
+    body = added.json()
+    assert body["label"] == "Academy of the Interior Ministry (AIM)" and body["id"]
+    again = officer_client.post(
+        url, {"org-name": "academy of the interior ministry", "org-kind": "training"},
+        HTTP_ACCEPT="application/json")
+    assert again.status_code == 400
+    assert "Already in the portal" in again.json()["errors"]["__all__"][0]["message"]
+    missing = officer_client.post(reverse("activities:person_create"), {"person-name": ""},
+                                  HTTP_ACCEPT="application/json")
+    assert missing.status_code == 400 and "name" in missing.json()["errors"]
+
+
+def test_quick_add_without_javascript_returns_to_the_event_page_only(officer_client):
+    from activities.models import Person
+
+    url = reverse("activities:person_create")
+    response = officer_client.post(url, {"person-name": "Jane Trainer",
+                                         "next": "/events/new/"})
+    assert response["Location"] == "/events/new/"
+    assert Person.objects.get().slug == "jane-trainer"
+    response = officer_client.post(url, {"person-name": "John Trainer",
+                                         "next": "https://evil.example/"})
+    assert response["Location"] == reverse("activities:workspace")

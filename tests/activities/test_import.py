@@ -1,0 +1,282 @@
+"""Spreadsheet import: upload → stored batch → preview of every row → confirm. Nothing is
+written before confirmation, and nothing at all while a row is in error."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+
+from activities import imports
+from activities.models import ImportBatch, Participant, Participation
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+HEADER = [column.label for column in imports.COLUMNS]
+
+
+def csv_file(rows, header=HEADER, name="list.csv", delimiter=","):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return SimpleUploadedFile(name, buffer.getvalue().encode("utf-8"), "text/csv")
+
+
+def xlsx_file(rows, header=HEADER, name="list.xlsx"):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(),
+                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+MAKERS = {"csv": csv_file, "xlsx": xlsx_file}
+
+
+@pytest.fixture
+def setting(db):
+    kg = factories.CountryFactory(code="KG")
+    factories.CountryFactory(code="UZ")
+    ssdc = factories.OrganisationFactory(name="State Service on Drug Control", acronym="SSDC",
+                                         country=kg)
+    event = factories.EventFactory(slug="planning")
+    known = factories.ParticipantFactory(name="Alisher Usmonov", organisation=ssdc, country=kg)
+    return {"event": event, "ssdc": ssdc, "known": known}
+
+
+def upload(client, event, file):
+    return client.post(reverse("activities:participant_import", args=[event.slug]),
+                       {"file": file})
+
+
+GOOD_ROWS = [
+    ["Dilnoza Karimova", "F", "SSDC", "KG", "Inspector", "dk@example.org", "+996 555 123456"],
+    ["alisher  USMONOV", "m", "State Service on Drug Control", "Kyrgyzstan", "", "", ""],
+    ["Усмонов Алишер", "male", "ssdc", "kg", "Analyst", "", ""],
+    ["Rustam Nazarov", "", "", "", "", "", ""],
+]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_preview_classifies_rows_and_writes_nothing_then_commit_writes_all(
+    officer_client, officer_user, setting, kind
+):
+    before = (Participant.objects.count(), Participation.objects.count())
+    response = upload(officer_client, setting["event"], MAKERS[kind](GOOD_ROWS))
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    assert (Participant.objects.count(), Participation.objects.count()) == before
+    statuses = [row["status"] for row in batch.rows]
+    assert statuses == ["new", "match", "duplicate", "new"]
+    assert batch.rows[1]["match"]["id"] == setting["known"].pk
+    assert batch.rows[2]["duplicates"][0]["id"] == setting["known"].pk
+    assert batch.created_by == officer_user and len(batch.file_hash) == 64
+
+    preview = officer_client.get(response["Location"])
+    html = preview.content.decode()
+    assert "Confirm the import" in html and "Likely duplicate" in html
+    assert "Dilnoza Karimova" in html
+
+    confirmed = officer_client.post(response["Location"])
+    assert confirmed.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.COMMITTED
+    event = setting["event"]
+    assert set(event.participations.values_list("participant__name", flat=True)) == {
+        "Dilnoza Karimova", "Alisher Usmonov", "Усмонов Алишер", "Rustam Nazarov"}
+    dilnoza = Participant.objects.get(name="Dilnoza Karimova")
+    assert dilnoza.sex == "female" and dilnoza.phone == "+996 555 123456"
+    assert dilnoza.organisation == setting["ssdc"] and dilnoza.match_key
+    history = dilnoza.history.get()
+    assert history.history_user == officer_user
+    assert "Imported from list." in history.history_change_reason
+    assert Participation.history.filter(event_id=event.pk).count() == 4
+    # The likely duplicate now waits in the review list.
+    review = officer_client.get(reverse("activities:participant_duplicates"))
+    assert "Усмонов Алишер" in review.content.decode()
+    # Confirming twice does nothing more.
+    officer_client.post(response["Location"])
+    assert event.participations.count() == 4
+
+
+BAD_ROWS = [
+    (["=HYPERLINK(\"http://x\")", "", "", "", "", "", ""], "Name", "formula"),
+    (["+Plus", "", "", "", "", "", ""], "Name", "formula"),
+    (["-Minus", "", "", "", "", "", ""], "Name", "formula"),
+    (["@At", "", "", "", "", "", ""], "Name", "formula"),
+    (["Ok Name", "", "", "", "", "", "=1+1"], "Phone", "formula"),
+    (["Ok Name2", "x", "", "", "", "", ""], "Sex", "is not female, male or empty"),
+    (["Ok Name3", "", "Unknown Agency", "", "", "", ""], "Organisation", "No organisation"),
+    (["Ok Name4", "", "", "Atlantis", "", "", ""], "Country", "is not a country"),
+    (["Ok Name5", "", "", "GB", "", "", ""], "Country", "not among the portal's countries"),
+    (["Ok Name6", "", "", "", "", "not-mail", ""], "E-mail", "is not an e-mail address"),
+    (["", "f", "SSDC", "", "", "", ""], "Name", "the name is missing"),
+    (["Dilnoza Karimova", "", "SSDC", "", "", "", ""], "Name", "listed twice"),
+]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_rows_in_error_are_reported_with_row_column_and_reason_and_block_the_import(
+    officer_client, setting, kind
+):
+    rows = [GOOD_ROWS[0]] + [row for row, _, _ in BAD_ROWS]
+    response = upload(officer_client, setting["event"], MAKERS[kind](rows))
+    batch = ImportBatch.objects.get()
+    by_row = {row["n"]: row for row in batch.rows}
+    assert by_row[2]["status"] == "new"
+    for offset, (_, column, reason) in enumerate(BAD_ROWS):
+        row = by_row[3 + offset]
+        assert row["status"] == "error", row
+        assert any(c == column and reason in r for c, r in row["errors"]), row["errors"]
+    html = officer_client.get(response["Location"] + "?status=error").content.decode()
+    assert "Nothing can be imported" in html and "Confirm the import" not in html
+    before = (Participant.objects.count(), Participation.objects.count())
+    officer_client.post(response["Location"])
+    assert (Participant.objects.count(), Participation.objects.count()) == before
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.PREVIEW
+
+
+def test_a_date_in_the_name_column_is_an_error(officer_client, setting):
+    upload(officer_client, setting["event"],
+           xlsx_file([[datetime.date(2011, 3, 1), "", "", "", "", "", ""],
+                      ["Phone As Number", "", "", "", "", "", 996555123456]]))
+    rows = ImportBatch.objects.get().rows
+    assert rows[0]["status"] == "error"
+    assert rows[0]["errors"] == [["Name", "a date (2011-03-01) where text is expected."]]
+    assert rows[1]["status"] == "new" and rows[1]["clean"]["phone"] == "996555123456"
+
+
+def test_xlsx_formula_cells_are_refused_not_computed(officer_client, setting):
+    upload(officer_client, setting["event"],
+           xlsx_file([["Real Name", "", "", "", "=1+1", "", ""]]))
+    row = ImportBatch.objects.get().rows[0]
+    assert row["status"] == "error" and row["errors"][0][0] == "Position"
+
+
+def test_semicolon_csv_and_windows_cyrillic_are_read(officer_client, setting):
+    text = ";".join(HEADER) + "\r\nЮсупова Мадина;ж;SSDC;KG;;;\r\n"
+    file = SimpleUploadedFile("list.csv", text.encode("cp1251"), "text/csv")
+    upload(officer_client, setting["event"], file)
+    row = ImportBatch.objects.get().rows[0]
+    assert row["status"] == "new" and row["clean"]["name"] == "Юсупова Мадина"
+    assert row["sex"] == "female"
+
+
+def test_page_of_a_long_preview_is_paginated(officer_client, setting):
+    rows = [[f"Person Number{i}", "", "", "", "", "", ""] for i in range(120)]
+    response = upload(officer_client, setting["event"], csv_file(rows))
+    page = officer_client.get(response["Location"] + "?page=3")
+    html = page.content.decode()
+    assert "Page 3 of 3" in html and "Person Number119" in html and "Person Number0<" not in html
+
+
+@pytest.mark.parametrize(
+    ("file", "message"),
+    [
+        (SimpleUploadedFile("list.pdf", b"%PDF-1.4 something", "application/pdf"),
+         "Only .xlsx (Excel) and .csv files"),
+        (SimpleUploadedFile("list.xlsx", b"name,sex\nnot really excel", "text/csv"),
+         "not an Excel .xlsx workbook"),
+        (SimpleUploadedFile("list.csv", b"", "text/csv"), "The submitted file is empty"),
+        (SimpleUploadedFile("list.csv", b"   \n", "text/csv"), "The file is empty."),
+        (SimpleUploadedFile("list.csv", b"Name,Sex\nA,f\n", "text/csv"),
+         "missing: Organisation, Country, Position, E-mail, Phone"),
+        (SimpleUploadedFile("list.csv", (",".join(HEADER) + "\n,,,\n").encode(), "text/csv"),
+         "no participant rows"),
+        (SimpleUploadedFile("list.csv", (",".join(HEADER) + '\n"' + "x" * 200_000 + '"\n')
+                            .encode(), "text/csv"), "cannot be read near line 2"),
+    ],
+    ids=["other-type", "fake-xlsx", "zero-bytes", "blank", "missing-columns", "header-only",
+         "huge-cell"],
+)
+def test_unusable_files_are_refused_with_a_message_and_nothing_stored(
+    officer_client, setting, file, message
+):
+    response = upload(officer_client, setting["event"], file)
+    assert response.status_code in {200, 400}
+    assert message in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_files_over_five_megabytes_are_refused(officer_client, setting, settings):
+    big = SimpleUploadedFile("list.csv", b"a" * (5 * 1024 * 1024 + 1), "text/csv")
+    response = upload(officer_client, setting["event"], big)
+    assert response.status_code == 400
+    assert "the limit is 5 MB" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_same_file_cannot_be_imported_twice_into_one_event(officer_client, setting):
+    upload(officer_client, setting["event"], csv_file(GOOD_ROWS[:1]))
+    officer_client.post(ImportBatch.objects.get().get_absolute_url())
+    response = upload(officer_client, setting["event"], csv_file(GOOD_ROWS[:1]))
+    assert "already imported into this event" in response.content.decode()
+
+
+def test_a_change_in_the_register_after_the_preview_is_taken_into_account(officer_client,
+                                                                         setting):
+    response = upload(officer_client, setting["event"], csv_file(GOOD_ROWS[:1]))
+    # Someone records the same person on the event page meanwhile.
+    factories.ParticipantFactory(name="Dilnoza Karimova", organisation=setting["ssdc"])
+    officer_client.post(response["Location"])
+    assert Participant.objects.filter(name="Dilnoza Karimova").count() == 1
+    assert ImportBatch.objects.get().rows[0]["status"] == "match"
+
+
+def test_expired_preview_cannot_be_confirmed(officer_client, setting):
+    response = upload(officer_client, setting["event"], csv_file(GOOD_ROWS[:1]))
+    ImportBatch.objects.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    officer_client.post(response["Location"])
+    assert not Participant.objects.filter(name="Dilnoza Karimova").exists()
+    page = officer_client.get(response["Location"])
+    assert "This preview has expired" in page.content.decode()
+
+
+def test_participants_already_at_the_event_are_not_added_twice(officer_client, setting):
+    factories.ParticipationFactory(participant=setting["known"], event=setting["event"])
+    upload(officer_client, setting["event"], csv_file([GOOD_ROWS[1]]))
+    batch = ImportBatch.objects.get()
+    assert batch.rows[0]["status"] == "already"
+    officer_client.post(batch.get_absolute_url())
+    assert setting["event"].participations.count() == 1
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_template_download_has_the_columns_the_parser_reads(officer_client, fmt):
+    response = officer_client.get(reverse("activities:import_template", args=[fmt]))
+    assert response.status_code == 200
+    if fmt == "csv":
+        header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    else:
+        sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+        header = list(next(sheet.iter_rows(values_only=True)))
+    assert header == HEADER
+    assert imports.header_positions(header) == {c.key: i for i, c in enumerate(imports.COLUMNS)}
+
+
+def test_a_damaged_workbook_is_refused_with_a_message(officer_client, setting):
+    import zipfile
+
+    content = io.BytesIO()
+    with zipfile.ZipFile(content, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<not really/>")
+    response = upload(officer_client, setting["event"],
+                      SimpleUploadedFile("list.xlsx", content.getvalue()))
+    assert response.status_code == 400
+    assert "The workbook cannot be read" in response.content.decode()
+
+
+def test_more_rows_than_the_limit_are_refused(officer_client, setting, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    response = upload(officer_client, setting["event"], csv_file(GOOD_ROWS + GOOD_ROWS))
+    assert "more than 3 rows" in response.content.decode()
