@@ -9,8 +9,10 @@ records. Three rules hold everywhere:
   breakdown at all.
 - **Seizures.** Kilogram totals add *individual* seizures only; aggregate figures (a total
   reported over years) are listed beside them with their qualifier and period, never added in.
-- **Money.** Contribution totals are per currency, never added across currencies. Callers pass
-  querysets that start from ``Contribution.objects.visible_to(user)``.
+- **Money.** Contribution totals are per currency, never added across currencies; each carries
+  its US-dollar equivalent at the rate of the contributions' months (``donors.currency``), with
+  missing rates named, never counted as zero. Callers pass querysets that start from
+  ``Contribution.objects.visible_to(user)``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.urls import reverse
 from django_countries import countries
 
 from activities.models import Participant, Participation, Seizure, quantity_in_kg
+from donors.currency import UsdEquivalent, usd_sum, with_month
 
 SMALL_CELL = 3
 FEWER_THAN = "fewer than 3"
@@ -323,35 +326,60 @@ def _kg_missing_reason(row) -> str:
 # --------------------------------------------------------------------------------------------
 @dataclass
 class MoneyRow:
-    """One line of a totals table: a label, its amounts per currency, and how many of its
-    contributions state no amount."""
+    """One line of a totals table: a label, its amounts per currency (each with its US-dollar
+    equivalent, ``donors.currency.UsdEquivalent``), and how many of its contributions state no
+    amount."""
 
     label: str
     url: str = ""
-    amounts: list[tuple[str, Decimal]] = field(default_factory=list)
+    lines: list[UsdEquivalent] = field(default_factory=list)
     contributions: int = 0
     without_amount: int = 0
 
+    @property
+    def amounts(self) -> list[tuple[str, Decimal]]:
+        """(currency, total) per currency, never added across currencies."""
+        return [(line.currency, line.total) for line in self.lines]
+
+    @property
+    def usd_total(self) -> Decimal | None:
+        """The US-dollar equivalents added up across currencies, or None when a rate is
+        missing for any of them (a missing rate is never counted as zero)."""
+        if not self.lines or not all(line.complete for line in self.lines):
+            return None
+        return sum((line.usd or Decimal(0) for line in self.lines), Decimal(0))
+
+    def line(self, currency: str) -> UsdEquivalent:
+        if not self.lines or self.lines[-1].currency != currency:
+            self.lines.append(UsdEquivalent(currency))
+        return self.lines[-1]
+
 
 def _money_rows(rows, label_of, url_of, key_of) -> list[MoneyRow]:
-    """Shape grouped rows (one per key and currency) into one MoneyRow per key, in order."""
+    """Shape grouped rows (one per key, currency and rate month, ordered by key and currency)
+    into one MoneyRow per key, in order."""
     lines: dict = {}
     for row in rows:
         line = lines.setdefault(key_of(row), MoneyRow(label_of(row), url_of(row)))
         if row["total"] is not None:
-            line.amounts.append((row["currency"], row["total"]))
+            line.line(row["currency"]).add(row["usd_month"], row["total"], row["usd"])
         line.contributions += row["n"]
         line.without_amount += row["n"] - row["with_amount"]
     return list(lines.values())
 
 
 def _grouped(contributions, *keys):
-    """One row per combination of ``keys`` and currency; years in order, unknown year last."""
+    """One row per combination of ``keys``, currency and rate month (``donors.currency``), with
+    the amounts' sum and its US-dollar equivalent; years in order, unknown year last."""
     ordering = [F(key).asc(nulls_last=True) if key == "year" else key for key in keys]
     return (
-        contributions.values(*keys, "currency")
-        .annotate(total=Sum("amount"), n=Count("pk"), with_amount=Count("amount"))
-        .order_by(*ordering, "currency")
+        with_month(contributions)
+        .values(*keys, "currency", "usd_month")
+        .annotate(
+            total=Sum("amount"), n=Count("pk"), with_amount=Count("amount"),
+            usd=usd_sum(),
+        )
+        .order_by(*ordering, "currency", F("usd_month").asc(nulls_last=True))
     )
 
 

@@ -6,6 +6,9 @@ app_name = "donors"
 
 urlpatterns = [
     path("donors/", views.DonorListView.as_view(), name="donor_list"),
+    path("donors/export.<str:fmt>", views.DonorExportView.as_view(), name="donor_export"),
     path("donors/<slug:slug>/", views.DonorDetailView.as_view(), name="donor_detail"),
     path("contributions/", views.ContributionListView.as_view(), name="contribution_list"),
+    path("contributions/export.<str:fmt>", views.ContributionExportView.as_view(),
+         name="contribution_export"),
 ]

@@ -10,8 +10,11 @@ from django_filters.views import FilterView
 from activities import aggregates
 from activities.models import Article, Project
 from activities.views import DetailPageMixin, capped
+from donors.currency import with_usd
+from donors.exports import CONTRIBUTION_COLUMNS, DONOR_COLUMNS
 from donors.filters import ContributionFilter, DonorFilter
 from donors.models import Contribution, Donor
+from unodc_portal.exports import DownloadLinksMixin, ExportMixin
 from unodc_portal.lists import ListPageMixin
 
 
@@ -26,14 +29,20 @@ def visible_count(user):
     )
 
 
-class DonorListView(ListPageMixin, FilterView):
+class DonorListView(DownloadLinksMixin, ListPageMixin, FilterView):
     filterset_class = DonorFilter
     template_name = "donors/donor_list.html"
+    export_url_name = "donors:donor_export"
 
     def get_queryset(self):
         return Donor.objects.select_related("country").annotate(
             contribution_count=visible_count(self.request.user)
         )
+
+
+class DonorExportView(ExportMixin, DonorListView):
+    export_columns = DONOR_COLUMNS
+    list_url_name = "donors:donor_list"
 
 
 class DonorDetailView(DetailPageMixin, DetailView):
@@ -63,14 +72,20 @@ class DonorDetailView(DetailPageMixin, DetailView):
         return context
 
 
-class ContributionListView(ListPageMixin, FilterView):
+class ContributionListView(DownloadLinksMixin, ListPageMixin, FilterView):
     filterset_class = ContributionFilter
     template_name = "donors/contribution_list.html"
+    export_url_name = "donors:contribution_export"
 
     def get_queryset(self):
-        return Contribution.objects.visible_to(self.request.user).with_related()
+        return with_usd(Contribution.objects.visible_to(self.request.user).with_related())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["totals"] = aggregates.contribution_totals(self.object_list)
         return context
+
+
+class ContributionExportView(ExportMixin, ContributionListView):
+    export_columns = CONTRIBUTION_COLUMNS
+    list_url_name = "donors:contribution_list"

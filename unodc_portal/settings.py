@@ -181,6 +181,10 @@ IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_BATCH_HOURS = 24
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000  # an event page with many participant rows
 
+# Exports (CSV/XLSX of a list page's rows): above this many rows the visitor is asked to narrow
+# the filters.
+EXPORT_MAX_ROWS = envint("DJANGO_EXPORT_MAX_ROWS", 1_000_000)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

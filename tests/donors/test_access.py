@@ -11,8 +11,10 @@ PUBLIC = dict.fromkeys(ROLES, 200)
 # URL name -> (function making the URL's arguments, expected status per role)
 EXPECTATIONS = {
     "donors:donor_list": (list, PUBLIC),
+    "donors:donor_export": (lambda: ["xlsx"], PUBLIC),
     "donors:donor_detail": (lambda: [factories.DonorFactory().slug], PUBLIC),
     "donors:contribution_list": (list, PUBLIC),
+    "donors:contribution_export": (lambda: ["csv"], PUBLIC),
 }
 
 
