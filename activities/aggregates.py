@@ -183,36 +183,66 @@ class ParticipantFigures:
         return any(b.has_complementary for b in self.breakdowns)
 
 
+# The three breakdowns of participants: (grouping aliases → field paths, ordering). Aliases have
+# no "__" so that they can name values() expressions.
+_BREAKDOWNS = {
+    "sex": ({"sex_value": "sex"}, ["sex_value"]),
+    "country": ({"country_code": "country__code"}, ["-n", "country_code"]),
+    "organisation": ({"org_slug": "organisation__slug", "org_name": "organisation__name",
+                      "org_acronym": "organisation__acronym"}, ["-n", "org_name"]),
+}
+
+
 def participant_figures(participants) -> ParticipantFigures:
     """Registered participants (a ``Participant`` queryset, one row per person) by sex, country
     and organisation, protected against small cells. Three grouped queries."""
+    return _figures(*(
+        participants.values(**{alias: F(path) for alias, path in paths.items()})
+        .annotate(n=Count("pk")).order_by(*order)
+        for paths, order in _BREAKDOWNS.values()
+    ))
+
+
+def participant_figures_by_event(event_ids) -> dict[int, ParticipantFigures]:
+    """``participant_figures`` of each event in ``event_ids`` (everyone registered for it), for a
+    list of events: three grouped queries whatever the number of events."""
+    event_ids = list(event_ids)
+    participations = Participation.objects.filter(event__in=event_ids)
+    groups = {pk: [[] for _ in _BREAKDOWNS] for pk in event_ids}
+    for index, (paths, order) in enumerate(_BREAKDOWNS.values()):
+        rows = participations.values(
+            "event", **{alias: F(f"participant__{path}") for alias, path in paths.items()}
+        ).annotate(n=Count("participant", distinct=True)).order_by("event", *order)
+        for row in rows:
+            groups[row["event"]][index].append(row)
+    return {pk: _figures(*rows) for pk, rows in groups.items()}
+
+
+def _figures(sex_rows, country_rows, organisation_rows) -> ParticipantFigures:
+    """Shape grouped rows (with ``n``) into protected breakdowns."""
     sex_labels = dict(Participant.Sex.choices)
     by_sex = protect("By sex", [
-        (sex_labels.get(row["sex"], row["sex"]), row["n"], "")
-        for row in participants.values("sex").annotate(n=Count("pk")).order_by("sex")
+        (sex_labels.get(row["sex_value"], row["sex_value"]), row["n"], "") for row in sex_rows
     ])
     by_country = protect("By country", [
-        (countries.name(row["country__code"]) or row["country__code"]
-         if row["country__code"] else NOT_RECORDED, row["n"], "")
-        for row in participants.values("country__code").annotate(n=Count("pk"))
-        .order_by("-n", "country__code")
+        (countries.name(row["country_code"]) or row["country_code"]
+         if row["country_code"] else NOT_RECORDED, row["n"], "")
+        for row in country_rows
     ])
     by_organisation = protect("By agency", [
         (_organisation_label(row), row["n"],
-         reverse("activities:organisation_detail", args=[row["organisation__slug"]])
-         if row["organisation__slug"] else "")
-        for row in participants.values(
-            "organisation__slug", "organisation__name", "organisation__acronym"
-        ).annotate(n=Count("pk")).order_by("-n", "organisation__name")
+         reverse("activities:organisation_detail", args=[row["org_slug"]])
+         if row["org_slug"] else "")
+        for row in organisation_rows
     ])
     return ParticipantFigures(by_sex.total_shown, by_sex, by_country, by_organisation)
 
 
 def _organisation_label(row) -> str:
-    if not row["organisation__slug"]:
+    if not row["org_slug"]:
         return NOT_RECORDED
-    acronym = row["organisation__acronym"]
-    return f"{row['organisation__name']} ({acronym})" if acronym else row["organisation__name"]
+    acronym = row["org_acronym"]
+    return f"{row['org_name']} ({acronym})" if acronym else row["org_name"]
 
 
 def registered_participants(event=None):

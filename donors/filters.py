@@ -67,3 +67,29 @@ class ContributionFilter(PortalFilterSet):
             .values_list("currency", flat=True).distinct()
         )
         self.filters["currency"].extra["choices"] = [(c, c) for c in currencies]
+
+
+class MyContributionFilter(ContributionFilter):
+    """The donor workspace (``/my/contributions/``): one donor's own contributions, so no donor
+    filter; a year, and whether published. Its choices come from the donor's own rows."""
+
+    donor = None
+    year = filters.ChoiceFilter(choices=[], empty_label="Any year", label="Year")
+    published = filters.ChoiceFilter(
+        choices=[("yes", "Published"), ("no", "Not published")], empty_label="Either",
+        method="filter_published", label="Publication",
+    )
+
+    class Meta(ContributionFilter.Meta):
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        own = self.queryset.order_by()
+        years = own.exclude(year=None).values_list("year", flat=True).distinct()
+        self.filters["year"].extra["choices"] = [(y, str(y)) for y in sorted(years, reverse=True)]
+        currencies = own.exclude(currency="").values_list("currency", flat=True).distinct()
+        self.filters["currency"].extra["choices"] = [(c, c) for c in sorted(currencies)]
+
+    def filter_published(self, queryset, name, value):
+        return queryset.filter(is_published=value == "yes") if value else queryset

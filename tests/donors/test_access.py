@@ -7,6 +7,8 @@ from tests import factories
 from tests.pages import ROLES, assert_access
 
 PUBLIC = dict.fromkeys(ROLES, 200)
+# The donor workspace: anonymous visitors are sent to sign in; accounts without a donor get 403.
+DONORS_ONLY = {"anonymous": 302, "donor": 200, "officer": 403, "admin": 403}
 
 # URL name -> (function making the URL's arguments, expected status per role)
 EXPECTATIONS = {
@@ -15,6 +17,8 @@ EXPECTATIONS = {
     "donors:donor_detail": (lambda: [factories.DonorFactory().slug], PUBLIC),
     "donors:contribution_list": (list, PUBLIC),
     "donors:contribution_export": (lambda: ["csv"], PUBLIC),
+    "donors:my_contributions": (list, DONORS_ONLY),
+    "donors:my_contribution_export": (lambda: ["csv"], DONORS_ONLY),
 }
 
 
