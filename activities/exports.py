@@ -4,7 +4,7 @@ is for officers and admins only, like the register it comes from."""
 
 from django.db.models import Prefetch
 
-from activities.models import Organisation, Project
+from activities.models import Organisation
 from unodc_portal.exports import Column, Columns
 
 
@@ -83,7 +83,7 @@ EVENT_COLUMNS = Columns(
         Column("Topics", "topics"),
     ),
     select_related=("country", "organiser"),
-    prefetch_related=(Prefetch("projects", queryset=Project.objects.only("code")),),
+    prefetch_related=("projects",),
 )
 
 SEIZURE_COLUMNS = Columns(

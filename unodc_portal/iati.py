@@ -24,8 +24,9 @@ do not meet one to one:
 - **activity-date** (at least one is required): the start date (type 2 actual, or 1 planned for a
   planned project) and end date (4 actual for a completed project, else 3 planned). Where only the
   start year is known, 1 January of it with a narrative saying so; where nothing is known, the
-  earliest dated event or published article of the project, type 2, with a narrative saying that
-  the start was not stated.
+  earliest dated event or published article of the project, else the start of the period of the
+  first bulletin that reports it, type 2, with a narrative saying that the start was not stated
+  (and, for a project with no dated record at all, the file's date, said so).
 - **recipient-country** (ISO 3166-1 codes) or, without countries, **recipient-region** from the
   region's name (OECD DAC region codes, vocabulary 1: "Central Asia…" → 619 Central Asia,
   regional; "Global" → 998 developing countries, unspecified). Percentages are given only for a
@@ -138,6 +139,11 @@ def unodc_projects():
             first_article=Subquery(
                 first_article.order_by("start_date").values("start_date")[:1]
             ),
+            first_bulletin=Subquery(
+                Article.objects.published().filter(
+                    projects=OuterRef("pk"), bulletin__period_start__isnull=False
+                ).order_by("bulletin__period_start").values("bulletin__period_start")[:1]
+            ),
         )
         .prefetch_related(
             "countries", "themes", "implementers", "beneficiaries",
@@ -193,6 +199,9 @@ def activity_dates(project: Project) -> list[tuple[str, datetime.date, str]]:
         if known:
             dates.append(("2", min(known), "The start date is not stated; this is the date of "
                           "the earliest event or article on record for the project."))
+        elif project.first_bulletin:
+            dates.append(("2", project.first_bulletin, "The start date is not stated; the "
+                          "project is reported in the bulletin for the period from this date."))
         else:
             dates.append(("2", timezone.localdate(), "No date is on record for this project; "
                           "this is the date the file was generated."))

@@ -193,9 +193,10 @@ EXPORT_MAX_ROWS = envint("DJANGO_EXPORT_MAX_ROWS", 1_000_000)
 # token authentication, JSON only (the browsable API's templates carry inline styles that the
 # Content-Security-Policy refuses; /api/docs/ is the browsable documentation).
 REST_FRAMEWORK = {
+    # Token first, so that a bad token is answered 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
