@@ -3,18 +3,14 @@
 ones for its accounts (session or token), all for admins; each carries its US-dollar equivalent
 (``donors.currency``), with the month whose rate was used, or null and the reason."""
 
-from decimal import Decimal
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
-from donors.currency import USD, MissingRate, with_usd
+from donors.currency import USD, MissingRate, cents, with_usd
 from donors.filters import ContributionFilter, DonorFilter
 from donors.models import Contribution, Donor
 from donors.views import visible_count
 from unodc_portal.api import CountryCodeField, PageField, key
-
-CENTS = Decimal("0.01")
 
 
 class DonorSerializer(serializers.ModelSerializer):
@@ -88,7 +84,7 @@ class ContributionSerializer(serializers.ModelSerializer):
             MissingRate(contribution.currency, contribution.usd_month)
         )
         return UsdEquivalentSerializer({
-            "amount": None if usd is None else usd.quantize(CENTS),
+            "amount": cents(usd),
             "rate_month": None if contribution.currency == USD else contribution.usd_month,
             "usd_per_unit": contribution.usd_rate,
             "missing": missing,

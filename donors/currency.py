@@ -44,6 +44,7 @@ USD = "USD"
 YEAR_ONLY_MONTH = 7
 MONEY = DecimalField(max_digits=24, decimal_places=2)
 RATE = DecimalField(max_digits=18, decimal_places=8)
+CENTS = Decimal("0.01")
 
 
 class MonthOfYear(Func):
@@ -121,6 +122,11 @@ def with_usd(contributions):
     return with_month(contributions).annotate(usd_rate=usd_rate()).annotate(
         usd_amount=ExpressionWrapper(F("amount") * F("usd_rate"), output_field=MONEY),
     )
+
+
+def cents(amount: Decimal | None) -> Decimal | None:
+    """A US-dollar amount rounded to cents, for display and data (None stays None)."""
+    return None if amount is None else amount.quantize(CENTS)
 
 
 def month_label(month: datetime.date | None) -> str:

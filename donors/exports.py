@@ -2,12 +2,9 @@
 (``unodc_portal.exports``). Rows come from the list views' querysets: contributions from
 ``Contribution.objects.visible_to(user)`` annotated by ``donors.currency.with_usd``."""
 
-from decimal import Decimal
-
-from activities.exports import choice
+from activities.exports import choice, country_code
+from donors.currency import cents
 from unodc_portal.exports import Column, Columns
-
-CENTS = Decimal("0.01")
 
 DONOR_COLUMNS = Columns(
     name="donors",
@@ -15,7 +12,7 @@ DONOR_COLUMNS = Columns(
         Column("Key", "slug"),
         Column("Name", "name"),
         Column("Kind", choice("kind")),
-        Column("Country (ISO)", lambda d: d.country.code.code if d.country_id else None),
+        Column("Country (ISO)", country_code),
         Column("Website", "website"),
         # Annotated by the list view: the contributions the user may see.
         Column("Contributions", "contribution_count"),
@@ -42,8 +39,7 @@ CONTRIBUTION_COLUMNS = Columns(
         # donors.currency.with_usd: the month whose rate converts the amount, and the result.
         Column("Rate month", lambda c: c.usd_month.strftime("%Y-%m") if c.usd_month else None),
         Column("US dollars per unit", lambda c: c.usd_rate if c.amount is not None else None),
-        Column("US-dollar equivalent", lambda c: None if c.usd_amount is None
-               else c.usd_amount.quantize(CENTS)),
+        Column("US-dollar equivalent", lambda c: cents(c.usd_amount)),
         Column("Published", "is_published"),
         Column("Source article", "article.title"),
     ),

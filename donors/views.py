@@ -140,6 +140,7 @@ class MyContributionListView(DonorWorkspaceMixin, DownloadLinksMixin, ListPageMi
         limit = WORKSPACE_RELATED_LIMIT
         context.update(
             donor=self.donor,
+            hide_donor=True,
             totals=aggregates.contribution_totals(self.object_list),
             projects=Project.objects.filter(pk__in=projects).only("code", "title"),
             events=Event.objects.filter(
