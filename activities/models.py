@@ -42,6 +42,20 @@ class NaturalKeyModel(models.Model):
         return tuple(getattr(self, name) for name in self.natural_key_fields)
 
 
+def not_before(start: str, end: str, name: str, message: str) -> models.CheckConstraint:
+    """A range whose end, when both ends are known, is not before its start."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{end}__isnull": True})
+        | Q(**{f"{start}__isnull": True})
+        | Q(**{f"{end}__gte": F(start)}),
+        name=name,
+        violation_error_message=message,
+    )
+
+
+END_BEFORE_START = "The end date cannot be before the start date."
+
+
 # --------------------------------------------------------------------------------------------
 # Dates as reported: exact days when stated, the wording ("late April") when not
 # --------------------------------------------------------------------------------------------
@@ -69,12 +83,9 @@ class ReportedPeriod(models.Model):
     class Meta:
         abstract = True
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(end_date__gte=F("start_date")),
-                name="%(app_label)s_%(class)s_end_not_before_start",
-                violation_error_message="The end date cannot be before the start date.",
+            not_before(
+                "start_date", "end_date", "%(app_label)s_%(class)s_end_not_before_start",
+                END_BEFORE_START,
             ),
             models.CheckConstraint(
                 condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
@@ -96,7 +107,7 @@ class ReportedPeriod(models.Model):
         super().clean()
         errors = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = "The end date cannot be before the start date."
+            errors["end_date"] = END_BEFORE_START
         if self.end_date and not self.start_date:
             errors["start_date"] = "Give the start date when the end date is known."
         if self.start_date:
@@ -279,12 +290,9 @@ class Project(NaturalKeyModel):
                 name="activities_project_budget_has_currency",
                 violation_error_message="A budget amount needs its currency.",
             ),
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(end_date__gte=F("start_date")),
-                name="activities_project_end_not_before_start",
-                violation_error_message="The end date cannot be before the start date.",
+            not_before(
+                "start_date", "end_date", "activities_project_end_not_before_start",
+                END_BEFORE_START,
             ),
         ]
         indexes = [
@@ -304,7 +312,7 @@ class Project(NaturalKeyModel):
         if self.budget_amount is not None and not self.budget_currency:
             errors["budget_currency"] = "A budget amount needs its currency."
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = "The end date cannot be before the start date."
+            errors["end_date"] = END_BEFORE_START
         if errors:
             raise ValidationError(errors)
 
@@ -859,12 +867,9 @@ class Bulletin(NaturalKeyModel):
     class Meta:
         ordering = ["-period_start", "slug"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(period_end__isnull=True)
-                | Q(period_start__isnull=True)
-                | Q(period_end__gte=F("period_start")),
-                name="activities_bulletin_end_not_before_start",
-                violation_error_message="The period cannot end before it starts.",
+            not_before(
+                "period_start", "period_end", "activities_bulletin_end_not_before_start",
+                "The period cannot end before it starts.",
             ),
         ]
 
