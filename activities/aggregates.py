@@ -9,8 +9,10 @@ records. Three rules hold everywhere:
   breakdown at all.
 - **Seizures.** Kilogram totals add *individual* seizures only; aggregate figures (a total
   reported over years) are listed beside them with their qualifier and period, never added in.
-- **Money.** Contribution totals are per currency, never added across currencies. Callers pass
-  querysets that start from ``Contribution.objects.visible_to(user)``.
+- **Money.** Contribution totals are per currency, never added across currencies; each carries
+  its US-dollar equivalent at the rate of the contributions' months (``donors.currency``), with
+  missing rates named, never counted as zero. Callers pass querysets that start from
+  ``Contribution.objects.visible_to(user)``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.urls import reverse
 from django_countries import countries
 
 from activities.models import Participant, Participation, Seizure, quantity_in_kg
+from donors.currency import UsdEquivalent, usd_sum, with_month
 
 SMALL_CELL = 3
 FEWER_THAN = "fewer than 3"
@@ -180,36 +183,66 @@ class ParticipantFigures:
         return any(b.has_complementary for b in self.breakdowns)
 
 
+# The three breakdowns of participants: (grouping aliases → field paths, ordering). Aliases have
+# no "__" so that they can name values() expressions.
+_BREAKDOWNS = {
+    "sex": ({"sex_value": "sex"}, ["sex_value"]),
+    "country": ({"country_code": "country__code"}, ["-n", "country_code"]),
+    "organisation": ({"org_slug": "organisation__slug", "org_name": "organisation__name",
+                      "org_acronym": "organisation__acronym"}, ["-n", "org_name"]),
+}
+
+
 def participant_figures(participants) -> ParticipantFigures:
     """Registered participants (a ``Participant`` queryset, one row per person) by sex, country
     and organisation, protected against small cells. Three grouped queries."""
+    return _figures(*(
+        participants.values(**{alias: F(path) for alias, path in paths.items()})
+        .annotate(n=Count("pk")).order_by(*order)
+        for paths, order in _BREAKDOWNS.values()
+    ))
+
+
+def participant_figures_by_event(event_ids) -> dict[int, ParticipantFigures]:
+    """``participant_figures`` of each event in ``event_ids`` (everyone registered for it), for a
+    list of events: three grouped queries whatever the number of events."""
+    event_ids = list(event_ids)
+    participations = Participation.objects.filter(event__in=event_ids)
+    groups = {pk: [[] for _ in _BREAKDOWNS] for pk in event_ids}
+    for index, (paths, order) in enumerate(_BREAKDOWNS.values()):
+        rows = participations.values(
+            "event", **{alias: F(f"participant__{path}") for alias, path in paths.items()}
+        ).annotate(n=Count("participant", distinct=True)).order_by("event", *order)
+        for row in rows:
+            groups[row["event"]][index].append(row)
+    return {pk: _figures(*rows) for pk, rows in groups.items()}
+
+
+def _figures(sex_rows, country_rows, organisation_rows) -> ParticipantFigures:
+    """Shape grouped rows (with ``n``) into protected breakdowns."""
     sex_labels = dict(Participant.Sex.choices)
     by_sex = protect("By sex", [
-        (sex_labels.get(row["sex"], row["sex"]), row["n"], "")
-        for row in participants.values("sex").annotate(n=Count("pk")).order_by("sex")
+        (sex_labels.get(row["sex_value"], row["sex_value"]), row["n"], "") for row in sex_rows
     ])
     by_country = protect("By country", [
-        (countries.name(row["country__code"]) or row["country__code"]
-         if row["country__code"] else NOT_RECORDED, row["n"], "")
-        for row in participants.values("country__code").annotate(n=Count("pk"))
-        .order_by("-n", "country__code")
+        (countries.name(row["country_code"]) or row["country_code"]
+         if row["country_code"] else NOT_RECORDED, row["n"], "")
+        for row in country_rows
     ])
     by_organisation = protect("By agency", [
         (_organisation_label(row), row["n"],
-         reverse("activities:organisation_detail", args=[row["organisation__slug"]])
-         if row["organisation__slug"] else "")
-        for row in participants.values(
-            "organisation__slug", "organisation__name", "organisation__acronym"
-        ).annotate(n=Count("pk")).order_by("-n", "organisation__name")
+         reverse("activities:organisation_detail", args=[row["org_slug"]])
+         if row["org_slug"] else "")
+        for row in organisation_rows
     ])
     return ParticipantFigures(by_sex.total_shown, by_sex, by_country, by_organisation)
 
 
 def _organisation_label(row) -> str:
-    if not row["organisation__slug"]:
+    if not row["org_slug"]:
         return NOT_RECORDED
-    acronym = row["organisation__acronym"]
-    return f"{row['organisation__name']} ({acronym})" if acronym else row["organisation__name"]
+    acronym = row["org_acronym"]
+    return f"{row['org_name']} ({acronym})" if acronym else row["org_name"]
 
 
 def registered_participants(event=None):
@@ -323,35 +356,60 @@ def _kg_missing_reason(row) -> str:
 # --------------------------------------------------------------------------------------------
 @dataclass
 class MoneyRow:
-    """One line of a totals table: a label, its amounts per currency, and how many of its
-    contributions state no amount."""
+    """One line of a totals table: a label, its amounts per currency (each with its US-dollar
+    equivalent, ``donors.currency.UsdEquivalent``), and how many of its contributions state no
+    amount."""
 
     label: str
     url: str = ""
-    amounts: list[tuple[str, Decimal]] = field(default_factory=list)
+    lines: list[UsdEquivalent] = field(default_factory=list)
     contributions: int = 0
     without_amount: int = 0
 
+    @property
+    def amounts(self) -> list[tuple[str, Decimal]]:
+        """(currency, total) per currency, never added across currencies."""
+        return [(line.currency, line.total) for line in self.lines]
+
+    @property
+    def usd_total(self) -> Decimal | None:
+        """The US-dollar equivalents added up across currencies, or None when a rate is
+        missing for any of them (a missing rate is never counted as zero)."""
+        if not self.lines or not all(line.complete for line in self.lines):
+            return None
+        return sum((line.usd or Decimal(0) for line in self.lines), Decimal(0))
+
+    def line(self, currency: str) -> UsdEquivalent:
+        if not self.lines or self.lines[-1].currency != currency:
+            self.lines.append(UsdEquivalent(currency))
+        return self.lines[-1]
+
 
 def _money_rows(rows, label_of, url_of, key_of) -> list[MoneyRow]:
-    """Shape grouped rows (one per key and currency) into one MoneyRow per key, in order."""
+    """Shape grouped rows (one per key, currency and rate month, ordered by key and currency)
+    into one MoneyRow per key, in order."""
     lines: dict = {}
     for row in rows:
         line = lines.setdefault(key_of(row), MoneyRow(label_of(row), url_of(row)))
         if row["total"] is not None:
-            line.amounts.append((row["currency"], row["total"]))
+            line.line(row["currency"]).add(row["usd_month"], row["total"], row["usd"])
         line.contributions += row["n"]
         line.without_amount += row["n"] - row["with_amount"]
     return list(lines.values())
 
 
 def _grouped(contributions, *keys):
-    """One row per combination of ``keys`` and currency; years in order, unknown year last."""
+    """One row per combination of ``keys``, currency and rate month (``donors.currency``), with
+    the amounts' sum and its US-dollar equivalent; years in order, unknown year last."""
     ordering = [F(key).asc(nulls_last=True) if key == "year" else key for key in keys]
     return (
-        contributions.values(*keys, "currency")
-        .annotate(total=Sum("amount"), n=Count("pk"), with_amount=Count("amount"))
-        .order_by(*ordering, "currency")
+        with_month(contributions)
+        .values(*keys, "currency", "usd_month")
+        .annotate(
+            total=Sum("amount"), n=Count("pk"), with_amount=Count("amount"),
+            usd=usd_sum(),
+        )
+        .order_by(*ordering, "currency", F("usd_month").asc(nulls_last=True))
     )
 
 

@@ -15,6 +15,7 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from activities import aggregates
+from activities.exports import EVENT_COLUMNS, PROJECT_COLUMNS, SEIZURE_COLUMNS
 from activities.filters import ArticleFilter, EventFilter, ProjectFilter, SeizureFilter
 from activities.models import (
     Article,
@@ -26,6 +27,7 @@ from activities.models import (
     Seizure,
 )
 from donors.models import Contribution, Donor
+from unodc_portal.exports import DownloadLinksMixin, ExportMixin
 from unodc_portal.lists import ListPageMixin
 from unodc_portal.roles import can_see_personal_data
 
@@ -112,12 +114,18 @@ class ArticleDetailView(DetailPageMixin, DetailView):
 # --------------------------------------------------------------------------------------------
 # Projects
 # --------------------------------------------------------------------------------------------
-class ProjectListView(ListPageMixin, FilterView):
+class ProjectListView(DownloadLinksMixin, ListPageMixin, FilterView):
     filterset_class = ProjectFilter
     template_name = "activities/project_list.html"
+    export_url_name = "activities:project_export"
 
     def get_queryset(self):
         return Project.objects.prefetch_related("countries", "themes")
+
+
+class ProjectExportView(ExportMixin, ProjectListView):
+    export_columns = PROJECT_COLUMNS
+    list_url_name = "activities:project_list"
 
 
 class ProjectDetailView(DetailPageMixin, DetailView):
@@ -160,12 +168,18 @@ class ProjectDetailView(DetailPageMixin, DetailView):
 # --------------------------------------------------------------------------------------------
 # Events
 # --------------------------------------------------------------------------------------------
-class EventListView(ListPageMixin, FilterView):
+class EventListView(DownloadLinksMixin, ListPageMixin, FilterView):
     filterset_class = EventFilter
     template_name = "activities/event_list.html"
+    export_url_name = "activities:event_export"
 
     def get_queryset(self):
         return Event.objects.with_related()
+
+
+class EventExportView(ExportMixin, EventListView):
+    export_columns = EVENT_COLUMNS
+    list_url_name = "activities:event_list"
 
 
 class EventDetailView(DetailPageMixin, DetailView):
@@ -203,9 +217,10 @@ class EventDetailView(DetailPageMixin, DetailView):
 # --------------------------------------------------------------------------------------------
 # Seizures
 # --------------------------------------------------------------------------------------------
-class SeizureListView(ListPageMixin, FilterView):
+class SeizureListView(DownloadLinksMixin, ListPageMixin, FilterView):
     filterset_class = SeizureFilter
     template_name = "activities/seizure_list.html"
+    export_url_name = "activities:seizure_export"
 
     def get_queryset(self):
         return Seizure.objects.with_related()
@@ -214,6 +229,11 @@ class SeizureListView(ListPageMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["totals"] = aggregates.seizure_totals(self.object_list.order_by())
         return context
+
+
+class SeizureExportView(ExportMixin, SeizureListView):
+    export_columns = SEIZURE_COLUMNS
+    list_url_name = "activities:seizure_list"
 
 
 class SeizureDetailView(DetailPageMixin, DetailView):

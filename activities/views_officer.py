@@ -23,6 +23,7 @@ from django.views.generic.edit import FormView
 from django_filters.views import FilterView
 
 from activities import imports, services
+from activities.exports import PARTICIPANT_COLUMNS
 from activities.filters import ParticipantFilter
 from activities.forms import (
     DismissForm,
@@ -50,6 +51,7 @@ from activities.models import (
     Seizure,
     Substance,
 )
+from unodc_portal.exports import DownloadLinksMixin, ExportMixin
 
 
 class OfficerMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -306,10 +308,11 @@ class ParticipantSearchView(OfficerMixin, View):
 # --------------------------------------------------------------------------------------------
 # Participant register
 # --------------------------------------------------------------------------------------------
-class ParticipantListView(OfficerMixin, FilterView):
+class ParticipantListView(OfficerMixin, DownloadLinksMixin, FilterView):
     filterset_class = ParticipantFilter
     template_name = "activities/participant_list.html"
     paginate_by = 50
+    export_url_name = "activities:participant_export"
 
     def get_queryset(self):
         # Ordered by the (name, id) index; event counts are read for the shown page only, so
@@ -327,6 +330,14 @@ class ParticipantListView(OfficerMixin, FilterView):
         for person in people:
             person.event_count = counts.get(person.pk, 0)
         return context
+
+
+class ParticipantExportView(ExportMixin, ParticipantListView):
+    """The register's rows as CSV/XLSX, with personal data: officers and admins only (the
+    register's OfficerMixin runs first)."""
+
+    export_columns = PARTICIPANT_COLUMNS
+    list_url_name = "activities:participant_list"
 
 
 class ParticipantDetailView(OfficerMixin, DetailView):

@@ -61,9 +61,40 @@ class ContributionFilter(PortalFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The currencies of the contributions the user may see, as the choices (one query).
+        # The currencies of the contributions offered, as the choices (one query).
         currencies = (
-            Contribution.objects.visible_to(self.user).exclude(currency="").order_by("currency")
+            self.choice_rows().exclude(currency="").order_by("currency")
             .values_list("currency", flat=True).distinct()
         )
         self.filters["currency"].extra["choices"] = [(c, c) for c in currencies]
+
+    def choice_rows(self):
+        """The contributions whose values the choices offer: those the user may see."""
+        return Contribution.objects.visible_to(self.user)
+
+
+class MyContributionFilter(ContributionFilter):
+    """The donor workspace (``/my/contributions/``): one donor's own contributions, so no donor
+    filter; a year, and whether published. Its choices come from the donor's own rows."""
+
+    donor = None
+    year = filters.ChoiceFilter(choices=[], empty_label="Any year", label="Year")
+    published = filters.ChoiceFilter(
+        choices=[("yes", "Published"), ("no", "Not published")], empty_label="Either",
+        method="filter_published", label="Publication",
+    )
+
+    class Meta(ContributionFilter.Meta):
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = self.choice_rows().exclude(year=None).values_list("year", flat=True).distinct()
+        self.filters["year"].extra["choices"] = [(y, str(y)) for y in sorted(years, reverse=True)]
+
+    def choice_rows(self):
+        """The donor's own contributions (the view's queryset)."""
+        return self.queryset.order_by()
+
+    def filter_published(self, queryset, name, value):
+        return queryset.filter(is_published=value == "yes") if value else queryset

@@ -2,16 +2,21 @@
 ``Contribution.objects.visible_to(user)``: published ones for everyone, a donor's own
 unpublished ones for its users, all for admins."""
 
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from activities import aggregates
-from activities.models import Article, Project
+from activities.models import Article, Event, Project
 from activities.views import DetailPageMixin, capped
-from donors.filters import ContributionFilter, DonorFilter
-from donors.models import Contribution, Donor
+from donors.currency import with_usd
+from donors.exports import CONTRIBUTION_COLUMNS, DONOR_COLUMNS
+from donors.filters import ContributionFilter, DonorFilter, MyContributionFilter
+from donors.models import Contribution, Donor, donor_for
+from unodc_portal.exports import DownloadLinksMixin, ExportMixin
 from unodc_portal.lists import ListPageMixin
 
 
@@ -26,14 +31,20 @@ def visible_count(user):
     )
 
 
-class DonorListView(ListPageMixin, FilterView):
+class DonorListView(DownloadLinksMixin, ListPageMixin, FilterView):
     filterset_class = DonorFilter
     template_name = "donors/donor_list.html"
+    export_url_name = "donors:donor_export"
 
     def get_queryset(self):
         return Donor.objects.select_related("country").annotate(
             contribution_count=visible_count(self.request.user)
         )
+
+
+class DonorExportView(ExportMixin, DonorListView):
+    export_columns = DONOR_COLUMNS
+    list_url_name = "donors:donor_list"
 
 
 class DonorDetailView(DetailPageMixin, DetailView):
@@ -63,14 +74,85 @@ class DonorDetailView(DetailPageMixin, DetailView):
         return context
 
 
-class ContributionListView(ListPageMixin, FilterView):
+class ContributionListView(DownloadLinksMixin, ListPageMixin, FilterView):
     filterset_class = ContributionFilter
     template_name = "donors/contribution_list.html"
+    export_url_name = "donors:contribution_export"
 
     def get_queryset(self):
-        return Contribution.objects.visible_to(self.request.user).with_related()
+        return with_usd(Contribution.objects.visible_to(self.request.user).with_related())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["totals"] = aggregates.contribution_totals(self.object_list)
         return context
+
+
+class ContributionExportView(ExportMixin, ContributionListView):
+    export_columns = CONTRIBUTION_COLUMNS
+    list_url_name = "donors:contribution_list"
+
+
+# --------------------------------------------------------------------------------------------
+# The donor workspace
+# --------------------------------------------------------------------------------------------
+class DonorWorkspaceMixin(LoginRequiredMixin):
+    """Anonymous → sign-in; signed in without a donor account → 403. Sets ``self.donor``."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.donor = donor_for(request.user)
+            if self.donor is None:
+                raise PermissionDenied("This page is for donors' accounts.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+WORKSPACE_RELATED_LIMIT = 20
+
+
+class MyContributionListView(DonorWorkspaceMixin, DownloadLinksMixin, ListPageMixin, FilterView):
+    """The signed-in donor's own contributions, published or not, with totals per currency and
+    per year (US-dollar equivalents beside them), a chart, and the projects, events and articles
+    they relate to. Rows come from ``visible_to(user)``, narrowed to the donor's own."""
+
+    filterset_class = MyContributionFilter
+    template_name = "donors/contribution_workspace.html"
+    export_url_name = "donors:my_contribution_export"
+
+    def get_queryset(self):
+        return with_usd(
+            Contribution.objects.visible_to(self.request.user).filter(donor=self.donor)
+            .with_related()
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = self.object_list.order_by()
+        projects = rows.values("project")
+        through_events = Event.projects.through.objects.filter(project__in=projects)
+        through_articles = Article.projects.through.objects.filter(project__in=projects)
+        mentions = Q(pk__in=rows.exclude(article=None).values("article")) | Q(
+            pk__in=through_articles.values("article")
+        )
+        if self.donor.organisation_id:
+            mentions |= Q(pk__in=Article.organisations.through.objects.filter(
+                organisation=self.donor.organisation_id).values("article"))
+        limit = WORKSPACE_RELATED_LIMIT
+        context.update(
+            donor=self.donor,
+            hide_donor=True,
+            totals=aggregates.contribution_totals(self.object_list),
+            projects=Project.objects.filter(pk__in=projects).only("code", "title"),
+            events=Event.objects.filter(
+                Q(pk__in=rows.exclude(event=None).values("event"))
+                | Q(pk__in=through_events.values("event"))
+            ).select_related("country")[:limit],
+            articles=Article.objects.visible_to(self.request.user).filter(mentions)[:limit],
+            related_limit=limit,
+        )
+        return context
+
+
+class MyContributionExportView(ExportMixin, MyContributionListView):
+    export_columns = CONTRIBUTION_COLUMNS
+    list_url_name = "donors:my_contributions"

@@ -58,3 +58,11 @@ def officer_client(client, officer_user):
 def fast_password_hashing(settings):
     """Sign-in tests hash many passwords; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def iati_schema():
+    """The official IATI 2.03 activities schema (tests/data/iati-2.03/)."""
+    from tests.iati import load_schema
+
+    return load_schema()

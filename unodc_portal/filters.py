@@ -23,6 +23,8 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import NullIf
 from django.http import QueryDict
 from django_filters import fields as filter_fields
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from activities.models import Country
 
@@ -160,6 +162,7 @@ class KeyChoiceField(filter_fields.ModelChoiceField):
         return super().to_python(value)
 
 
+@extend_schema_field(OpenApiTypes.STR)  # the API schema: a key such as "KGZK50", not an id
 class KeyFilter(filters.ModelChoiceFilter):
     """A related record in the URL by its stable key, not its primary key."""
 

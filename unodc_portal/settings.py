@@ -85,6 +85,10 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "unodc_portal",
     "activities",
     "donors",
@@ -180,6 +184,43 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_BATCH_HOURS = 24
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000  # an event page with many participant rows
+
+# Exports (CSV/XLSX of a list page's rows): above this many rows the visitor is asked to narrow
+# the filters.
+EXPORT_MAX_ROWS = envint("DJANGO_EXPORT_MAX_ROWS", 1_000_000)
+
+# The read-only JSON API (/api/, unodc_portal/api.py): the list pages' FilterSets, session or
+# token authentication, JSON only (the browsable API's templates carry inline styles that the
+# Content-Security-Policy refuses; /api/docs/ is the browsable documentation).
+REST_FRAMEWORK = {
+    # Token first, so that a bad token is answered 401 with a WWW-Authenticate header.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "unodc_portal.api.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "UNODC Central Asia Programme Portal API",
+    "DESCRIPTION": (
+        "Read-only open data of the UNODC Regional Office for Central Asia: projects, events "
+        "(participant aggregates; officers also get participant records), seizures, donors, "
+        "contributions and bulletin articles. Every list takes the same filters as its page on "
+        "the portal, and `page` / `page_size`. Anonymous callers see published data; a donor's "
+        "token or session adds its own unpublished contributions. A filter value that does not "
+        "fit gives 400 with the parameter named."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

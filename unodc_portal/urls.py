@@ -40,6 +40,7 @@ urlpatterns = [
     ),
     path("", include("activities.urls")),
     path("", include("donors.urls")),
+    path("", include("unodc_portal.opendata_urls")),
 ]
 
 handler400 = "unodc_portal.views.bad_request"

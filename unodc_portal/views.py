@@ -4,7 +4,7 @@ import logging
 
 from django.contrib.auth import views as auth_views
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 from activities import aggregates
 from activities.models import Article, Event, Project, Seizure
 from donors.models import Contribution
+from unodc_portal import iati
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,16 @@ def healthz(request):
         logger.error("Health check: database unreachable: %s", exc)
         return JsonResponse({"database": "unavailable"}, status=503)
     return JsonResponse({"database": "ok"})
+
+
+@require_safe
+def iati_activities(request):
+    """The IATI 2.03 activity file of the projects UNODC implements: published data only,
+    whoever asks (``unodc_portal.iati``)."""
+    document = iati.activities_document(page_url=request.build_absolute_uri)
+    response = HttpResponse(document, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="activities.xml"'
+    return response
 
 
 def bad_request(request, exception=None):

@@ -49,6 +49,9 @@ def officer_pages(r):
         (reverse("activities:import_template", args=["xlsx"]), False),
         (reverse("activities:import_template", args=["csv"]), False),
         (reverse("activities:participant_list"), True),
+        # Downloads (streamed: their personal data is checked in tests/portal/test_exports.py).
+        (reverse("activities:participant_export", args=["csv"]), False),
+        (reverse("activities:participant_export", args=["xlsx"]), False),
         (reverse("activities:participant_search") + "?q=Secretnameova", True),
         (reverse("activities:participant_duplicates"), False),
         (reverse("activities:participant_detail", args=[p.pk]), True),

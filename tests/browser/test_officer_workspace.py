@@ -10,11 +10,10 @@ from tests import factories
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_officer_records_edits_and_reads_the_history_of_an_event(page, live_server):
-    from django.contrib.auth.models import Group
-
+def test_officer_records_edits_and_reads_the_history_of_an_event(page, live_server, roles):
+    # `roles`: an earlier transactional test's flush may have removed the groups.
     officer = factories.UserFactory(username="olga")
-    officer.groups.add(Group.objects.get(name="Programme officers"))
+    officer.groups.add(roles["Programme officers"])
     kyrgyzstan = factories.CountryFactory(code="KG")
     agency = factories.OrganisationFactory(name="State Service on Drug Control", acronym="SSDC",
                                            country=kyrgyzstan)

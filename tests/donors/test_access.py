@@ -7,12 +7,18 @@ from tests import factories
 from tests.pages import ROLES, assert_access
 
 PUBLIC = dict.fromkeys(ROLES, 200)
+# The donor workspace: anonymous visitors are sent to sign in; accounts without a donor get 403.
+DONORS_ONLY = {"anonymous": 302, "donor": 200, "officer": 403, "admin": 403}
 
 # URL name -> (function making the URL's arguments, expected status per role)
 EXPECTATIONS = {
     "donors:donor_list": (list, PUBLIC),
+    "donors:donor_export": (lambda: ["xlsx"], PUBLIC),
     "donors:donor_detail": (lambda: [factories.DonorFactory().slug], PUBLIC),
     "donors:contribution_list": (list, PUBLIC),
+    "donors:contribution_export": (lambda: ["csv"], PUBLIC),
+    "donors:my_contributions": (list, DONORS_ONLY),
+    "donors:my_contribution_export": (lambda: ["csv"], DONORS_ONLY),
 }
 
 

@@ -1,0 +1,256 @@
+"""JSON API of the programme record: projects, events, seizures and articles (read-only).
+
+Events carry participant *aggregates* (by sex, country and agency, small cells protected as on
+the pages: ``activities.aggregates``); officers and admins (``can_see_personal_data``) also get
+the participant records. Articles come from ``Article.objects.visible_to(user)``.
+"""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, viewsets
+
+from activities import aggregates
+from activities.filters import ArticleFilter, EventFilter, ProjectFilter, SeizureFilter
+from activities.models import Article, Event, Participation, Person, Project, Seizure
+from unodc_portal.api import CountryCodeField, PageField, key, keys
+from unodc_portal.roles import can_see_personal_data
+
+
+# --------------------------------------------------------------------------------------------
+# Projects
+# --------------------------------------------------------------------------------------------
+class ProjectSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="opendata:project-detail", lookup_field="code"
+    )
+    page = PageField()
+    parent = key("code")
+    countries = CountryCodeField(many=True, read_only=True)
+    themes = keys("slug")
+    implementers = keys("slug")
+    beneficiaries = keys("slug")
+
+    class Meta:
+        model = Project
+        fields = [
+            "url", "page", "code", "title", "kind", "status", "parent", "countries", "region",
+            "themes", "start_date", "end_date", "start_year", "budget_amount", "budget_currency",
+            "implementers", "beneficiaries", "description",
+        ]
+
+
+class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    """Projects, programmes, operations and initiatives, with the filters of /projects/."""
+
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilter
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return Project.objects.select_related("parent").prefetch_related(
+            "countries", "themes", "implementers", "beneficiaries"
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Events
+# --------------------------------------------------------------------------------------------
+class CellSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    shown = serializers.CharField(help_text='The figure as the page shows it: a number, '
+                                  '"fewer than 3" or "not shown".')
+    count = serializers.IntegerField(source="value", allow_null=True,
+                                     help_text="The number; null where it is protected.")
+
+
+class BreakdownSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    total_shown = serializers.CharField()
+    withheld = serializers.BooleanField(
+        help_text="True when no breakdown can be shown without revealing a small group."
+    )
+    cells = CellSerializer(many=True)
+
+
+class ParticipantFiguresSerializer(serializers.Serializer):
+    total_shown = serializers.CharField(help_text='Registered participants ("fewer than 3" '
+                                        "below three).")
+    by_sex = BreakdownSerializer()
+    by_country = BreakdownSerializer()
+    by_organisation = BreakdownSerializer()
+
+
+class EventListSerializer(serializers.ListSerializer):
+    """Computes the participant aggregates of every event on the page at once (three grouped
+    queries), for ``EventSerializer.get_participants``."""
+
+    def to_representation(self, data):
+        events = list(data.all() if hasattr(data, "all") else data)
+        self.context["participant_figures"] = aggregates.participant_figures_by_event(
+            event.pk for event in events
+        )
+        return super().to_representation(events)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="opendata:event-detail", lookup_field="slug"
+    )
+    page = PageField()
+    projects = keys("code")
+    organiser = key("slug")
+    country = CountryCodeField(read_only=True)
+    trainers = keys("slug")
+    participants = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        list_serializer_class = EventListSerializer
+        fields = [
+            "url", "page", "slug", "title", "kind", "projects", "organiser", "city", "country",
+            "venue", "start_date", "end_date", "year", "month", "date_wording", "topics",
+            "description", "trainers", "reported_participants", "reported_participants_wording",
+            "participants",
+        ]
+
+    @extend_schema_field(ParticipantFiguresSerializer)
+    def get_participants(self, event):
+        """Registered participants by sex, country and agency; a group smaller than 3 reads
+        "fewer than 3" and its count is null."""
+        figures = self.context.get("participant_figures") or {}
+        if event.pk not in figures:
+            figures = aggregates.participant_figures_by_event([event.pk])
+        return ParticipantFiguresSerializer(figures[event.pk]).data
+
+
+class ParticipationSerializer(serializers.ModelSerializer):
+    """Personal data: officers and admins only."""
+
+    name = serializers.CharField(source="participant.name")
+    sex = serializers.CharField(source="participant.sex")
+    organisation = serializers.SlugRelatedField(
+        source="participant.organisation", slug_field="slug", read_only=True
+    )
+    country = CountryCodeField(source="participant.country", read_only=True)
+    position = serializers.CharField(source="participant.position")
+    email = serializers.CharField(source="participant.email")
+    phone = serializers.CharField(source="participant.phone")
+
+    class Meta:
+        model = Participation
+        fields = ["participant", "name", "sex", "organisation", "country", "position", "email",
+                  "phone", "status"]
+
+
+class EventWithParticipantsSerializer(EventSerializer):
+    """For officers and admins: the participant records too."""
+
+    participant_records = ParticipationSerializer(source="participations", many=True,
+                                                  read_only=True)
+
+    class Meta(EventSerializer.Meta):
+        fields = [*EventSerializer.Meta.fields, "participant_records"]
+
+
+class EventViewSet(viewsets.ReadOnlyModelViewSet):
+    """Events with the filters of /events/. Participants appear as protected aggregates;
+    officers and admins also get `participant_records` (names, e-mails, phones)."""
+
+    filterset_class = EventFilter
+    lookup_field = "slug"
+
+    def get_serializer_class(self):
+        if can_see_personal_data(self.request.user):
+            return EventWithParticipantsSerializer
+        return EventSerializer
+
+    def get_queryset(self):
+        events = Event.objects.with_related().prefetch_related(
+            Prefetch("trainers", queryset=Person.objects.only("slug"))
+        )
+        if can_see_personal_data(self.request.user):
+            events = events.prefetch_related(Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related(
+                    "participant__organisation", "participant__country"
+                ).order_by("participant__name", "participant__pk"),
+            ))
+        return events
+
+
+# --------------------------------------------------------------------------------------------
+# Seizures
+# --------------------------------------------------------------------------------------------
+class SeizureSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="opendata:seizure-detail")
+    page = PageField()
+    substance = key("slug")
+    substance_name = serializers.CharField(source="substance.name", read_only=True)
+    country = CountryCodeField(read_only=True)
+    seizing_agency = key("slug")
+    project = key("code")
+
+    class Meta:
+        model = Seizure
+        fields = [
+            "url", "page", "id", "key", "kind", "substance", "substance_name", "qualifier",
+            "quantity", "unit", "quantity_kg", "date", "year", "end_year", "period_wording",
+            "country", "region", "place", "seizing_agency", "project", "notes",
+        ]
+
+
+class SeizureViewSet(viewsets.ReadOnlyModelViewSet):
+    """Seizures with the filters of /seizures/. Kilogram totals add individual seizures only;
+    `kind: aggregate` rows are totals reported over a period, never to be added in."""
+
+    serializer_class = SeizureSerializer
+    filterset_class = SeizureFilter
+
+    def get_queryset(self):
+        return Seizure.objects.with_related()
+
+
+# --------------------------------------------------------------------------------------------
+# Articles
+# --------------------------------------------------------------------------------------------
+class ArticleSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="opendata:article-detail", lookup_field="slug"
+    )
+    page = PageField()
+    bulletin = key("slug")
+    projects = keys("code")
+    events = keys("slug")
+    organisations = keys("slug")
+    people = keys("slug")
+    seizures = keys("key")
+    countries = CountryCodeField(many=True, read_only=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "url", "page", "slug", "bulletin", "position", "title", "kicker", "section",
+            "section_detail", "place", "start_date", "end_date", "year", "month",
+            "date_wording", "body", "status", "projects", "events", "organisations", "people",
+            "seizures", "countries",
+        ]
+
+
+class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
+    """Bulletin articles with the filters of /articles/: published ones (drafts too for those
+    who may edit articles)."""
+
+    serializer_class = ArticleSerializer
+    filterset_class = ArticleFilter
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return Article.objects.visible_to(self.request.user).select_related(
+            "bulletin"
+        ).prefetch_related(
+            Prefetch("projects", queryset=Project.objects.only("code")),
+            Prefetch("events", queryset=Event.objects.only("slug")),
+            "organisations", Prefetch("people", queryset=Person.objects.only("slug")),
+            Prefetch("seizures", queryset=Seizure.objects.only("key")), "countries",
+        )

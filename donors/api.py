@@ -1,0 +1,107 @@
+"""JSON API of donors and contributions (read-only). Contributions come from
+``Contribution.objects.visible_to(user)``: published ones for everyone, a donor's own unpublished
+ones for its accounts (session or token), all for admins; each carries its US-dollar equivalent
+(``donors.currency``), with the month whose rate was used, or null and the reason."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, viewsets
+
+from donors.currency import USD, MissingRate, cents, with_usd
+from donors.filters import ContributionFilter, DonorFilter
+from donors.models import Contribution, Donor
+from donors.views import visible_count
+from unodc_portal.api import CountryCodeField, PageField, key
+
+
+class DonorSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="opendata:donor-detail", lookup_field="slug"
+    )
+    page = PageField()
+    country = CountryCodeField(read_only=True)
+    organisation = key("slug")
+    contribution_count = serializers.IntegerField(
+        read_only=True, help_text="The donor's contributions that the caller may see."
+    )
+
+    class Meta:
+        model = Donor
+        fields = ["url", "page", "slug", "name", "kind", "country", "organisation", "website",
+                  "description", "contribution_count"]
+
+
+class DonorViewSet(viewsets.ReadOnlyModelViewSet):
+    """Donors with the filters of /donors/."""
+
+    serializer_class = DonorSerializer
+    filterset_class = DonorFilter
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return Donor.objects.select_related("country", "organisation").annotate(
+            contribution_count=visible_count(self.request.user)
+        )
+
+
+class UsdEquivalentSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(
+        max_digits=24, decimal_places=2, allow_null=True,
+        help_text="The amount in US dollars; null where the amount or the rate is missing.",
+    )
+    rate_month = serializers.DateField(
+        allow_null=True, help_text="First day of the month whose rate was used (July of the "
+        "year for a contribution whose year alone is known).",
+    )
+    usd_per_unit = serializers.DecimalField(max_digits=18, decimal_places=8, allow_null=True)
+    missing = serializers.CharField(allow_blank=True,
+                                    help_text='Why there is no equivalent, e.g. "no rate for '
+                                    'EUR, July 2011"; empty when there is one.')
+
+
+class ContributionSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="opendata:contribution-detail", lookup_field="key"
+    )
+    donor = key("slug")
+    project = key("code")
+    event = key("slug")
+    article = key("slug")
+    usd_equivalent = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contribution
+        fields = ["url", "key", "donor", "project", "event", "kind", "amount", "currency",
+                  "in_kind_description", "status", "date", "year", "is_published", "article",
+                  "usd_equivalent"]
+
+    @extend_schema_field(UsdEquivalentSerializer(allow_null=True))
+    def get_usd_equivalent(self, contribution):
+        """Null where no amount is stated."""
+        if contribution.amount is None:
+            return None
+        usd = contribution.usd_amount
+        missing = "" if usd is not None else str(
+            MissingRate(contribution.currency, contribution.usd_month)
+        )
+        return UsdEquivalentSerializer({
+            "amount": cents(usd),
+            "rate_month": None if contribution.currency == USD else contribution.usd_month,
+            "usd_per_unit": contribution.usd_rate,
+            "missing": missing,
+        }).data
+
+
+class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Contributions with the filters of /contributions/: published ones; a donor's account also
+    gets its own unpublished ones."""
+
+    serializer_class = ContributionSerializer
+    filterset_class = ContributionFilter
+    lookup_field = "key"
+
+    def get_queryset(self):
+        return with_usd(
+            Contribution.objects.visible_to(self.request.user).select_related(
+                "donor", "project", "event", "article"
+            )
+        )

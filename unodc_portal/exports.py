@@ -1,0 +1,235 @@
+"""CSV and XLSX downloads of a list page's rows, with the columns defined once per model.
+
+A list page's export is the list view itself with ``ExportMixin`` in front: the same
+``get_queryset`` (so the same visibility rule), the same FilterSet and the same query string. It
+exports *every* row the filters select, in the list's sort order: ``page`` and ``page_size`` are
+accepted and ignored. Filters that do not validate send the visitor back to the list page, which
+shows the errors beside the fields; more rows than ``settings.EXPORT_MAX_ROWS`` send them back with
+a message asking to narrow the filters. No file is made in either case.
+
+- **CSV** is streamed (``StreamingHttpResponse``) in UTF-8 with a byte-order mark, so that Excel
+  opens Cyrillic and other non-Latin text correctly. Rows are read with ``QuerySet.iterator()``
+  in chunks: memory does not grow with the number of rows.
+- **XLSX** is written by XlsxWriter in ``constant_memory`` mode (each row is flushed to disk as it
+  is written) to a temporary file, which is then sent with ``FileResponse`` and deleted when the
+  response is closed.
+- **Formula injection.** A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+  carriage return is prefixed with an apostrophe, so that no spreadsheet takes it for a formula
+  (OWASP's advice for CSV injection). Numbers and dates are written as numbers and dates.
+
+Columns are ``Column(header, value)`` where ``value`` is an attribute path ("donor.name") or a
+function of the record; ``<app>/exports.py`` holds one ``Columns`` per model, which says which
+related rows to ``select_related``/``prefetch_related`` so that an export runs a fixed number of
+queries per chunk.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import xlsxwriter
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+FORMATS = ("csv", "xlsx")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CHUNK_SIZE = 2000
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def neutralise(text: str) -> str:
+    """Text that no spreadsheet will run as a formula."""
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _resolve(record, path: str):
+    value = record
+    for name in path.split("."):
+        if value is None:
+            return None
+        value = getattr(value, name)
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header and how to read its value from a record (an attribute path, or a
+    function). A value may be text, a number, a date, a boolean or None (an empty cell)."""
+
+    header: str
+    value: str | Callable
+
+    def read(self, record):
+        return self.value(record) if callable(self.value) else _resolve(record, self.value)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The columns of one model's exports, and the related rows they read."""
+
+    name: str  # the file name's stem: "contributions"
+    columns: tuple[Column, ...]
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple = field(default=())
+
+    @property
+    def headers(self) -> list[str]:
+        return [column.header for column in self.columns]
+
+    def prepare(self, queryset):
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        return queryset
+
+    def rows(self, queryset) -> Iterator[list]:
+        """Each record's cells, read in chunks (prefetches run once per chunk)."""
+        for record in self.prepare(queryset).iterator(chunk_size=CHUNK_SIZE):
+            yield [column.read(record) for column in self.columns]
+
+
+# --------------------------------------------------------------------------------------------
+# Cell values
+# --------------------------------------------------------------------------------------------
+def csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
+    if isinstance(value, int | float):
+        return str(value)
+    return neutralise(str(value))
+
+
+class _Echo:
+    """A file-like object whose write() returns the line, for streaming csv.writer output."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(headers: list[str], rows: Iterable[list]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([neutralise(h) for h in headers])
+    for row in rows:
+        yield writer.writerow([csv_cell(value) for value in row])
+
+
+def write_xlsx(target, headers: list[str], rows: Iterable[list], title: str) -> int:
+    """Write an XLSX workbook to ``target`` (a path or a binary file) in constant memory;
+    returns the number of data rows."""
+    workbook = xlsxwriter.Workbook(target, {
+        "constant_memory": True,
+        # Text is only ever text: no formulas, URLs or numbers guessed from strings.
+        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+        "tmpdir": tempfile.gettempdir(),
+    })
+    sheet = workbook.add_worksheet(title[:31])
+    bold = workbook.add_format({"bold": True})
+    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    for col, header in enumerate(headers):
+        sheet.write_string(0, col, neutralise(header), bold)
+    sheet.freeze_panes(1, 0)
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            _xlsx_cell(sheet, count, col, value, day)
+    workbook.close()
+    return count
+
+
+def _xlsx_cell(sheet, row, col, value, day):
+    if value is None or value == "":
+        return
+    if isinstance(value, bool):
+        sheet.write_string(row, col, "yes" if value else "no")
+    elif isinstance(value, datetime.datetime):
+        sheet.write_string(row, col, value.isoformat(timespec="seconds"))
+    elif isinstance(value, datetime.date):
+        sheet.write_datetime(row, col, datetime.datetime.combine(value, datetime.time()), day)
+    elif isinstance(value, int | float | Decimal):
+        sheet.write_number(row, col, float(value))
+    else:
+        sheet.write_string(row, col, neutralise(str(value)))
+
+
+# --------------------------------------------------------------------------------------------
+# Views
+# --------------------------------------------------------------------------------------------
+class ExportMixin:
+    """Put in front of a list view (a ``FilterView``) to make its CSV/XLSX export:
+
+        class ProjectExportView(ExportMixin, ProjectListView):
+            export_columns = PROJECT_COLUMNS
+            list_url_name = "activities:project_list"
+
+    The URL passes ``fmt`` ("csv" or "xlsx"). Access rules are the list view's own (its mixins
+    run first through ``dispatch``)."""
+
+    export_columns: Columns
+    list_url_name: str
+
+    def get(self, request, *args, fmt="csv", **kwargs):
+        if fmt not in FORMATS:
+            raise Http404("Unknown export format.")
+        filterset = self.get_filterset(self.get_filterset_class())
+        if not filterset.is_valid():
+            # The list page with the same parameters shows each error beside its field.
+            return redirect(self.list_url())
+        queryset = filterset.qs
+        limit = settings.EXPORT_MAX_ROWS
+        count = queryset.count()
+        if count > limit:
+            noun = queryset.model._meta.verbose_name_plural
+            messages.warning(request, (
+                f"These filters select {count:,} {noun}; a download holds at most {limit:,} "
+                "rows. Narrow the filters, then download again."
+            ))
+            return redirect(self.list_url())
+        columns = self.export_columns
+        filename = f"{columns.name}-{timezone.localdate().isoformat()}.{fmt}"
+        if fmt == "csv":
+            response = StreamingHttpResponse(
+                csv_lines(columns.headers, columns.rows(queryset)),
+                content_type="text/csv; charset=utf-8",
+            )
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        # Deleted by the operating system when FileResponse closes it after sending.
+        target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
+        write_xlsx(target, columns.headers, columns.rows(queryset), columns.name.capitalize())
+        target.seek(0)
+        return FileResponse(
+            target, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+        )
+
+    def list_url(self) -> str:
+        query = self.request.GET.urlencode()
+        return reverse(self.list_url_name) + (f"?{query}" if query else "")
+
+
+class DownloadLinksMixin:
+    """For a list view: the URL name of its export, for the page's download links."""
+
+    export_url_name = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["export_url_name"] = self.export_url_name
+        return context

@@ -1,0 +1,35 @@
+"""Open data: the IATI activity file and the read-only JSON API, in the ``opendata`` namespace.
+
+- ``/iati/activities.xml`` — IATI 2.03 (``unodc_portal.iati``)
+- ``/api/`` — the API root, then ``/api/<records>/`` and ``/api/<records>/<key>/``
+- ``/api/schema/`` — the OpenAPI 3 schema (drf-spectacular)
+- ``/api/docs/`` — Swagger UI from local static files (drf-spectacular-sidecar), started by
+  static/js/api-docs.js so that it runs under the portal's Content-Security-Policy
+"""
+
+from django.urls import include, path
+from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from activities.api import ArticleViewSet, EventViewSet, ProjectViewSet, SeizureViewSet
+from donors.api import ContributionViewSet, DonorViewSet
+from unodc_portal import views
+
+app_name = "opendata"
+
+router = DefaultRouter()
+router.include_format_suffixes = False
+router.register("projects", ProjectViewSet, basename="project")
+router.register("events", EventViewSet, basename="event")
+router.register("seizures", SeizureViewSet, basename="seizure")
+router.register("donors", DonorViewSet, basename="donor")
+router.register("contributions", ContributionViewSet, basename="contribution")
+router.register("articles", ArticleViewSet, basename="article")
+
+urlpatterns = [
+    path("iati/activities.xml", views.iati_activities, name="iati_activities"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", TemplateView.as_view(template_name="api/docs.html"), name="docs"),
+    path("api/", include(router.urls)),
+]
