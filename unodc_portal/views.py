@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 
 from activities import aggregates
 from activities.models import Article, Event, Project, Seizure
-from donors.models import Contribution
+from donors.models import Contribution, donor_for
 from unodc_portal import iati
 
 logger = logging.getLogger(__name__)
@@ -43,11 +43,14 @@ class HomeView(TemplateView):
 
 
 class SignInView(auth_views.LoginView):
-    """Django's sign-in; those who record events (officers, admins) land on their workspace."""
+    """Django's sign-in; those who record events (officers, admins) land on their workspace,
+    donors on their contributions."""
 
     def get_default_redirect_url(self):
         if self.request.user.has_perm("activities.add_event"):
             return reverse("activities:workspace")
+        if donor_for(self.request.user) is not None:
+            return reverse("donors:my_contributions")
         return super().get_default_redirect_url()
 
 

@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
+from tests import factories
 from unodc_portal.client_ip import client_ip
 
 pytestmark = pytest.mark.django_db
@@ -18,13 +19,17 @@ def sign_in(client, username, password, **extra):
     return client.post(reverse("login"), {"username": username, "password": password}, **extra)
 
 
-def test_officer_lands_on_the_workspace_and_a_donor_on_the_home_page(client, officer_user,
-                                                                    donor_user):
+def test_officer_lands_on_the_workspace_and_a_donor_on_its_contributions(
+    client, officer_user, donor_user
+):
     response = sign_in(client, "officer", PASSWORD)
     assert response["Location"] == reverse("activities:workspace")
     client.post(reverse("logout"))
     response = sign_in(client, "donor", PASSWORD)
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("donors:my_contributions")
+    client.post(reverse("logout"))
+    factories.UserFactory(username="member")
+    assert sign_in(client, "member", PASSWORD)["Location"] == reverse("home")
 
 
 def test_sign_in_follows_a_safe_next_only(client, officer_user):
