@@ -105,7 +105,7 @@ class EventFilter(PortalFilterSet):
         super().__init__(*args, **kwargs)
         # The cities that events took place in, as the choices (one query).
         cities = Event.objects.exclude(city="").order_by("city").values_list("city", flat=True)
-        self.filters["city"].extra["choices"] = [(c, c) for c in cities.distinct()]
+        self.set_choices("city", ((c, c) for c in cities.distinct()))
 
 
 class SeizureFilter(PortalFilterSet):

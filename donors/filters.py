@@ -66,7 +66,7 @@ class ContributionFilter(PortalFilterSet):
             self.choice_rows().exclude(currency="").order_by("currency")
             .values_list("currency", flat=True).distinct()
         )
-        self.filters["currency"].extra["choices"] = [(c, c) for c in currencies]
+        self.set_choices("currency", ((c, c) for c in currencies))
 
     def choice_rows(self):
         """The contributions whose values the choices offer: those the user may see."""
@@ -90,7 +90,7 @@ class MyContributionFilter(ContributionFilter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         years = self.choice_rows().exclude(year=None).values_list("year", flat=True).distinct()
-        self.filters["year"].extra["choices"] = [(y, str(y)) for y in sorted(years, reverse=True)]
+        self.set_choices("year", ((y, str(y)) for y in sorted(years, reverse=True)))
 
     def choice_rows(self):
         """The donor's own contributions (the view's queryset)."""

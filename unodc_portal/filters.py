@@ -59,6 +59,13 @@ class PortalFilterSet(filters.FilterSet):
         # applies to the first page just as to any other.
         super().__init__(QueryDict() if data is None else data, *args, **kwargs)
 
+    def set_choices(self, name: str, choices) -> None:
+        """Give filter ``name`` the choices of this request. The form field a filter builds is
+        cached on it; one built earlier from the class's filters (the API schema does that)
+        must not keep the old choices."""
+        self.filters[name].extra["choices"] = list(choices)
+        self.filters[name].__dict__.pop("_field", None)
+
     @property
     def user(self):
         """The user whose visibility rules apply (anonymous when the FilterSet has no request,
