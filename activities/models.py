@@ -949,7 +949,9 @@ class Article(NaturalKeyModel, ReportedPeriod):
 
     @property
     def paragraphs(self) -> list[str]:
-        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+        # A body saved from a browser's textarea has CRLF line endings.
+        body = self.body.replace("\r\n", "\n")
+        return [p.strip() for p in body.split("\n\n") if p.strip()]
 
     @property
     def is_published(self) -> bool:

@@ -227,6 +227,13 @@ class TestArticle:
         article = factories.ArticleFactory.build(body="One.\n\nTwo.\n\n\nThree.")
         assert article.paragraphs == ["One.", "Two.", "Three."]
 
+    def test_paragraphs_split_a_body_saved_from_a_browser_with_crlf_line_endings(self):
+        from unodc_portal.templatetags.portal import excerpt
+
+        article = factories.ArticleFactory.build(body="One.\r\n\r\nTwo.\r\nstill two.")
+        assert article.paragraphs == ["One.", "Two.\nstill two."]
+        assert excerpt(article.body) == "One."
+
     def test_drafts_are_visible_only_to_those_who_may_edit_articles(self, admin_user):
         published = factories.ArticleFactory()
         draft = factories.ArticleFactory(status=Article.Status.DRAFT)

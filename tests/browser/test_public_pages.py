@@ -1,13 +1,12 @@
-"""A visitor in a real browser: filters a list, follows links from an article, sees charts drawn
-from json_script data — and never a participant's name."""
+"""Public pages in a real browser: charts drawn from json_script data, lists that read well on a
+phone. (The visitor's journey is in test_journeys.py.)"""
 
 import datetime
-import re
 
 import pytest
 
 from tests import factories
-from tests.pages import PRIVATE_NAME, register
+from tests.pages import register
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,31 +38,6 @@ def bulletin(db):
                                   article=article, date=datetime.date(2011, 2, 1))
     factories.SeizureFactory(date=datetime.date(2011, 3, 1))
     return article
-
-
-def test_visitor_filters_events_and_follows_links_from_an_article(page, live_server, bulletin):
-    page.goto("/events/")
-    page.select_option("#id_kind", "training_course")
-    page.get_by_role("button", name="Apply").click()
-    page.wait_for_url(re.compile(r"kind=training_course"))
-    rows = page.locator("table.table-stack tbody tr")
-    assert rows.count() == 1
-    assert "Operational Planning" in rows.first.inner_text()
-
-    page.goto("/")
-    page.get_by_role("link", name="Planning for success").first.click()
-    page.wait_for_url("**/articles/planning-for-success/")
-    assert page.locator("h1").inner_text() == "Planning for success"
-    page.get_by_role("link", name="Operational Planning for Law Enforcement Officers").click()
-    page.wait_for_url("**/events/operational-planning/")
-    assert "18 (“eighteen”)" in page.content()
-    page.get_by_role("link", name="Steven Brown").click()
-    page.wait_for_url("**/people/steven-brown/")
-    for url in ("/", "/events/", "/articles/planning-for-success/",
-                "/events/operational-planning/"):
-        page.goto(url)
-        assert PRIVATE_NAME not in page.content(), url
-    assert page.console_errors == []
 
 
 def test_charts_are_drawn_from_json_script_data(page, live_server, bulletin):

@@ -109,7 +109,8 @@ def count(value) -> str:
 @register.filter
 def excerpt(text, words: int = 40) -> str:
     """The first paragraph of a body, cut to ``words`` words."""
-    first = next((p.strip() for p in (text or "").split("\n\n") if p.strip()), "")
+    paragraphs = (text or "").replace("\r\n", "\n").split("\n\n")  # CRLF from a textarea
+    first = next((p.strip() for p in paragraphs if p.strip()), "")
     return Truncator(" ".join(first.split())).words(words, truncate="…")
 
 
