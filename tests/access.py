@@ -61,8 +61,12 @@ MARKERS = {
     ),
     # Unpublished contributions: a description and an amount in a currency no other row uses,
     # so that a total per currency gives the row away too.
-    "donor_unpublished": ("Quokka survey drones", "777,777", "777777", "777 777"),
-    "other_unpublished": ("Narwhal kayak fleet", "555,555", "555555", "555 555"),
+    "donor_unpublished": (
+        "Quokka survey drones", "777,777", "777777", "777 777", '"ISK"', "ISK ", " ISK",
+    ),
+    "other_unpublished": (
+        "Narwhal kayak fleet", "555,555", "555555", "555 555", '"NOK"', "NOK ", " NOK",
+    ),
     "draft": ("Unreleased draft about marmots",),
     "admin_body": ('id="user-tools"',),
     "published": ("Published sniffer dogs",),
@@ -231,6 +235,12 @@ def build_world() -> SimpleNamespace:
         bulletin=w.bulletin, title=MARKERS["draft"][0], slug="draft-article",
         status=am.Article.Status.DRAFT,
     )
+    # The draft mentions everything the published article does: no page may list it but to
+    # those who may edit articles.
+    for relation in ("projects", "events", "seizures", "people", "organisations"):
+        getattr(w.draft, relation).set(getattr(w.article, relation).all())
+    w.donor_a.organisation = w.organisation
+    w.donor_a.save()
 
     # Contributions: one published each, and one unpublished each carrying its marker; all to
     # the same project, event and article, so that every page listing contributions lists them.

@@ -20,7 +20,8 @@ OWN_ONLY = {
 }
 # A donor's page: its own unpublished contribution for its users and admins.
 DONOR_B_PAGE = {"other_unpublished": ["other_donor", "admin"], "published": access.ROLES}
-DONOR_A_PAGE = {"donor_unpublished": ["donor", "admin"]}
+# Donor Alpha is an organisation that articles mention: drafts only for admins.
+DONOR_A_PAGE = {"donor_unpublished": ["donor", "admin"], "draft": ["admin"]}
 
 EXPECTATIONS = {
     "donors:donor_list": Expect(PUBLIC),

@@ -21,7 +21,8 @@ JSON, XML = "application/json", "application/xml"
 SITE = {
     "home": Expect(PUBLIC, shows={
         "donor_unpublished": ["donor", "admin"], "other_unpublished": ["other_donor", "admin"],
-    }, may_show={"draft": ["admin"]}),
+        "draft": ["admin"],  # the latest articles, drafts too for those who may edit them
+    }),
     "healthz": Expect(PUBLIC, content_type=JSON),
     "login": Expect(PUBLIC),
     # Django 5: signing out is a POST.
@@ -84,6 +85,7 @@ OPENDATA = {
 # — officers included — is sent to the admin's sign-in page and never gets an admin page's body.
 # --------------------------------------------------------------------------------------------
 ADMIN_ONLY = statuses(ADMIN_LOGIN, admin=200)
+ADMIN_INDEX = access.Redirect(lambda url: reverse("admin:index"))
 EVERY_MARKER = {marker: ["admin"] for marker in access.MARKERS}
 ADMIN_PAGE = {"admin_body": ["admin"]}
 
@@ -168,9 +170,9 @@ ADMIN = {
     "admin:app_list": Expect(ADMIN_ONLY, lambda w: ["activities"], shows=ADMIN_PAGE),
     # The sign-in page: signed-in accounts without staff status see it too (with a word that
     # they may not enter); an admin is sent on to the index.
-    "admin:login": Expect(statuses(200, admin=302)),
+    "admin:login": Expect(statuses(200, admin=ADMIN_INDEX)),
     # Signing out is a POST; a GET by someone not signed in to the admin goes to its index.
-    "admin:logout": Expect(statuses(302, admin=405)),
+    "admin:logout": Expect(statuses(ADMIN_INDEX, admin=405)),
     # (Django's password pages leave out the admin's user links.)
     "admin:password_change": Expect(ADMIN_ONLY, may_show=ADMIN_PAGE),
     "admin:password_change_done": Expect(ADMIN_ONLY, may_show=ADMIN_PAGE),
