@@ -5,7 +5,7 @@ world are in tests/access.py). Every URL of the app needs an entry here
 import pytest
 from django.urls import reverse
 
-from tests import access
+from tests import access, factories
 from tests.access import CONTRIBUTIONS, DONORS_ONLY, PUBLIC, Expect
 
 world = access.world_fixture()
@@ -81,3 +81,33 @@ def test_contribution_export_lists_exactly_the_rows_the_role_may_see(role, world
     if role in {"other_donor", "admin"}:
         expected.add("beta-unpublished")
     assert keys == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", access.ROLES)
+def test_a_donor_whose_only_contribution_is_unpublished_is_not_named_as_contributor(
+    role, world, client
+):
+    """Donors are public, but that one gave to a project, an event or an article is a figure
+    of its contribution: the pages and records of what it went to name it only to admins."""
+    factories.ContributionFactory(
+        donor=factories.DonorFactory(name="Gammafund Withheld", slug="donor-gamma"),
+        key="gamma-unpublished", project=world.project, event=world.event,
+        article=world.article, is_published=False,
+    )
+    client = access.client_for(role, client, world)
+    pages = [
+        world.project.get_absolute_url(), world.event.get_absolute_url(),
+        world.article.get_absolute_url(),
+    ]
+    # Open-data records of the same things do not list contributors at all.
+    records = [
+        reverse("opendata:project-detail", args=[world.project.code]),
+        reverse("opendata:event-detail", args=[world.event.slug]),
+        reverse("opendata:article-detail", args=[world.article.slug]),
+        reverse("opendata:iati_activities"),
+    ]
+    for url in pages + records:
+        text = access.body_text(client.get(url))
+        named = "Gammafund Withheld" in text or "donor-gamma" in text
+        assert named is (role == "admin" and url in pages), f"{url} as {role}"
