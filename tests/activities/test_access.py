@@ -18,8 +18,8 @@ from tests.access import (
 
 world = access.world_fixture()
 
-# Officer pages showing participants' personal data (to officers and admins: the only roles
-# let in).
+# Participants' personal data: officers and admins only (on the officers' pages, and in the
+# participant list an event's page adds for them).
 PERSONAL = {"personal": PERSONAL_DATA_ROLES}
 # Pages listing the articles that mention a record: drafts only for admins (who may edit them).
 DRAFTS = {"draft": ["admin"]}
@@ -43,7 +43,7 @@ EXPECTATIONS = {
     "activities:article_list": Expect(PUBLIC, shows=DRAFTS),
     "activities:article_detail": Expect(PUBLIC, lambda w: [w.article.slug]),
     "activities:article_detail#draft": Expect(
-        access.statuses(404, admin=200), lambda w: [w.draft.slug], shows={"draft": ["admin"]}
+        access.statuses(404, admin=200), lambda w: [w.draft.slug], shows=DRAFTS
     ),
     "activities:project_list": Expect(PUBLIC),
     "activities:project_export": Expect(PUBLIC, lambda w: ["csv"], content_type=CSV),
