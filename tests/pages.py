@@ -3,8 +3,6 @@ appear by accident, and row builders for the query-count tests."""
 
 import itertools
 
-from django.urls import reverse
-
 from activities import models as am
 from tests import factories
 
@@ -24,13 +22,6 @@ def client_for(role, client, request):
     if role != "anonymous":
         client.force_login(request.getfixturevalue(f"{role}_user"))
     return client
-
-
-def assert_access(expectations, name, role, client, request):
-    """``expectations[name]`` is (function making the URL's arguments, status per role)."""
-    make_args, expected = expectations[name]
-    url = reverse(name, args=make_args())
-    assert client_for(role, client, request).get(url).status_code == expected[role], url
 
 
 def private_participant(**kwargs):

@@ -1,91 +1,204 @@
-"""Who may open each page of the activities app. Every URL of the app needs an entry here
+"""Who may open each page of the activities app, and what each role sees there (the engine and
+the world are in tests/access.py). Every URL of the app needs an entry here
 (tests/portal/test_access_coverage.py walks the resolver)."""
 
 import pytest
+from django.urls import reverse
 
-from tests import factories
-from tests.pages import ROLES, assert_access, client_for
+from activities.models import DuplicateDismissal, Event, ImportBatch, Participant
+from tests import access
+from tests.access import (
+    CONTRIBUTIONS,
+    OFFICERS,
+    OFFICERS_POST_ONLY,
+    PERSONAL_DATA_ROLES,
+    PUBLIC,
+    Expect,
+)
 
-PUBLIC = dict.fromkeys(ROLES, 200)
-# Officer pages: anonymous visitors are sent to sign in, donors get 403.
-OFFICERS = {"anonymous": 302, "donor": 403, "officer": 200, "admin": 200}
-POST_ONLY = {"anonymous": 302, "donor": 403, "officer": 405, "admin": 405}
+world = access.world_fixture()
 
-
-def _batch():
-    import datetime
-
-    from django.utils import timezone
-
-    from activities.models import ImportBatch
-
-    batch = ImportBatch.objects.create(
-        event=factories.EventFactory(), file_name="list.csv", file_hash="0" * 64,
-        expires_at=timezone.now() + datetime.timedelta(hours=1), rows=[], counts={},
-    )
-    return [batch.pk]
+# Participants' personal data: officers and admins only (on the officers' pages, and in the
+# participant list an event's page adds for them).
+PERSONAL = {"personal": PERSONAL_DATA_ROLES}
+# Pages listing the articles that mention a record: drafts only for admins (who may edit them).
+DRAFTS = {"draft": ["admin"]}
+CSV, XLSX, JSON = "text/csv", "application/vnd.openxmlformats", "application/json"
 
 
-def _two_participants():
-    first = factories.ParticipantFactory()
-    return [first.pk, factories.ParticipantFactory(organisation=first.organisation).pk]
+def _event(w):
+    return [w.event.slug]
 
-# URL name -> (function making the URL's arguments, expected status per role)
+
+def _seizure(w):
+    return [w.seizure.pk]
+
+
+def _participant(w):
+    return [w.participants[0].pk]
+
+
 EXPECTATIONS = {
-    "activities:article_list": (list, PUBLIC),
-    "activities:article_detail": (lambda: [factories.ArticleFactory().slug], PUBLIC),
-    "activities:project_list": (list, PUBLIC),
-    "activities:project_export": (lambda: ["csv"], PUBLIC),
-    "activities:project_detail": (lambda: [factories.ProjectFactory().code], PUBLIC),
-    "activities:event_list": (list, PUBLIC),
-    "activities:event_export": (lambda: ["xlsx"], PUBLIC),
-    "activities:event_detail": (lambda: [factories.EventFactory().slug], PUBLIC),
-    "activities:seizure_list": (list, PUBLIC),
-    "activities:seizure_export": (lambda: ["csv"], PUBLIC),
-    "activities:seizure_detail": (lambda: [factories.SeizureFactory().pk], PUBLIC),
-    "activities:person_detail": (lambda: [factories.PersonFactory().slug], PUBLIC),
-    "activities:organisation_detail": (lambda: [factories.OrganisationFactory().slug], PUBLIC),
-    "activities:workspace": (list, OFFICERS),
-    "activities:event_create": (list, OFFICERS),
-    "activities:event_update": (lambda: [factories.EventFactory().slug], OFFICERS),
-    "activities:event_history": (lambda: [factories.EventFactory().slug], OFFICERS),
-    "activities:participant_import": (lambda: [factories.EventFactory().slug], OFFICERS),
-    "activities:import_preview": (_batch, OFFICERS),
-    "activities:import_template": (lambda: ["csv"], OFFICERS),
-    "activities:participant_list": (list, OFFICERS),
-    "activities:participant_export": (lambda: ["csv"], OFFICERS),
-    "activities:participant_search": (list, OFFICERS),
-    "activities:participant_duplicates": (list, OFFICERS),
-    "activities:participant_duplicates_dismiss": (list, POST_ONLY),
-    "activities:participant_detail": (lambda: [factories.ParticipantFactory().pk], OFFICERS),
-    "activities:participant_update": (lambda: [factories.ParticipantFactory().pk], OFFICERS),
-    "activities:participant_history": (lambda: [factories.ParticipantFactory().pk], OFFICERS),
-    "activities:participant_merge": (_two_participants, OFFICERS),
-    "activities:seizure_create": (list, OFFICERS),
-    "activities:seizure_update": (lambda: [factories.SeizureFactory().pk], OFFICERS),
-    "activities:seizure_history": (lambda: [factories.SeizureFactory().pk], OFFICERS),
-    "activities:organisation_create": (list, OFFICERS),
-    "activities:person_create": (list, OFFICERS),
+    # Public pages
+    "activities:article_list": Expect(PUBLIC, shows=DRAFTS),
+    "activities:article_detail": Expect(PUBLIC, lambda w: [w.article.slug]),
+    "activities:article_detail#draft": Expect(
+        access.statuses(404, admin=200), lambda w: [w.draft.slug], shows=DRAFTS
+    ),
+    "activities:project_list": Expect(PUBLIC),
+    "activities:project_export": Expect(PUBLIC, lambda w: ["csv"], content_type=CSV),
+    "activities:project_detail": Expect(
+        PUBLIC, lambda w: [w.project.code], shows={**CONTRIBUTIONS, **DRAFTS}
+    ),
+    "activities:event_list": Expect(PUBLIC),
+    "activities:event_export": Expect(PUBLIC, lambda w: ["xlsx"], content_type=XLSX),
+    "activities:event_detail": Expect(
+        PUBLIC, _event, shows={**CONTRIBUTIONS, **PERSONAL, **DRAFTS}
+    ),
+    "activities:seizure_list": Expect(PUBLIC),
+    "activities:seizure_export": Expect(PUBLIC, lambda w: ["csv"], content_type=CSV),
+    "activities:seizure_detail": Expect(PUBLIC, _seizure, shows=DRAFTS),
+    "activities:person_detail": Expect(PUBLIC, lambda w: [w.person.slug], shows=DRAFTS),
+    "activities:organisation_detail": Expect(
+        PUBLIC, lambda w: [w.organisation.slug], shows=DRAFTS
+    ),
+    # Programme officers' pages
+    "activities:workspace": Expect(OFFICERS),
+    "activities:event_create": Expect(OFFICERS),
+    "activities:event_update": Expect(OFFICERS, _event, shows=PERSONAL),
+    "activities:event_history": Expect(OFFICERS, _event, shows=PERSONAL),
+    "activities:participant_import": Expect(OFFICERS, _event),
+    "activities:import_preview": Expect(OFFICERS, lambda w: [w.batch.pk], shows=PERSONAL),
+    "activities:import_template": Expect(OFFICERS, lambda w: ["csv"], content_type=CSV),
+    "activities:participant_list": Expect(OFFICERS, shows=PERSONAL),
+    "activities:participant_export": Expect(
+        OFFICERS, lambda w: ["csv"], content_type=CSV, shows=PERSONAL
+    ),
+    "activities:participant_search": Expect(
+        OFFICERS, query="?q=Zebulon", content_type=JSON, shows=PERSONAL
+    ),
+    "activities:participant_duplicates": Expect(OFFICERS, shows=PERSONAL),
+    "activities:participant_duplicates_dismiss": Expect(OFFICERS_POST_ONLY),
+    "activities:participant_detail": Expect(OFFICERS, _participant, shows=PERSONAL),
+    "activities:participant_update": Expect(OFFICERS, _participant, shows=PERSONAL),
+    "activities:participant_history": Expect(OFFICERS, _participant, shows=PERSONAL),
+    "activities:participant_merge": Expect(
+        OFFICERS, lambda w: [w.participants[0].pk, w.participants[1].pk], shows=PERSONAL
+    ),
+    "activities:seizure_create": Expect(OFFICERS),
+    "activities:seizure_update": Expect(OFFICERS, _seizure),
+    "activities:seizure_history": Expect(OFFICERS, _seizure),
+    "activities:organisation_create": Expect(OFFICERS),
+    "activities:person_create": Expect(OFFICERS),
 }
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name", list(EXPECTATIONS))
-def test_page_answers_each_role_as_expected(name, role, client, request):
-    assert_access(EXPECTATIONS, name, role, client, request)
+@pytest.mark.parametrize(("name", "role"), access.cells(EXPECTATIONS))
+def test_each_role_gets_its_status_and_only_what_it_may_see(name, role, world, client):
+    access.check_cell(EXPECTATIONS, name, role, world, client)
+
+
+# --------------------------------------------------------------------------------------------
+# Writes refused: a POST by a role the page refuses changes nothing.
+# --------------------------------------------------------------------------------------------
+def _event_form(w):
+    return {
+        "title": "Written by someone not allowed", "slug": "not-allowed", "kind": "workshop",
+        "country": "KG", "city": "Osh", "start_date": "2011-05-01",
+    }
+
+
+# URL name -> the data of a POST (the first three write when an officer sends them, as the
+# test after shows; the forms' data is plausible, the refusal comes before any of it is read)
+WRITES = {
+    "activities:participant_duplicates_dismiss": lambda w: {
+        "organisation": w.organisation.pk, "match_key": w.participants[0].match_key,
+        "records": 2,
+    },
+    "activities:import_preview": lambda w: {},
+    "activities:participant_merge": lambda w: {"keep": w.participants[0].pk},
+    "activities:participant_update": lambda w: {
+        "name": "Renamed by someone not allowed", "sex": "female",
+        "organisation": w.organisation.pk, "country": "KG",
+    },
+    "activities:event_create": _event_form,
+    "activities:event_update": _event_form,
+    "activities:seizure_update": lambda w: {"quantity": "1", "unit": "kg"},
+    "activities:organisation_create": lambda w: {"name": "Not allowed", "kind": "ngo"},
+    "activities:person_create": lambda w: {"name": "Not allowed"},
+}
+REFUSED = [
+    pytest.param(name, role, id=f"{name}-{role}")
+    for name in WRITES
+    for role, status in EXPECTATIONS[name].status.items()
+    if status not in (200, 405)
+]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ROLES)
-def test_officer_actions_on_public_pages_show_only_to_those_who_may_edit(role, client, request):
-    from django.urls import reverse
+@pytest.mark.parametrize(("name", "role"), REFUSED)
+def test_a_refused_role_writes_nothing(name, role, world, client):
+    expect = EXPECTATIONS[name]
+    before = access.every_row_count()
+    batch_status = ImportBatch.objects.get(pk=world.batch.pk).status
+    response = access.client_for(role, client, world).post(
+        expect.url(name, world), WRITES[name](world)
+    )
+    assert response.status_code == (
+        302 if isinstance(expect.status[role], access.Redirect) else expect.status[role]
+    )
+    assert access.every_row_count() == before
+    assert ImportBatch.objects.get(pk=world.batch.pk).status == batch_status
+    assert not Participant.objects.filter(name__contains="not allowed").exists()
+    assert not Event.objects.filter(slug="not-allowed").exists()
+    assert not DuplicateDismissal.objects.exists()
 
-    event, seizure = factories.EventFactory(), factories.SeizureFactory()
-    client = client_for(role, client, request)
-    event_page = client.get(event.get_absolute_url()).content.decode()
-    seizure_page = client.get(seizure.get_absolute_url()).content.decode()
-    may_edit = role in {"officer", "admin"}
-    assert (reverse("activities:event_update", args=[event.slug]) in event_page) is may_edit
-    assert (reverse("activities:event_history", args=[event.slug]) in event_page) is may_edit
-    assert (reverse("activities:seizure_update", args=[seizure.pk]) in seizure_page) is may_edit
+
+WRITTEN = {
+    "activities:participant_duplicates_dismiss": lambda w: DuplicateDismissal.objects.exists(),
+    "activities:import_preview": lambda w: (
+        ImportBatch.objects.get(pk=w.batch.pk).status == ImportBatch.Status.COMMITTED
+    ),
+    "activities:participant_merge": lambda w: not Participant.objects.filter(
+        pk=w.participants[1].pk).exists(),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", list(WRITTEN))
+def test_the_refused_posts_write_when_an_officer_sends_them(name, world, client):
+    """Else refusing them would prove nothing."""
+    assert not WRITTEN[name](world)
+    access.client_for("officer", client, world).post(
+        EXPECTATIONS[name].url(name, world), WRITES[name](world)
+    )
+    assert WRITTEN[name](world)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", access.ROLES)
+def test_officer_actions_on_public_pages_show_only_to_those_who_may_edit(role, world, client):
+    client = access.client_for(role, client, world)
+    event_page = client.get(world.event.get_absolute_url()).content.decode()
+    seizure_page = client.get(world.seizure.get_absolute_url()).content.decode()
+    may_edit = role in PERSONAL_DATA_ROLES
+    assert (reverse("activities:event_update", args=[world.event.slug]) in event_page) is may_edit
+    assert (reverse("activities:event_history", args=[world.event.slug]) in event_page) is may_edit
+    assert (reverse("activities:seizure_update", args=[world.seizure.pk]) in seizure_page) \
+        is may_edit
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", access.ROLES)
+def test_participant_export_lists_the_register_only_for_officers(role, world, client):
+    response = access.client_for(role, client, world).get(
+        reverse("activities:participant_export", args=["csv"])
+    )
+    if role not in PERSONAL_DATA_ROLES:
+        assert response.status_code in (302, 403)
+        return
+    rows = access.csv_rows(access.body_text(response))
+    names = {row[rows[0].index("Name")] for row in rows[1:]}
+    assert {p.name for p in world.participants} <= names
+

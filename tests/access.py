@@ -1,0 +1,372 @@
+"""The permission matrix: for every URL, what each role gets — status, and which private things
+the answer shows.
+
+Each app keeps its expectations beside it (``tests/<app>/test_access.py``, project-level URLs
+and the Django admin in ``tests/portal/test_access.py``); ``tests/portal/test_access_coverage.py``
+walks the URL resolver and fails on a URL without an expectation, or an expectation without a
+URL.
+
+Every cell (one URL, one role) is checked against one shared world (``build_world``), built
+once per test module inside a transaction that is rolled back after the module (each test runs
+in a savepoint within it, as pytest-django's ``db`` does). The world holds one of each private
+thing, each carrying a *marker* — text that cannot appear by accident:
+
+- ``personal``: participants' names, e-mails and phones (officers and admins only);
+- ``donor_unpublished``: the donor's own unpublished contribution (its users and admins);
+- ``other_unpublished``: the other donor's unpublished contribution (its users and admins);
+- ``draft``: a draft article (admins only);
+- ``admin_body``: the Django admin's signed-in chrome (admins only);
+
+and ``published``, a published contribution everyone sees where contributions are listed, so
+that a page hiding everything cannot pass for a page hiding the right things.
+
+For each cell, a marker named in the expectation's ``shows`` for that role must appear; one in
+``may_show`` may or may not; every other marker must not appear. So an expectation lists only
+what a role may see, and every leak is a failure.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from tests import factories
+from tests.pages import PRIVATE_EMAIL_DOMAIN, PRIVATE_NAME, PRIVATE_PHONE_PREFIX
+
+ROLES = ("anonymous", "donor", "other_donor", "officer", "admin")
+SIGNED_IN = ROLES[1:]
+DONORS = ("donor", "other_donor")
+NOT_STAFF = ("anonymous", "donor", "other_donor", "officer")
+PERSONAL_DATA_ROLES = ("officer", "admin")
+
+# The private things of the world and the text that gives each away. An absent marker must show
+# none of its texts; a present one at least one.
+MARKERS = {
+    "personal": (
+        PRIVATE_NAME, PRIVATE_EMAIL_DOMAIN, PRIVATE_PHONE_PREFIX,
+        PRIVATE_PHONE_PREFIX.replace(" ", "").lstrip("+"),
+    ),
+    # Unpublished contributions: a description and an amount in a currency no other row uses,
+    # so that a total per currency gives the row away too.
+    "donor_unpublished": (
+        "Quokka survey drones", "777,777", "777777", "777 777", '"ISK"', "ISK ", " ISK",
+    ),
+    "other_unpublished": (
+        "Narwhal kayak fleet", "555,555", "555555", "555 555", '"NOK"', "NOK ", " NOK",
+    ),
+    "draft": ("Unreleased draft about marmots",),
+    "admin_body": ('id="user-tools"',),
+    "published": ("Published sniffer dogs",),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Expectations
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 whose Location starts with ``prefix`` (a callable gives it from the URL asked)."""
+
+    prefix: str | Callable[[str], str]
+
+    def location(self, url: str) -> str:
+        return self.prefix(url) if callable(self.prefix) else self.prefix
+
+
+def to_login(url: str) -> str:
+    return redirect_to_login(url)["Location"]
+
+
+def to_admin_login(url: str) -> str:
+    return redirect_to_login(url, reverse("admin:login"))["Location"]
+
+
+LOGIN = Redirect(to_login)
+ADMIN_LOGIN = Redirect(to_admin_login)
+
+Status = int | Redirect
+
+
+def no_args(world):
+    return ()
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What each role gets from one URL name. ``args`` makes the URL's arguments from the
+    world; ``query`` is appended to the URL; ``shows`` / ``may_show`` name, per marker, the roles
+    that must / may see it; ``content_type`` (start of) is checked on every 200."""
+
+    status: Mapping[str, Status]
+    args: Callable[[SimpleNamespace], Sequence] = no_args
+    query: str = ""
+    shows: Mapping[str, Collection[str]] = field(default_factory=dict)
+    may_show: Mapping[str, Collection[str]] = field(default_factory=dict)
+    content_type: str = "text/html"
+
+    def url(self, name: str, world) -> str:
+        return reverse(url_name(name), args=self.args(world)) + self.query
+
+
+def url_name(key: str) -> str:
+    """An expectation's key is a URL name, or ``name#variant`` for a second look at one URL
+    name (the draft article's page beside the published one's)."""
+    return key.partition("#")[0]
+
+
+def statuses(default: Status, **per_role: Status) -> dict[str, Status]:
+    return {role: per_role.get(role, default) for role in ROLES}
+
+
+PUBLIC = statuses(200)
+# Officers' pages: anonymous visitors are sent to sign in; donors get 403.
+OFFICERS = statuses(403, anonymous=LOGIN, officer=200, admin=200)
+# The donor workspace: anonymous → sign in; accounts without a donor get 403.
+DONORS_ONLY = statuses(403, anonymous=LOGIN, donor=200, other_donor=200)
+# Views that answer only POST: GET is refused the way the page refuses the role, else 405.
+OFFICERS_POST_ONLY = statuses(403, anonymous=LOGIN, officer=405, admin=405)
+
+# Who sees unpublished contributions wherever contributions are listed: their donor's users
+# and admins.
+CONTRIBUTIONS = {
+    "donor_unpublished": ("donor", "admin"),
+    "other_unpublished": ("other_donor", "admin"),
+    "published": ROLES,
+}
+
+
+def cells(expectations: Mapping[str, Expect]) -> list:
+    return [
+        pytest.param(name, role, id=f"{name}-{role}")
+        for name in expectations for role in ROLES
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# The world
+# --------------------------------------------------------------------------------------------
+def build_world() -> SimpleNamespace:
+    """One of everything each page needs, with the markers of ``MARKERS`` in place."""
+    from activities import models as am
+    from activities import services
+    from activities.imports import COLUMNS
+    from donors import models as dm
+    from unodc_portal.roles import DONORS_GROUP, OFFICERS_GROUP, ensure_groups
+
+    ensure_groups(apps)
+    groups = {g.name: g for g in apps.get_model("auth", "Group").objects.all()}
+    w = SimpleNamespace()
+
+    # Users: no password (the production hasher is slow; the tests sign in with force_login).
+    def user(username, **kwargs):
+        return factories.UserFactory(username=username, password="!", **kwargs)
+
+    w.donor_a = factories.DonorFactory(name="Donor Alpha", slug="donor-alpha")
+    w.donor_b = factories.DonorFactory(name="Donor Beta", slug="donor-beta")
+    w.users = {"admin": user("admin", is_staff=True, is_superuser=True)}
+    for role, donor in (("donor", w.donor_a), ("other_donor", w.donor_b)):
+        w.users[role] = user(role.replace("_", "-"))
+        w.users[role].groups.add(groups[DONORS_GROUP])
+        factories.DonorAccountFactory(user=w.users[role], donor=donor)
+    w.users["officer"] = user("officer")
+    w.users["officer"].groups.add(groups[OFFICERS_GROUP])
+    # One session per role, made once (signing in for every cell would cost a write each).
+    w.sessions = {}
+    for role, account in w.users.items():
+        signed_in = Client()
+        signed_in.force_login(type(account).objects.get(pk=account.pk))
+        w.sessions[role] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+
+    # The programme record.
+    w.organisation = factories.OrganisationFactory(name="Drug Control Agency", acronym="DCA")
+    w.person = factories.PersonFactory(organisation=w.organisation)
+    w.theme = factories.ThemeFactory()
+    w.project = factories.ProjectFactory(code="MATRIX1", title="Matrix project")
+    w.project.themes.add(w.theme)
+    w.unodc = factories.OrganisationFactory(
+        slug="unodc", name="United Nations Office on Drugs and Crime", acronym="UNODC",
+        kind=am.Organisation.Kind.UN,
+    )
+    w.project.implementers.add(w.unodc, w.organisation)
+    w.event = factories.EventFactory(
+        slug="matrix-workshop", title="Matrix workshop", projects=[w.project],
+        organiser=w.organisation,
+    )
+    w.event.trainers.add(w.person)
+    w.trainer_link = factories.EventTrainerOrganisationFactory(event=w.event)
+    # Private participants: three of them, two with the same name in one agency (a duplicate
+    # pair for the review page).
+    w.participants = [
+        factories.ParticipationFactory(
+            event=w.event,
+            participant=factories.ParticipantFactory(
+                name=f"{PRIVATE_NAME} {suffix}", organisation=w.organisation,
+                email=f"{suffix.lower()}@{PRIVATE_EMAIL_DOMAIN}",
+                phone=f"{PRIVATE_PHONE_PREFIX}{n:04d}",
+            ),
+        ).participant
+        for n, suffix in enumerate(["Twin", "Twin", "Solo"], start=1)
+    ]
+    w.substance = factories.SubstanceFactory(name="Heroin", slug="heroin")
+    w.seizure = factories.SeizureFactory(
+        substance=w.substance, project=w.project, seizing_agency=w.organisation
+    )
+    w.bulletin = factories.BulletinFactory()
+    w.article = factories.ArticleFactory(bulletin=w.bulletin, title="Matrix article")
+    w.article.projects.add(w.project)
+    w.article.events.add(w.event)
+    w.article.seizures.add(w.seizure)
+    w.article.people.add(w.person)
+    w.article.organisations.add(w.organisation)
+    w.draft = factories.ArticleFactory(
+        bulletin=w.bulletin, title=MARKERS["draft"][0], slug="draft-article",
+        status=am.Article.Status.DRAFT,
+    )
+    # The draft mentions everything the published article does: no page may list it but to
+    # those who may edit articles.
+    for relation in ("projects", "events", "seizures", "people", "organisations"):
+        getattr(w.draft, relation).set(getattr(w.article, relation).all())
+    w.donor_a.organisation = w.organisation
+    w.donor_a.save()
+
+    # Contributions: one published each, and one unpublished each carrying its marker; all to
+    # the same project, event and article, so that every page listing contributions lists them.
+    def contribution(donor, key, **kwargs):
+        return factories.ContributionFactory(
+            donor=donor, key=key, project=w.project, event=w.event, article=w.article, **kwargs
+        )
+
+    w.published = [
+        contribution(w.donor_a, "alpha-published", amount=Decimal("100000")),
+        contribution(
+            w.donor_b, "beta-published", kind=dm.Contribution.Kind.IN_KIND,
+            in_kind_description=MARKERS["published"][0], amount=None, currency="",
+        ),
+    ]
+    w.donor_unpublished = contribution(
+        w.donor_a, "alpha-unpublished", kind=dm.Contribution.Kind.IN_KIND,
+        in_kind_description=MARKERS["donor_unpublished"][0], amount=Decimal("777777.77"),
+        currency="ISK", is_published=False,
+    )
+    w.other_unpublished = contribution(
+        w.donor_b, "beta-unpublished", kind=dm.Contribution.Kind.IN_KIND,
+        in_kind_description=MARKERS["other_unpublished"][0], amount=Decimal("555555.55"),
+        currency="NOK", is_published=False,
+    )
+    w.rate = factories.ExchangeRateFactory()
+
+    # An import awaiting confirmation, with a private person in it.
+    header = ",".join(column.label for column in COLUMNS)
+    row = f"{PRIVATE_NAME} Imported,female,DCA,KG,Inspector,imported@{PRIVATE_EMAIL_DOMAIN},"
+    w.batch = services.import_batch_create(
+        event=w.event, upload=SimpleUploadedFile("list.csv", f"{header}\n{row}\n".encode()),
+        user=w.users["officer"],
+    )
+
+    # Records of the third-party apps the admin shows.
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from rest_framework.authtoken.models import Token
+
+    w.token = Token.objects.create(user=w.users["officer"])
+    attempt = {"username": "someone", "ip_address": "192.0.2.1", "user_agent": "test"}
+    AccessAttempt.objects.create(failures_since_start=1, **attempt)
+    AccessLog.objects.create(**attempt)
+    AccessFailureLog.objects.create(locked_out=False, **attempt)
+    return w
+
+
+def world_fixture():
+    """A module-scoped ``world`` fixture: the world built once per test module inside a
+    transaction rolled back after the module's last test. Use as
+    ``world = access.world_fixture()`` in a test module."""
+
+    @pytest.fixture(scope="module", name="world")
+    def _world(django_db_setup, django_db_blocker):
+        with django_db_blocker.unblock(), transaction.atomic():
+            world = build_world()
+            yield world
+            transaction.set_rollback(True)
+
+    return _world
+
+
+# --------------------------------------------------------------------------------------------
+# Checking one cell
+# --------------------------------------------------------------------------------------------
+def client_for(role: str, client, world):
+    """``client`` signed in as ``role``, with the session made when the world was built."""
+    if role != "anonymous":
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    return client
+
+
+def body_text(response) -> str:
+    """The answer as text: HTML, JSON, CSV and XML as they are; an XLSX workbook as its cells."""
+    content = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    if response.get("Content-Type", "").startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    ):
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(content), read_only=True)
+        return "\n".join(
+            "\t".join("" if value is None else str(value) for value in row)
+            for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)
+        )
+    return content.decode("utf-8", errors="replace")
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def check_cell(expectations: Mapping[str, Expect], name: str, role: str, world, client):
+    expect = expectations[name]
+    url = expect.url(name, world)
+    response = client_for(role, client, world).get(url)
+    wanted = expect.status[role]
+    where = f"GET {url} as {role}"
+    if isinstance(wanted, Redirect):
+        assert response.status_code == 302, f"{where}: {response.status_code}, not a redirect"
+        assert response["Location"].startswith(wanted.location(url)), (
+            f"{where}: redirected to {response['Location']}"
+        )
+    else:
+        assert response.status_code == wanted, f"{where}: {response.status_code} not {wanted}"
+        if wanted == 200 and expect.content_type:
+            assert response["Content-Type"].startswith(expect.content_type), where
+    text = body_text(response)
+    for marker, texts in MARKERS.items():
+        if role in expect.shows.get(marker, ()):
+            assert any(t in text for t in texts), f"{where}: should show {marker}"
+        elif role not in expect.may_show.get(marker, ()):
+            found = [t for t in texts if t in text]
+            assert not found, f"{where}: shows {marker} ({found})"
+    return response, text
+
+
+def every_row_count():
+    """The number of rows of every model, to prove that a refused POST wrote nothing."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy
+        and model._meta.label != "sessions.Session"
+    }
+
+
