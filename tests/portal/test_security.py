@@ -97,3 +97,21 @@ def test_healthz_answers_plain_http_for_load_balancers(client, monkeypatch):
     with override_settings(**production_settings(monkeypatch)):
         response = client.get("/healthz", HTTP_HOST="portal.example.org")
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_pages_served_to_signed_in_users_are_never_stored_by_shared_caches(client, roles):
+    from tests.pages import private_participant
+
+    participant = private_participant()
+    public = client.get("/events/")
+    assert "private" not in public.get("Cache-Control", "")
+
+    officer = factories.UserFactory(username="officer")
+    officer.groups.add(roles["Programme officers"])
+    client.force_login(officer)
+    for url in ("/events/", participant.get_absolute_url(), "/participants/export.csv"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= directives, url
