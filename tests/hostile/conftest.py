@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, settings
 SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
 
 settings.register_profile(
-    "ci", max_examples=12, deadline=None, derandomize=True, database=None,
+    "ci", max_examples=8, deadline=None, derandomize=True, database=None,
     suppress_health_check=SLOW, print_blob=True,
 )
 settings.register_profile("dev", max_examples=25, deadline=None, suppress_health_check=SLOW)
@@ -27,7 +27,16 @@ settings.register_profile(
     "thorough", max_examples=400, deadline=None, suppress_health_check=SLOW,
 )
 _ci = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if _ci else "dev"))
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if _ci else "dev")
+settings.load_profile(PROFILE)
+
+# Each test states its number of examples under the ci profile; the others multiply it.
+SCALE = {"ci": 1, "dev": 3, "thorough": 40}
+
+
+def examples(count: int) -> settings:
+    """``@examples(8)``: eight examples under the ci profile, more under dev and thorough."""
+    return settings(max_examples=count * SCALE.get(PROFILE, 1))
 
 # The apps whose rows a refused submission must leave alone (history tables included: they are
 # models of the same apps).

@@ -50,14 +50,23 @@ def records(roles):
             "users": {"donor": donor_user, "officer": officer, "admin": admin}}
 
 
-def clients(users) -> dict[str, Client]:
-    """One test client per role, signed in once."""
-    result = {"anonymous": Client()}
-    for role, user in users.items():
+class Clients(dict):
+    """One test client per role, signed in when first asked for."""
+
+    def __init__(self, users):
+        super().__init__()
+        self.users = users
+
+    def __missing__(self, role):
         client = Client()
-        client.force_login(user)
-        result[role] = client
-    return result
+        if role != "anonymous":
+            client.force_login(self.users[role])
+        self[role] = client
+        return client
+
+
+def clients(users) -> Clients:
+    return Clients(users)
 
 
 def assert_escaped(response, *values):

@@ -16,6 +16,7 @@ from activities.filters import (
 )
 from donors.filters import ContributionFilter, DonorFilter, MyContributionFilter
 from tests.hostile import strategies as hs
+from tests.hostile.conftest import examples
 from tests.hostile.pages import assert_answered, clients, records
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +74,7 @@ def as_data(pairs):
 
 
 def fuzz(client_for, url, names, who):
+    @examples(8)
     @given(role=st.sampled_from(who), pairs=query(names))
     def check(role, pairs):
         response = client_for[role].get(url, as_data(pairs))
@@ -94,6 +96,7 @@ def test_list_parameters_never_give_a_server_error(client_for, name, args, names
 
 @pytest.mark.parametrize(("name", "names", "who"), EXPORTS, ids=[row[0] for row in EXPORTS])
 def test_export_parameters_never_give_a_server_error(client_for, name, names, who):
+    @examples(6)
     @given(role=st.sampled_from(who), fmt=st.sampled_from(["csv", "xlsx"]), pairs=query(names))
     def check(role, fmt, pairs):
         response = client_for[role].get(reverse(name, args=[fmt]), as_data(pairs))
@@ -104,6 +107,7 @@ def test_export_parameters_never_give_a_server_error(client_for, name, names, wh
 
 @pytest.mark.parametrize(("name", "names", "who"), EXPORTS, ids=[row[0] for row in EXPORTS])
 def test_export_formats_never_give_a_server_error(client_for, name, names, who):
+    @examples(4)
     @given(role=st.sampled_from(who), fmt=hs.hostile.filter(lambda f: f and "/" not in f))
     def check(role, fmt):
         response = client_for[role].get(reverse(name, args=["csv"]).replace("csv", "") + fmt)
@@ -117,6 +121,7 @@ SEARCHED = [(name, who) for name, _args, names, who in LISTS if "q" in names]
 
 @pytest.mark.parametrize(("name", "who"), SEARCHED, ids=[row[0] for row in SEARCHED])
 def test_a_search_with_markup_is_shown_back_escaped_in_the_filter_form(client_for, name, who):
+    @examples(3)
     @given(role=st.sampled_from(who), value=hs.storable_markup.filter(lambda v: len(v) <= 200))
     def check(role, value):
         response = client_for[role].get(reverse(name), {"q": value})

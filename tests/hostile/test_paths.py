@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.hostile import strategies as hs
+from tests.hostile.conftest import examples
 from tests.hostile.pages import assert_answered, clients, records
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,8 @@ PATHS = [
     ("/admin/activities/event/{}/change/", ("admin",)),
     ("/admin/activities/participant/{}/history/", ("admin",)),
     ("/admin/donors/contribution/{}/change/", ("admin",)),
+    ("/admin/donors/contribution/{}/history/", ("admin",)),
+    ("/admin/activities/seizure/{}/history/", ("admin",)),
 ]
 
 
@@ -69,6 +72,7 @@ segments = st.one_of(hs.hostile, hs.numbers).filter(bool)
 def test_hostile_keys_in_the_address_never_give_a_server_error(setup, template, who):
     client_for, keys = setup
 
+    @examples(4)
     @given(role=st.sampled_from(who), value=segments)
     def check(role, value):
         path = template.format(quote(value, safe=""), **keys)
