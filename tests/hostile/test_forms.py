@@ -360,3 +360,31 @@ def test_participant_record_count_is_unchanged_by_refused_forms(setup):
     assert after["activities.Participant"] == before["activities.Participant"] + 1
     assert after["activities.HistoricalParticipant"] == (
         before["activities.HistoricalParticipant"] + 1)
+
+
+def test_seizure_years_and_quantities_at_the_edges_never_break_a_page(setup):
+    """Years 0 or 65535, periods ending in year 0, quantities of 1e-999 or 10**30: refused, or
+    stored and shown on every page that reads seizures."""
+    client = setup["clients"]["officer"]
+    substance = factories.SubstanceFactory(slug="opium", name="Opium")
+    valid = {"kind": "aggregate", "substance": str(substance.pk), "qualifier": "exact",
+             "quantity": "500", "unit": "kg", "year": "2011",
+             "country": str(setup["event"].country_id)}
+    edges = st.one_of(st.sampled_from(["0", "1", "-1", "32767", "32768", "65535", "65536",
+                                       "1990", "2100", "9999"]), hs.numbers)
+
+    @examples(10)
+    @given(changes=overrides(["year", "end_year", "quantity", "date"], edges))
+    def check(changes):
+        with rolled_back():
+            response = post_and_check(client, reverse("activities:seizure_create"),
+                                      {**valid, **changes})
+            if response.status_code in SUCCESS:
+                saved = Seizure.objects.get(pk=response["Location"].split("/")[2])
+                for url in [saved.get_absolute_url(), reverse("activities:seizure_list"),
+                            reverse("home"), reverse("opendata:seizure-list"),
+                            reverse("activities:seizure_export", args=["csv"]),
+                            reverse("activities:seizure_list") + "?year_min=1990&sort=-date"]:
+                    assert client.get(url).status_code == 200, url
+
+    check()
