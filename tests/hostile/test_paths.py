@@ -80,3 +80,20 @@ def test_hostile_keys_in_the_address_never_give_a_server_error(setup, template, 
         assert_answered(response, value)
 
     check()
+
+
+# Addresses that gave server errors before their fixes.
+KNOWN_BAD = [
+    ("/participants/{participant}/merge/99999999999999999999/", "officer"),
+    ("/participants/99999999999999999999/merge/{participant}/", "officer"),
+    ("/projects/%00/", "anonymous"),
+    ("/admin/activities/participant/%00/history/", "admin"),
+    ("/admin/activities/participant/0.0/history/", "admin"),
+    ("/admin/donors/contribution/abc/history/", "admin"),
+]
+
+
+@pytest.mark.parametrize(("template", "role"), KNOWN_BAD, ids=[row[0] for row in KNOWN_BAD])
+def test_addresses_that_once_failed_are_not_found(setup, template, role):
+    client_for, keys = setup
+    assert client_for[role].get(template.format(**keys)).status_code == 404
