@@ -58,6 +58,19 @@ OTHER = [
     ("home", [], ["page", "q"], PUBLIC),
     ("login", [], ["next"], ("anonymous",)),
     ("opendata:iati_activities", [], ["page", "format"], PUBLIC),
+    ("activities:event_history", ["border-workshop"], ["page"], OFFICERS),
+    ("activities:event_detail", ["border-workshop"], ["page", "q"], PUBLIC),
+    ("activities:project_detail", ["KGZK50"], ["page", "q"], PUBLIC),
+    ("donors:donor_detail", ["canada"], ["page", "q"], PUBLIC),
+]
+# Django's admin lists: search, sort column, page, and the filters of the sidebar.
+ADMIN_PARAMS = ["q", "o", "p", "e", "all", "_popup", "_to_field", "history_type",
+                "history_date__gte", "history_date__lt", "status", "kind", "country__id__exact",
+                "is_published__exact", "year"]
+ADMIN = [
+    (f"admin:{model}_changelist", [], ADMIN_PARAMS, ("admin",))
+    for model in ["activities_participant", "activities_event", "activities_seizure",
+                  "activities_historicalparticipant", "donors_contribution", "auth_user"]
 ]
 
 
@@ -88,8 +101,8 @@ def client_for(roles):
     return clients(records(roles)["users"])
 
 
-@pytest.mark.parametrize(("name", "args", "names", "who"), LISTS + OTHER,
-                         ids=[row[0] for row in LISTS + OTHER])
+@pytest.mark.parametrize(("name", "args", "names", "who"), LISTS + OTHER + ADMIN,
+                         ids=[row[0] for row in LISTS + OTHER + ADMIN])
 def test_list_parameters_never_give_a_server_error(client_for, name, args, names, who):
     fuzz(client_for, reverse(name, args=args), names, who)
 
