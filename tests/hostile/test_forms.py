@@ -3,8 +3,12 @@ server error; a refused submission writes nothing at all (row counts of every mo
 included, are compared); an accepted one shows what was stored escaped."""
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -110,6 +114,41 @@ def test_password_change_with_hostile_values_writes_nothing(setup):
         with rolled_back():
             response = post_and_check(client, url, data)
             assert response.status_code not in SUCCESS  # the old password is never right
+
+    check()
+
+
+def test_setting_a_new_password_from_a_reset_link_with_hostile_values_writes_nothing(setup):
+    client = setup["clients"]["anonymous"]
+    user = setup["users"]["officer"]
+    token = default_token_generator.make_token(user)
+    url = reverse("password_reset_confirm",
+                  args=[urlsafe_base64_encode(force_bytes(user.pk)), token])
+    form_url = client.get(url)["Location"]  # the token moves to the session
+
+    @examples(5)
+    @given(first=hs.hostile, second=hs.hostile)
+    def check(first, second):
+        with rolled_back():
+            response = post_and_check(client, form_url,
+                                      {"new_password1": first, "new_password2": second})
+            if first != second:
+                assert response.status_code not in SUCCESS
+
+    check()
+
+
+def test_signing_out_with_a_hostile_next_stays_on_the_site(setup):
+    @examples(5)
+    @given(next_url=hs.hostile)
+    def check(next_url):
+        with rolled_back():
+            client = Client()
+            client.force_login(setup["users"]["donor"])
+            response = client.post(reverse("logout"), {"next": next_url})
+            assert response.status_code == 302
+            location = response["Location"]
+            assert url_has_allowed_host_and_scheme(location, {"testserver"}), location
 
     check()
 
