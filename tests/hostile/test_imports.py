@@ -88,6 +88,8 @@ def test_hostile_files_are_refused_whole_or_previewed_escaped_and_confirmed_safe
              confirm=False)
     @example(file=("list.csv", ",".join(HEADER).encode() + b"\n" + b"a," * 2100 + b"\x00"),
              confirm=True)
+    # Over the size limit.
+    @example(file=("list.csv", b"a," * (3 * 1024 * 1024)), confirm=False)
     @given(file=files, confirm=st.booleans())
     def check(file, confirm):
         name, content = file
