@@ -6,7 +6,7 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from activities.filters import (
@@ -89,7 +89,10 @@ def as_data(pairs):
 
 
 def fuzz(client_for, url, names, who):
+    # NUL in a parameter the admin takes for a field lookup gave a server error on PostgreSQL.
     @examples(8)
+    @example(role=who[0], pairs=[(names[-1], "\x00")])
+    @example(role=who[0], pairs=[("kind", "a\x00")])
     @given(role=st.sampled_from(who), pairs=query(names))
     def check(role, pairs):
         response = client_for[role].get(url, as_data(pairs))
