@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 from django_countries import countries
-from simple_history.admin import SimpleHistoryAdmin
 
 from activities.models import (
     Article,
@@ -20,7 +19,7 @@ from activities.models import (
     Theme,
 )
 from donors.models import Contribution
-from unodc_portal.admin_history import register_history_log
+from unodc_portal.admin_history import HistoryAdmin, register_history_log
 
 
 @admin.register(Country)
@@ -77,7 +76,7 @@ class ContributionInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(HistoryAdmin):
     list_display = ["code", "title", "kind", "status", "parent", "budget_amount", "budget_currency"]
     list_filter = ["kind", "status", "themes", "countries"]
     list_select_related = ["parent"]
@@ -100,7 +99,7 @@ class TrainerOrganisationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(HistoryAdmin):
     list_display = [
         "title", "kind", "start_date", "end_date", "date_wording", "city", "country",
         "reported_participants", "participant_records",
@@ -130,7 +129,7 @@ class EventTrainerOrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(SimpleHistoryAdmin):
+class ParticipantAdmin(HistoryAdmin):
     list_display = ["name", "sex", "organisation", "country", "position", "email", "is_demo"]
     list_filter = ["sex", "country", "is_demo", "organisation__kind"]
     list_select_related = ["organisation", "country"]
@@ -139,7 +138,7 @@ class ParticipantAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SimpleHistoryAdmin):
+class ParticipationAdmin(HistoryAdmin):
     list_display = ["participant", "event", "status"]
     list_filter = ["status"]
     list_select_related = ["participant", "event"]
@@ -156,7 +155,7 @@ class SubstanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Seizure)
-class SeizureAdmin(SimpleHistoryAdmin):
+class SeizureAdmin(HistoryAdmin):
     list_display = [
         "key", "kind", "substance", "qualifier", "quantity", "unit", "quantity_kg", "year",
         "period_wording", "country", "region",

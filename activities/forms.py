@@ -18,6 +18,18 @@ from activities.models import (
     Seizure,
 )
 
+# The largest register (record) number the database can hold: a larger one is no record.
+RECORD_NUMBER_MAX = 2**63 - 1
+
+
+def record_number(value) -> int | None:
+    """A register number typed or sent by a client, or None where it cannot be one."""
+    text = str(value or "").strip()
+    if not text.isdecimal() or len(text) > len(str(RECORD_NUMBER_MAX)):
+        return None
+    number = int(text)
+    return number if 0 < number <= RECORD_NUMBER_MAX else None
+
 
 def unique_slug(model, text: str, field: str = "slug", max_length: int = 80) -> str:
     """A slug from ``text`` not yet used by ``model`` (suffix -2, -3 … when taken)."""
@@ -95,7 +107,7 @@ class ParticipationForm(forms.Form):
     """A participant already in the register, by register number (search fills it in)."""
 
     participant = forms.IntegerField(
-        label="Register No.", min_value=1,
+        label="Register No.", min_value=1, max_value=RECORD_NUMBER_MAX,
         widget=forms.NumberInput(attrs={"class": "participant-number"}),
     )
     status = forms.ChoiceField(choices=STATUS_CHOICES, initial=Participation.Status.ATTENDED)
@@ -326,7 +338,7 @@ class MergeForm(forms.Form):
 class DismissForm(forms.Form):
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.all(), required=False)
     match_key = forms.CharField(max_length=200)
-    records = forms.IntegerField(min_value=2)
+    records = forms.IntegerField(min_value=2, max_value=2**31 - 1)
 
 
 class ImportUploadForm(forms.Form):

@@ -129,7 +129,8 @@ def _read_xlsx(data: bytes) -> list[list]:
 
 
 def _read_csv(data: bytes) -> list[list]:
-    if b"\x00" in data[:4096]:
+    # A NUL byte anywhere: not text (and PostgreSQL cannot store it in the preview's rows).
+    if b"\x00" in data:
         raise ImportFileError("The file is not a text CSV file.")
     for encoding in ("utf-8-sig", "cp1251"):
         try:
@@ -137,6 +138,10 @@ def _read_csv(data: bytes) -> list[list]:
             break
         except UnicodeDecodeError:
             continue
+    else:
+        raise ImportFileError(
+            "The CSV file is neither UTF-8 nor Windows-1251 text; save it as CSV UTF-8."
+        )
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", ",;\t")

@@ -841,9 +841,10 @@ class Seizure(NaturalKeyModel):
         errors = {}
         if self.date and self.year and self.date.year != self.year:
             errors["year"] = "The year does not match the date."
-        if self.end_year and self.year and self.end_year < self.year:
+        # "is not None": an end year 0 is an end year (it passed, then broke the constraint).
+        if self.end_year is not None and self.year and self.end_year < self.year:
             errors["end_year"] = "The period cannot end before it starts."
-        if self.end_year and not self.year:
+        if self.end_year is not None and not self.year:
             errors["year"] = "Give the first year of the period."
         if errors:
             raise ValidationError(errors)

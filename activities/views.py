@@ -9,6 +9,7 @@ data (``can_see_personal_data``).
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.generic import DetailView
@@ -136,6 +137,12 @@ class ProjectDetailView(DetailPageMixin, DetailView):
 
     def crumb_label(self):
         return self.object.code
+
+    def get_object(self, queryset=None):
+        # The code is any text in the address; PostgreSQL cannot compare text with a NUL in it.
+        if "\x00" in self.kwargs["code"]:
+            raise Http404("No such project.")
+        return super().get_object(queryset)
 
     def get_queryset(self):
         user = self.request.user

@@ -37,6 +37,7 @@ from activities.forms import (
     PersonForm,
     SeizureForm,
     TrainerLinkFormSet,
+    record_number,
 )
 from activities.history import history_entries
 from activities.matching import match_key, name_key
@@ -61,8 +62,12 @@ class OfficerMixin(LoginRequiredMixin, PermissionRequiredMixin):
 
 
 def safe_next(request, default: str) -> str:
+    """``next`` when it is a path on this site; ``default`` otherwise (another site, or a bare
+    word, which ``redirect()`` would take for a URL name)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return default
 
@@ -172,16 +177,10 @@ class EventRecordView(OfficerMixin, View):
 
     def render_page(self, event, forms, status=200):
         event_form, participations, new_participants, trainer_links = forms
-        ids = set()
-        for form in participations.forms:
-            value = form["participant"].value()
-            if str(value or "").isdigit():
-                ids.add(int(value))
-        names = Participant.objects.with_related().in_bulk(ids)
-        rows = []
-        for form in participations.forms:
-            value = form["participant"].value()
-            rows.append((form, names.get(int(value)) if str(value or "").isdigit() else None))
+        numbers = [record_number(form["participant"].value()) for form in participations.forms]
+        names = Participant.objects.with_related().in_bulk(set(numbers) - {None})
+        rows = [(form, names.get(number)) for form, number in zip(participations.forms, numbers,
+                                                                  strict=True)]
         context = {
             "event": event,
             "event_form": event_form,
@@ -285,14 +284,18 @@ class ParticipantSearchView(OfficerMixin, View):
 
     def get(self, request):
         q = request.GET.get("q", "").strip()[:100]
-        if len(q) < 2 and not q.isdigit():
+        if "\x00" in q:  # no name holds one, and PostgreSQL cannot compare text with it
+            return JsonResponse({"errors": {"q": ["Search text cannot contain NUL."]}},
+                                status=400)
+        number = record_number(q)
+        if len(q) < 2 and number is None:
             return JsonResponse({"results": []})
         condition = Q(name_key__contains=name_key(q))
         key = match_key(q)
         if key:
             condition |= Q(match_key__contains=key)
-        if q.isdigit():
-            condition |= Q(pk=int(q))
+        if number is not None:
+            condition |= Q(pk=number)
         found = Participant.objects.with_related().filter(condition).order_by("name", "pk")
         return JsonResponse({"results": [
             {
@@ -431,6 +434,9 @@ class ParticipantMergeView(OfficerMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_records(self):
+        if record_number(self.kwargs["pk"]) is None or record_number(
+                self.kwargs["other_pk"]) is None:
+            raise Http404("No such participant.")
         records = Participant.objects.with_related().annotate(
             event_count=Count("participations")
         ).in_bulk([self.kwargs["pk"], self.kwargs["other_pk"]])

@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.db import models
-from simple_history.admin import SimpleHistoryAdmin
 
 from donors.models import Contribution, Donor, DonorAccount, ExchangeRate
-from unodc_portal.admin_history import register_history_log
+from unodc_portal.admin_history import HistoryAdmin, register_history_log
 
 
 class DonorAccountInline(admin.TabularInline):
@@ -33,7 +32,7 @@ class DonorAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(SimpleHistoryAdmin):
+class ContributionAdmin(HistoryAdmin):
     list_display = [
         "key", "donor", "project", "kind", "amount", "currency", "in_kind_description",
         "status", "date", "year", "is_published",

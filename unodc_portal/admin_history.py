@@ -3,8 +3,24 @@ for deletions and a link to the record's history, where an earlier version can b
 (deleted records included)."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin, whose history page answers 404 (not a server error) for an
+    address whose record number is not a number."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except (ValidationError, ValueError):
+            raise Http404("No such record.") from None
+        return super().history_view(request, object_id, extra_context)
 
 
 class HistoryLogAdmin(admin.ModelAdmin):

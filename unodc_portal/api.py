@@ -22,7 +22,8 @@ MAX_PAGE_SIZE = 100
 
 
 def _whole_number(value: str, low: int, high: int | None = None) -> bool:
-    if not value.isdigit():
+    # isdigit() also takes "²", which int() refuses; int() refuses over 4,300 digits.
+    if not value.isdecimal() or len(value) > 20:
         return False
     number = int(value)
     return number >= low and (high is None or number <= high)

@@ -3,6 +3,8 @@
 import logging
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -42,9 +44,21 @@ class HomeView(TemplateView):
         return context
 
 
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, whose user name field states its length limit but does not check
+    it: a longer name would reach django-axes, which cannot store it (PostgreSQL refuses it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
 class SignInView(auth_views.LoginView):
     """Django's sign-in; those who record events (officers, admins) land on their workspace,
     donors on their contributions."""
+
+    form_class = SignInForm
 
     def get_default_redirect_url(self):
         if self.request.user.has_perm("activities.add_event"):
