@@ -23,6 +23,9 @@ DEV_ENV = DJANGO_DEBUG=1 DJANGO_SECRET_KEY="$$(cat .dev-secret-key)"
 ANY_ENV = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .dev-secret-key)}"
 WORKERS ?= 3
 THREADS ?= 8
+# The suite runs on every core (at most four): each worker has its own test database.
+# `make test PYTEST_ARGS="tests/browser -x"` runs a part in one process.
+PYTEST_ARGS ?= -n auto --maxprocesses=4
 
 .PHONY: run test lint check venv fixtures clean serve backup restore
 
