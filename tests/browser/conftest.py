@@ -5,10 +5,15 @@ CI=true a missing browser fails the run. A failing test leaves a screenshot of i
 test-artifacts/.
 """
 
+import datetime
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from tests import factories
+from tests.pages import register
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -76,3 +81,37 @@ def page(browser, live_server, request):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def bulletin():
+    """A small bulletin: an article linked to a project, a training course (with 14 private
+    participants whose names, e-mails and phones must never reach a public page, and a trainer),
+    a second event, and a donor's published contribution; a seizure beside it."""
+    kg, kz = factories.CountryFactory(code="KG"), factories.CountryFactory(code="KZ")
+    tarcet = factories.ProjectFactory(code="TARCET", title="Operation TARCET", kind="operation")
+    course = factories.EventFactory(
+        slug="operational-planning", title="Operational Planning for Law Enforcement Officers",
+        kind="training_course", city="Almaty", country=kz, projects=[tarcet],
+        reported_participants=18, reported_participants_wording="eighteen",
+    )
+    factories.EventFactory(title="Expert meeting in Bishkek", kind="expert_meeting",
+                           city="Bishkek", country=kg, projects=[tarcet],
+                           start_date=datetime.date(2011, 3, 10), end_date=None)
+    register(course, 9, sex="male", country=kg)
+    register(course, 5, sex="female", country=kz)
+    trainer = factories.PersonFactory(slug="steven-brown", name="Steven Brown")
+    course.trainers.add(trainer)
+    article = factories.ArticleFactory(
+        slug="planning-for-success", title="Planning for success", section="workshop",
+        kicker="A meeting of minds", body="The training course was a unique opportunity.",
+    )
+    article.events.add(course)
+    article.projects.add(tarcet)
+    article.people.add(trainer)
+    canada = factories.DonorFactory(name="Canada", slug="canada")
+    factories.ContributionFactory(project=tarcet, donor=canada, article=article,
+                                  amount=Decimal(30000), currency="USD",
+                                  date=datetime.date(2011, 2, 1))
+    factories.SeizureFactory(date=datetime.date(2011, 3, 1))
+    return article

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from activities.models import Article, Event, ImportBatch, Participant
 from tests import factories
 from tests.browser.helpers import admin_sign_in, problems, sign_in, watch_csp
-from tests.pages import assert_no_personal_data, register
+from tests.pages import assert_no_personal_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,35 +24,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # --------------------------------------------------------------------------------------------
 # A visitor
 # --------------------------------------------------------------------------------------------
-@pytest.fixture
-def bulletin_article():
-    kg, kz = factories.CountryFactory(code="KG"), factories.CountryFactory(code="KZ")
-    tarcet = factories.ProjectFactory(code="TARCET", title="Operation TARCET", kind="operation")
-    course = factories.EventFactory(
-        slug="operational-planning", title="Operational Planning for Law Enforcement Officers",
-        kind="training_course", city="Almaty", country=kz, projects=[tarcet],
-        reported_participants=18, reported_participants_wording="eighteen",
-    )
-    factories.EventFactory(title="Expert meeting in Bishkek", kind="expert_meeting",
-                           city="Bishkek", country=kg, projects=[tarcet],
-                           start_date=datetime.date(2011, 3, 10), end_date=None)
-    # Participants with names, e-mails and phones that must never reach a public page.
-    register(course, 9, sex="male", country=kg)
-    register(course, 5, sex="female", country=kz)
-    article = factories.ArticleFactory(
-        slug="planning-for-success", title="Planning for success", section="workshop",
-        kicker="A meeting of minds", body="The training course was a unique opportunity.",
-    )
-    article.events.add(course)
-    article.projects.add(tarcet)
-    canada = factories.DonorFactory(name="Canada", slug="canada")
-    factories.ContributionFactory(project=tarcet, donor=canada, article=article,
-                                  amount=Decimal(30000), currency="USD")
-    return article
-
-
 def test_visitor_reads_an_article_follows_its_links_and_filters_events(
-    page, live_server, bulletin_article
+    page, live_server, bulletin
 ):
     watch_csp(page)
     visited = []

@@ -1,43 +1,10 @@
 """Public pages in a real browser: charts drawn from json_script data, lists that read well on a
 phone. (The visitor's journey is in test_journeys.py.)"""
 
-import datetime
 
 import pytest
 
-from tests import factories
-from tests.pages import register
-
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def bulletin(db):
-    kg, kz = factories.CountryFactory(code="KG"), factories.CountryFactory(code="KZ")
-    tarcet = factories.ProjectFactory(code="TARCET", title="Operation TARCET", kind="operation")
-    course = factories.EventFactory(
-        slug="operational-planning", title="Operational Planning for Law Enforcement Officers",
-        kind="training_course", city="Almaty", country=kz, projects=[tarcet],
-        reported_participants=18, reported_participants_wording="eighteen",
-    )
-    factories.EventFactory(title="Expert meeting in Bishkek", kind="expert_meeting",
-                           city="Bishkek", country=kg, start_date=datetime.date(2011, 3, 10),
-                           end_date=None)
-    register(course, 9, sex="male", country=kg)
-    register(course, 5, sex="female", country=kz)
-    trainer = factories.PersonFactory(slug="steven-brown", name="Steven Brown")
-    course.trainers.add(trainer)
-    article = factories.ArticleFactory(
-        slug="planning-for-success", title="Planning for success", section="workshop",
-        kicker="A meeting of minds", body="The training course was a unique opportunity.",
-    )
-    article.events.add(course)
-    article.projects.add(tarcet)
-    article.people.add(trainer)
-    factories.ContributionFactory(project=tarcet, donor=factories.DonorFactory(name="Canada"),
-                                  article=article, date=datetime.date(2011, 2, 1))
-    factories.SeizureFactory(date=datetime.date(2011, 3, 1))
-    return article
 
 
 def test_charts_are_drawn_from_json_script_data(page, live_server, bulletin):
