@@ -59,7 +59,7 @@ lint: $(STAMP)
 
 check: $(STAMP)
 	DJANGO_SECRET_KEY=check-only $(PY) manage.py check --fail-level WARNING
-	DJANGO_SECRET_KEY=check-only $(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 
 serve: $(STAMP)

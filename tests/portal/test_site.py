@@ -92,6 +92,13 @@ def test_start_up_without_secret_key_stops_naming_the_variable():
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
+def test_migration_commands_run_without_a_secret_key():
+    result = run_manage("makemigrations", "--check", "--dry-run",
+                        env_overrides={"DJANGO_DEBUG": "0"})
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_debug_mode_starts_without_a_secret_key():
     result = run_manage("check", env_overrides={"DJANGO_DEBUG": "1"})
     assert result.returncode == 0, result.stderr
