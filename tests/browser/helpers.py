@@ -1,6 +1,8 @@
 """Steps shared by the browser tests: signing in through the real sign-in pages, and watching a
 page for Content-Security-Policy violations."""
 
+import re
+
 PASSWORD = "correct-horse-battery-staple"  # tests.factories.UserFactory's password
 
 # Chromium logs the failed main request of an error page (404, 403) as a console error; the page
@@ -32,6 +34,14 @@ def admin_sign_in(page, username, *, password=PASSWORD):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/admin/")
+
+
+def apply_filter(page, name, value):
+    """Choose ``value`` in the list's ``name`` filter, press Apply, and wait for the filtered
+    page (its address carries the filter)."""
+    page.select_option(f"#id_{name}", value)
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url(re.compile(rf"[?&]{re.escape(name)}={re.escape(value)}(&|$)"))
 
 
 def watch_csp(page):
