@@ -6,10 +6,10 @@ types and permissions — whose keys differ between databases — are referred t
 The file is ordinary Django serialized JSON (gzip-compressed), so ``loaddata`` reads it too.
 """
 
+import datetime
 import gzip
 import json
 from collections import Counter
-from datetime import datetime
 from pathlib import Path
 
 from django.apps import apps
@@ -42,6 +42,17 @@ class PortableSerializer(JSONSerializer):
         super().handle_m2m_field(obj, field)
 
 
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder, but times keep their microseconds (Django's cuts them to milliseconds,
+    so a restored history date would differ from the one backed up)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            text = o.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
+
+
 def backed_up_models():
     return [
         model
@@ -53,7 +64,7 @@ def backed_up_models():
 
 
 def default_path(directory: Path) -> Path:
-    return directory / f"portal-backup-{datetime.now():%Y%m%d-%H%M%S}.json.gz"
+    return directory / f"portal-backup-{datetime.datetime.now():%Y%m%d-%H%M%S}.json.gz"
 
 
 def backup_write(path: Path) -> Counter:
@@ -68,7 +79,7 @@ def backup_write(path: Path) -> Counter:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     with transaction.atomic(), gzip.open(path, "wt", encoding="utf-8") as out:
-        PortableSerializer().serialize(rows(), stream=out, indent=1, cls=DjangoJSONEncoder)
+        PortableSerializer().serialize(rows(), stream=out, indent=1, cls=ExactJSONEncoder)
     return counts
 
 

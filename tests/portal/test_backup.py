@@ -1,5 +1,6 @@
 """Backup and restore: a round trip through the backup file loses nothing, history included."""
 
+import datetime
 import gzip
 import json
 
@@ -81,3 +82,16 @@ def test_a_file_that_is_not_a_backup_is_refused(tmp_path):
     call_command("flush", interactive=False, verbosity=0)
     with pytest.raises(CommandError, match="is not a portal backup"):
         call_command("restore", path, verbosity=0)
+
+
+def test_times_keep_their_microseconds_through_a_round_trip(tmp_path):
+    """History dates are compared and ordered to the microsecond; a backup must not round them
+    (Django's JSON encoder keeps only milliseconds)."""
+    event = factories.EventFactory()
+    exact = datetime.datetime(2011, 3, 10, 9, 30, 15, 123456, tzinfo=datetime.UTC)
+    Event.history.filter(id=event.pk).update(history_date=exact)
+    path = tmp_path / "portal.json.gz"
+    call_command("backup", output=path, verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore", path, verbosity=0)
+    assert Event.history.get(id=event.pk).history_date == exact
