@@ -30,7 +30,10 @@ def history_entries(obj, limit: int | None = None) -> list[Entry]:
     records that changed) whatever the number of versions."""
     versions = list(obj.history.select_related("history_user").order_by("-history_date",
                                                                           "-history_id"))
-    fields = {f.name: f for f in obj._meta.concrete_fields if f.name not in HIDDEN_FIELDS}
+    # Fields people do not edit (derived keys, the version, the demo flag) are not compared:
+    # simple-history's diff reads only editable fields.
+    fields = {f.name: f for f in obj._meta.concrete_fields
+              if f.editable and f.name not in HIDDEN_FIELDS}
     entries = []
     wanted: dict[type, set] = {}
     for newer, older in zip(versions, [*versions[1:], None], strict=True):

@@ -168,6 +168,10 @@ class Organisation(NaturalKeyModel):
     )
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
+    is_demo = models.BooleanField(
+        default=False, editable=False,
+        help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -274,6 +278,10 @@ class Project(NaturalKeyModel):
         Organisation, blank=True, related_name="benefiting_projects"
     )
     description = models.TextField(blank=True)
+    is_demo = models.BooleanField(
+        default=False, editable=False,
+        help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
+    )
 
     history = HistoricalRecords()
 
@@ -374,6 +382,15 @@ class Event(NaturalKeyModel, ReportedPeriod):
     )
     reported_participants_wording = models.CharField(
         max_length=120, blank=True, help_text='The words used for the count ("over forty one").'
+    )
+    is_demo = models.BooleanField(
+        default=False, editable=False,
+        help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False,
+        help_text="Changes on every change of the record; a form saved on an older version is "
+        "refused (no edit silently lost).",
     )
 
     objects = EventQuerySet.as_manager()
@@ -493,7 +510,13 @@ class Participant(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     is_demo = models.BooleanField(
-        default=False, help_text="Synthetic record created by seed_demo; not real data."
+        default=False, editable=False,
+        help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False,
+        help_text="Changes on every change of the record; a form saved on an older version is "
+        "refused (no edit silently lost).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     name_key = models.CharField(
@@ -551,6 +574,10 @@ class Participation(models.Model):
     )
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    is_demo = models.BooleanField(
+        default=False, editable=False,
+        help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
+    )
 
     history = HistoricalRecords()
 
@@ -772,6 +799,15 @@ class Seizure(NaturalKeyModel):
         help_text="The operation or project it is reported under.",
     )
     notes = models.TextField(blank=True)
+    is_demo = models.BooleanField(
+        default=False, editable=False,
+        help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False,
+        help_text="Changes on every change of the record; a form saved on an older version is "
+        "refused (no edit silently lost).",
+    )
 
     objects = SeizureQuerySet.as_manager()
     history = HistoricalRecords()

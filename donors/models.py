@@ -37,6 +37,10 @@ class Donor(NaturalKeyModel):
     )
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
+    is_demo = models.BooleanField(
+        default=False, editable=False,
+        help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -146,6 +150,15 @@ class Contribution(NaturalKeyModel):
         related_name="contributions", help_text="The bulletin article it came from.",
     )
     notes = models.TextField(blank=True)
+    is_demo = models.BooleanField(
+        default=False, editable=False,
+        help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False,
+        help_text="Changes on every change of the record; a form saved on an older version is "
+        "refused (no edit silently lost).",
+    )
 
     objects = ContributionQuerySet.as_manager()
     history = HistoricalRecords()
