@@ -122,7 +122,11 @@ class BaseParticipationFormSet(forms.BaseFormSet):
         self.participants = {}
         rows = [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
         ids = {f.cleaned_data["participant"] for f in rows if "participant" in f.cleaned_data}
-        found = Participant.objects.with_related().in_bulk(ids)
+        # The register the officer may see (the view sets it: demo records for demo accounts).
+        register = getattr(self, "register", None)
+        if register is None:
+            register = Participant.objects.real()
+        found = register.with_related().in_bulk(ids)
         seen = {}
         for index, form in enumerate(rows, start=1):
             pk = form.cleaned_data.get("participant")
