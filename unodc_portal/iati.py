@@ -2,9 +2,10 @@
 
 Published, real data only, whoever asks: contributions come from
 ``Contribution.objects.visible_to`` with no user (published ones), articles from
-``Article.objects.published()``; projects and events are real ones (``real()``: no demo record). Projects of other
-agencies that the bulletin only mentions (BOMCA, CADAP) are not UNODC's to report and are left
-out: a project is in the file when its implementers include the organisation ``unodc``.
+``Article.objects.published()``; projects and events are real ones (``real()``: no demo
+record). Projects of other agencies that the bulletin only mentions (BOMCA, CADAP) are not
+UNODC's to report and are left out: a project is in the file when its implementers include
+the organisation ``unodc``.
 
 What each activity holds, and the choices made where the portal's data and IATI's codelists
 do not meet one to one:
