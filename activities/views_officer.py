@@ -167,7 +167,7 @@ class EventRecordView(OfficerMixin, View):
                 {"organisation": link.organisation_id, "trainer_count": link.trainer_count}
                 for link in event.trainer_links.all()
             ]
-        event_form = EventForm(data, instance=event or Event(), prefix="event")
+        event_form = EventForm(data, instance=event or Event(), prefix="event", user=user)
         participations = ParticipationFormSet(
             data, initial=initial_participations or None, prefix="part"
         )
@@ -197,8 +197,8 @@ class EventRecordView(OfficerMixin, View):
             "participation_rows": rows,
             "new_participants": new_participants,
             "trainer_links": trainer_links,
-            "organisation_form": OrganisationForm(prefix="org"),
-            "person_form": PersonForm(prefix="person"),
+            "organisation_form": OrganisationForm(prefix="org", user=self.request.user),
+            "person_form": PersonForm(prefix="person", user=self.request.user),
             "event_url": public_url("activities:event_detail", event.slug) if event else "",
         }
         return render(self.request, self.template_name, context, status=status)
@@ -248,6 +248,9 @@ class QuickAddView(OfficerMixin, CreateView):
 
     template_name = "activities/quick_add_form.html"
     kind = ""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def wants_json(self):
         return "application/json" in self.request.headers.get("Accept", "")
@@ -379,6 +382,9 @@ class ParticipantUpdateView(OfficerMixin, UpdateView):
 
     def get_queryset(self):
         return Participant.objects.visible_to(self.request.user)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
         form.instance._change_reason = "Edited on the participant page"
@@ -531,8 +537,9 @@ class ImportTemplateView(OfficerMixin, View):
                       "refused as formulas (except a phone number starting with +)."])
         organisations = workbook.create_sheet("Organisations")
         organisations.append(["Acronym", "Name"])
-        for name, acronym in Organisation.objects.order_by("name").values_list("name",
-                                                                              "acronym"):
+        # Real organisations: the import matches no demo organisation.
+        for name, acronym in Organisation.objects.real().order_by("name").values_list(
+                "name", "acronym"):
             organisations.append([acronym, name])
         output = io.BytesIO()
         workbook.save(output)
@@ -622,6 +629,9 @@ class SeizureFormMixin(OfficerMixin):
     model = Seizure
     form_class = SeizureForm
     template_name = "activities/seizure_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -36,6 +36,9 @@ def manage(database_url: str, *args: str, debug: bool = False) -> str:
         DATABASE_URL=database_url,
         DJANGO_SECRET_KEY="backup-move-test-key-" + "x" * 40,
         DJANGO_DEBUG="1" if debug else "0",
+        # seed_demo's passwords file: never the project's own.
+        PORTAL_DEMO_ACCOUNTS_FILE=os.path.join(os.path.dirname(database_url.split("///")[-1]),
+                                               ".demo-accounts"),
     )
     result = subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env,
