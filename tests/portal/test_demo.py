@@ -368,3 +368,10 @@ def test_the_deploy_check_reads_an_unreadable_database_as_no_demo_accounts(tmp_p
     )
     assert "Traceback" not in result.stderr, result.stderr
     assert "unodc_portal.E001" not in result.stdout + result.stderr
+
+
+def test_the_load_benchmark_does_not_load_demo_data():
+    """Benchmark data is not demo data: demo records are hidden and demo accounts stop serving."""
+    script = (ROOT / "benchmarks/load.sh").read_text()
+    commands = [line for line in script.splitlines() if not line.lstrip().startswith("#")]
+    assert not any("seed_demo" in line for line in commands)
