@@ -375,3 +375,21 @@ def test_the_load_benchmark_does_not_load_demo_data():
     script = (ROOT / "benchmarks/load.sh").read_text()
     commands = [line for line in script.splitlines() if not line.lstrip().startswith("#")]
     assert not any("seed_demo" in line for line in commands)
+
+
+ADMIN_LISTS = ["project", "event", "organisation", "participant", "participation", "seizure",
+               "historicalevent", "historicalparticipant"]
+
+
+def test_the_admin_shows_demo_records_to_demo_accounts_only(client, world, admin_user):
+    event = Event.objects.get(slug="demo-training-risk-profiling")
+    client.force_login(admin_user)
+    assert client.get(f"/admin/activities/event/{event.pk}/change/").status_code == 302
+    for name in ADMIN_LISTS:
+        text = client.get(f"/admin/activities/{name}/").content.decode()
+        assert "Demo —" not in text and "Alisher" not in text, name
+    for url in ["/admin/donors/donor/", "/admin/donors/contribution/"]:
+        assert "demo-" not in client.get(url).content.decode(), url
+    client.force_login(world["admin"])
+    assert client.get(f"/admin/activities/event/{event.pk}/change/").status_code == 200
+    assert "Demo — Training course" in client.get("/admin/activities/event/").content.decode()
