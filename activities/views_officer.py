@@ -587,7 +587,9 @@ class ImportPreviewView(OfficerMixin, DetailView):
     paginate_by = 50
 
     def get_queryset(self):
-        return ImportBatch.objects.select_related("event", "created_by")
+        return ImportBatch.objects.filter(
+            event__in=Event.objects.visible_to(self.request.user)
+        ).select_related("event", "created_by")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -105,7 +105,7 @@ class Command(BaseCommand):
             for record in queryset:  # one by one: collect ids of what is deleted
                 if hasattr(record, "history"):
                     ids.setdefault(type(record), set()).add(record.pk)
-            counts[label] = queryset.delete()[0] if queryset.exists() else 0
+            counts[label] = queryset.delete()[1].get(queryset.model._meta.label, 0)
 
         # Their history, including the deletion rows just written.
         for model, pks in ids.items():
