@@ -55,6 +55,7 @@ from activities.models import (
     Substance,
 )
 from unodc_portal.exports import DownloadLinksMixin, ExportMixin
+from unodc_portal.roles import mark_if_demo
 
 
 class OfficerMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -219,6 +220,9 @@ class EventRecordView(OfficerMixin, View):
         if not valid:
             messages.error(request, "Nothing was saved: correct the fields marked below.")
             return self.render_page(event, forms, status=400)
+        mark_if_demo(event_form.instance, request.user)
+        for form in new_participants.new_rows():
+            mark_if_demo(form.instance, request.user)
         try:
             saved = services.event_record(
                 event=event_form.instance,
@@ -262,6 +266,7 @@ class QuickAddView(OfficerMixin, CreateView):
         return context
 
     def form_valid(self, form):
+        mark_if_demo(form.instance, self.request.user)
         obj = form.save()
         if self.wants_json():
             return JsonResponse({"id": obj.pk, "label": str(obj), "kind": self.kind}, status=201)
@@ -647,6 +652,7 @@ class SeizureFormMixin(OfficerMixin):
 
     def form_valid(self, form):
         creating = form.instance.pk is None
+        mark_if_demo(form.instance, self.request.user)
         form.instance._change_reason = (
             "Recorded on the seizure page" if creating else "Edited on the seizure page"
         )

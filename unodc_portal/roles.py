@@ -82,3 +82,11 @@ def is_demo_user(user) -> bool:
     if cached is None:
         cached = user._portal_is_demo_user = user.groups.filter(name=DEMO_GROUP).exists()
     return cached
+
+
+def mark_if_demo(record, user):
+    """A record that a demo account creates is demo data: hidden from everyone else, counted in
+    no figure, removed by remove_demo. Records without the flag are left as they are."""
+    if record.pk is None and hasattr(record, "is_demo") and is_demo_user(user):
+        record.is_demo = True
+    return record

@@ -393,3 +393,24 @@ def test_the_admin_shows_demo_records_to_demo_accounts_only(client, world, admin
     client.force_login(world["admin"])
     assert client.get(f"/admin/activities/event/{event.pk}/change/").status_code == 200
     assert "Demo — Training course" in client.get("/admin/activities/event/").content.decode()
+
+
+def test_what_a_demo_account_creates_is_demo_data(client, world, officer_user):
+    substance = Seizure.objects.get(is_demo=True).substance
+    data = {"kind": "individual", "substance": str(substance.pk), "qualifier": "exact",
+            "quantity": "3", "unit": "kg", "date": "2011-05-02"}
+    client.force_login(world["officer"])
+    client.post("/seizures/new/", {**data, "key": "by-demo-officer"})
+    client.post("/workspace/organisations/new/",
+                {"org-name": "Made while trying", "org-kind": "government"})
+    client.force_login(officer_user)
+    client.post("/seizures/new/", {**data, "key": "by-real-officer"})
+    assert Seizure.objects.get(key="by-demo-officer").is_demo
+    assert not Seizure.objects.get(key="by-real-officer").is_demo
+    assert Organisation.objects.get(name="Made while trying").is_demo
+    # Hidden from everyone else, and taken away by remove_demo.
+    assert client.get(f"/seizures/{Seizure.objects.get(key='by-demo-officer').pk}/") \
+        .status_code == 404
+    call_command("remove_demo", stdout=io.StringIO())
+    assert list(Seizure.objects.values_list("key", flat=True).order_by("key")) == [
+        "by-real-officer", "real-seizure"]
