@@ -342,7 +342,7 @@ class ParticipantListView(OfficerMixin, DownloadLinksMixin, FilterView):
         context = super().get_context_data(**kwargs)
         people = context["object_list"] = list(context["object_list"])
         counts = dict(
-            Participation.objects.filter(participant__in=people).order_by()
+            Participation.objects.real().filter(participant__in=people).order_by()
             .values("participant").annotate(events=Count("event", distinct=True))
             .values_list("participant", "events")
         )
@@ -416,7 +416,7 @@ class DuplicateListView(OfficerMixin, TemplateView):
         members = {}
         for participant in Participant.objects.visible_to(self.request.user).with_related()\
                 .filter(condition).annotate(
-            event_count=Count("participations")
+            event_count=Count("participations", filter=Q(participations__is_demo=False))
         ).order_by("pk"):
             members.setdefault((participant.organisation_id, participant.match_key), []).append(
                 participant)

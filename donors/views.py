@@ -23,10 +23,11 @@ from unodc_portal.lists import ListPageMixin
 
 
 def visible_count(user):
-    """The number of a donor's contributions that ``user`` may see, as a subquery."""
+    """The number of a donor's contributions that ``user`` may see, as a subquery (real ones:
+    no figure counts demo records)."""
     return Coalesce(
         Subquery(
-            Contribution.objects.visible_to(user).filter(donor=OuterRef("pk"))
+            Contribution.objects.visible_to(user).real().filter(donor=OuterRef("pk"))
             .order_by().values("donor").annotate(n=Count("pk")).values("n")
         ),
         0,

@@ -230,6 +230,7 @@ def test_no_total_chart_or_breakdown_counts_demo_records_for_any_user(
     client.force_login(User.objects.get(username="demo-admin"))
     demo_event = client.get("/api/events/demo-training-risk-profiling/").json()
     assert demo_event["participants"]["total_shown"] == "0"
+    assert client.get("/api/donors/demo-donor/").json()["contribution_count"] == 0
 
 
 def test_aggregates_leave_demo_records_out_at_the_source(world):
