@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q
 from django_countries import countries
 
 from activities.models import (
@@ -19,7 +19,7 @@ from activities.models import (
     Theme,
 )
 from donors.models import Contribution
-from unodc_portal.admin_history import HistoryAdmin, register_history_log
+from unodc_portal.admin_history import DemoVisibleAdmin, HistoryAdmin, register_history_log
 
 
 @admin.register(Country)
@@ -39,7 +39,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(DemoVisibleAdmin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind", "country"]
@@ -76,7 +76,7 @@ class ContributionInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(HistoryAdmin):
+class ProjectAdmin(DemoVisibleAdmin, HistoryAdmin):
     list_display = ["code", "title", "kind", "status", "parent", "budget_amount", "budget_currency"]
     list_filter = ["kind", "status", "themes", "countries"]
     list_select_related = ["parent"]
@@ -99,7 +99,7 @@ class TrainerOrganisationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(HistoryAdmin):
+class EventAdmin(DemoVisibleAdmin, HistoryAdmin):
     list_display = [
         "title", "kind", "start_date", "end_date", "date_wording", "city", "country",
         "reported_participants", "participant_records",
@@ -113,7 +113,9 @@ class EventAdmin(HistoryAdmin):
     inlines = [TrainerOrganisationInline, ParticipationInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(participant_records=Count("participations"))
+        # Real participations only: no figure counts demo records.
+        return super().get_queryset(request).annotate(participant_records=Count(
+            "participations", filter=Q(participations__is_demo=False)))
 
     @admin.display(description="participant records", ordering="participant_records")
     def participant_records(self, obj):
@@ -129,7 +131,7 @@ class EventTrainerOrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(HistoryAdmin):
+class ParticipantAdmin(DemoVisibleAdmin, HistoryAdmin):
     list_display = ["name", "sex", "organisation", "country", "position", "email", "is_demo"]
     list_filter = ["sex", "country", "is_demo", "organisation__kind"]
     list_select_related = ["organisation", "country"]
@@ -138,7 +140,7 @@ class ParticipantAdmin(HistoryAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(HistoryAdmin):
+class ParticipationAdmin(DemoVisibleAdmin, HistoryAdmin):
     list_display = ["participant", "event", "status"]
     list_filter = ["status"]
     list_select_related = ["participant", "event"]
@@ -155,7 +157,7 @@ class SubstanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Seizure)
-class SeizureAdmin(HistoryAdmin):
+class SeizureAdmin(DemoVisibleAdmin, HistoryAdmin):
     list_display = [
         "key", "kind", "substance", "qualifier", "quantity", "unit", "quantity_kg", "year",
         "period_wording", "country", "region",

@@ -13,6 +13,8 @@ records. Three rules hold everywhere:
   its US-dollar equivalent at the rate of the contributions' months (``donors.currency``), with
   missing rates named, never counted as zero. Callers pass querysets that start from
   ``Contribution.objects.visible_to(user)``.
+- **Demo data.** No figure counts demo records (``is_demo``, from ``seed_demo``), whoever asks:
+  every function here narrows its querysets to real records itself.
 """
 
 from __future__ import annotations
@@ -196,6 +198,7 @@ _BREAKDOWNS = {
 def participant_figures(participants) -> ParticipantFigures:
     """Registered participants (a ``Participant`` queryset, one row per person) by sex, country
     and organisation, protected against small cells. Three grouped queries."""
+    participants = participants.filter(is_demo=False)
     return _figures(*(
         participants.values(**{alias: F(path) for alias, path in paths.items()})
         .annotate(n=Count("pk")).order_by(*order)
@@ -207,7 +210,7 @@ def participant_figures_by_event(event_ids) -> dict[int, ParticipantFigures]:
     """``participant_figures`` of each event in ``event_ids`` (everyone registered for it), for a
     list of events: three grouped queries whatever the number of events."""
     event_ids = list(event_ids)
-    participations = Participation.objects.filter(event__in=event_ids)
+    participations = Participation.objects.real().filter(event__in=event_ids)
     groups = {pk: [[] for _ in _BREAKDOWNS] for pk in event_ids}
     for index, (paths, order) in enumerate(_BREAKDOWNS.values()):
         rows = participations.values(
@@ -247,10 +250,10 @@ def _organisation_label(row) -> str:
 
 def registered_participants(event=None):
     """People with at least one participation (in ``event`` when given), one row per person."""
-    participations = Participation.objects.filter(participant=OuterRef("pk"))
+    participations = Participation.objects.real().filter(participant=OuterRef("pk"))
     if event is not None:
         participations = participations.filter(event=event)
-    return Participant.objects.filter(Exists(participations))
+    return Participant.objects.real().filter(Exists(participations))
 
 
 @dataclass
@@ -262,7 +265,7 @@ class ReportedParticipants:
 def reported_participants(events) -> ReportedParticipants:
     """The participant counts as the sources report them, summed over ``events`` that give one;
     kept apart from registered participant records."""
-    figures = events.filter(reported_participants__isnull=False).aggregate(
+    figures = events.filter(is_demo=False, reported_participants__isnull=False).aggregate(
         total=Sum("reported_participants"), events=Count("pk")
     )
     return ReportedParticipants(figures["total"] or 0, figures["events"])
@@ -309,6 +312,7 @@ def seizure_totals(seizures) -> SeizureTotals:
     """Kilograms by substance and year over the individual seizures in ``seizures``; the
     individual seizures that have no kilograms, counted with the reason; and the aggregate
     figures, listed as reported. Three queries."""
+    seizures = seizures.filter(is_demo=False)
     individual = seizures.filter(kind=Seizure.Kind.INDIVIDUAL)
     rows = list(
         individual.filter(quantity_kg__isnull=False)
@@ -419,7 +423,7 @@ class ContributionTotals:
     a page first asks for it."""
 
     def __init__(self, contributions):
-        self.contributions = contributions.order_by()
+        self.contributions = contributions.filter(is_demo=False).order_by()
 
     @cached_property
     def per_currency(self) -> list[MoneyRow]:

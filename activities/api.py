@@ -1,5 +1,6 @@
 """JSON API of the programme record: projects, events, seizures and articles (read-only).
 
+Every record comes from its model's ``visible_to(user)`` (demo records for demo accounts only).
 Events carry participant *aggregates* (by sex, country and agency, small cells protected as on
 the pages: ``activities.aggregates``); officers and admins (``can_see_personal_data``) also get
 the participant records. Articles come from ``Article.objects.visible_to(user)``.
@@ -11,7 +12,15 @@ from rest_framework import serializers, viewsets
 
 from activities import aggregates
 from activities.filters import ArticleFilter, EventFilter, ProjectFilter, SeizureFilter
-from activities.models import Article, Event, Participation, Person, Project, Seizure
+from activities.models import (
+    Article,
+    Event,
+    Organisation,
+    Participation,
+    Person,
+    Project,
+    Seizure,
+)
 from unodc_portal.api import CountryCodeField, PageField, key, keys
 from unodc_portal.roles import can_see_personal_data
 
@@ -48,9 +57,9 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        return Project.objects.select_related("parent").prefetch_related(
-            "countries", "themes", "implementers", "beneficiaries"
-        )
+        return Project.objects.visible_to(self.request.user).select_related(
+            "parent"
+        ).prefetch_related("countries", "themes", "implementers", "beneficiaries")
 
 
 # --------------------------------------------------------------------------------------------
@@ -166,13 +175,13 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
         return EventSerializer
 
     def get_queryset(self):
-        events = Event.objects.with_related().prefetch_related(
+        events = Event.objects.visible_to(self.request.user).with_related().prefetch_related(
             Prefetch("trainers", queryset=Person.objects.only("slug"))
         )
         if can_see_personal_data(self.request.user):
             events = events.prefetch_related(Prefetch(
                 "participations",
-                queryset=Participation.objects.select_related(
+                queryset=Participation.objects.visible_to(self.request.user).select_related(
                     "participant__organisation", "participant__country"
                 ).order_by("participant__name", "participant__pk"),
             ))
@@ -208,7 +217,7 @@ class SeizureViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = SeizureFilter
 
     def get_queryset(self):
-        return Seizure.objects.with_related()
+        return Seizure.objects.visible_to(self.request.user).with_related()
 
 
 # --------------------------------------------------------------------------------------------
@@ -249,8 +258,9 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         return Article.objects.visible_to(self.request.user).select_related(
             "bulletin"
         ).prefetch_related(
-            Prefetch("projects", queryset=Project.objects.only("code")),
-            Prefetch("events", queryset=Event.objects.only("slug")),
-            "organisations", Prefetch("people", queryset=Person.objects.only("slug")),
-            Prefetch("seizures", queryset=Seizure.objects.only("key")), "countries",
+            Prefetch("projects", queryset=Project.objects.real().only("code")),
+            Prefetch("events", queryset=Event.objects.real().only("slug")),
+            Prefetch("organisations", queryset=Organisation.objects.real()),
+            Prefetch("people", queryset=Person.objects.only("slug")),
+            Prefetch("seizures", queryset=Seizure.objects.real().only("key")), "countries",
         )

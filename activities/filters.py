@@ -104,7 +104,8 @@ class EventFilter(PortalFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The cities that events took place in, as the choices (one query).
-        cities = Event.objects.exclude(city="").order_by("city").values_list("city", flat=True)
+        cities = Event.objects.visible_to(self.user).exclude(city="").order_by("city")\
+            .values_list("city", flat=True)
         self.set_choices("city", ((c, c) for c in cities.distinct()))
 
 

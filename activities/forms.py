@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from activities.matching import match_key, name_key
 from activities.models import (
+    DemoQuerySetMixin,
     Event,
     Organisation,
     Participant,
@@ -53,7 +54,19 @@ class DateInput(forms.DateInput):
 # --------------------------------------------------------------------------------------------
 # The event page
 # --------------------------------------------------------------------------------------------
-class EventForm(forms.ModelForm):
+class VisibleChoicesMixin:
+    """A form whose related-record choices follow ``user``'s visibility: demo records
+    (``is_demo``) are offered to demo accounts only."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if isinstance(queryset, DemoQuerySetMixin):
+                field.queryset = queryset.visible_to(user)
+
+
+class EventForm(VisibleChoicesMixin, forms.ModelForm):
     class Meta:
         model = Event
         fields = [
@@ -83,7 +96,7 @@ class EventForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
-        self.fields["organiser"].queryset = Organisation.objects.order_by("name")
+        self.fields["organiser"].queryset = self.fields["organiser"].queryset.order_by("name")
         self.fields["trainers"].queryset = Person.objects.order_by("name")
 
     def clean_slug(self):
@@ -122,7 +135,11 @@ class BaseParticipationFormSet(forms.BaseFormSet):
         self.participants = {}
         rows = [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
         ids = {f.cleaned_data["participant"] for f in rows if "participant" in f.cleaned_data}
-        found = Participant.objects.with_related().in_bulk(ids)
+        # The register the officer may see (the view sets it: demo records for demo accounts).
+        register = getattr(self, "register", None)
+        if register is None:
+            register = Participant.objects.real()
+        found = register.with_related().in_bulk(ids)
         seen = {}
         for index, form in enumerate(rows, start=1):
             pk = form.cleaned_data.get("participant")
@@ -276,7 +293,7 @@ TrainerLinkFormSet = forms.formset_factory(
 # --------------------------------------------------------------------------------------------
 # Quick-add: a missing organisation or person without leaving the event page
 # --------------------------------------------------------------------------------------------
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(VisibleChoicesMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "acronym", "kind", "country"]
@@ -304,7 +321,7 @@ class OrganisationForm(forms.ModelForm):
         return super().save(commit)
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VisibleChoicesMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = ["name", "honorific", "position", "organisation"]
@@ -317,7 +334,7 @@ class PersonForm(forms.ModelForm):
 # --------------------------------------------------------------------------------------------
 # Participants, merging, import, seizures
 # --------------------------------------------------------------------------------------------
-class ParticipantForm(forms.ModelForm):
+class ParticipantForm(VisibleChoicesMixin, forms.ModelForm):
     class Meta:
         model = Participant
         fields = ["name", "sex", "organisation", "country", "position", "email", "phone"]
@@ -348,7 +365,7 @@ class ImportUploadForm(forms.Form):
     )
 
 
-class SeizureForm(forms.ModelForm):
+class SeizureForm(VisibleChoicesMixin, forms.ModelForm):
     class Meta:
         model = Seizure
         fields = [

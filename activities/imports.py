@@ -217,7 +217,9 @@ class Lookup:
 
     def __init__(self):
         self.organisations: dict[str, list[tuple[int, str]]] = {}
-        for pk, name, acronym in Organisation.objects.values_list("pk", "name", "acronym"):
+        # Real organisations only: demo ones (seed_demo) never enter the real record.
+        for pk, name, acronym in Organisation.objects.real().values_list(
+                "pk", "name", "acronym"):
             label = f"{name} ({acronym})" if acronym else name
             for word in {name.casefold().strip(), acronym.casefold().strip()} - {""}:
                 self.organisations.setdefault(word, []).append((pk, label))
@@ -379,7 +381,7 @@ def _existing_by_keys(keys: set[str], organisation_ids: set) -> dict[tuple, list
     org_ids = [pk for pk in organisation_ids if pk is not None]
     for start in range(0, len(keys_list), 900):  # under every database's parameter limit
         chunk = keys_list[start:start + 900]
-        queryset = Participant.objects.filter(match_key__in=chunk)
+        queryset = Participant.objects.real().filter(match_key__in=chunk)
         if has_none and org_ids:
             queryset = queryset.filter(Q(organisation_id__in=org_ids) | Q(organisation=None))
         elif has_none:

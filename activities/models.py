@@ -17,6 +17,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from activities.matching import match_key, name_key
+from unodc_portal.roles import is_demo_user
 from unodc_portal.validators import validate_currency
 
 
@@ -28,6 +29,18 @@ class NaturalKeyQuerySet(models.QuerySet):
 
     def get_by_natural_key(self, *key):
         return self.get(**dict(zip(self.model.natural_key_fields, key, strict=True)))
+
+
+class DemoQuerySetMixin:
+    """Demo records (``is_demo``, made by ``seed_demo``) are seen only by demo accounts; every
+    page, export and API answer reads ``visible_to(user)``. Totals and breakdowns read
+    ``real()`` whoever asks (``activities.aggregates``)."""
+
+    def real(self):
+        return self.filter(is_demo=False)
+
+    def visible_to(self, user):
+        return self.all() if is_demo_user(user) else self.real()
 
 
 class NaturalKeyModel(models.Model):
@@ -146,6 +159,10 @@ class Country(NaturalKeyModel):
         return str(self)
 
 
+class OrganisationQuerySet(DemoQuerySetMixin, NaturalKeyQuerySet):
+    pass
+
+
 class Organisation(NaturalKeyModel):
     class Kind(models.TextChoices):
         GOVERNMENT = "government", "Government agency"
@@ -172,6 +189,8 @@ class Organisation(NaturalKeyModel):
         default=False, editable=False,
         help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
     )
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -226,6 +245,10 @@ class Theme(NaturalKeyModel):
 # --------------------------------------------------------------------------------------------
 # Projects and events
 # --------------------------------------------------------------------------------------------
+class ProjectQuerySet(DemoQuerySetMixin, NaturalKeyQuerySet):
+    pass
+
+
 class Project(NaturalKeyModel):
     """A project, programme, operation or initiative, keyed by its code."""
 
@@ -283,6 +306,7 @@ class Project(NaturalKeyModel):
         help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
     )
 
+    objects = ProjectQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -337,7 +361,7 @@ def validate_event_slug(value):
         )
 
 
-class EventQuerySet(NaturalKeyQuerySet):
+class EventQuerySet(DemoQuerySetMixin, NaturalKeyQuerySet):
     def with_related(self):
         return self.select_related("country", "organiser").prefetch_related("projects")
 
@@ -477,7 +501,7 @@ class EventTrainerOrganisation(models.Model):
 # --------------------------------------------------------------------------------------------
 # Participants (private personal data)
 # --------------------------------------------------------------------------------------------
-class ParticipantQuerySet(models.QuerySet):
+class ParticipantQuerySet(DemoQuerySetMixin, models.QuerySet):
     def with_related(self):
         return self.select_related("organisation", "country")
 
@@ -563,6 +587,16 @@ class Participant(models.Model):
         self.match_key = match_key(self.name)
 
 
+class ParticipationQuerySet(models.QuerySet):
+    def real(self):
+        """Neither the participation nor its participant or event is demo data (a demo account
+        may have linked a real event to a demo participant)."""
+        return self.filter(is_demo=False, participant__is_demo=False, event__is_demo=False)
+
+    def visible_to(self, user):
+        return self.all() if is_demo_user(user) else self.real()
+
+
 class Participation(models.Model):
     class Status(models.TextChoices):
         REGISTERED = "registered", "Registered"
@@ -579,6 +613,7 @@ class Participation(models.Model):
         help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
     )
 
+    objects = ParticipationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -726,7 +761,7 @@ def quantity_in_kg(quantity, unit, density):
     return None, "Unknown unit."
 
 
-class SeizureQuerySet(NaturalKeyQuerySet):
+class SeizureQuerySet(DemoQuerySetMixin, NaturalKeyQuerySet):
     def individual(self):
         return self.filter(kind=Seizure.Kind.INDIVIDUAL)
 

@@ -1,9 +1,10 @@
 """Public pages of the programme record: lists with filters, and details.
 
-Articles are read through ``Article.objects.visible_to(user)`` and contributions through
-``Contribution.objects.visible_to(user)`` everywhere, including the related lists on detail
-pages. Participants appear only as protected aggregates, except to those who may see personal
-data (``can_see_personal_data``).
+Every record is read through its model's ``visible_to(user)`` (articles: drafts; contributions:
+publication; projects, events, organisations, seizures, participants, donors: demo records, seen
+only by demo accounts) everywhere, including the related lists on detail pages, so that a demo
+record's page is a 404 for everyone else. Participants appear only as protected aggregates,
+except to those who may see personal data (``can_see_personal_data``).
 """
 
 from dataclasses import dataclass
@@ -95,20 +96,25 @@ class ArticleDetailView(DetailPageMixin, DetailView):
     def get_queryset(self):
         return Article.objects.visible_to(self.request.user).select_related("bulletin")\
             .prefetch_related(
-                Prefetch("projects", queryset=Project.objects.only("code", "title")),
-                Prefetch("events", queryset=Event.objects.select_related("country")),
-                "organisations",
+                Prefetch("projects", queryset=Project.objects.visible_to(self.request.user)
+                         .only("code", "title", "is_demo")),
+                Prefetch("events", queryset=Event.objects.visible_to(self.request.user)
+                         .select_related("country")),
+                Prefetch("organisations",
+                         queryset=Organisation.objects.visible_to(self.request.user)),
                 Prefetch("people", queryset=Person.objects.select_related("organisation")),
-                Prefetch("seizures", queryset=Seizure.objects.with_related()),
+                Prefetch("seizures",
+                         queryset=Seizure.objects.visible_to(self.request.user).with_related()),
                 "countries",
             )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        contributions = Contribution.objects.visible_to(self.request.user).filter(
-            article=self.object
+        user = self.request.user
+        contributions = Contribution.objects.visible_to(user).filter(article=self.object)
+        context["donors"] = Donor.objects.visible_to(user).filter(
+            pk__in=contributions.values("donor")
         )
-        context["donors"] = Donor.objects.filter(pk__in=contributions.values("donor"))
         return context
 
 
@@ -121,7 +127,9 @@ class ProjectListView(DownloadLinksMixin, ListPageMixin, FilterView):
     export_url_name = "activities:project_export"
 
     def get_queryset(self):
-        return Project.objects.prefetch_related("countries", "themes")
+        return Project.objects.visible_to(self.request.user).prefetch_related(
+            "countries", "themes"
+        )
 
 
 class ProjectExportView(ExportMixin, ProjectListView):
@@ -146,19 +154,24 @@ class ProjectDetailView(DetailPageMixin, DetailView):
 
     def get_queryset(self):
         user = self.request.user
-        return Project.objects.select_related("parent").prefetch_related(
-            "countries", "themes", "implementers", "beneficiaries",
-            Prefetch("children", queryset=Project.objects.only("code", "title", "parent")),
+        return Project.objects.visible_to(user).select_related("parent").prefetch_related(
+            "countries", "themes",
+            Prefetch("implementers", queryset=Organisation.objects.visible_to(user)),
+            Prefetch("beneficiaries", queryset=Organisation.objects.visible_to(user)),
+            Prefetch("children", queryset=Project.objects.visible_to(user)
+                     .only("code", "title", "parent", "is_demo")),
             Prefetch("articles", queryset=visible_articles(user)),
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         project = self.object
-        contributions = Contribution.objects.visible_to(self.request.user).filter(project=project)
+        user = self.request.user
+        contributions = Contribution.objects.visible_to(user).filter(project=project)
         context.update(
             events=capped(
-                project.events.with_related(), "activities:event_list", project=project.code
+                project.events.visible_to(user).with_related(), "activities:event_list",
+                project=project.code,
             ),
             contributions=capped(
                 contributions.select_related("donor", "event"), "donors:contribution_list",
@@ -166,7 +179,8 @@ class ProjectDetailView(DetailPageMixin, DetailView):
             ),
             contribution_totals=aggregates.currency_totals(contributions),
             seizures=capped(
-                project.seizures.with_related(), "activities:seizure_list", project=project.code
+                project.seizures.visible_to(user).with_related(), "activities:seizure_list",
+                project=project.code,
             ),
         )
         return context
@@ -181,7 +195,7 @@ class EventListView(DownloadLinksMixin, ListPageMixin, FilterView):
     export_url_name = "activities:event_export"
 
     def get_queryset(self):
-        return Event.objects.with_related()
+        return Event.objects.visible_to(self.request.user).with_related()
 
 
 class EventExportView(ExportMixin, EventListView):
@@ -196,7 +210,7 @@ class EventDetailView(DetailPageMixin, DetailView):
 
     def get_queryset(self):
         user = self.request.user
-        return Event.objects.with_related().prefetch_related(
+        return Event.objects.visible_to(user).with_related().prefetch_related(
             Prefetch("trainers", queryset=Person.objects.select_related("organisation")),
             Prefetch(
                 "trainer_links",
@@ -215,7 +229,9 @@ class EventDetailView(DetailPageMixin, DetailView):
         figures = aggregates.participant_figures(aggregates.registered_participants(event))
         context["participants"] = figures
         if can_see_personal_data(self.request.user):
-            context["participations"] = event.participations.select_related(
+            context["participations"] = event.participations.visible_to(
+                self.request.user
+            ).select_related(
                 "participant__organisation", "participant__country"
             ).order_by("participant__name", "participant__pk")
         return context
@@ -230,7 +246,7 @@ class SeizureListView(DownloadLinksMixin, ListPageMixin, FilterView):
     export_url_name = "activities:seizure_export"
 
     def get_queryset(self):
-        return Seizure.objects.with_related()
+        return Seizure.objects.visible_to(self.request.user).with_related()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -253,7 +269,7 @@ class SeizureDetailView(DetailPageMixin, DetailView):
             f"{self.object.get_unit_display()}"
 
     def get_queryset(self):
-        return Seizure.objects.with_related().prefetch_related(
+        return Seizure.objects.visible_to(self.request.user).with_related().prefetch_related(
             Prefetch("articles", queryset=visible_articles(self.request.user))
         )
 
@@ -266,7 +282,8 @@ class PersonDetailView(DetailPageMixin, DetailView):
 
     def get_queryset(self):
         return Person.objects.select_related("organisation").prefetch_related(
-            Prefetch("trained_events", queryset=Event.objects.with_related()),
+            Prefetch("trained_events",
+                     queryset=Event.objects.visible_to(self.request.user).with_related()),
             Prefetch("articles", queryset=visible_articles(self.request.user)),
         )
 
@@ -275,15 +292,21 @@ class OrganisationDetailView(DetailPageMixin, DetailView):
     template_name = "activities/organisation_detail.html"
 
     def get_queryset(self):
-        return Organisation.objects.select_related("country", "donor").prefetch_related(
+        user = self.request.user
+        projects = Project.objects.visible_to(user).only("code", "title", "is_demo")
+        return Organisation.objects.visible_to(user).select_related(
+            "country", "donor"
+        ).prefetch_related(
             "people",
-            Prefetch("organised_events", queryset=Event.objects.with_related()),
+            Prefetch("organised_events", queryset=Event.objects.visible_to(user).with_related()),
             Prefetch(
                 "trainer_links",
-                queryset=EventTrainerOrganisation.objects.select_related("event"),
+                queryset=EventTrainerOrganisation.objects.filter(
+                    event__in=Event.objects.visible_to(user)
+                ).select_related("event"),
             ),
-            Prefetch("implemented_projects", queryset=Project.objects.only("code", "title")),
-            Prefetch("benefiting_projects", queryset=Project.objects.only("code", "title")),
-            Prefetch("seizures", queryset=Seizure.objects.with_related()),
-            Prefetch("articles", queryset=visible_articles(self.request.user)),
+            Prefetch("implemented_projects", queryset=projects),
+            Prefetch("benefiting_projects", queryset=projects),
+            Prefetch("seizures", queryset=Seizure.objects.visible_to(user).with_related()),
+            Prefetch("articles", queryset=visible_articles(user)),
         )

@@ -1,6 +1,8 @@
 """Programme officers' pages: workspace, event entry, participant register, duplicates and
 merging, spreadsheet import, seizure entry, history. Every view checks permissions itself:
-anonymous visitors are sent to sign in, signed-in users without the permission get 403."""
+anonymous visitors are sent to sign in, signed-in users without the permission get 403. Records
+come from their model's ``visible_to(user)``: demo records for demo accounts only (a 404 for
+everyone else); counts are of real records."""
 
 from __future__ import annotations
 
@@ -53,6 +55,7 @@ from activities.models import (
     Substance,
 )
 from unodc_portal.exports import DownloadLinksMixin, ExportMixin
+from unodc_portal.roles import mark_if_demo
 
 
 class OfficerMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -89,28 +92,30 @@ class WorkspaceView(OfficerMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        user = self.request.user
         context["recent_events"] = (
-            Event.objects.select_related("country")
-            .annotate(participant_records=Count("participations"))
+            Event.objects.visible_to(user).select_related("country")
+            .annotate(participant_records=Count(
+                "participations", filter=Q(participations__is_demo=False)))
             .order_by("-pk")[:8]
         )
-        context["duplicate_groups"] = len(duplicate_groups())
+        context["duplicate_groups"] = len(duplicate_groups(user))
         context["recent_imports"] = (
             ImportBatch.objects.select_related("event").defer("rows")
             .filter(created_by=self.request.user)[:5]
         )
-        context["participant_count"] = Participant.objects.count()
+        context["participant_count"] = Participant.objects.real().count()
         return context
 
 
-def duplicate_groups() -> list[dict]:
-    """(organisation, match_key) pairs held by more than one participant, less the groups an
-    officer has said are different people (until a new record joins them). Two queries; the
-    grouping reads only the (match_key, organisation) index."""
+def duplicate_groups(user) -> list[dict]:
+    """(organisation, match_key) pairs held by more than one participant that ``user`` may see,
+    less the groups an officer has said are different people (until a new record joins them).
+    Two queries; the grouping reads only the (match_key, organisation) index."""
     dismissed = set(DuplicateDismissal.objects.values_list(
         "organisation_id", "match_key", "records"))
     groups = (
-        Participant.objects.exclude(match_key="")
+        Participant.objects.visible_to(user).exclude(match_key="")
         .values("organisation_id", "match_key")
         .annotate(records=Count("id"))
         .filter(records__gt=1)
@@ -140,13 +145,16 @@ class EventRecordView(OfficerMixin, View):
     def get_event(self):
         if "slug" not in self.kwargs:
             return None
-        return get_object_or_404(Event, slug=self.kwargs["slug"])
+        return get_object_or_404(
+            Event.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
+        )
 
     def build_forms(self, event, data=None):
+        user = self.request.user
         organisations = [("", "---------")] + [
             (pk, f"{name} ({acronym})" if acronym else name)
-            for pk, name, acronym in Organisation.objects.order_by("name").values_list(
-                "pk", "name", "acronym")
+            for pk, name, acronym in Organisation.objects.visible_to(user).order_by(
+                "name").values_list("pk", "name", "acronym")
         ]
         country_choices = [("", "---------")] + [(c.pk, c.name) for c in Country.objects.all()]
         initial_participations = []
@@ -160,10 +168,11 @@ class EventRecordView(OfficerMixin, View):
                 {"organisation": link.organisation_id, "trainer_count": link.trainer_count}
                 for link in event.trainer_links.all()
             ]
-        event_form = EventForm(data, instance=event or Event(), prefix="event")
+        event_form = EventForm(data, instance=event or Event(), prefix="event", user=user)
         participations = ParticipationFormSet(
             data, initial=initial_participations or None, prefix="part"
         )
+        participations.register = Participant.objects.visible_to(user)
         new_participants = NewParticipantFormSet(
             data, queryset=Participant.objects.none(), prefix="new",
             form_kwargs={"organisation_choices": organisations,
@@ -178,7 +187,8 @@ class EventRecordView(OfficerMixin, View):
     def render_page(self, event, forms, status=200):
         event_form, participations, new_participants, trainer_links = forms
         numbers = [record_number(form["participant"].value()) for form in participations.forms]
-        names = Participant.objects.with_related().in_bulk(set(numbers) - {None})
+        names = Participant.objects.visible_to(self.request.user).with_related().in_bulk(
+            set(numbers) - {None})
         rows = [(form, names.get(number)) for form, number in zip(participations.forms, numbers,
                                                                   strict=True)]
         context = {
@@ -188,8 +198,8 @@ class EventRecordView(OfficerMixin, View):
             "participation_rows": rows,
             "new_participants": new_participants,
             "trainer_links": trainer_links,
-            "organisation_form": OrganisationForm(prefix="org"),
-            "person_form": PersonForm(prefix="person"),
+            "organisation_form": OrganisationForm(prefix="org", user=self.request.user),
+            "person_form": PersonForm(prefix="person", user=self.request.user),
             "event_url": public_url("activities:event_detail", event.slug) if event else "",
         }
         return render(self.request, self.template_name, context, status=status)
@@ -210,6 +220,9 @@ class EventRecordView(OfficerMixin, View):
         if not valid:
             messages.error(request, "Nothing was saved: correct the fields marked below.")
             return self.render_page(event, forms, status=400)
+        mark_if_demo(event_form.instance, request.user)
+        for form in new_participants.new_rows():
+            mark_if_demo(form.instance, request.user)
         try:
             saved = services.event_record(
                 event=event_form.instance,
@@ -240,6 +253,9 @@ class QuickAddView(OfficerMixin, CreateView):
     template_name = "activities/quick_add_form.html"
     kind = ""
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
     def wants_json(self):
         return "application/json" in self.request.headers.get("Accept", "")
 
@@ -250,6 +266,7 @@ class QuickAddView(OfficerMixin, CreateView):
         return context
 
     def form_valid(self, form):
+        mark_if_demo(form.instance, self.request.user)
         obj = form.save()
         if self.wants_json():
             return JsonResponse({"id": obj.pk, "label": str(obj), "kind": self.kind}, status=201)
@@ -293,7 +310,8 @@ class ParticipantSearchView(OfficerMixin, View):
             condition |= Q(match_key__contains=key)
         if number is not None:
             condition |= Q(pk=number)
-        found = Participant.objects.with_related().filter(condition).order_by("name", "pk")
+        found = Participant.objects.visible_to(request.user).with_related().filter(
+            condition).order_by("name", "pk")
         return JsonResponse({"results": [
             {
                 "id": p.pk, "name": p.name,
@@ -317,13 +335,14 @@ class ParticipantListView(OfficerMixin, DownloadLinksMixin, FilterView):
     def get_queryset(self):
         # Ordered by the (name, id) index; event counts are read for the shown page only, so
         # the register does not group 200,000 rows to show fifty.
-        return Participant.objects.with_related().order_by("name", "pk")
+        return Participant.objects.visible_to(self.request.user).with_related().order_by(
+            "name", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         people = context["object_list"] = list(context["object_list"])
         counts = dict(
-            Participation.objects.filter(participant__in=people).order_by()
+            Participation.objects.real().filter(participant__in=people).order_by()
             .values("participant").annotate(events=Count("event", distinct=True))
             .values_list("participant", "events")
         )
@@ -343,17 +362,19 @@ class ParticipantExportView(ExportMixin, ParticipantListView):
 class ParticipantDetailView(OfficerMixin, DetailView):
     model = Participant
     template_name = "activities/participant_detail.html"
-    queryset = Participant.objects.with_related()
+
+    def get_queryset(self):
+        return Participant.objects.visible_to(self.request.user).with_related()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         participant = self.object
-        context["participations"] = participant.participations.select_related(
+        user = self.request.user
+        context["participations"] = participant.participations.visible_to(user).select_related(
             "event", "event__country"
         ).order_by("-event__start_date", "-event__year", "event__title")
-        context["likely_duplicates"] = Participant.objects.with_related().likely_duplicates_of(
-            participant
-        )[:10]
+        context["likely_duplicates"] = Participant.objects.visible_to(user).with_related()\
+            .likely_duplicates_of(participant)[:10]
         context["history"] = history_entries(participant, limit=10)
         return context
 
@@ -363,6 +384,12 @@ class ParticipantUpdateView(OfficerMixin, UpdateView):
     form_class = ParticipantForm
     permission_required = "activities.change_participant"
     template_name = "activities/participant_form.html"
+
+    def get_queryset(self):
+        return Participant.objects.visible_to(self.request.user)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
         form.instance._change_reason = "Edited on the participant page"
@@ -380,15 +407,16 @@ class DuplicateListView(OfficerMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = Paginator(duplicate_groups(), self.paginate_by).get_page(
+        page = Paginator(duplicate_groups(self.request.user), self.paginate_by).get_page(
             self.request.GET.get("page"))
         condition = Q(pk__in=[])
         for group in page.object_list:
             condition |= Q(organisation_id=group["organisation_id"],
                            match_key=group["match_key"])
         members = {}
-        for participant in Participant.objects.with_related().filter(condition).annotate(
-            event_count=Count("participations")
+        for participant in Participant.objects.visible_to(self.request.user).with_related()\
+                .filter(condition).annotate(
+            event_count=Count("participations", filter=Q(participations__is_demo=False))
         ).order_by("pk"):
             members.setdefault((participant.organisation_id, participant.match_key), []).append(
                 participant)
@@ -434,7 +462,7 @@ class ParticipantMergeView(OfficerMixin, FormView):
         if record_number(self.kwargs["pk"]) is None or record_number(
                 self.kwargs["other_pk"]) is None:
             raise Http404("No such participant.")
-        records = Participant.objects.with_related().annotate(
+        records = Participant.objects.visible_to(self.request.user).with_related().annotate(
             event_count=Count("participations")
         ).in_bulk([self.kwargs["pk"], self.kwargs["other_pk"]])
         if len(records) != 2:
@@ -514,8 +542,9 @@ class ImportTemplateView(OfficerMixin, View):
                       "refused as formulas (except a phone number starting with +)."])
         organisations = workbook.create_sheet("Organisations")
         organisations.append(["Acronym", "Name"])
-        for name, acronym in Organisation.objects.order_by("name").values_list("name",
-                                                                              "acronym"):
+        # Real organisations: the import matches no demo organisation.
+        for name, acronym in Organisation.objects.real().order_by("name").values_list(
+                "name", "acronym"):
             organisations.append([acronym, name])
         output = io.BytesIO()
         workbook.save(output)
@@ -533,7 +562,7 @@ class ParticipantImportView(OfficerMixin, FormView):
     permission_required = IMPORT_PERMISSIONS
 
     def dispatch(self, request, *args, **kwargs):
-        self.event = get_object_or_404(Event, slug=kwargs["slug"])
+        self.event = get_object_or_404(Event.objects.visible_to(request.user), slug=kwargs["slug"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -563,7 +592,9 @@ class ImportPreviewView(OfficerMixin, DetailView):
     paginate_by = 50
 
     def get_queryset(self):
-        return ImportBatch.objects.select_related("event", "created_by")
+        return ImportBatch.objects.filter(
+            event__in=Event.objects.visible_to(self.request.user)
+        ).select_related("event", "created_by")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -606,6 +637,9 @@ class SeizureFormMixin(OfficerMixin):
     form_class = SeizureForm
     template_name = "activities/seizure_form.html"
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["densities"] = {
@@ -618,6 +652,7 @@ class SeizureFormMixin(OfficerMixin):
 
     def form_valid(self, form):
         creating = form.instance.pk is None
+        mark_if_demo(form.instance, self.request.user)
         form.instance._change_reason = (
             "Recorded on the seizure page" if creating else "Edited on the seizure page"
         )
@@ -640,7 +675,7 @@ class SeizureUpdateView(SeizureFormMixin, UpdateView):
     permission_required = "activities.change_seizure"
 
     def get_queryset(self):
-        return Seizure.objects.with_related()
+        return Seizure.objects.visible_to(self.request.user).with_related()
 
 
 # --------------------------------------------------------------------------------------------
@@ -669,6 +704,9 @@ class EventHistoryView(HistoryView):
     model = Event
     permission_required = "activities.change_event"
 
+    def get_queryset(self):
+        return Event.objects.visible_to(self.request.user)
+
     def back_url(self, obj):
         return reverse("activities:event_update", args=[obj.slug])
 
@@ -688,6 +726,9 @@ class ParticipantHistoryView(HistoryView):
     model = Participant
     permission_required = "activities.view_participant"
 
+    def get_queryset(self):
+        return Participant.objects.visible_to(self.request.user)
+
     def back_url(self, obj):
         return reverse("activities:participant_detail", args=[obj.pk])
 
@@ -695,6 +736,9 @@ class ParticipantHistoryView(HistoryView):
 class SeizureHistoryView(HistoryView):
     model = Seizure
     permission_required = "activities.change_seizure"
+
+    def get_queryset(self):
+        return Seizure.objects.visible_to(self.request.user)
 
     def back_url(self, obj):
         return reverse("activities:seizure_update", args=[obj.pk])

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 
 from donors.models import Contribution, Donor, DonorAccount, ExchangeRate
-from unodc_portal.admin_history import HistoryAdmin, register_history_log
+from unodc_portal.admin_history import DemoVisibleAdmin, HistoryAdmin, register_history_log
 
 
 class DonorAccountInline(admin.TabularInline):
@@ -12,7 +12,7 @@ class DonorAccountInline(admin.TabularInline):
 
 
 @admin.register(Donor)
-class DonorAdmin(admin.ModelAdmin):
+class DonorAdmin(DemoVisibleAdmin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "kind", "country", "organisation"]
     list_filter = ["kind", "country"]
@@ -32,7 +32,7 @@ class DonorAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(HistoryAdmin):
+class ContributionAdmin(DemoVisibleAdmin, HistoryAdmin):
     list_display = [
         "key", "donor", "project", "kind", "amount", "currency", "in_kind_description",
         "status", "date", "year", "is_published",

@@ -38,7 +38,9 @@ class DonorViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return Donor.objects.select_related("country", "organisation").annotate(
+        return Donor.objects.visible_to(self.request.user).select_related(
+            "country", "organisation"
+        ).annotate(
             contribution_count=visible_count(self.request.user)
         )
 

@@ -11,8 +11,13 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from activities.models import NaturalKeyModel, NaturalKeyQuerySet
+from activities.models import DemoQuerySetMixin, NaturalKeyModel, NaturalKeyQuerySet
+from unodc_portal.roles import is_demo_user
 from unodc_portal.validators import validate_currency
+
+
+class DonorQuerySet(DemoQuerySetMixin, NaturalKeyQuerySet):
+    pass
 
 
 class Donor(NaturalKeyModel):
@@ -41,6 +46,8 @@ class Donor(NaturalKeyModel):
         default=False, editable=False,
         help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
     )
+
+    objects = DonorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -81,21 +88,23 @@ def donor_for(user):
         return None
 
 
-class ContributionQuerySet(NaturalKeyQuerySet):
+class ContributionQuerySet(DemoQuerySetMixin, NaturalKeyQuerySet):
     def published(self):
         return self.filter(is_published=True)
 
     def visible_to(self, user):
         """Published contributions for everyone; a donor's own unpublished ones for its users;
-        everything for those who may edit contributions (admins)."""
+        everything for those who may edit contributions (admins). Demo contributions only for
+        demo accounts (``DemoQuerySetMixin``)."""
         if user is None or not user.is_authenticated:
-            return self.published()
+            return self.real().published()
+        contributions = self.all() if is_demo_user(user) else self.real()
         if user.has_perm("donors.change_contribution"):
-            return self.all()
+            return contributions
         donor = donor_for(user)
         if donor is None:
-            return self.published()
-        return self.filter(Q(is_published=True) | Q(donor=donor))
+            return contributions.published()
+        return contributions.filter(Q(is_published=True) | Q(donor=donor))
 
     def with_related(self):
         return self.select_related("donor", "project", "event", "article")

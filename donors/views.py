@@ -1,6 +1,8 @@
 """Public pages of donors and contributions. Every contribution, total and chart comes from
 ``Contribution.objects.visible_to(user)``: published ones for everyone, a donor's own
-unpublished ones for its users, all for admins."""
+unpublished ones for its users, all for admins. Donors, projects and events come from their
+``visible_to(user)`` too (demo records for demo accounts only); totals leave demo records out for
+everyone (``activities.aggregates``)."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -21,10 +23,11 @@ from unodc_portal.lists import ListPageMixin
 
 
 def visible_count(user):
-    """The number of a donor's contributions that ``user`` may see, as a subquery."""
+    """The number of a donor's contributions that ``user`` may see, as a subquery (real ones:
+    no figure counts demo records)."""
     return Coalesce(
         Subquery(
-            Contribution.objects.visible_to(user).filter(donor=OuterRef("pk"))
+            Contribution.objects.visible_to(user).real().filter(donor=OuterRef("pk"))
             .order_by().values("donor").annotate(n=Count("pk")).values("n")
         ),
         0,
@@ -37,7 +40,7 @@ class DonorListView(DownloadLinksMixin, ListPageMixin, FilterView):
     export_url_name = "donors:donor_export"
 
     def get_queryset(self):
-        return Donor.objects.select_related("country").annotate(
+        return Donor.objects.visible_to(self.request.user).select_related("country").annotate(
             contribution_count=visible_count(self.request.user)
         )
 
@@ -53,7 +56,9 @@ class DonorDetailView(DetailPageMixin, DetailView):
     list_label = "Donors"
 
     def get_queryset(self):
-        return Donor.objects.select_related("country", "organisation")
+        return Donor.objects.visible_to(self.request.user).select_related(
+            "country", "organisation"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -64,9 +69,9 @@ class DonorDetailView(DetailPageMixin, DetailView):
             donor=self.object.slug,
         )
         context["contribution_totals"] = aggregates.currency_totals(contributions)
-        context["projects"] = Project.objects.filter(
+        context["projects"] = Project.objects.visible_to(user).filter(
             pk__in=contributions.values("project")
-        ).only("code", "title")
+        ).only("code", "title", "is_demo")
         mentions = Q(pk__in=contributions.exclude(article=None).values("article"))
         if self.object.organisation_id:
             mentions |= Q(organisations=self.object.organisation_id)
@@ -142,8 +147,9 @@ class MyContributionListView(DonorWorkspaceMixin, DownloadLinksMixin, ListPageMi
             donor=self.donor,
             hide_donor=True,
             totals=aggregates.contribution_totals(self.object_list),
-            projects=Project.objects.filter(pk__in=projects).only("code", "title"),
-            events=Event.objects.filter(
+            projects=Project.objects.visible_to(self.request.user).filter(pk__in=projects)
+            .only("code", "title", "is_demo"),
+            events=Event.objects.visible_to(self.request.user).filter(
                 Q(pk__in=rows.exclude(event=None).values("event"))
                 | Q(pk__in=through_events.values("event"))
             ).select_related("country")[:limit],

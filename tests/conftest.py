@@ -1,6 +1,10 @@
+import io
+
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 
 from tests import factories
 from unodc_portal.roles import DONORS_GROUP, OFFICERS_GROUP, ensure_groups
@@ -58,6 +62,26 @@ def officer_client(client, officer_user):
 def fast_password_hashing(settings):
     """Sign-in tests hash many passwords; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def demo_accounts_file(settings, tmp_path):
+    """seed_demo writes its passwords file under the test's own directory, never the project's."""
+    settings.DEMO_ACCOUNTS_FILE = tmp_path / ".demo-accounts"
+    return settings.DEMO_ACCOUNTS_FILE
+
+
+@pytest.fixture
+def demo_world(roles, settings):
+    """seed_demo's world over a small real record: returns the demo accounts by role."""
+    debug = settings.DEBUG
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    settings.DEBUG = debug
+    users = get_user_model().objects.in_bulk(
+        ["demo-officer", "demo-donor", "demo-admin"], field_name="username"
+    )
+    return {name.removeprefix("demo-"): user for name, user in users.items()}
 
 
 @pytest.fixture(scope="session")

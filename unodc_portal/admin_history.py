@@ -10,6 +10,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from unodc_portal.roles import is_demo_user
+
+
+class DemoVisibleAdmin:
+    """The admin shows demo records (``is_demo``) to demo accounts only, as the portal does
+    (the model's ``visible_to(user)``); autocomplete follows, since it reads this queryset."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """django-simple-history's admin, whose history page answers 404 (not a server error) for an
@@ -31,6 +41,14 @@ class HistoryLogAdmin(admin.ModelAdmin):
     list_select_related = ["history_user"]
     date_hierarchy = "history_date"
     ordering = ["-history_date", "-history_id"]
+
+    def get_queryset(self, request):
+        history = super().get_queryset(request)
+        if not is_demo_user(request.user) and any(
+            f.name == "is_demo" for f in self.model._meta.concrete_fields
+        ):
+            history = history.filter(is_demo=False)
+        return history
 
     def get_search_fields(self, request):
         # Search the tracked record's text fields and the user who made the change.

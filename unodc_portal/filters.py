@@ -26,7 +26,7 @@ from django_filters import fields as filter_fields
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from activities.models import Country
+from activities.models import Country, DemoQuerySetMixin
 
 SEARCH_MAX_LENGTH = 200
 YEAR_MIN, YEAR_MAX = 1990, 2100
@@ -58,6 +58,13 @@ class PortalFilterSet(filters.FilterSet):
         # Always bound: with no parameters the filters still run, so that a default sort
         # applies to the first page just as to any other.
         super().__init__(QueryDict() if data is None else data, *args, **kwargs)
+        # Choices of related records follow the user's visibility (demo records for demo
+        # accounts only).
+        for choice_filter in self.filters.values():
+            queryset = getattr(choice_filter, "queryset", None)
+            if isinstance(queryset, DemoQuerySetMixin):
+                choice_filter.queryset = queryset.visible_to(self.user)
+                choice_filter.__dict__.pop("_field", None)
 
     def set_choices(self, name: str, choices) -> None:
         """Give filter ``name`` the choices of this request. The form field a filter builds is

@@ -1,9 +1,11 @@
 """The IATI 2.03 activity file (``/iati/activities.xml``): every project that UNODC implements.
 
-Published data only, whoever asks: contributions come from ``Contribution.objects.visible_to``
-with no user (published ones), articles from ``Article.objects.published()``. Projects of other
-agencies that the bulletin only mentions (BOMCA, CADAP) are not UNODC's to report and are left
-out: a project is in the file when its implementers include the organisation ``unodc``.
+Published, real data only, whoever asks: contributions come from
+``Contribution.objects.visible_to`` with no user (published ones), articles from
+``Article.objects.published()``; projects and events are real ones (``real()``: no demo
+record). Projects of other agencies that the bulletin only mentions (BOMCA, CADAP) are not
+UNODC's to report and are left out: a project is in the file when its implementers include
+the organisation ``unodc``.
 
 What each activity holds, and the choices made where the portal's data and IATI's codelists
 do not meet one to one:
@@ -127,12 +129,12 @@ def unodc_projects():
     """The projects UNODC implements, with everything the file reads (a fixed number of
     queries whatever their number)."""
     published = Contribution.objects.visible_to(None)
-    first_event = Event.objects.filter(projects=OuterRef("pk"), start_date__isnull=False)
+    first_event = Event.objects.real().filter(projects=OuterRef("pk"), start_date__isnull=False)
     first_article = Article.objects.published().filter(
         projects=OuterRef("pk"), start_date__isnull=False
     )
     return (
-        Project.objects.filter(implementers__slug=UNODC_SLUG)
+        Project.objects.real().filter(implementers__slug=UNODC_SLUG)
         .select_related("parent")
         .annotate(
             first_event=Subquery(first_event.order_by("start_date").values("start_date")[:1]),
@@ -146,8 +148,10 @@ def unodc_projects():
             ),
         )
         .prefetch_related(
-            "countries", "themes", "implementers", "beneficiaries",
-            Prefetch("children", queryset=Project.objects.filter(
+            "countries", "themes",
+            Prefetch("implementers", queryset=Organisation.objects.real()),
+            Prefetch("beneficiaries", queryset=Organisation.objects.real()),
+            Prefetch("children", queryset=Project.objects.real().filter(
                 implementers__slug=UNODC_SLUG).only("code", "parent")),
             Prefetch("contributions", to_attr="published_contributions",
                      queryset=published.select_related("donor").order_by("date", "key")),

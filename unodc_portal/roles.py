@@ -5,10 +5,15 @@
   migration ``activities/migrations/0002_roles.py``)
 - donor: member of ``Donors``, linked to one ``donors.Donor`` by a ``DonorAccount``
 - admin: staff or superuser
+
+Demo accounts (``seed_demo``, debug only) are members of ``Demo accounts`` as well as of their
+role's group: they alone see demo records (``is_demo``), and ``remove_demo`` deletes them.
 """
 
 OFFICERS_GROUP = "Programme officers"
 DONORS_GROUP = "Donors"
+# Accounts made by seed_demo; created by get_or_create (no migration), deleted by remove_demo.
+DEMO_GROUP = "Demo accounts"
 
 # The model permissions each group holds: exactly what its pages need.
 OFFICER_PERMISSIONS = {
@@ -66,3 +71,22 @@ def is_officer(user) -> bool:
     return bool(
         user and user.is_authenticated and user.groups.filter(name=OFFICERS_GROUP).exists()
     )
+
+
+def is_demo_user(user) -> bool:
+    """Signed in with a demo account (member of ``Demo accounts``). Read once per request: the
+    answer is kept on the user object."""
+    if not user or not user.is_authenticated:
+        return False
+    cached = getattr(user, "_portal_is_demo_user", None)
+    if cached is None:
+        cached = user._portal_is_demo_user = user.groups.filter(name=DEMO_GROUP).exists()
+    return cached
+
+
+def mark_if_demo(record, user):
+    """A record that a demo account creates is demo data: hidden from everyone else, counted in
+    no figure, removed by remove_demo. Records without the flag are left as they are."""
+    if record.pk is None and hasattr(record, "is_demo") and is_demo_user(user):
+        record.is_demo = True
+    return record

@@ -191,6 +191,12 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000  # an event page with many participant row
 # the filters.
 EXPORT_MAX_ROWS = envint("DJANGO_EXPORT_MAX_ROWS", 1_000_000)
 
+# seed_demo writes the demo accounts' passwords here (generated per installation, mode 0600,
+# never in git); remove_demo deletes it with the accounts.
+DEMO_ACCOUNTS_FILE = Path(
+    os.environ.get("PORTAL_DEMO_ACCOUNTS_FILE", "").strip() or BASE_DIR / ".demo-accounts"
+)
+
 # The read-only JSON API (/api/, unodc_portal/api.py): the list pages' FilterSets, session or
 # token authentication, JSON only (the browsable API's templates carry inline styles that the
 # Content-Security-Policy refuses; /api/docs/ is the browsable documentation).

@@ -33,8 +33,9 @@ class HomeView(TemplateView):
         user = self.request.user
         participants = aggregates.participant_figures(aggregates.registered_participants())
         context.update(
-            project_count=Project.objects.count(),
-            event_count=Event.objects.count(),
+            # Figures count real records only, whoever asks (demo records never count).
+            project_count=Project.objects.real().count(),
+            event_count=Event.objects.real().count(),
             participants=participants,
             reported=aggregates.reported_participants(Event.objects.all()),
             seizures=aggregates.seizure_totals(Seizure.objects.all()),

@@ -30,12 +30,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def manage(database_url: str, *args: str, debug: bool = False) -> str:
+def manage(database_url: str, *args: str, debug: bool = False, **extra_env: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(
         DATABASE_URL=database_url,
         DJANGO_SECRET_KEY="backup-move-test-key-" + "x" * 40,
         DJANGO_DEBUG="1" if debug else "0",
+        **extra_env,
     )
     result = subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env,
@@ -89,7 +90,9 @@ def test_a_portal_moves_from_sqlite_to_postgresql_and_back_losing_nothing(
 
     source = f"sqlite:///{tmp_path / 'source.sqlite3'}"
     manage(source, "load_fixtures")
-    manage(source, "seed_demo", debug=True)  # accounts, participants, participations
+    # Demo accounts, participants, participations (the passwords file beside the database).
+    manage(source, "seed_demo", debug=True,
+           PORTAL_DEMO_ACCOUNTS_FILE=str(tmp_path / ".demo-accounts"))
     manage(source, "shell", "-c", CHANGES)  # a changed and a deleted record in history
     manage(source, "backup", "--output", str(tmp_path / "from-sqlite.json.gz"))
 
