@@ -105,15 +105,15 @@ def shared_strings_bomb(megabytes: float, noise: int = 0) -> Part:
     names = b"".join(f"<si><t>{h}</t></si>".encode() for h in
                      ("Name", "Sex", "Organisation", "Country", "Position", "E-mail", "Phone"))
     unit = b"<si><t>Alisher Usmonov</t></si>"
-    chunk = bytearray(unit * (2**20 // len(unit)))
+    filler = b""
     if noise:
         letters = bytearray()
         seed = 12345
         while len(letters) < noise:
             seed = (seed * 1103515245 + 12345) % 2**31
-            letters.append(97 + seed % 26)
+            letters.append(97 + (seed >> 16) % 26)
         filler = b"<si><t>" + bytes(letters) + b"</t></si>"
-        chunk = chunk[:len(chunk) - len(filler)] + filler
+    chunk = unit * ((2**20 - len(filler)) // len(unit)) + filler
     return repeated("xl/sharedStrings.xml", SST_HEAD + names, bytes(chunk),
                     max(1, round(megabytes)), b"</sst>")
 

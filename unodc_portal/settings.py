@@ -310,6 +310,11 @@ UPLOAD_MAX_PARTS = envint("DJANGO_UPLOAD_MAX_PARTS", 200)
 # cost nothing whatever their ratio (a near-empty style sheet may exceed it).
 UPLOAD_MAX_RATIO = envint("DJANGO_UPLOAD_MAX_RATIO", 100)
 UPLOAD_RATIO_FLOOR_BYTES = 1024 * 1024
+# openpyxl holds a workbook's shared strings (its distinct texts) in memory at once: 20,000 rows of
+# the template's 7 columns have at most 140,000 ...
+UPLOAD_MAX_SHARED_STRINGS = envint("DJANGO_UPLOAD_MAX_SHARED_STRINGS", 200_000)
+# and parses every cell of every row it reads: 300,000 is twice the template's 140,000 (about 4 s).
+UPLOAD_MAX_CELLS = envint("DJANGO_UPLOAD_MAX_CELLS", 300_000)
 # CSV (and the rows read from a workbook): the import's 20,000 rows; 50 columns (the template has
 # 7); a physical line of at most 32,768 characters (a template row is under 1,500).
 UPLOAD_MAX_ROWS = envint("DJANGO_UPLOAD_MAX_ROWS", 20_000)

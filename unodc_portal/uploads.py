@@ -19,8 +19,12 @@ what the file has; the caller shows it on the form and stores nothing.
   declared, a stream that does not end within its declared compressed bytes, a wrong CRC, parts
   that overlap, an unknown compression method or encryption all refuse the file. Only then may a
   parser (openpyxl, whose zipfile reads the same directory) open it, and what it inflates is at
-  most the capped total. XML parts that declare a DTD are refused (no Office part has one; it is
-  the way to entity-expansion attacks, which expat also limits).
+  most the capped total. The same pass reads the XML parts: they must be UTF-8 (as Office
+  writes them), declare no DTD (no Office part has one; it is the way to entity-expansion
+  attacks, which expat also limits), and hold at most ``UPLOAD_MAX_SHARED_STRINGS`` shared
+  strings, which openpyxl keeps in memory all at once (a 25 MB part of short strings would
+  otherwise cost it about 120 MB and 16 s), and ``UPLOAD_MAX_CELLS`` cells, which it parses
+  all, even right of the columns it is asked for (a 5 MB file of 25 MB of cells: 19 s).
 - **CSV**: rows, columns (not counting trailing empty cells) and the length of each physical
   line are capped while reading, so a file of one enormous line, or of millions of separators,
   is refused before the csv module builds a huge row.
@@ -31,6 +35,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 import struct
 import zipfile
 import zlib
@@ -49,7 +54,12 @@ DTD_MARKERS = tuple(
     for marker in ("<!DOCTYPE", "<!ENTITY")
     for encoding in ("ascii", "utf-16-le", "utf-16-be")
 )
-DTD_OVERLAP = max(len(m) for m in DTD_MARKERS) - 1
+# A shared string's and a cell's start tags, with or without a namespace prefix (at most 32
+# characters).
+SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?si[\s/>]")
+CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?c[\s/>]")
+SCAN_OVERLAP = 40  # longer than any marker or tag searched, so none is missed between steps
+XML_DECLARED_ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)")
 
 
 class UploadRefused(Exception):
@@ -64,6 +74,8 @@ class Limits:
     max_parts: int
     max_ratio: int
     ratio_floor: int
+    max_strings: int
+    max_cells: int
     max_rows: int
     max_columns: int
     max_line: int
@@ -77,6 +89,8 @@ class Limits:
             "max_parts": settings.UPLOAD_MAX_PARTS,
             "max_ratio": settings.UPLOAD_MAX_RATIO,
             "ratio_floor": settings.UPLOAD_RATIO_FLOOR_BYTES,
+            "max_strings": settings.UPLOAD_MAX_SHARED_STRINGS,
+            "max_cells": settings.UPLOAD_MAX_CELLS,
             "max_rows": settings.UPLOAD_MAX_ROWS,
             "max_columns": settings.UPLOAD_MAX_COLUMNS,
             "max_line": settings.UPLOAD_MAX_LINE_CHARS,
@@ -230,14 +244,21 @@ def inspect_zip(data: bytes, limits: Limits) -> list[zipfile.ZipInfo]:
             f"The workbook is compressed {ratio:,.0f} to 1 ({size(compressed_total)} unpacking "
             f"to {size(total)}); the limit is {limits.max_ratio} to 1."
         )
-    _check_parts_honour_directory(data, parts)
+    _check_parts_honour_directory(data, parts, limits)
     return parts
 
 
-def _check_parts_honour_directory(data: bytes, parts: list[zipfile.ZipInfo]) -> None:
+def _check_parts_honour_directory(data: bytes, parts: list[zipfile.ZipInfo],
+                                  limits: Limits) -> None:
     """Inflate each part once, never past its declared size: the directory must not lie."""
     view = memoryview(data)
     extents = []
+    counters = (
+        # openpyxl keeps every shared string in memory at once.
+        Counter(SHARED_STRING, limits.max_strings, "different texts"),
+        # openpyxl parses every cell of a row, even those right of the columns it is asked for.
+        Counter(CELL, limits.max_cells, "cells"),
+    )
     for part in parts:
         start = part.header_offset
         if start + LOCAL_HEADER.size > len(data) or data[start:start + 4] != b"PK\x03\x04":
@@ -248,33 +269,71 @@ def _check_parts_honour_directory(data: bytes, parts: list[zipfile.ZipInfo]) -> 
         if end > len(data):
             raise UploadRefused(_lie(part, "claims more bytes than the file holds"))
         extents.append((start, end, part))
-        _inflate_within(view[begin:end], part)
+        _inflate_within(view[begin:end], part, counters)
     extents.sort(key=lambda extent: extent[0])
     for (_start, end, part), (next_start, _end, _next) in itertools.pairwise(extents):
         if next_start < end:
             raise UploadRefused(_lie(part, "overlaps another part"))
 
 
-def _inflate_within(raw: memoryview, part: zipfile.ZipInfo) -> None:
+class Counter:
+    """Elements of one kind (shared strings, cells: start tags with or without a namespace
+    prefix) seen so far in a workbook's XML, against a limit."""
+
+    def __init__(self, tag: re.Pattern, limit: int, what: str):
+        self.tag, self.limit, self.what, self.seen = tag, limit, what, 0
+
+    def count(self, window: bytes, new_from: int) -> None:
+        """Count the tags in ``window`` that end at or after ``new_from`` (the others were
+        counted in the previous window)."""
+        self.seen += sum(1 for found in self.tag.finditer(window) if found.end() > new_from)
+        if self.seen > self.limit:
+            raise UploadRefused(
+                f"The workbook has more than {self.limit:,} {self.what}; the limit is "
+                f"{self.limit:,}. Split the list into smaller files."
+            )
+
+
+def _check_xml_start(part: zipfile.ZipInfo, start: bytes) -> None:
+    """Office parts are UTF-8 (the scans below read them as such): refuse any other encoding,
+    by byte-order mark, by NUL bytes or by declaration."""
+    declared = XML_DECLARED_ENCODING.match(start)
+    if (start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start[:4]
+            or (declared and declared.group(1).lower() not in (b"utf-8", b"utf8"))):
+        raise UploadRefused(
+            f"The workbook's part {part.filename[:80]} is not UTF-8 XML, as Excel writes it; "
+            "save it again from Excel."
+        )
+
+
+def _inflate_within(raw: memoryview, part: zipfile.ZipInfo,
+                    counters: tuple[Counter, ...]) -> None:
     budget = part.file_size
-    scan_dtd = part.filename.lower().endswith(XML_SUFFIXES)
+    xml = part.filename.lower().endswith(XML_SUFFIXES)
     produced = crc = 0
-    tail = b""
+    tail = start = b""
 
     def take(out: bytes) -> None:
-        nonlocal produced, crc, tail
+        nonlocal produced, crc, tail, start
         produced += len(out)
         if produced > budget:
             raise UploadRefused(_lie(part, f"unpacks to more than the {size(budget)} it declares"))
         crc = zlib.crc32(out, crc)
-        if scan_dtd:
-            window = tail + out
-            if any(marker in window for marker in DTD_MARKERS):
-                raise UploadRefused(
-                    f"The workbook's part {part.filename[:80]} declares a DTD, which no Excel "
-                    "file has; save it again from Excel."
-                )
-            tail = window[-DTD_OVERLAP:]
+        if not xml:
+            return
+        if len(start) < 200:
+            start += out[:200]
+            if len(start) >= 200:
+                _check_xml_start(part, start)
+        window = tail + out
+        if any(marker in window for marker in DTD_MARKERS):
+            raise UploadRefused(
+                f"The workbook's part {part.filename[:80]} declares a DTD, which no Excel "
+                "file has; save it again from Excel."
+            )
+        for counter in counters:  # each tag in the first window where it ends past the tail
+            counter.count(window, len(tail))
+        tail = window[-SCAN_OVERLAP:]
 
     if part.compress_type == zipfile.ZIP_STORED:
         for offset in range(0, len(raw), STEP):
@@ -301,6 +360,8 @@ def _inflate_within(raw: memoryview, part: zipfile.ZipInfo) -> None:
             ) from exc
         if not inflater.eof:
             raise UploadRefused(_lie(part, "ends before its compressed data does"))
+    if xml and len(start) < 200:
+        _check_xml_start(part, start)
     if produced != budget:
         raise UploadRefused(
             _lie(part, f"unpacks to {size(produced)}, not the {size(budget)} it declares")

@@ -21,7 +21,8 @@ from unodc_portal.uploads import Limits, UploadRefused
 
 HEADER = ["Name", "Sex", "Organisation", "Country", "Position", "E-mail", "Phone"]
 SMALL = Limits(max_bytes=5 * 2**20, max_uncompressed=40_000, max_part=20_000, max_parts=20,
-               max_ratio=100, ratio_floor=10_000, max_rows=5, max_columns=8, max_line=200)
+               max_ratio=100, ratio_floor=10_000, max_strings=50, max_cells=60, max_rows=5,
+               max_columns=8, max_line=200)
 
 
 def letters(n, seed=1):
@@ -138,6 +139,38 @@ def test_encrypted_parts_other_compressions_and_dtds_are_refused():
         laughs = '<!DOCTYPE lol [<!ENTITY lol "lol">]><sst>&lol;</sst>'.encode(encoding)
         assert "declares a DTD" in refused(workbook(HEADER, Part.of("xl/sharedStrings.xml",
                                                                      laughs)))
+
+
+def test_more_shared_strings_than_the_limit_are_refused_however_they_are_written():
+    strings = repeated("xl/sharedStrings.xml", b"<sst>", b"<si><t>A</t></si>" * 50, 1, b"</sst>")
+    uploads.inspect_zip(workbook(HEADER, strings), SMALL)
+    # Prefixed, with attributes or white space, across the inflater's steps: each is counted.
+    for form in (b"<si><t>A</t></si>", b"<x:si><x:t>A</x:t></x:si>", b"<si\n><t>A</t></si>",
+                 b"<si/>"):
+        chunk = b"<t/>" * 20_000 + form  # ~80 KB: the tags fall on every kind of step boundary
+        strings = repeated("xl/sharedStrings.xml", b"<sst>", chunk, 51, b"</sst>")
+        message = refused(workbook(HEADER, strings), SMALL.__class__(**{
+            **SMALL.__dict__, "max_part": 10**7, "max_uncompressed": 10**7, "max_ratio": 10**4}))
+        assert "more than 50 different texts; the limit is 50." in message, form
+
+
+def test_more_cells_than_the_limit_are_refused_even_right_of_the_columns_read():
+    row = b"<row>" + b"<c><v>1</v></c>" * 61 + b"</row>"
+    sheet = Part.of("xl/worksheets/sheet1.xml", b"<worksheet><sheetData>" + row
+                    + b"</sheetData></worksheet>")
+    parts = [sheet if p.name == sheet.name else p for p in template_parts(HEADER)]
+    assert "more than 60 cells; the limit is 60." in refused(zip_bytes(parts), SMALL)
+
+
+def test_xml_parts_in_another_encoding_than_utf8_are_refused():
+    for content in ('<?xml version="1.0" encoding="UTF-16"?><sst/>'.encode("utf-16"),
+                    '<sst><si><t>A</t></si></sst>'.encode("utf-16-be"),
+                    b'<?xml version="1.0" encoding="cp037"?><sst/>'):
+        assert "is not UTF-8 XML" in refused(workbook(HEADER, Part.of("xl/sharedStrings.xml",
+                                                                      content)))
+    assert uploads.inspect_zip(workbook(HEADER, Part.of(
+        "xl/sharedStrings.xml", b'\xef\xbb\xbf<?xml version="1.0" encoding="utf-8"?><sst/>')),
+        Limits.from_settings())
 
 
 def test_a_file_that_is_not_a_zip_is_refused():
