@@ -25,9 +25,10 @@ what the file has; the caller shows it on the form and stores nothing.
   strings, which openpyxl keeps in memory all at once (a 25 MB part of short strings would
   otherwise cost it about 120 MB and 16 s), and ``UPLOAD_MAX_CELLS`` cells, which it parses
   all, even right of the columns it is asked for (a 5 MB file of 25 MB of cells: 19 s).
-- **CSV**: rows, columns (not counting trailing empty cells) and the length of each physical
-  line are capped while reading, so a file of one enormous line, or of millions of separators,
-  is refused before the csv module builds a huge row.
+- **CSV**: rows, columns (not counting trailing empty cells), the length of each physical line
+  and the lines one row may run over are capped while reading, so a file of one enormous line,
+  or of millions of separators or of quoted line breaks, is refused before the csv module builds
+  a huge row.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 
 STEP = 64 * 1024  # bytes inflated at a time while checking a part
+MAX_LINES_PER_ROW = 100  # physical lines of one CSV row (quoted cells may hold line breaks)
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 # A DTD in UTF-8 and in both UTF-16 byte orders (expat reads all three).
 DTD_MARKERS = tuple(
@@ -384,10 +386,11 @@ def _lie(part: zipfile.ZipInfo, what: str) -> str:
 def csv_rows(text: str, dialect, limits: Limits) -> list[list[str]]:
     """The rows of CSV text (the header first), refusing the file at the first line, row or
     column over the limits. Rows keep at most ``limits.max_columns`` cells."""
-    counter = {"line": 0}
+    counter = {"line": 0, "row_start": 0, "rows": 0}
     rows = []
     try:
         for row in csv.reader(_lines(text, limits.max_line, counter), dialect):
+            counter["row_start"] = counter["line"]
             width = len(row)
             while width and not row[width - 1].strip():
                 width -= 1
@@ -397,6 +400,7 @@ def csv_rows(text: str, dialect, limits: Limits) -> list[list[str]]:
                     f"{limits.max_columns}. Keep only the template's columns."
                 )
             rows.append(row[:limits.max_columns])
+            counter["rows"] = len(rows)
             if len(rows) > limits.max_rows + 1:
                 raise UploadRefused(
                     f"The file has more than {limits.max_rows:,} rows; split it."
@@ -415,5 +419,13 @@ def _lines(text: str, max_line: int, counter: dict) -> Iterator[str]:
             raise UploadRefused(
                 f"The CSV file cannot be read near line {counter['line']}: the line is "
                 f"{len(line):,} characters long; the limit is {max_line:,}."
+            )
+        # Quoted cells may hold line breaks, but a row of thousands of short lines is millions
+        # of cells in the making (or a quotation mark left open).
+        if counter["line"] - counter["row_start"] > MAX_LINES_PER_ROW:
+            raise UploadRefused(
+                f"Row {counter['rows'] + 1} of the file, from line {counter['row_start'] + 1}, "
+                f"runs over more than {MAX_LINES_PER_ROW} lines; a quotation mark is probably "
+                "not closed."
             )
         yield line

@@ -208,6 +208,16 @@ def test_a_csv_line_longer_than_the_limit_is_refused_before_it_is_split():
         uploads.csv_rows(text, csv.excel, SMALL)
 
 
+def test_a_csv_row_running_over_too_many_lines_is_refused_before_it_is_built():
+    """Quoted cells of one line break each: 5 MB of them would be a row of a million cells."""
+    text = csv_text([HEADER]) + '"a\n",' * 101 + "\n"
+    message = ("Row 2 of the file, from line 2, runs over more than 100 lines; a quotation mark "
+               "is probably not closed.")
+    with pytest.raises(UploadRefused, match=re.escape(message)):
+        uploads.csv_rows(text, csv.excel, Limits.from_settings())
+    assert len(uploads.csv_rows(csv_text([HEADER, ["a\nb"] * 7]), csv.excel, SMALL)) == 2
+
+
 # --------------------------------------------------------------------------------------------
 # The request
 # --------------------------------------------------------------------------------------------
