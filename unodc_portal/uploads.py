@@ -19,12 +19,14 @@ what the file has; the caller shows it on the form and stores nothing.
   declared, a stream that does not end within its declared compressed bytes, a wrong CRC, parts
   that overlap, an unknown compression method or encryption all refuse the file. Only then may a
   parser (openpyxl, whose zipfile reads the same directory) open it, and what it inflates is at
-  most the capped total. The same pass reads the XML parts: they must be UTF-8 (as Office
-  writes them), declare no DTD (no Office part has one; it is the way to entity-expansion
-  attacks, which expat also limits), and hold at most ``UPLOAD_MAX_SHARED_STRINGS`` shared
-  strings, which openpyxl keeps in memory all at once (a 25 MB part of short strings would
-  otherwise cost it about 120 MB and 16 s), and ``UPLOAD_MAX_CELLS`` cells, which it parses
-  all, even right of the columns it is asked for (a 5 MB file of 25 MB of cells: 19 s).
+  most the capped total. The same pass reads every part (a parser finds parts by the content
+  types, not by their names) as XML in UTF-8 and in UTF-16, the encodings expat reads untold (a
+  part declaring another, such as EBCDIC, is refused): no part may declare a DTD (no Office part
+  has one; it is the way to entity-expansion attacks, which expat also limits), and the workbook
+  may hold at most ``UPLOAD_MAX_SHARED_STRINGS`` shared strings, which openpyxl keeps in memory
+  all at once (a 25 MB part of short strings would otherwise cost it about 120 MB and 16 s),
+  and ``UPLOAD_MAX_CELLS`` cells, which it parses all, even right of the columns it is asked
+  for (a 5 MB file of 25 MB of cells: 19 s).
 - **CSV**: rows, columns (not counting trailing empty cells), the length of each physical line
   and the lines one row may run over are capped while reading, so a file of one enormous line,
   or of millions of separators or of quoted line breaks, is refused before the csv module builds
@@ -49,19 +51,33 @@ from django.core.files.uploadhandler import FileUploadHandler
 
 STEP = 64 * 1024  # bytes inflated at a time while checking a part
 MAX_LINES_PER_ROW = 100  # physical lines of one CSV row (quoted cells may hold line breaks)
-XML_SUFFIXES = (".xml", ".rels", ".vml")
 # A DTD in UTF-8 and in both UTF-16 byte orders (expat reads all three).
 DTD_MARKERS = tuple(
     marker.encode(encoding)
     for marker in ("<!DOCTYPE", "<!ENTITY")
     for encoding in ("ascii", "utf-16-le", "utf-16-be")
 )
-# A shared string's and a cell's start tags, with or without a namespace prefix (at most 32
-# characters).
-SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?si[\s/>]")
-CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?c[\s/>]")
-SCAN_OVERLAP = 40  # longer than any marker or tag searched, so none is missed between steps
+
+
+def start_tags(name: str) -> tuple[re.Pattern, ...]:
+    """``<name`` or ``<prefix:name`` (a namespace prefix of at most 32 characters) followed by
+    white space, ``/`` or ``>``: in UTF-8 and in UTF-16 of both byte orders, the encodings expat
+    reads without being told (any other must be declared, and is refused)."""
+    patterns = []
+    for unit in ("{}", "{}\\x00", "\\x00{}"):
+        def wide(cls, unit=unit):
+            return unit.format(cls)
+        prefix = "(?:" + wide("[A-Za-z_]") + "(?:" + wide(r"[\w.-]") + "){0,31}" + wide(":") + ")?"
+        local = "".join(wide(ch) for ch in name)
+        patterns.append(re.compile((wide("<") + prefix + local + wide(r"[\s/>]")).encode()))
+    return tuple(patterns)
+
+
+SHARED_STRINGS = start_tags("si")
+CELLS = start_tags("c")
+SCAN_OVERLAP = 80  # longer than any marker or tag searched, so none is missed between steps
 XML_DECLARED_ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)")
+READ_UNTOLD = (b"utf-8", b"utf8", b"utf-16", b"utf16")
 
 
 class UploadRefused(Exception):
@@ -257,9 +273,9 @@ def _check_parts_honour_directory(data: bytes, parts: list[zipfile.ZipInfo],
     extents = []
     counters = (
         # openpyxl keeps every shared string in memory at once.
-        Counter(SHARED_STRING, limits.max_strings, "different texts"),
+        Counter(SHARED_STRINGS, limits.max_strings, "different texts"),
         # openpyxl parses every cell of a row, even those right of the columns it is asked for.
-        Counter(CELL, limits.max_cells, "cells"),
+        Counter(CELLS, limits.max_cells, "cells"),
     )
     for part in parts:
         start = part.header_offset
@@ -282,13 +298,14 @@ class Counter:
     """Elements of one kind (shared strings, cells: start tags with or without a namespace
     prefix) seen so far in a workbook's XML, against a limit."""
 
-    def __init__(self, tag: re.Pattern, limit: int, what: str):
-        self.tag, self.limit, self.what, self.seen = tag, limit, what, 0
+    def __init__(self, tags: tuple[re.Pattern, ...], limit: int, what: str):
+        self.tags, self.limit, self.what, self.seen = tags, limit, what, 0
 
     def count(self, window: bytes, new_from: int) -> None:
-        """Count the tags in ``window`` that end at or after ``new_from`` (the others were
-        counted in the previous window)."""
-        self.seen += sum(1 for found in self.tag.finditer(window) if found.end() > new_from)
+        """Count the tags in ``window`` that end after ``new_from`` (the others were counted in
+        the previous window)."""
+        self.seen += sum(1 for tag in self.tags for found in tag.finditer(window)
+                         if found.end() > new_from)
         if self.seen > self.limit:
             raise UploadRefused(
                 f"The workbook has more than {self.limit:,} {self.what}; the limit is "
@@ -297,11 +314,9 @@ class Counter:
 
 
 def _check_xml_start(part: zipfile.ZipInfo, start: bytes) -> None:
-    """Office parts are UTF-8 (the scans below read them as such): refuse any other encoding,
-    by byte-order mark, by NUL bytes or by declaration."""
+    """Refuse XML declared in an encoding the scans cannot read (such as EBCDIC's)."""
     declared = XML_DECLARED_ENCODING.match(start)
-    if (start.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in start[:4]
-            or (declared and declared.group(1).lower() not in (b"utf-8", b"utf8"))):
+    if declared and declared.group(1).lower() not in READ_UNTOLD:
         raise UploadRefused(
             f"The workbook's part {part.filename[:80]} is not UTF-8 XML, as Excel writes it; "
             "save it again from Excel."
@@ -310,8 +325,9 @@ def _check_xml_start(part: zipfile.ZipInfo, start: bytes) -> None:
 
 def _inflate_within(raw: memoryview, part: zipfile.ZipInfo,
                     counters: tuple[Counter, ...]) -> None:
+    """Inflate one part within its declared size, checking its CRC, and scan it (every part:
+    a parser finds its parts by the workbook's content types, not by their names)."""
     budget = part.file_size
-    xml = part.filename.lower().endswith(XML_SUFFIXES)
     produced = crc = 0
     tail = start = b""
 
@@ -321,8 +337,6 @@ def _inflate_within(raw: memoryview, part: zipfile.ZipInfo,
         if produced > budget:
             raise UploadRefused(_lie(part, f"unpacks to more than the {size(budget)} it declares"))
         crc = zlib.crc32(out, crc)
-        if not xml:
-            return
         if len(start) < 200:
             start += out[:200]
             if len(start) >= 200:
@@ -362,7 +376,7 @@ def _inflate_within(raw: memoryview, part: zipfile.ZipInfo,
             ) from exc
         if not inflater.eof:
             raise UploadRefused(_lie(part, "ends before its compressed data does"))
-    if xml and len(start) < 200:
+    if len(start) < 200:
         _check_xml_start(part, start)
     if produced != budget:
         raise UploadRefused(

@@ -162,15 +162,23 @@ def test_more_cells_than_the_limit_are_refused_even_right_of_the_columns_read():
     assert "more than 60 cells; the limit is 60." in refused(zip_bytes(parts), SMALL)
 
 
-def test_xml_parts_in_another_encoding_than_utf8_are_refused():
-    for content in ('<?xml version="1.0" encoding="UTF-16"?><sst/>'.encode("utf-16"),
-                    '<sst><si><t>A</t></si></sst>'.encode("utf-16-be"),
-                    b'<?xml version="1.0" encoding="cp037"?><sst/>'):
-        assert "is not UTF-8 XML" in refused(workbook(HEADER, Part.of("xl/sharedStrings.xml",
-                                                                      content)))
-    assert uploads.inspect_zip(workbook(HEADER, Part.of(
-        "xl/sharedStrings.xml", b'\xef\xbb\xbf<?xml version="1.0" encoding="utf-8"?><sst/>')),
-        Limits.from_settings())
+def test_xml_parts_declared_in_an_encoding_the_scan_cannot_read_are_refused():
+    ebcdic = b'<?xml version="1.0" encoding="cp037"?>' + "<sst><si/></sst>".encode("cp037")
+    assert "is not UTF-8 XML" in refused(workbook(HEADER, Part.of("xl/sharedStrings.xml",
+                                                                  ebcdic)))
+    for content in (b'\xef\xbb\xbf<?xml version="1.0" encoding="utf-8"?><sst/>',
+                    '<?xml version="1.0" encoding="UTF-16"?><sst/>'.encode("utf-16")):
+        assert uploads.inspect_zip(workbook(HEADER, Part.of("xl/sharedStrings.xml", content)),
+                                   Limits.from_settings())
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_shared_strings_in_utf16_under_any_part_name_are_counted(encoding):
+    content = ("<sst>" + "<si><t>A</t></si>" * 51 + "</sst>").encode(encoding)
+    # Content types, not names, tell a parser which part holds the shared strings.
+    parts = [p for p in template_parts(HEADER) if p.name != "xl/sharedStrings.xml"]
+    data = zip_bytes([*parts, Part.of("xl/media/image1.emf", content)])
+    assert "more than 50 different texts" in refused(data, SMALL)
 
 
 def test_a_file_that_is_not_a_zip_is_refused():
