@@ -164,6 +164,8 @@ class LimitedUploadHandler(FileUploadHandler):
 def read_bytes(upload, limits: Limits) -> bytes:
     """The upload's bytes, refused over ``limits.max_bytes`` or when blank."""
     limit = limits.max_bytes
+    if getattr(upload, "oversized", False):  # over UPLOAD_MAX_BYTES, which may be the lower
+        limit = min(limit, settings.UPLOAD_MAX_BYTES)
     if upload.size > limit:
         raise UploadRefused(
             f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is {size(limit)}. "
