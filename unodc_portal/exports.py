@@ -145,8 +145,8 @@ class _Echo:
 
 
 def csv_lines(headers: list[str], rows: Iterable[list]) -> Iterator[str]:
-    # Every text cell quoted: a reader that splits on another separator (";" in Russian,
-    # Kazakh and Uzbek settings) still sees where a cell ends.
+    # Every text cell quoted (numbers and empty cells bare): where a text cell starts and ends
+    # is marked, whatever it holds.
     writer = csv.writer(_Echo(), quoting=csv.QUOTE_NONNUMERIC)
     yield "\ufeff" + writer.writerow([neutralise(h) for h in headers])
     for row in rows:
