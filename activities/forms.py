@@ -4,6 +4,7 @@ organisations and people, seizures, participants, merging and import uploads."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.text import slugify
@@ -18,6 +19,7 @@ from activities.models import (
     Person,
     Seizure,
 )
+from unodc_portal.uploads import size
 
 # The largest register (record) number the database can hold: a larger one is no record.
 RECORD_NUMBER_MAX = 2**63 - 1
@@ -359,10 +361,16 @@ class DismissForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label="Participant list (.xlsx or .csv, at most 5 MB)",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
+    """The file is inspected (size, a workbook's parts, a CSV's rows and columns) by
+    ``unodc_portal.uploads`` through ``imports.read_upload`` before any parser reads it."""
+
+    file = forms.FileField(widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = (
+            f"Participant list (.xlsx or .csv, at most {size(settings.IMPORT_MAX_BYTES)})"
+        )
 
 
 class SeizureForm(VisibleChoicesMixin, forms.ModelForm):

@@ -22,6 +22,8 @@ from django_countries import countries
 
 from activities.matching import match_key, name_key
 from activities.models import Country, Organisation, Participant, Participation
+from unodc_portal import uploads
+from unodc_portal.exports import FORMULA_PREFIXES
 
 
 @dataclass(frozen=True)
@@ -52,9 +54,6 @@ HEADER_ALIASES = {
     "e-mail": "email", "email address": "email", "organization": "organisation",
     "gender": "sex", "full name": "name", "telephone": "phone",
 }
-MAX_ROWS = 20_000
-MAX_COLUMNS = 50  # the template's columns and some to spare; the rest of a row is not read
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 PHONE_NUMBER = re.compile(r"^\+[\d\s().-]+$")
 SEX_WORDS = {
     Participant.Sex.FEMALE: {"female", "f", "woman", "w", "ж", "жен", "женский", "ayol"},
@@ -76,36 +75,34 @@ def file_hash(data: bytes) -> str:
 
 
 def read_upload(upload) -> tuple[bytes, list[list]]:
-    """The file's bytes and its rows (the first is the header). Raises ImportFileError."""
-    limit = settings.IMPORT_MAX_BYTES
-    if upload.size > limit:
-        raise ImportFileError(
-            f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
-            f"{limit // 1024 // 1024} MB. Split the list into smaller files."
-        )
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise ImportFileError(f"The file is over the {limit // 1024 // 1024} MB limit.")
-    if not data.strip():
-        raise ImportFileError("The file is empty.")
-    name = (upload.name or "").lower()
-    if name.endswith(".xlsx"):
-        rows = _read_xlsx(data)
-    elif name.endswith(".csv"):
-        rows = _read_csv(data)
-    else:
-        raise ImportFileError(
-            "Only .xlsx (Excel) and .csv files can be imported. Save the list in one of these "
-            "formats, or download the template."
-        )
+    """The file's bytes and its rows (the first is the header). Raises ImportFileError.
+
+    ``unodc_portal.uploads`` inspects the file before any parser sees it (size; for a workbook
+    its zip directory and every part against it; for CSV rows, columns and line length)."""
+    limits = uploads.Limits.from_settings(max_bytes=settings.IMPORT_MAX_BYTES)
+    try:
+        data = uploads.read_bytes(upload, limits)
+        name = (upload.name or "").lower()
+        if name.endswith(".xlsx"):
+            rows = _read_xlsx(data, limits)
+        elif name.endswith(".csv"):
+            rows = _read_csv(data, limits)
+        else:
+            raise ImportFileError(
+                "Only .xlsx (Excel) and .csv files can be imported. Save the list in one of "
+                "these formats, or download the template."
+            )
+    except uploads.UploadRefused as exc:
+        raise ImportFileError(str(exc)) from exc
     return data, rows
 
 
-def _read_xlsx(data: bytes) -> list[list]:
+def _read_xlsx(data: bytes, limits: uploads.Limits) -> list[list]:
     from openpyxl import load_workbook
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ImportFileError("The file is not an Excel .xlsx workbook (it may be .xls or CSV).")
+    uploads.inspect_zip(data, limits)  # before openpyxl inflates anything
     try:
         # Formulas are read as their text ("=1+1"), never computed: they are refused below.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -113,10 +110,15 @@ def _read_xlsx(data: bytes) -> list[list]:
         raise ImportFileError(f"The workbook cannot be read ({exc.__class__.__name__}).") from exc
     rows = []
     try:
-        for row in workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS):
+        # Cells right of the first max_columns are not read (sheets often carry formatting
+        # far to the right).
+        for row in workbook.worksheets[0].iter_rows(values_only=True,
+                                                    max_col=limits.max_columns):
             rows.append(list(row))
-            if len(rows) > MAX_ROWS + 1:
-                raise ImportFileError(f"The file has more than {MAX_ROWS:,} rows; split it.")
+            if len(rows) > limits.max_rows + 1:
+                raise ImportFileError(
+                    f"The file has more than {limits.max_rows:,} rows; split it."
+                )
     except ImportFileError:
         raise
     except Exception as exc:  # damaged sheet XML surfaces only while reading rows
@@ -128,7 +130,7 @@ def _read_xlsx(data: bytes) -> list[list]:
     return rows
 
 
-def _read_csv(data: bytes) -> list[list]:
+def _read_csv(data: bytes, limits: uploads.Limits) -> list[list]:
     # A NUL byte anywhere: not text (and PostgreSQL cannot store it in the preview's rows).
     if b"\x00" in data:
         raise ImportFileError("The file is not a text CSV file.")
@@ -147,17 +149,7 @@ def _read_csv(data: bytes) -> list[list]:
         dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", ",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = []
-    try:
-        for row in csv.reader(io.StringIO(text), dialect):
-            rows.append(row[:MAX_COLUMNS])
-            if len(rows) > MAX_ROWS + 1:
-                raise ImportFileError(f"The file has more than {MAX_ROWS:,} rows; split it.")
-    except csv.Error as exc:
-        raise ImportFileError(
-            f"The CSV file cannot be read near line {len(rows) + 1} ({exc})."
-        ) from exc
-    return rows
+    return uploads.csv_rows(text, dialect, limits)
 
 
 def header_positions(header: list) -> dict[str, int]:
@@ -262,18 +254,31 @@ def _text(column: Column, value, errors: list) -> str:
         errors.append((column.label, f"{what} ({shown}) where text is expected."))
         return ""
     text = str(value).strip()
-    if text.startswith(FORMULA_PREFIXES) and not (
-        column.key == "phone" and PHONE_NUMBER.match(text)
-    ):
-        errors.append((
-            column.label,
-            f"starts with “{text[0]}”, which spreadsheets run as a formula; remove the sign.",
-        ))
+    message = _formula_error(column, text)
+    if message:
+        errors.append((column.label, message))
         return ""
     if len(text) > column.max_length:
         errors.append((column.label, f"longer than {column.max_length} characters."))
         return ""
     return text
+
+
+def _formula_error(column: Column, text: str) -> str:
+    """Why a spreadsheet could run the cell as a formula: a formula sign at the start, or right
+    after a ";" (where spreadsheets set for Russian, Kazakh or Uzbek split cells); "" if not.
+    Phone numbers (+996 555 123456, and several separated by ";") are not formulas."""
+    for index, piece in enumerate(text.split(";")):
+        if not piece.startswith(FORMULA_PREFIXES):
+            continue
+        if column.key == "phone" and PHONE_NUMBER.match(piece.strip()):
+            continue
+        if index == 0:
+            return (f"starts with “{piece[0]}”, which spreadsheets run as a formula; remove "
+                    "the sign.")
+        return (f"has “{piece[0]}” right after “;”, which spreadsheets set to separate cells "
+                "with “;” run as a formula; remove the sign or the “;”.")
+    return ""
 
 
 def validate_row(raw: dict, lookup: Lookup) -> dict:

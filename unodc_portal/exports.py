@@ -13,9 +13,13 @@ a message asking to narrow the filters. No file is made in either case.
 - **XLSX** is written by XlsxWriter in ``constant_memory`` mode (each row is flushed to disk as it
   is written) to a temporary file, which is then sent with ``FileResponse`` and deleted when the
   response is closed.
-- **Formula injection.** A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
-  carriage return is prefixed with an apostrophe, so that no spreadsheet takes it for a formula
-  (OWASP's advice for CSV injection). Numbers and dates are written as numbers and dates.
+- **Formula injection.** In CSV, every text cell is quoted, and a text cell that starts with
+  ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with an apostrophe, so that no
+  spreadsheet takes it for a formula (OWASP's advice for CSV injection); so is such a character
+  after a ``;``, where spreadsheets set for Russian, Kazakh or Uzbek split cells. Numbers are
+  written bare. In XLSX, text is written as string cells, which no spreadsheet runs, so it is
+  written as it is (a phone number reads ``+7 701 …``, not ``'+7 701 …``); numbers and dates are
+  written as numbers and dates.
 
 Columns are ``Column(header, value)`` where ``value`` is an attribute path ("donor.name") or a
 function of the record; ``<app>/exports.py`` holds one ``Columns`` per model, which says which
@@ -47,8 +51,13 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 def neutralise(text: str) -> str:
-    """Text that no spreadsheet will run as a formula."""
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+    """Text that no spreadsheet will run as a formula: an apostrophe before a formula character
+    at the start, and after each ``;`` (spreadsheets set for Russian, Kazakh or Uzbek use ``;``
+    between cells, so they may split a cell there and run what follows)."""
+    if ";" not in text:
+        return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+    return ";".join(f"'{piece}" if piece.startswith(FORMULA_PREFIXES) else piece
+                    for piece in text.split(";"))
 
 
 def _resolve(record, path: str):
@@ -101,9 +110,19 @@ class Columns:
 # --------------------------------------------------------------------------------------------
 # Cell values
 # --------------------------------------------------------------------------------------------
+class Bare(str):
+    """A cell written without quotes: a number or an empty cell. (Under ``QUOTE_NONNUMERIC`` the
+    csv module quotes every field that is not a number; defining ``__float__`` makes it one.)"""
+
+    def __float__(self):
+        return float(str(self)) if self else 0.0
+
+
 def csv_cell(value) -> str:
+    """A cell's CSV text; text (and dates, and yes/no) is quoted, numbers and empty cells are
+    ``Bare``."""
     if value is None:
-        return ""
+        return Bare("")
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime.datetime):
@@ -111,9 +130,10 @@ def csv_cell(value) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
+        return Bare(f"{value.normalize():f}" if value == value.to_integral_value()
+                    else f"{value:f}")
     if isinstance(value, int | float):
-        return str(value)
+        return Bare(value)
     return neutralise(str(value))
 
 
@@ -125,7 +145,9 @@ class _Echo:
 
 
 def csv_lines(headers: list[str], rows: Iterable[list]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    # Every text cell quoted (numbers and empty cells bare): where a text cell starts and ends
+    # is marked, whatever it holds.
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_NONNUMERIC)
     yield "\ufeff" + writer.writerow([neutralise(h) for h in headers])
     for row in rows:
         yield writer.writerow([csv_cell(value) for value in row])
@@ -144,7 +166,7 @@ def write_xlsx(target, headers: list[str], rows: Iterable[list], title: str) -> 
     bold = workbook.add_format({"bold": True})
     day = workbook.add_format({"num_format": "yyyy-mm-dd"})
     for col, header in enumerate(headers):
-        sheet.write_string(0, col, neutralise(header), bold)
+        sheet.write_string(0, col, header, bold)
     sheet.freeze_panes(1, 0)
     count = 0
     for count, row in enumerate(rows, start=1):
@@ -166,7 +188,8 @@ def _xlsx_cell(sheet, row, col, value, day):
     elif isinstance(value, int | float | Decimal):
         sheet.write_number(row, col, float(value))
     else:
-        sheet.write_string(row, col, neutralise(str(value)))
+        # A string cell is text to every spreadsheet: no apostrophe is needed (nor added).
+        sheet.write_string(row, col, str(value))
 
 
 # --------------------------------------------------------------------------------------------

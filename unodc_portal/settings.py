@@ -302,3 +302,33 @@ LOGGING = {
     # django-axes logs every sign-in at INFO; failures and lockouts are warnings.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Uploads: every uploaded file is inspected by unodc_portal/uploads.py before anything parses it.
+# A participant list of 20,000 rows in the template's 7 columns is about 1 MB as an XLSX, whose
+# largest part (the sheet) unpacks to about 10 MB at 12 to 23 to 1; Excel writes about ten parts.
+# The defaults leave several times that room and no more: 50 MB unpacked, whatever the file
+# claims, is the most any parser is given (openpyxl needs a few times that in memory at worst).
+UPLOAD_MAX_BYTES = envint("DJANGO_UPLOAD_MAX_BYTES", IMPORT_MAX_BYTES)  # any file, any form
+UPLOAD_MAX_UNCOMPRESSED_BYTES = envint("DJANGO_UPLOAD_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+UPLOAD_MAX_PART_BYTES = envint("DJANGO_UPLOAD_MAX_PART_BYTES", 25 * 1024 * 1024)
+UPLOAD_MAX_PARTS = envint("DJANGO_UPLOAD_MAX_PARTS", 200)
+# Deflate's ceiling is 1032 to 1; spreadsheets' XML reaches 10 to 40. Parts smaller than the floor
+# cost nothing whatever their ratio (a near-empty style sheet may exceed it).
+UPLOAD_MAX_RATIO = envint("DJANGO_UPLOAD_MAX_RATIO", 100)
+UPLOAD_RATIO_FLOOR_BYTES = 1024 * 1024
+# openpyxl holds a workbook's shared strings (its distinct texts) in memory at once: 20,000 rows of
+# the template's 7 columns have at most 140,000 ...
+UPLOAD_MAX_SHARED_STRINGS = envint("DJANGO_UPLOAD_MAX_SHARED_STRINGS", 200_000)
+# and parses every cell of every row it reads: 300,000 is twice the template's 140,000 (about 4 s).
+UPLOAD_MAX_CELLS = envint("DJANGO_UPLOAD_MAX_CELLS", 300_000)
+# CSV (and the rows read from a workbook): the import's 20,000 rows; 50 columns (the template has
+# 7); a physical line of at most 32,768 characters (a template row is under 1,500).
+UPLOAD_MAX_ROWS = envint("DJANGO_UPLOAD_MAX_ROWS", 20_000)
+UPLOAD_MAX_COLUMNS = 50
+UPLOAD_MAX_LINE_CHARS = 32_768
+# Bytes of a file past UPLOAD_MAX_BYTES are read and dropped, never kept in memory or on disk.
+FILE_UPLOAD_HANDLERS = [
+    "unodc_portal.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

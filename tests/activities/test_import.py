@@ -120,6 +120,11 @@ BAD_ROWS = [
     (["Ok Name5", "", "", "GB", "", "", ""], "Country", "not among the portal's countries"),
     (["Ok Name6", "", "", "", "", "not-mail", ""], "E-mail", "is not an e-mail address"),
     (["", "f", "SSDC", "", "", "", ""], "Name", "the name is missing"),
+    # After a ";" (the cell separator of Russian, Kazakh and Uzbek spreadsheet settings).
+    (["Ok Name7", "", "", "", "Head of unit;=1+1", "", ""], "Position", "“=” right after “;”"),
+    (["Ok Name8", "", "", "", "", "", "555 123456;-2+3"], "Phone", "“-” right after “;”"),
+    (["Ok Name9", "", "", "", "", "", "+996 555 123456;=1"], "Phone", "“=” right after “;”"),
+    (["Ok;@Name10", "", "", "", "", "", ""], "Name", "“@” right after “;”"),
     (["Dilnoza Karimova", "", "SSDC", "", "", "", ""], "Name", "listed twice"),
 ]
 
@@ -276,7 +281,82 @@ def test_a_damaged_workbook_is_refused_with_a_message(officer_client, setting):
     assert "The workbook cannot be read" in response.content.decode()
 
 
-def test_more_rows_than_the_limit_are_refused(officer_client, setting, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+def test_more_rows_than_the_limit_are_refused(officer_client, setting, settings):
+    settings.UPLOAD_MAX_ROWS = 3
     response = upload(officer_client, setting["event"], csv_file(GOOD_ROWS + GOOD_ROWS))
     assert "more than 3 rows" in response.content.decode()
+
+
+def test_a_semicolon_without_a_formula_after_it_and_phone_numbers_are_accepted(officer_client,
+                                                                              setting):
+    upload(officer_client, setting["event"], csv_file([
+        ["Ok Name", "", "", "", "Head; deputy - analyst", "", "+7 701 123 45 67"],
+        ["Two Phones", "", "", "", "", "", "+7 701 123 45 67;+996 555 123456"],
+    ]))
+    first, second = ImportBatch.objects.get().rows
+    assert first["status"] == "new", first["errors"]
+    assert first["clean"]["position"] == "Head; deputy - analyst"
+    assert first["clean"]["phone"] == "+7 701 123 45 67"
+    assert second["status"] == "new", second["errors"]
+
+
+# --------------------------------------------------------------------------------------------
+# Files that would exhaust the server (unodc_portal/uploads.py inspects them first)
+# --------------------------------------------------------------------------------------------
+def bomb_workbook():
+    """A valid-looking template workbook whose shared strings unpack to 3 MB (about 400 to 1)."""
+    from tests.zipbombs import shared_strings_bomb, workbook
+
+    return workbook(HEADER, shared_strings_bomb(3))
+
+
+def lying_workbook():
+    """The directory says the shared strings are 40 KB (with those 40 KB's checksum); they
+    unpack to 8 MB."""
+    import zlib
+
+    from tests.zipbombs import repeated, workbook
+
+    bomb = repeated("xl/sharedStrings.xml", b"<sst>", b"<si><t>A</t></si>" * 4096, 128,
+                    b"</sst>")
+    head = zlib.decompressobj(-zlib.MAX_WBITS).decompress(bomb.data, 40_000)[:40_000]
+    return workbook(HEADER, bomb.lying(file_size=40_000, crc=zlib.crc32(head)))
+
+
+HOSTILE = {
+    "part-size": ("list.xlsx", bomb_workbook,
+                  "The workbook's part xl/sharedStrings.xml unpacks to 3.0 MB; the limit for "
+                  "one part is 2 MB."),
+    "total-size": ("list.xlsx", bomb_workbook,
+                   "The workbook unpacks to 3.0 MB; the limit is 2 MB."),
+    "ratio": ("list.xlsx", bomb_workbook, "is compressed 394 to 1 (7.8 KB unpacking to 3.0 MB); "
+              "the limit is 100 to 1."),
+    "lying-directory": ("list.xlsx", lying_workbook,
+                        "The workbook&#x27;s zip directory does not match its content"),
+    "csv-columns": ("list.csv", lambda: (",".join(HEADER) + "\nAna," + "x," * 60 + "\n")
+                    .encode(), "Row 2 of the file has 61 columns; the limit is 50."),
+    "csv-line": ("list.csv", lambda: (",".join(HEADER) + "\n" + ",a" * 20_000 + "\n")
+                 .encode(), "the line is 40,001 characters long; the limit is 32,768."),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE, ids=list(HOSTILE))
+def test_files_that_would_exhaust_the_server_are_refused_on_the_form_and_nothing_is_stored(
+    officer_client, setting, settings, case
+):
+    name, make, message = HOSTILE[case]
+    settings.UPLOAD_MAX_RATIO = 1000  # each case shows its own limit
+    if case == "ratio":
+        settings.UPLOAD_MAX_RATIO = 100
+    elif case == "part-size":
+        settings.UPLOAD_MAX_PART_BYTES = 2 * 2**20
+    elif case == "total-size":
+        settings.UPLOAD_MAX_UNCOMPRESSED_BYTES = 2 * 2**20
+    before = (Participant.objects.count(), Participation.objects.count())
+    response = upload(officer_client, setting["event"], SimpleUploadedFile(name, make()))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message.replace("'", "&#x27;") in html, html[html.find("invalid-feedback"):][:600]
+    assert response.context["form"].errors["file"]
+    assert not ImportBatch.objects.exists()
+    assert (Participant.objects.count(), Participation.objects.count()) == before

@@ -6,6 +6,7 @@ only."""
 import csv
 import datetime
 import io
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -16,7 +17,7 @@ from activities.exports import PARTICIPANT_COLUMNS, PROJECT_COLUMNS
 from donors.exports import CONTRIBUTION_COLUMNS
 from tests import factories
 from tests.pages import client_for
-from unodc_portal.exports import csv_cell, neutralise
+from unodc_portal.exports import csv_cell, csv_lines, neutralise
 
 pytestmark = pytest.mark.django_db
 
@@ -128,10 +129,54 @@ def test_cyrillic_survives_both_formats(client):
 def test_cells_that_look_like_formulas_are_neutralised_in_both_formats(client, text):
     factories.DonorFactory(name=text)
     assert csv_rows(client.get(reverse("donors:donor_export", args=["csv"])))[1][1] == f"'{text}"
-    # (XLSX keeps a carriage return as the escape _x000D_.)
-    assert xlsx_rows(client.get(reverse("donors:donor_export", args=["xlsx"])))[1][1] in (
-        f"'{text}", f"'{text}".replace("\r", "_x000D_")
-    )
+    # XLSX: a string cell, which no spreadsheet runs, holding the text as it is (no apostrophe;
+    # a carriage return is kept as the escape _x000D_).
+    content = b"".join(client.get(reverse("donors:donor_export", args=["xlsx"])).streaming_content)
+    cell = openpyxl.load_workbook(io.BytesIO(content)).active.cell(2, 2)
+    assert cell.value in (text, text.replace("\r", "_x000D_"))
+    assert cell.data_type == "s"
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
+
+
+def test_csv_quotes_every_text_cell_and_writes_numbers_and_empty_cells_bare():
+    lines = list(csv_lines(["Name", "Amount", "Note"], [
+        ["Bishkek", Decimal("1400.00"), None], ["a, \"b\"", 5, "2011"], [True, 2.5, ""],
+    ]))
+    assert lines == ['\ufeff"Name","Amount","Note"\r\n', '"Bishkek",1400,\r\n',
+                     '"a, ""b""",5,"2011"\r\n', '"yes",2.5,""\r\n']
+
+
+@pytest.mark.parametrize("sign", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_formula_sign_after_a_semicolon_is_neutralised_like_one_at_the_start(client, sign):
+    assert neutralise(f"Osh;{sign}1+1") == f"Osh;'{sign}1+1"
+    assert neutralise(f"{sign}A;B;{sign}C") == f"'{sign}A;B;'{sign}C"
+    factories.DonorFactory(name=f"Osh;{sign}cmd|' /C calc'!A0")
+    response = client.get(reverse("donors:donor_export", args=["csv"]))
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert csv_rows_of(body)[1][1] == f"Osh;'{sign}cmd|' /C calc'!A0"
+    # Read as spreadsheets set for Russian, Kazakh or Uzbek read it: cells split at ";" and the
+    # quotes taken as part of the text. No cell starts with a formula sign.
+    for line in body[1:].splitlines():
+        for cell in line.split(";"):
+            assert not cell.lstrip('"').startswith(("=", "+", "-", "@", "\t", "\r")), line
+
+
+def csv_rows_of(body):
+    return list(csv.reader(io.StringIO(body[1:])))
+
+
+def test_the_participant_export_quotes_text_and_the_xlsx_has_no_apostrophes(officer_client):
+    factories.ParticipantFactory(name="Алишер Усмонов", phone="+7 701 123 45 67",
+                                 position="=1+1")
+    url = reverse("activities:participant_export", args=["csv"])
+    body = b"".join(officer_client.get(url).streaming_content).decode("utf-8")
+    assert '"Алишер Усмонов"' in body and "\"'+7 701 123 45 67\"" in body
+    rows = xlsx_rows(officer_client.get(url.replace("csv", "xlsx")))
+    person = dict(zip(rows[0], rows[1], strict=True))
+    assert person["Phone"] == "+7 701 123 45 67"  # a string cell: no apostrophe needed
+    assert person["Position"] == "=1+1"
+    assert person["Name"] == "Алишер Усмонов"
 
 
 def test_numbers_are_not_neutralised_and_plain_text_is_untouched():
