@@ -17,6 +17,7 @@ from activities.models import (
     Person,
     Seizure,
 )
+from unodc_portal.versioning import VersionedModelForm, parse_version
 
 # The largest register (record) number the database can hold: a larger one is no record.
 RECORD_NUMBER_MAX = 2**63 - 1
@@ -53,7 +54,11 @@ class DateInput(forms.DateInput):
 # --------------------------------------------------------------------------------------------
 # The event page
 # --------------------------------------------------------------------------------------------
-class EventForm(forms.ModelForm):
+class EventForm(VersionedModelForm):
+    """The event's own fields. Its version is only read here (``version`` is None when
+    missing or damaged): the event page compares it with the stored one while saving, and
+    reconciles the participant list when it is older."""
+
     class Meta:
         model = Event
         fields = [
@@ -86,6 +91,9 @@ class EventForm(forms.ModelForm):
         self.fields["organiser"].queryset = Organisation.objects.order_by("name")
         self.fields["trainers"].queryset = Person.objects.order_by("name")
 
+    def clean_version(self):
+        return parse_version(self.cleaned_data.get("version"))
+
     def clean_slug(self):
         slug = self.cleaned_data.get("slug")
         if not slug and self.instance.pk:
@@ -104,30 +112,43 @@ STATUS_CHOICES = Participation.Status.choices
 
 
 class ParticipationForm(forms.Form):
-    """A participant already in the register, by register number (search fills it in)."""
+    """One row of the event's participant list: a participant already in the register, by
+    register number (search fills it in). A row loaded with the page carries the status it
+    was loaded with (``loaded_status``), so that the page submits changes, not the whole
+    list: a loaded row changes its participant's status only when the officer changed it, and
+    removes the participant only when "Remove" is ticked; a row without ``loaded_status``
+    adds its participant. A row without a register number is ignored (the empty extra row)."""
 
     participant = forms.IntegerField(
-        label="Register No.", min_value=1, max_value=RECORD_NUMBER_MAX,
+        label="Register No.", min_value=1, max_value=RECORD_NUMBER_MAX, required=False,
         widget=forms.NumberInput(attrs={"class": "participant-number"}),
     )
     status = forms.ChoiceField(choices=STATUS_CHOICES, initial=Participation.Status.ATTENDED)
+    loaded_status = forms.CharField(required=False, widget=forms.HiddenInput)
+    remove = forms.BooleanField(required=False, label="Remove from this event")
+
+    def clean_loaded_status(self):
+        value = self.cleaned_data.get("loaded_status") or ""
+        return value if value in Participation.Status.values else ""
 
 
 class BaseParticipationFormSet(forms.BaseFormSet):
     """Resolves all register numbers in one query; a participant listed twice is an error on
     the second row."""
 
+    def rows(self):
+        return [f for f in self.forms
+                if f.cleaned_data and f.cleaned_data.get("participant") is not None]
+
     def clean(self):
         super().clean()
         self.participants = {}
-        rows = [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
-        ids = {f.cleaned_data["participant"] for f in rows if "participant" in f.cleaned_data}
+        rows = self.rows()
+        ids = {f.cleaned_data["participant"] for f in rows}
         found = Participant.objects.with_related().in_bulk(ids)
         seen = {}
         for index, form in enumerate(rows, start=1):
-            pk = form.cleaned_data.get("participant")
-            if pk is None:
-                continue
+            pk = form.cleaned_data["participant"]
             if pk not in found:
                 form.add_error("participant", f"No participant has register number {pk}.")
             elif pk in seen:
@@ -139,16 +160,30 @@ class BaseParticipationFormSet(forms.BaseFormSet):
                 seen[pk] = index
                 self.participants[pk] = found[pk]
 
-    def chosen(self) -> dict[int, str]:
-        return {
-            f.cleaned_data["participant"]: f.cleaned_data["status"]
-            for f in self.forms
-            if f.cleaned_data and not self._should_delete_form(f)
-        }
+    def changes(self) -> tuple[dict[int, str], set[int]]:
+        """What the officer changed: ({participant: status} to add or set, {participants to
+        remove}). Rows loaded with the page and left alone are in neither."""
+        wanted, removed = {}, set()
+        for form in self.rows():
+            data = form.cleaned_data
+            pk, loaded = data["participant"], data.get("loaded_status")
+            if loaded:
+                if data.get("remove"):
+                    removed.add(pk)
+                elif data["status"] != loaded:
+                    wanted[pk] = data["status"]
+            elif not data.get("remove"):
+                wanted[pk] = data["status"]
+        return wanted, removed
+
+    def loaded(self) -> set[int]:
+        """The participants the page was loaded with."""
+        return {f.cleaned_data["participant"] for f in self.rows()
+                if f.cleaned_data.get("loaded_status")}
 
 
 ParticipationFormSet = forms.formset_factory(
-    ParticipationForm, formset=BaseParticipationFormSet, extra=1, can_delete=True
+    ParticipationForm, formset=BaseParticipationFormSet, extra=1
 )
 
 
@@ -317,7 +352,7 @@ class PersonForm(forms.ModelForm):
 # --------------------------------------------------------------------------------------------
 # Participants, merging, import, seizures
 # --------------------------------------------------------------------------------------------
-class ParticipantForm(forms.ModelForm):
+class ParticipantForm(VersionedModelForm):
     class Meta:
         model = Participant
         fields = ["name", "sex", "organisation", "country", "position", "email", "phone"]
@@ -348,7 +383,7 @@ class ImportUploadForm(forms.Form):
     )
 
 
-class SeizureForm(forms.ModelForm):
+class SeizureForm(VersionedModelForm):
     class Meta:
         model = Seizure
         fields = [

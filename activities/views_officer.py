@@ -53,6 +53,17 @@ from activities.models import (
     Substance,
 )
 from unodc_portal.exports import DownloadLinksMixin, ExportMixin
+from unodc_portal.versioning import MISSING_MESSAGE, StaleVersion, stale_message
+
+
+class StaleFormMixin:
+    def stale(self, form, stale: StaleVersion):
+        """The form again after a save from an older version (the stored one changed between
+        the form's check and the save): the message, the input as typed, the current
+        version."""
+        form.carry_version(stale.current)
+        form.add_error(None, stale.message)
+        return self.form_invalid(form)
 
 
 class OfficerMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -153,7 +164,8 @@ class EventRecordView(OfficerMixin, View):
         initial_links = []
         if event is not None:
             initial_participations = [
-                {"participant": p.participant_id, "status": p.status}
+                {"participant": p.participant_id, "status": p.status,
+                 "loaded_status": p.status}
                 for p in event.participations.order_by("participant__name")
             ]
             initial_links = [
@@ -210,18 +222,26 @@ class EventRecordView(OfficerMixin, View):
         if not valid:
             messages.error(request, "Nothing was saved: correct the fields marked below.")
             return self.render_page(event, forms, status=400)
+        wanted, removed = participations.changes()
+        expected = event_form.cleaned_data.get("version")
         try:
+            if event is not None and expected is None:
+                raise StaleVersion(event)
             saved = services.event_record(
                 event=event_form.instance,
+                expected_version=expected,
                 projects=event_form.cleaned_data["projects"],
                 trainers=event_form.cleaned_data["trainers"],
-                participations=participations.chosen(),
+                participations=wanted,
+                removed=removed,
                 new_participants=[
                     services.NewParticipant(form.instance, form.cleaned_data["status"])
                     for form in new_participants.new_rows()
                 ],
                 trainer_counts=trainer_links.counts(),
             )
+        except StaleVersion as exc:
+            return self.render_stale(event, participations, missing=expected is None, stale=exc)
         except ValidationError as exc:
             for message in exc.messages:
                 event_form.add_error(None, message)
@@ -230,6 +250,58 @@ class EventRecordView(OfficerMixin, View):
         messages.success(request, f"Saved “{saved.title}” with "
                                   f"{saved.participations.count()} participant record(s).")
         return redirect("activities:event_update", slug=saved.slug)
+
+    def render_stale(self, event, participations, *, missing, stale):
+        """The page again after a save from an older version (nothing was written): the
+        officer's input as typed, on the current version, with the current participant list
+        carrying the officer's own changes (removal ticks, statuses, added rows), so that
+        saving again applies them on purpose and keeps what others added meanwhile."""
+        event.refresh_from_db()
+        wanted, removed = participations.changes()
+        loaded = participations.loaded()
+        current = dict(
+            event.participations.order_by("participant__name", "participant_id")
+            .values_list("participant_id", "status")
+        )
+        rows = [(pk, wanted.get(pk, status), status, pk in removed)
+                for pk, status in current.items()]
+        rows += [(pk, status, "", False) for pk, status in wanted.items() if pk not in current]
+        data = self.request.POST.copy()
+        for key in [k for k in data if k.startswith("part-")]:
+            del data[key]
+        data.update({"part-TOTAL_FORMS": str(len(rows) + 1),
+                     "part-INITIAL_FORMS": str(len(current)),
+                     "part-MIN_NUM_FORMS": "0", "part-MAX_NUM_FORMS": "1000"})
+        for index, (pk, status, loaded_status, remove) in enumerate(rows):
+            data[f"part-{index}-participant"] = str(pk)
+            data[f"part-{index}-status"] = status
+            data[f"part-{index}-loaded_status"] = loaded_status
+            if remove:
+                data[f"part-{index}-remove"] = "on"
+        data[f"part-{len(rows)}-status"] = Participation.Status.ATTENDED
+        data["event-version"] = str(event.version)
+
+        forms = self.build_forms(self.get_event(), data)
+        event_form, participations, new_participants, trainer_links = forms
+        event_form.is_valid() & participations.is_valid() & trainer_links.is_valid()
+        new_participants.picked = getattr(participations, "participants", {})
+        new_participants.is_valid()
+        message = (MISSING_MESSAGE if missing
+                   else stale_message(event, stale.changed_by, stale.changed_at))
+        arrived = [pk for pk in current if pk not in loaded and pk not in wanted]
+        gone = [pk for pk in loaded if pk not in current and pk not in removed]
+        names = Participant.objects.in_bulk(arrived + gone)
+        if arrived and not missing:
+            message += (f" {len(arrived)} participant(s) were added meanwhile and are now in "
+                        "the list below; saving again keeps them: "
+                        + ", ".join(names[pk].name for pk in arrived if pk in names) + ".")
+        if gone and not missing:
+            message += (f" {len(gone)} participant(s) were removed meanwhile: "
+                        + ", ".join(names[pk].name for pk in gone if pk in names)
+                        + ". Add them again if they attended.")
+        event_form.add_error(None, message)
+        messages.error(self.request, message)
+        return self.render_page(event, forms, status=409)
 
 
 class QuickAddView(OfficerMixin, CreateView):
@@ -358,16 +430,20 @@ class ParticipantDetailView(OfficerMixin, DetailView):
         return context
 
 
-class ParticipantUpdateView(OfficerMixin, UpdateView):
+class ParticipantUpdateView(OfficerMixin, StaleFormMixin, UpdateView):
     model = Participant
     form_class = ParticipantForm
     permission_required = "activities.change_participant"
     template_name = "activities/participant_form.html"
 
     def form_valid(self, form):
-        form.instance._change_reason = "Edited on the participant page"
+        try:
+            services.record_save(form.instance, expected_version=form.cleaned_data["version"],
+                                 reason="Edited on the participant page")
+        except StaleVersion as exc:
+            return self.stale(form, exc)
         messages.success(self.request, "Saved.")
-        return super().form_valid(form)
+        return redirect(self.get_success_url())
 
 
 class DuplicateListView(OfficerMixin, TemplateView):
@@ -601,7 +677,7 @@ class ImportPreviewView(OfficerMixin, DetailView):
 # --------------------------------------------------------------------------------------------
 # Seizure entry
 # --------------------------------------------------------------------------------------------
-class SeizureFormMixin(OfficerMixin):
+class SeizureFormMixin(OfficerMixin, StaleFormMixin):
     model = Seizure
     form_class = SeizureForm
     template_name = "activities/seizure_form.html"
@@ -618,10 +694,17 @@ class SeizureFormMixin(OfficerMixin):
 
     def form_valid(self, form):
         creating = form.instance.pk is None
-        form.instance._change_reason = (
-            "Recorded on the seizure page" if creating else "Edited on the seizure page"
-        )
-        response = super().form_valid(form)
+        try:
+            self.object = services.record_save(
+                form.instance, expected_version=form.cleaned_data.get("version"),
+                reason="Recorded on the seizure page" if creating else "Edited on the seizure page",
+            )
+        except StaleVersion as exc:
+            return self.stale(form, exc)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        response = redirect(self.get_success_url())
         seizure = self.object
         kg = (f"{seizure.quantity_kg.normalize():f} kg" if seizure.quantity_kg is not None
               else f"no kilograms ({seizure.kg_missing_reason})")

@@ -1,0 +1,178 @@
+"""Record versions, so that no edit is silently lost (issue 11, point 3).
+
+Events, participants, seizures and contributions carry an integer ``version``. Every write path
+moves it on with ``bump_version`` — an atomic UPDATE, conditional on the version the form was
+loaded with where there is a form (compare-and-set: of two saves made from the same version,
+only the first passes; on PostgreSQL the second waits for the first's row lock, then finds the
+version moved on). A save from an older version writes nothing and says who changed the record
+and when, from the record's history.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.utils import timezone
+
+VERSION_MAX = 2**31 - 1
+
+
+class StaleVersion(Exception):
+    """A form was based on an older version of ``obj`` than the stored one."""
+
+    def __init__(self, obj):
+        self.obj = obj
+        self.current = current_version(obj)
+        self.changed_by, self.changed_at = last_change(obj)
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return stale_message(self.obj, self.changed_by, self.changed_at)
+
+
+def current_version(obj) -> int | None:
+    return type(obj)._base_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
+
+
+def bump_version(obj, expected: int | None = None) -> int:
+    """Move ``obj``'s stored version on by one and return it (also set on ``obj``).
+
+    With ``expected``, only when the stored version is still ``expected`` (UPDATE … WHERE
+    version = expected); otherwise raise StaleVersion and write nothing. Without it, an F()
+    increment that cannot lose a concurrent one."""
+    rows = type(obj)._base_manager.filter(pk=obj.pk)
+    if expected is not None:
+        if rows.filter(version=expected).update(version=expected + 1) != 1:
+            raise StaleVersion(obj)
+        obj.version = expected + 1
+        return obj.version
+    rows.update(version=F("version") + 1)
+    obj.version = current_version(obj)
+    return obj.version
+
+
+def bump_versions(model, pks) -> None:
+    """Move on the versions of several records of ``model`` (one UPDATE)."""
+    pks = {pk for pk in pks if pk is not None}
+    if pks:
+        model._base_manager.filter(pk__in=pks).update(version=F("version") + 1)
+
+
+def last_change(obj):
+    """(user, date) of the record's latest history row; for an event, of the latest row of
+    the event or of one of its participations (imports and merges change only those)."""
+    rows = [obj.history.select_related("history_user").order_by(
+        "-history_date", "-history_id").first()]
+    if obj._meta.label == "activities.Event":
+        from activities.models import Participation
+
+        rows.append(Participation.history.filter(event_id=obj.pk).select_related(
+            "history_user").order_by("-history_date", "-history_id").first())
+    rows = [row for row in rows if row is not None]
+    if not rows:
+        return None, None
+    latest = max(rows, key=lambda row: row.history_date)
+    return latest.history_user, latest.history_date
+
+
+def describe_user(user) -> str:
+    if user is None:
+        return "someone (no user recorded)"
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return f"{full} ({user.get_username()})" if full else user.get_username()
+
+
+def stale_message(obj, user, when) -> str:
+    who = describe_user(user)
+    at = f" on {timezone.localtime(when):%d %B %Y at %H:%M:%S}" if when else ""
+    return (
+        f"Not saved: “{obj}” was changed by {who}{at}, after you opened this page. Nothing "
+        "was written. Your input is kept below: check it against the current record, then "
+        "save again to apply it."
+    )
+
+
+MISSING_MESSAGE = (
+    "Not saved: this form did not say which version of the record it was based on (the page "
+    "may be incomplete). Nothing was written. Your input is kept below: check it against the "
+    "current record, then save again to apply it."
+)
+
+
+def parse_version(value) -> int | None:
+    text = str(value if value is not None else "").strip()
+    if not text.isdecimal() or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 1 <= number <= VERSION_MAX else None
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A change form carrying its record's version in a hidden field. A submitted version that
+    is missing, damaged or older than the stored one is a form error that names who changed
+    the record and when; the re-rendered form then carries the current version, so that
+    saving again applies the officer's input on purpose."""
+
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_version(self):
+        if self.instance.pk is None:
+            return None
+        expected = parse_version(self.cleaned_data.get("version"))
+        if expected is None:
+            self.refuse(MISSING_MESSAGE)
+        elif expected != self.instance.version:
+            changed_by, changed_at = last_change(self.instance)
+            self.refuse(stale_message(self.instance, changed_by, changed_at))
+        return expected
+
+    def refuse(self, message: str, current: int | None = None):
+        """Refuse the save with ``message``; the form shown again carries the current
+        version."""
+        self.carry_version(self.instance.version if current is None else current)
+        raise ValidationError(message, code="stale")
+
+    def carry_version(self, version: int):
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = str(version)
+
+    def _post_clean(self):
+        super()._post_clean()
+        # Shown above the form (a hidden field's error would be easy to miss).
+        if "version" in self._errors:
+            for message in self._errors.pop("version"):
+                self.add_error(None, message)
+
+
+class VersionedAdminMixin:
+    """For a ModelAdmin of a versioned model: the change form carries the version (a hidden
+    row; VersionedModelForm refuses an older one with who and when, the input kept), and
+    ``save_model`` moves the version on only if it is still the one the form was loaded with
+    (a save that lost the race between the form's check and the save is refused with a
+    message; the transaction of the admin's change view writes nothing). Inline rows are saved
+    with their parent, so the parent's version covers them."""
+
+    form = VersionedModelForm
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            bump_version(obj, expected=form.cleaned_data.get("version"))
+        super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        from django.contrib import messages
+        from django.http import HttpResponseRedirect
+
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleVersion as exc:
+            messages.error(request, exc.message.replace(
+                "Your input is kept below", "Your input could not be kept: enter it again"))
+            return HttpResponseRedirect(request.get_full_path())
