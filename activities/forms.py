@@ -91,8 +91,8 @@ class EventForm(VersionedModelForm):
         self.fields["organiser"].queryset = Organisation.objects.order_by("name")
         self.fields["trainers"].queryset = Person.objects.order_by("name")
 
-    def clean_version(self):
-        return parse_version(self.cleaned_data.get("version"))
+    def clean_record_version(self):
+        return parse_version(self.cleaned_data.get("record_version"))
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug")
@@ -149,6 +149,8 @@ class BaseParticipationFormSet(forms.BaseFormSet):
         seen = {}
         for index, form in enumerate(rows, start=1):
             pk = form.cleaned_data["participant"]
+            if pk not in found and form.cleaned_data.get("loaded_status"):
+                continue  # a row the page showed, whose record was merged or deleted since
             if pk not in found:
                 form.add_error("participant", f"No participant has register number {pk}.")
             elif pk in seen:
@@ -167,6 +169,8 @@ class BaseParticipationFormSet(forms.BaseFormSet):
         for form in self.rows():
             data = form.cleaned_data
             pk, loaded = data["participant"], data.get("loaded_status")
+            if pk not in self.participants:
+                continue
             if loaded:
                 if data.get("remove"):
                     removed.add(pk)

@@ -53,7 +53,7 @@ from activities.models import (
     Substance,
 )
 from unodc_portal.exports import DownloadLinksMixin, ExportMixin
-from unodc_portal.versioning import MISSING_MESSAGE, StaleVersion, stale_message
+from unodc_portal.versioning import MISSING_MESSAGE, StaleVersion, kept_note, stale_message
 
 
 class StaleFormMixin:
@@ -62,7 +62,8 @@ class StaleFormMixin:
         the form's check and the save): the message, the input as typed, the current
         version."""
         form.carry_version(stale.current)
-        form.add_error(None, stale.message)
+        kept = form.reconcile(form.cleaned_data["record_version"])
+        form.add_error(None, stale.message + kept_note(form, kept))
         return self.form_invalid(form)
 
 
@@ -223,7 +224,7 @@ class EventRecordView(OfficerMixin, View):
             messages.error(request, "Nothing was saved: correct the fields marked below.")
             return self.render_page(event, forms, status=400)
         wanted, removed = participations.changes()
-        expected = event_form.cleaned_data.get("version")
+        expected = event_form.cleaned_data.get("record_version")
         try:
             if event is not None and expected is None:
                 raise StaleVersion(event)
@@ -241,7 +242,7 @@ class EventRecordView(OfficerMixin, View):
                 trainer_counts=trainer_links.counts(),
             )
         except StaleVersion as exc:
-            return self.render_stale(event, participations, missing=expected is None, stale=exc)
+            return self.render_stale(event, participations, expected=expected, stale=exc)
         except ValidationError as exc:
             for message in exc.messages:
                 event_form.add_error(None, message)
@@ -251,11 +252,12 @@ class EventRecordView(OfficerMixin, View):
                                   f"{saved.participations.count()} participant record(s).")
         return redirect("activities:event_update", slug=saved.slug)
 
-    def render_stale(self, event, participations, *, missing, stale):
+    def render_stale(self, event, participations, *, expected, stale):
         """The page again after a save from an older version (nothing was written): the
         officer's input as typed, on the current version, with the current participant list
         carrying the officer's own changes (removal ticks, statuses, added rows), so that
         saving again applies them on purpose and keeps what others added meanwhile."""
+        missing = expected is None
         event.refresh_from_db()
         wanted, removed = participations.changes()
         loaded = participations.loaded()
@@ -279,7 +281,11 @@ class EventRecordView(OfficerMixin, View):
             if remove:
                 data[f"part-{index}-remove"] = "on"
         data[f"part-{len(rows)}-status"] = Participation.Status.ATTENDED
-        data["event-version"] = str(event.version)
+        data["event-record_version"] = str(event.version)
+        # The event's fields: the officer's changes over the current record.
+        probe = EventForm(data, instance=event, prefix="event")
+        kept = probe.reconcile(expected) if not missing else []
+        data = probe.data
 
         forms = self.build_forms(self.get_event(), data)
         event_form, participations, new_participants, trainer_links = forms
@@ -287,18 +293,22 @@ class EventRecordView(OfficerMixin, View):
         new_participants.picked = getattr(participations, "participants", {})
         new_participants.is_valid()
         message = (MISSING_MESSAGE if missing
-                   else stale_message(event, stale.changed_by, stale.changed_at))
+                   else stale_message(event, stale.changed_by, stale.changed_at)
+                   + kept_note(probe, kept))
         arrived = [pk for pk in current if pk not in loaded and pk not in wanted]
         gone = [pk for pk in loaded if pk not in current and pk not in removed]
-        names = Participant.objects.in_bulk(arrived + gone)
+        found = Participant.objects.in_bulk(arrived + gone)
+
+        def named(pks):
+            return ", ".join(found[pk].name if pk in found else f"No. {pk} (merged or deleted)"
+                             for pk in pks)
+
         if arrived and not missing:
             message += (f" {len(arrived)} participant(s) were added meanwhile and are now in "
-                        "the list below; saving again keeps them: "
-                        + ", ".join(names[pk].name for pk in arrived if pk in names) + ".")
+                        f"the list below; saving again keeps them: {named(arrived)}.")
         if gone and not missing:
-            message += (f" {len(gone)} participant(s) were removed meanwhile: "
-                        + ", ".join(names[pk].name for pk in gone if pk in names)
-                        + ". Add them again if they attended.")
+            message += (f" {len(gone)} participant(s) were removed meanwhile: {named(gone)}. "
+                        "Add them again if they attended.")
         event_form.add_error(None, message)
         messages.error(self.request, message)
         return self.render_page(event, forms, status=409)
@@ -438,8 +448,10 @@ class ParticipantUpdateView(OfficerMixin, StaleFormMixin, UpdateView):
 
     def form_valid(self, form):
         try:
-            services.record_save(form.instance, expected_version=form.cleaned_data["version"],
-                                 reason="Edited on the participant page")
+            services.record_save(
+                form.instance, expected_version=form.cleaned_data["record_version"],
+                reason="Edited on the participant page",
+            )
         except StaleVersion as exc:
             return self.stale(form, exc)
         messages.success(self.request, "Saved.")
@@ -696,7 +708,7 @@ class SeizureFormMixin(OfficerMixin, StaleFormMixin):
         creating = form.instance.pk is None
         try:
             self.object = services.record_save(
-                form.instance, expected_version=form.cleaned_data.get("version"),
+                form.instance, expected_version=form.cleaned_data.get("record_version"),
                 reason="Recorded on the seizure page" if creating else "Edited on the seizure page",
             )
         except StaleVersion as exc:

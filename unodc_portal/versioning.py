@@ -10,6 +10,8 @@ and when, from the record's history.
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F
@@ -94,6 +96,14 @@ def stale_message(obj, user, when) -> str:
     )
 
 
+def kept_note(form, kept: list[str]) -> str:
+    if not kept:
+        return " You had changed nothing: the form now shows the current record."
+    labels = ", ".join(str(form.fields[name].label or name) for name in kept)
+    return (f" Kept as you typed them: {labels}; the other fields now show the current "
+            "record.")
+
+
 MISSING_MESSAGE = (
     "Not saved: this form did not say which version of the record it was based on (the page "
     "may be incomplete). Nothing was written. Your input is kept below: check it against the "
@@ -115,39 +125,86 @@ class VersionedModelForm(forms.ModelForm):
     the record and when; the re-rendered form then carries the current version, so that
     saving again applies the officer's input on purpose."""
 
-    version = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Not named "version": the admin refuses a form field named like a non-editable field.
+    record_version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
-            self.fields["version"].initial = self.instance.version
+            self.fields["record_version"].initial = self.instance.version
 
-    def clean_version(self):
+    def clean_record_version(self):
         if self.instance.pk is None:
             return None
-        expected = parse_version(self.cleaned_data.get("version"))
+        expected = parse_version(self.cleaned_data.get("record_version"))
         if expected is None:
             self.refuse(MISSING_MESSAGE)
         elif expected != self.instance.version:
             changed_by, changed_at = last_change(self.instance)
-            self.refuse(stale_message(self.instance, changed_by, changed_at))
+            self.carry_version(self.instance.version)
+            kept = self.reconcile(expected)
+            raise ValidationError(
+                stale_message(self.instance, changed_by, changed_at) + kept_note(self, kept),
+                code="stale")
         return expected
 
-    def refuse(self, message: str, current: int | None = None):
+    def refuse(self, message: str):
         """Refuse the save with ``message``; the form shown again carries the current
         version."""
-        self.carry_version(self.instance.version if current is None else current)
+        self.carry_version(self.instance.version)
         raise ValidationError(message, code="stale")
 
     def carry_version(self, version: int):
         self.data = self.data.copy()
-        self.data[self.add_prefix("version")] = str(version)
+        self.data[self.add_prefix("record_version")] = str(version)
+
+    def reconcile(self, expected: int) -> list[str]:
+        """Make the submitted data the officer's changes over the current record: a field
+        the officer changed (its submitted value differs from the version the form was loaded
+        from, read from history) keeps the input; every other field takes the current value,
+        so that saving again applies the officer's changes without undoing someone else's.
+        Returns the names of the kept fields. Without that version in history, everything
+        typed is kept."""
+        base = self.instance.history.filter(version__lte=expected).order_by(
+            "-version", "-history_date", "-history_id").first()
+        names = [name for name in self.fields if name != "record_version"]
+        if base is None:
+            return names
+        current = type(self.instance)._base_manager.get(pk=self.instance.pk)
+        loaded_form = type(self)(instance=base.instance, prefix=self.prefix)
+        current_form = type(self)(instance=current, prefix=self.prefix)
+        data = self.data.copy()
+        kept = []
+        for name in names:
+            field = self.fields[name]
+            key = self.add_prefix(name)
+            typed = field.widget.value_from_datadict(self.data, self.files, key)
+            if field.has_changed(loaded_form[name].initial, typed):
+                kept.append(name)
+                continue
+            value = field.prepare_value(current_form[name].initial)
+            if isinstance(field, forms.BooleanField):
+                if value:
+                    data[key] = "on"
+                else:
+                    data.pop(key, None)
+            elif isinstance(value, (list, tuple, set)) or (hasattr(value, "__iter__") and not \
+                    isinstance(value, str)):
+                data.setlist(key, [str(v) for v in value])
+            elif value is None:
+                data[key] = ""
+            elif isinstance(value, datetime.date):
+                data[key] = value.isoformat()
+            else:
+                data[key] = str(value)
+        self.data = data
+        return kept
 
     def _post_clean(self):
         super()._post_clean()
         # Shown above the form (a hidden field's error would be easy to miss).
-        if "version" in self._errors:
-            for message in self._errors.pop("version"):
+        if "record_version" in self._errors:
+            for message in self._errors.pop("record_version"):
                 self.add_error(None, message)
 
 
@@ -163,7 +220,7 @@ class VersionedAdminMixin:
 
     def save_model(self, request, obj, form, change):
         if change:
-            bump_version(obj, expected=form.cleaned_data.get("version"))
+            bump_version(obj, expected=form.cleaned_data.get("record_version"))
         super().save_model(request, obj, form, change)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

@@ -95,7 +95,7 @@ def test_editing_removes_unticked_rows_changes_status_and_keeps_history(officer_
     event = factories.EventFactory()
     stay, leave = factories.ParticipationFactory.create_batch(2, event=event, status="attended")
     data = event_data(**{"event-title": "Renamed", "event-slug": event.slug,
-                         "event-version": str(event.version)})
+                         "event-record_version": str(event.version)})
     add_existing(data, [stay.participant, leave.participant], loaded="attended")
     data["part-0-status"] = "absent"
     data["part-1-remove"] = "on"
