@@ -557,3 +557,56 @@ def test_admin_project_inline_contribution_changes_move_their_versions_on(admins
     assert response.status_code == 302, response.content.decode()[:2000]
     contribution.refresh_from_db()
     assert contribution.amount == 250 and contribution.version == 2
+
+
+# --------------------------------------------------------------------------------------------
+# Real concurrency (PostgreSQL): two transactions saving from the same version
+# --------------------------------------------------------------------------------------------
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_saves_from_one_version_cannot_both_pass():
+    """The first transaction claims version 1 and holds it a moment; the second, started from
+    the same version, waits for the first's row lock, then finds the version moved on and
+    writes nothing. (PostgreSQL only: SQLite runs one writer at a time anyway.)"""
+    import threading
+    import time
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent transactions (PostgreSQL)")
+    event = factories.EventFactory(title="Before")
+    claimed, outcome = threading.Event(), {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                bump_version(Event.objects.get(pk=event.pk), expected=1)
+                Event.objects.filter(pk=event.pk).update(title="First")
+                claimed.set()
+                time.sleep(0.5)
+        finally:
+            connections.close_all()
+
+    def second():
+        claimed.wait(5)
+        started = time.monotonic()
+        stale = Event.objects.get(pk=event.pk)
+        stale.title = "Second"
+        try:
+            services.event_record(event=stale, expected_version=1, projects=[], trainers=[],
+                                  participations={}, new_participants=[], trainer_counts={})
+            outcome["result"] = "saved"
+        except StaleVersion:
+            outcome["result"] = "stale"
+        finally:
+            outcome["waited"] = time.monotonic() - started
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert outcome["result"] == "stale"
+    event.refresh_from_db()
+    assert (event.title, event.version) == ("First", 2)
