@@ -59,6 +59,8 @@ class EventForm(VersionedModelForm):
     missing or damaged): the event page compares it with the stored one while saving, and
     reconciles the participant list when it is older."""
 
+    snapshot_fields = ("projects", "trainers")
+
     class Meta:
         model = Event
         fields = [
@@ -271,6 +273,10 @@ NewParticipantFormSet = forms.modelformset_factory(
 
 
 class TrainerLinkForm(forms.Form):
+    """A trainer organisation of the event. A row loaded with the page carries the
+    organisation and count it was loaded with, so that saving changes only what the officer
+    changed (as for participants): an organisation added meanwhile by someone else stays."""
+
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.order_by("name"),
         widget=forms.Select(attrs={"data-option-kind": "organisation"}),
@@ -279,11 +285,19 @@ class TrainerLinkForm(forms.Form):
         label="Number of trainers", min_value=1, max_value=999, required=False,
         help_text="Where the source says.",
     )
+    loaded_organisation = forms.CharField(required=False, widget=forms.HiddenInput)
+    loaded_count = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, organisation_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         if organisation_choices is not None:
             self.fields["organisation"].choices = organisation_choices
+
+    def loaded(self) -> tuple[int | None, int | None]:
+        data = self.cleaned_data
+        count = data.get("loaded_count") or ""
+        return (record_number(data.get("loaded_organisation")),
+                int(count) if count.isdecimal() and len(count) < 4 else None)
 
 
 class BaseTrainerLinkFormSet(forms.BaseFormSet):
@@ -298,13 +312,27 @@ class BaseTrainerLinkFormSet(forms.BaseFormSet):
                 form.add_error("organisation", "This organisation is listed twice.")
             seen.add(organisation)
 
-    def counts(self) -> dict[int, int | None]:
-        return {
-            f.cleaned_data["organisation"].pk: f.cleaned_data.get("trainer_count")
-            for f in self.forms
-            if f.cleaned_data and not self._should_delete_form(f)
-            and f.cleaned_data.get("organisation")
-        }
+    def changes(self) -> tuple[dict[int, int | None], set[int]]:
+        """({organisation: trainer count} to add or set, {organisations to remove}); rows
+        loaded with the page and left alone are in neither."""
+        wanted, removed = {}, set()
+        for form in self.forms:
+            if not form.cleaned_data:
+                continue
+            loaded_pk, loaded_count = form.loaded()
+            organisation = form.cleaned_data.get("organisation")
+            count = form.cleaned_data.get("trainer_count")
+            if self._should_delete_form(form):
+                if loaded_pk:
+                    removed.add(loaded_pk)
+                continue
+            if organisation is None:
+                continue
+            if loaded_pk and loaded_pk != organisation.pk:
+                removed.add(loaded_pk)
+            if not loaded_pk or loaded_pk != organisation.pk or loaded_count != count:
+                wanted[organisation.pk] = count
+        return wanted, removed
 
 
 TrainerLinkFormSet = forms.formset_factory(

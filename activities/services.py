@@ -80,13 +80,15 @@ def event_record(
     new_participants: list[NewParticipant],
     trainer_counts: dict[int, int | None],
     removed: set[int] = frozenset(),
+    trainers_removed: set[int] | None = None,
     expected_version: int | None = None,
 ) -> Event:
     """Save an event with its projects, trainers, trainer organisations and participant
     changes in one transaction: ``participations`` {participant id: status} are added or given
     that status, ``removed`` participants are taken off, new participants are created and
     added; participants in neither stay as they are (someone else may have added them).
-    Trainer organisations not listed are removed. An existing event is saved only when its
+    Trainer organisations likewise: ``trainer_counts`` added or set, ``trainers_removed``
+    taken off (when None, those not listed are removed). An existing event is saved only when its
     stored version is still ``expected_version`` (else StaleVersion); the version moves on.
     Any ValidationError undoes everything."""
     creating = event.pk is None
@@ -114,13 +116,26 @@ def event_record(
         elif current[pk].status != status:
             current[pk].status = status
             _save(current[pk], f"Changed {verb}")
-    _sync_children(
-        event.trainer_links.all(), key="organisation_id", field="trainer_count",
-        wanted=trainer_counts,
-        make=lambda pk, count: EventTrainerOrganisation(
-            event=event, organisation_id=pk, trainer_count=count),
-        verb="on the event page",
-    )
+    if trainers_removed is None:
+        _sync_children(
+            event.trainer_links.all(), key="organisation_id", field="trainer_count",
+            wanted=trainer_counts,
+            make=lambda pk, count: EventTrainerOrganisation(
+                event=event, organisation_id=pk, trainer_count=count),
+            verb=verb,
+        )
+        return event
+    links = {link.organisation_id: link for link in event.trainer_links.all()}
+    for pk in set(trainers_removed) - set(trainer_counts):
+        if pk in links:
+            links[pk].delete()
+    for pk, count in trainer_counts.items():
+        if pk not in links:
+            _save(EventTrainerOrganisation(event=event, organisation_id=pk, trainer_count=count),
+                  f"Added {verb}")
+        elif links[pk].trainer_count != count:
+            links[pk].trainer_count = count
+            _save(links[pk], f"Changed {verb}")
     return event
 
 

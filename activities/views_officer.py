@@ -163,14 +163,19 @@ class EventRecordView(OfficerMixin, View):
         country_choices = [("", "---------")] + [(c.pk, c.name) for c in Country.objects.all()]
         initial_participations = []
         initial_links = []
-        if event is not None:
+        # Only a page being shown starts from the stored rows: a submitted page says itself
+        # which rows it showed (a row index given the stored list of now would pair a
+        # submitted row, the empty extra one included, with a row it never showed).
+        if event is not None and data is None:
             initial_participations = [
                 {"participant": p.participant_id, "status": p.status,
                  "loaded_status": p.status}
                 for p in event.participations.order_by("participant__name")
             ]
             initial_links = [
-                {"organisation": link.organisation_id, "trainer_count": link.trainer_count}
+                {"organisation": link.organisation_id, "trainer_count": link.trainer_count,
+                 "loaded_organisation": link.organisation_id,
+                 "loaded_count": "" if link.trainer_count is None else link.trainer_count}
                 for link in event.trainer_links.all()
             ]
         event_form = EventForm(data, instance=event or Event(), prefix="event")
@@ -224,6 +229,7 @@ class EventRecordView(OfficerMixin, View):
             messages.error(request, "Nothing was saved: correct the fields marked below.")
             return self.render_page(event, forms, status=400)
         wanted, removed = participations.changes()
+        trainer_counts, trainers_removed = trainer_links.changes()
         expected = event_form.cleaned_data.get("record_version")
         try:
             if event is not None and expected is None:
@@ -239,10 +245,12 @@ class EventRecordView(OfficerMixin, View):
                     services.NewParticipant(form.instance, form.cleaned_data["status"])
                     for form in new_participants.new_rows()
                 ],
-                trainer_counts=trainer_links.counts(),
+                trainer_counts=trainer_counts,
+                trainers_removed=trainers_removed,
             )
         except StaleVersion as exc:
-            return self.render_stale(event, participations, expected=expected, stale=exc)
+            return self.render_stale(event, participations, trainer_links, expected=expected,
+                                     stale=exc)
         except ValidationError as exc:
             for message in exc.messages:
                 event_form.add_error(None, message)
@@ -252,7 +260,7 @@ class EventRecordView(OfficerMixin, View):
                                   f"{saved.participations.count()} participant record(s).")
         return redirect("activities:event_update", slug=saved.slug)
 
-    def render_stale(self, event, participations, *, expected, stale):
+    def render_stale(self, event, participations, trainer_links, *, expected, stale):
         """The page again after a save from an older version (nothing was written): the
         officer's input as typed, on the current version, with the current participant list
         carrying the officer's own changes (removal ticks, statuses, added rows), so that
@@ -281,6 +289,27 @@ class EventRecordView(OfficerMixin, View):
             if remove:
                 data[f"part-{index}-remove"] = "on"
         data[f"part-{len(rows)}-status"] = Participation.Status.ATTENDED
+        # Trainer organisations: the current ones with the officer's changes, and additions.
+        counts, dropped = trainer_links.changes()
+        links = dict(event.trainer_links.values_list("organisation_id", "trainer_count"))
+        link_rows = [(pk, counts.get(pk, count), pk, count, pk in dropped and pk not in counts)
+                     for pk, count in links.items()]
+        link_rows += [(pk, count, None, None, False) for pk, count in counts.items()
+                      if pk not in links]
+        for key in [k for k in data if k.startswith("trainers-")]:
+            del data[key]
+        data.update({"trainers-TOTAL_FORMS": str(len(link_rows) + 1),
+                     "trainers-INITIAL_FORMS": str(len(links)),
+                     "trainers-MIN_NUM_FORMS": "0", "trainers-MAX_NUM_FORMS": "1000"})
+        for index, (pk, count, loaded_pk, loaded_count, delete) in enumerate(link_rows):
+            data[f"trainers-{index}-organisation"] = str(pk)
+            data[f"trainers-{index}-trainer_count"] = "" if count is None else str(count)
+            data[f"trainers-{index}-loaded_organisation"] = "" if loaded_pk is None else str(
+                loaded_pk)
+            data[f"trainers-{index}-loaded_count"] = "" if loaded_count is None else str(
+                loaded_count)
+            if delete:
+                data[f"trainers-{index}-DELETE"] = "on"
         data["event-record_version"] = str(event.version)
         # The event's fields: the officer's changes over the current record.
         probe = EventForm(data, instance=event, prefix="event")

@@ -96,6 +96,15 @@ def stale_message(obj, user, when) -> str:
     )
 
 
+def snapshot_value(field, initial) -> list:
+    value = field.prepare_value(initial)
+    if value is None or value == "":
+        return []
+    if isinstance(value, (list, tuple, set)):
+        return sorted(str(v) for v in value)
+    return [str(value)]
+
+
 def kept_note(form, kept: list[str]) -> str:
     if not kept:
         return " You had changed nothing: the form now shows the current record."
@@ -127,11 +136,20 @@ class VersionedModelForm(forms.ModelForm):
 
     # Not named "version": the admin refuses a form field named like a non-editable field.
     record_version = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Fields whose loaded value history does not hold (many-to-many): the page carries it in a
+    # hidden ``loaded_<name>`` field (comma-separated ids), rendered by the page's template.
+    snapshot_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["record_version"].initial = self.instance.version
+        for name in self.snapshot_fields:
+            field = self.fields[name]
+            self.fields[f"loaded_{name}"] = forms.CharField(
+                required=False, widget=forms.HiddenInput,
+                initial=",".join(str(v) for v in snapshot_value(
+                    field, self.get_initial_for_field(field, name))))
 
     def clean_record_version(self):
         if self.instance.pk is None:
@@ -167,7 +185,8 @@ class VersionedModelForm(forms.ModelForm):
         typed is kept."""
         base = self.instance.history.filter(version__lte=expected).order_by(
             "-version", "-history_date", "-history_id").first()
-        names = [name for name in self.fields if name != "record_version"]
+        names = [name for name in self.fields if name != "record_version"
+                 and not (name.startswith("loaded_") and name[7:] in self.snapshot_fields)]
         if base is None:
             return names
         current = type(self.instance)._base_manager.get(pk=self.instance.pk)
@@ -179,7 +198,14 @@ class VersionedModelForm(forms.ModelForm):
             field = self.fields[name]
             key = self.add_prefix(name)
             typed = field.widget.value_from_datadict(self.data, self.files, key)
-            if field.has_changed(loaded_form[name].initial, typed):
+            loaded = loaded_form[name].initial
+            if name in self.snapshot_fields:
+                snapshot = self.add_prefix(f"loaded_{name}")
+                data[snapshot] = ",".join(str(v) for v in snapshot_value(
+                    field, current_form[name].initial))
+                if snapshot in self.data:
+                    loaded = [v for v in str(self.data[snapshot]).split(",") if v]
+            if field.has_changed(loaded, typed):
                 kept.append(name)
                 continue
             value = field.prepare_value(current_form[name].initial)
