@@ -142,8 +142,14 @@ class VersionedModelForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The stored version, not the instance's: the admin's "restore an earlier version"
+        # form holds an instance built from history, with that version's number.
+        self.stored_version = None
         if self.instance.pk is not None:
-            self.fields["record_version"].initial = self.instance.version
+            self.stored_version = current_version(self.instance)
+            if self.stored_version is None:  # not stored (any more)
+                self.stored_version = self.instance.version
+            self.fields["record_version"].initial = self.stored_version
         for name in self.snapshot_fields:
             field = self.fields[name]
             self.fields[f"loaded_{name}"] = forms.CharField(
@@ -157,9 +163,9 @@ class VersionedModelForm(forms.ModelForm):
         expected = parse_version(self.cleaned_data.get("record_version"))
         if expected is None:
             self.refuse(MISSING_MESSAGE)
-        elif expected != self.instance.version:
+        elif expected != self.stored_version:
             changed_by, changed_at = last_change(self.instance)
-            self.carry_version(self.instance.version)
+            self.carry_version(self.stored_version)
             kept = self.reconcile(expected)
             raise ValidationError(
                 stale_message(self.instance, changed_by, changed_at) + kept_note(self, kept),
@@ -169,7 +175,7 @@ class VersionedModelForm(forms.ModelForm):
     def refuse(self, message: str):
         """Refuse the save with ``message``; the form shown again carries the current
         version."""
-        self.carry_version(self.instance.version)
+        self.carry_version(self.stored_version)
         raise ValidationError(message, code="stale")
 
     def carry_version(self, version: int):
@@ -245,16 +251,26 @@ class VersionedAdminMixin:
     form = VersionedModelForm
 
     def save_model(self, request, obj, form, change):
-        if change:
+        # (A deleted record restored from its history is stored again: no version to check.)
+        if change and current_version(obj) is not None:
             bump_version(obj, expected=form.cleaned_data.get("record_version"))
         super().save_model(request, obj, form, change)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._refusing_stale(request, super().changeform_view, object_id, form_url,
+                                    extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring an earlier version is a change like any other: from the current version.
+        return self._refusing_stale(request, super().history_form_view, object_id, version_id,
+                                    extra_context)
+
+    def _refusing_stale(self, request, view, *args):
         from django.contrib import messages
         from django.http import HttpResponseRedirect
 
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            return view(request, *args)
         except StaleVersion as exc:
             messages.error(request, exc.message.replace(
                 "Your input is kept below", "Your input could not be kept: enter it again"))

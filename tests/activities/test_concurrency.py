@@ -670,3 +670,26 @@ def test_a_trainer_organisation_is_removed_only_when_ticked(officers, event):
     assert officers["olga"].post(edit_url(event), data).status_code == 302
     assert not event.trainer_links.filter(pk=link.pk).exists()
     assert event.trainer_links.count() == 1
+
+
+def test_restoring_an_earlier_version_in_the_admin_moves_the_version_on(admins, officers):
+    """The restore form holds an instance built from history, with that version's number: it
+    is saved from the current version, which moves on (never back)."""
+    seizure = factories.SeizureFactory(place="Khorog")
+    original = seizure.history.first()
+    url = reverse("activities:seizure_update", args=[seizure.pk])
+    data = form_data(officers["olga"].get(url).content.decode())
+    data["place"] = "Murghab"
+    assert officers["olga"].post(url, data).status_code == 302
+    restore = reverse("admin:activities_seizure_simple_history",
+                      args=[seizure.pk, original.history_id])
+    page = admin_form(admins["anna"], restore)
+    assert page["record_version"] == "2"
+    assert admins["anna"].post(restore, page).status_code == 302
+    seizure.refresh_from_db()
+    assert (seizure.place, seizure.version) == ("Khorog", 3)
+    # The same restore page, submitted again, is now stale.
+    response = admins["anna"].post(restore, page)
+    assert response.status_code == 200 and "was changed by anna" in response.content.decode()
+    seizure.refresh_from_db()
+    assert seizure.version == 3
