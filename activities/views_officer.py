@@ -152,7 +152,22 @@ class EventRecordView(OfficerMixin, View):
     def get_event(self):
         if "slug" not in self.kwargs:
             return None
-        return get_object_or_404(Event, slug=self.kwargs["slug"])
+        event = Event.objects.filter(slug=self.kwargs["slug"]).first()
+        if event is None:
+            # A page opened before someone changed the event's address still saves (and is
+            # then refused as stale, with the input kept) instead of losing the input to a 404.
+            former = Event.history.filter(slug=self.kwargs["slug"]).order_by(
+                "-history_date", "-history_id").values_list("id", flat=True).first()
+            event = Event.objects.filter(pk=former).first() if former else None
+        if event is None:
+            raise Http404("No such event.")
+        return event
+
+    def get(self, request, *args, **kwargs):
+        event = self.get_event()
+        if event is not None and event.slug != self.kwargs["slug"]:
+            return redirect("activities:event_update", slug=event.slug)
+        return self.render_page(event, self.build_forms(event))
 
     def build_forms(self, event, data=None):
         organisations = [("", "---------")] + [
@@ -211,10 +226,6 @@ class EventRecordView(OfficerMixin, View):
             "event_url": public_url("activities:event_detail", event.slug) if event else "",
         }
         return render(self.request, self.template_name, context, status=status)
-
-    def get(self, request, *args, **kwargs):
-        event = self.get_event()
-        return self.render_page(event, self.build_forms(event))
 
     def post(self, request, *args, **kwargs):
         # The forms get their own copy: a refused edit must not change the page's heading

@@ -312,6 +312,23 @@ def test_import_then_stale_save_loses_none_of_the_imported_participants(officers
     assert event.title == "Renamed by Bakyt"
 
 
+def test_a_page_opened_before_the_address_changed_is_refused_not_lost(officers, event):
+    old_url = edit_url(event)
+    olga = open_page(officers["olga"], old_url)
+    bakyt = open_page(officers["bakyt"], old_url)
+    olga["event-slug"] = "new-address"
+    assert officers["olga"].post(old_url, olga).status_code == 302
+    bakyt["event-title"] = "Renamed by Bakyt"
+    response = officers["bakyt"].post(old_url, bakyt)
+    assert_stale(response)
+    again = form_data(response.content.decode(), "event-form")
+    assert again["event-slug"] == "new-address"
+    assert officers["bakyt"].post(old_url, again)["Location"] == "/events/new-address/edit/"
+    event.refresh_from_db()
+    assert (event.slug, event.title) == ("new-address", "Renamed by Bakyt")
+    assert officers["bakyt"].get(old_url)["Location"] == "/events/new-address/edit/"
+
+
 def test_a_stale_save_without_reload_is_refused_even_when_nothing_else_changed(officers, event):
     """Bakyt's own earlier save moved the version on: the old page in another tab is refused
     too (the message names Bakyt)."""
