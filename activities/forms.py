@@ -187,6 +187,29 @@ class BaseParticipationFormSet(forms.BaseFormSet):
         return {f.cleaned_data["participant"] for f in self.rows()
                 if f.cleaned_data.get("loaded_status")}
 
+    def reconciled_data(self, current: dict[int, str]) -> dict[str, str]:
+        """This formset's data for the page shown again after a stale save: the ``current``
+        participants {id: status}, as loaded now, with the officer's changes (statuses,
+        removal ticks), then the officer's additions, then an empty row."""
+        wanted, removed = self.changes()
+        rows = [(pk, wanted.get(pk, status), status, pk in removed)
+                for pk, status in current.items()]
+        rows += [(pk, status, "", False) for pk, status in wanted.items() if pk not in current]
+        data = management_data(self.prefix, len(rows) + 1, len(current))
+        for index, (pk, status, loaded_status, remove) in enumerate(rows):
+            data.update({f"{self.prefix}-{index}-participant": str(pk),
+                         f"{self.prefix}-{index}-status": status,
+                         f"{self.prefix}-{index}-loaded_status": loaded_status})
+            if remove:
+                data[f"{self.prefix}-{index}-remove"] = "on"
+        data[f"{self.prefix}-{len(rows)}-status"] = Participation.Status.ATTENDED
+        return data
+
+
+def management_data(prefix: str, total: int, initial: int) -> dict[str, str]:
+    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
+            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+
 
 ParticipationFormSet = forms.formset_factory(
     ParticipationForm, formset=BaseParticipationFormSet, extra=1
@@ -333,6 +356,28 @@ class BaseTrainerLinkFormSet(forms.BaseFormSet):
             if not loaded_pk or loaded_pk != organisation.pk or loaded_count != count:
                 wanted[organisation.pk] = count
         return wanted, removed
+
+    def reconciled_data(self, current: dict[int, int | None]) -> dict[str, str]:
+        """As BaseParticipationFormSet.reconciled_data, for the ``current`` trainer
+        organisations {id: count}."""
+        counts, dropped = self.changes()
+        rows = [(pk, counts.get(pk, count), pk, count, pk in dropped and pk not in counts)
+                for pk, count in current.items()]
+        rows += [(pk, count, None, None, False) for pk, count in counts.items()
+                 if pk not in current]
+
+        def text(value):
+            return "" if value is None else str(value)
+
+        data = management_data(self.prefix, len(rows) + 1, len(current))
+        for index, (pk, count, loaded_pk, loaded_count, delete) in enumerate(rows):
+            data.update({f"{self.prefix}-{index}-organisation": str(pk),
+                         f"{self.prefix}-{index}-trainer_count": text(count),
+                         f"{self.prefix}-{index}-loaded_organisation": text(loaded_pk),
+                         f"{self.prefix}-{index}-loaded_count": text(loaded_count)})
+            if delete:
+                data[f"{self.prefix}-{index}-DELETE"] = "on"
+        return data
 
 
 TrainerLinkFormSet = forms.formset_factory(

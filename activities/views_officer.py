@@ -284,44 +284,17 @@ class EventRecordView(OfficerMixin, View):
             event.participations.order_by("participant__name", "participant_id")
             .values_list("participant_id", "status")
         )
-        rows = [(pk, wanted.get(pk, status), status, pk in removed)
-                for pk, status in current.items()]
-        rows += [(pk, status, "", False) for pk, status in wanted.items() if pk not in current]
         data = self.request.POST.copy()
-        for key in [k for k in data if k.startswith("part-")]:
+        for key in [k for k in data if k.startswith(("part-", "trainers-"))]:
             del data[key]
-        data.update({"part-TOTAL_FORMS": str(len(rows) + 1),
-                     "part-INITIAL_FORMS": str(len(current)),
-                     "part-MIN_NUM_FORMS": "0", "part-MAX_NUM_FORMS": "1000"})
-        for index, (pk, status, loaded_status, remove) in enumerate(rows):
-            data[f"part-{index}-participant"] = str(pk)
-            data[f"part-{index}-status"] = status
-            data[f"part-{index}-loaded_status"] = loaded_status
-            if remove:
-                data[f"part-{index}-remove"] = "on"
-        data[f"part-{len(rows)}-status"] = Participation.Status.ATTENDED
-        # Trainer organisations: the current ones with the officer's changes, and additions.
-        counts, dropped = trainer_links.changes()
-        links = dict(event.trainer_links.values_list("organisation_id", "trainer_count"))
-        link_rows = [(pk, counts.get(pk, count), pk, count, pk in dropped and pk not in counts)
-                     for pk, count in links.items()]
-        link_rows += [(pk, count, None, None, False) for pk, count in counts.items()
-                      if pk not in links]
-        for key in [k for k in data if k.startswith("trainers-")]:
-            del data[key]
-        data.update({"trainers-TOTAL_FORMS": str(len(link_rows) + 1),
-                     "trainers-INITIAL_FORMS": str(len(links)),
-                     "trainers-MIN_NUM_FORMS": "0", "trainers-MAX_NUM_FORMS": "1000"})
-        for index, (pk, count, loaded_pk, loaded_count, delete) in enumerate(link_rows):
-            data[f"trainers-{index}-organisation"] = str(pk)
-            data[f"trainers-{index}-trainer_count"] = "" if count is None else str(count)
-            data[f"trainers-{index}-loaded_organisation"] = "" if loaded_pk is None else str(
-                loaded_pk)
-            data[f"trainers-{index}-loaded_count"] = "" if loaded_count is None else str(
-                loaded_count)
-            if delete:
-                data[f"trainers-{index}-DELETE"] = "on"
-        data["event-record_version"] = str(event.version)
+        reconciled = {
+            **participations.reconciled_data(current),
+            **trainer_links.reconciled_data(
+                dict(event.trainer_links.values_list("organisation_id", "trainer_count"))),
+            "event-record_version": str(event.version),
+        }
+        for key, value in reconciled.items():
+            data[key] = value
         # The event's fields: the officer's changes over the current record.
         probe = EventForm(data, instance=event, prefix="event")
         kept = probe.reconcile(expected) if not missing else []
