@@ -175,6 +175,17 @@ def test_an_unchanged_page_saved_without_javascript_changes_nothing_but_the_vers
     assert event.version == 2
 
 
+def test_the_empty_extra_row_is_ignored_when_the_list_grew_meanwhile(officers, event):
+    """Today's failure: the submitted rows were paired by position with the stored rows of
+    now, so after one more participant the empty extra row took that participant's place and
+    was refused as a changed row without a register number."""
+    data = open_page(officers["olga"], edit_url(event))
+    meanwhile = factories.ParticipationFactory(event=event).participant
+    response = officers["olga"].post(edit_url(event), data)
+    assert response.status_code == 302
+    assert meanwhile.name in names(event)
+
+
 def test_a_save_never_removes_a_participant_the_officer_did_not_remove(officers, event):
     """Even one added without moving the version on (by a path this issue does not know): the
     page submits additions and removals, not the whole list."""
