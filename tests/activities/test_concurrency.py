@@ -721,3 +721,11 @@ def test_restoring_an_earlier_version_in_the_admin_moves_the_version_on(admins, 
     assert response.status_code == 200 and "was changed by anna" in response.content.decode()
     seizure.refresh_from_db()
     assert seizure.version == 3
+
+
+def test_deleting_a_participant_in_the_admin_moves_their_events_versions_on(admins, event):
+    participant = Participant.objects.get(name="Madina Yusupova")
+    url = reverse("admin:activities_participant_delete", args=[participant.pk])
+    assert admins["anna"].post(url, {"post": "yes"}).status_code == 302
+    assert names(event) == {"Alisher Usmonov"}
+    assert Event.objects.get().version == 2
