@@ -20,6 +20,7 @@ from activities.models import (
 )
 from donors.models import Contribution
 from unodc_portal.admin_history import DemoVisibleAdmin, HistoryAdmin, register_history_log
+from unodc_portal.versioning import VersionedAdminMixin, bump_versions
 
 
 @admin.register(Country)
@@ -77,12 +78,18 @@ class ContributionInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(DemoVisibleAdmin, HistoryAdmin):
+    # Contributions edited in the inline move their versions on (they are saved here).
     list_display = ["code", "title", "kind", "status", "parent", "budget_amount", "budget_currency"]
     list_filter = ["kind", "status", "themes", "countries"]
     list_select_related = ["parent"]
     search_fields = ["code", "title"]
     autocomplete_fields = ["parent", "countries", "themes", "implementers", "beneficiaries"]
     inlines = [ContributionInline]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Contribution:
+            bump_versions(Contribution, [obj.pk for obj, _ in formset.changed_objects])
 
 
 class ParticipationInline(admin.TabularInline):
@@ -99,7 +106,7 @@ class TrainerOrganisationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(DemoVisibleAdmin, HistoryAdmin):
+class EventAdmin(DemoVisibleAdmin, VersionedAdminMixin, HistoryAdmin):
     list_display = [
         "title", "kind", "start_date", "end_date", "date_wording", "city", "country",
         "reported_participants", "participant_records",
@@ -122,8 +129,29 @@ class EventAdmin(DemoVisibleAdmin, HistoryAdmin):
         return obj.participant_records
 
 
+class EventVersionMixin:
+    """Admin of an event's child rows (participations, trainer organisations) edited on their
+    own: each save or deletion moves the event's version on."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        events = {obj.event_id}
+        if change and "event" in form.changed_data:
+            events.add(form.initial.get("event"))
+        bump_versions(Event, events)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bump_versions(Event, [obj.event_id])
+
+    def delete_queryset(self, request, queryset):
+        events = set(queryset.values_list("event_id", flat=True))
+        super().delete_queryset(request, queryset)
+        bump_versions(Event, events)
+
+
 @admin.register(EventTrainerOrganisation)
-class EventTrainerOrganisationAdmin(admin.ModelAdmin):
+class EventTrainerOrganisationAdmin(EventVersionMixin, admin.ModelAdmin):
     list_display = ["event", "organisation", "trainer_count"]
     list_select_related = ["event", "organisation"]
     search_fields = ["event__title", "organisation__name", "organisation__acronym"]
@@ -131,16 +159,28 @@ class EventTrainerOrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(DemoVisibleAdmin, HistoryAdmin):
+class ParticipantAdmin(DemoVisibleAdmin, VersionedAdminMixin, HistoryAdmin):
     list_display = ["name", "sex", "organisation", "country", "position", "email", "is_demo"]
     list_filter = ["sex", "country", "is_demo", "organisation__kind"]
     list_select_related = ["organisation", "country"]
     search_fields = ["name", "email", "phone", "position"]
     autocomplete_fields = ["organisation", "country"]
 
+    def delete_model(self, request, obj):
+        # The participant's participations go with it: their events change.
+        events = set(obj.participations.values_list("event_id", flat=True))
+        super().delete_model(request, obj)
+        bump_versions(Event, events)
+
+    def delete_queryset(self, request, queryset):
+        events = set(Participation.objects.filter(participant__in=queryset)
+                     .values_list("event_id", flat=True))
+        super().delete_queryset(request, queryset)
+        bump_versions(Event, events)
+
 
 @admin.register(Participation)
-class ParticipationAdmin(DemoVisibleAdmin, HistoryAdmin):
+class ParticipationAdmin(DemoVisibleAdmin, EventVersionMixin, HistoryAdmin):
     list_display = ["participant", "event", "status"]
     list_filter = ["status"]
     list_select_related = ["participant", "event"]
@@ -157,7 +197,7 @@ class SubstanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Seizure)
-class SeizureAdmin(DemoVisibleAdmin, HistoryAdmin):
+class SeizureAdmin(DemoVisibleAdmin, VersionedAdminMixin, HistoryAdmin):
     list_display = [
         "key", "kind", "substance", "qualifier", "quantity", "unit", "quantity_kg", "year",
         "period_wording", "country", "region",

@@ -20,6 +20,7 @@ from activities.models import (
     Seizure,
 )
 from unodc_portal.uploads import size
+from unodc_portal.versioning import VersionedModelForm, parse_version
 
 # The largest register (record) number the database can hold: a larger one is no record.
 RECORD_NUMBER_MAX = 2**63 - 1
@@ -68,7 +69,13 @@ class VisibleChoicesMixin:
                 field.queryset = queryset.visible_to(user)
 
 
-class EventForm(VisibleChoicesMixin, forms.ModelForm):
+class EventForm(VisibleChoicesMixin, VersionedModelForm):
+    """The event's own fields. Its version is only read here (``version`` is None when
+    missing or damaged): the event page compares it with the stored one while saving, and
+    reconciles the participant list when it is older."""
+
+    snapshot_fields = ("projects", "trainers")
+
     class Meta:
         model = Event
         fields = [
@@ -101,6 +108,9 @@ class EventForm(VisibleChoicesMixin, forms.ModelForm):
         self.fields["organiser"].queryset = self.fields["organiser"].queryset.order_by("name")
         self.fields["trainers"].queryset = Person.objects.order_by("name")
 
+    def clean_record_version(self):
+        return parse_version(self.cleaned_data.get("record_version"))
+
     def clean_slug(self):
         slug = self.cleaned_data.get("slug")
         if not slug and self.instance.pk:
@@ -119,24 +129,39 @@ STATUS_CHOICES = Participation.Status.choices
 
 
 class ParticipationForm(forms.Form):
-    """A participant already in the register, by register number (search fills it in)."""
+    """One row of the event's participant list: a participant already in the register, by
+    register number (search fills it in). A row loaded with the page carries the status it
+    was loaded with (``loaded_status``), so that the page submits changes, not the whole
+    list: a loaded row changes its participant's status only when the officer changed it, and
+    removes the participant only when "Remove" is ticked; a row without ``loaded_status``
+    adds its participant. A row without a register number is ignored (the empty extra row)."""
 
     participant = forms.IntegerField(
-        label="Register No.", min_value=1, max_value=RECORD_NUMBER_MAX,
+        label="Register No.", min_value=1, max_value=RECORD_NUMBER_MAX, required=False,
         widget=forms.NumberInput(attrs={"class": "participant-number"}),
     )
     status = forms.ChoiceField(choices=STATUS_CHOICES, initial=Participation.Status.ATTENDED)
+    loaded_status = forms.CharField(required=False, widget=forms.HiddenInput)
+    remove = forms.BooleanField(required=False, label="Remove from this event")
+
+    def clean_loaded_status(self):
+        value = self.cleaned_data.get("loaded_status") or ""
+        return value if value in Participation.Status.values else ""
 
 
 class BaseParticipationFormSet(forms.BaseFormSet):
     """Resolves all register numbers in one query; a participant listed twice is an error on
     the second row."""
 
+    def rows(self):
+        return [f for f in self.forms
+                if f.cleaned_data and f.cleaned_data.get("participant") is not None]
+
     def clean(self):
         super().clean()
         self.participants = {}
-        rows = [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
-        ids = {f.cleaned_data["participant"] for f in rows if "participant" in f.cleaned_data}
+        rows = self.rows()
+        ids = {f.cleaned_data["participant"] for f in rows}
         # The register the officer may see (the view sets it: demo records for demo accounts).
         register = getattr(self, "register", None)
         if register is None:
@@ -144,9 +169,9 @@ class BaseParticipationFormSet(forms.BaseFormSet):
         found = register.with_related().in_bulk(ids)
         seen = {}
         for index, form in enumerate(rows, start=1):
-            pk = form.cleaned_data.get("participant")
-            if pk is None:
-                continue
+            pk = form.cleaned_data["participant"]
+            if pk not in found and form.cleaned_data.get("loaded_status"):
+                continue  # a row the page showed, whose record was merged or deleted since
             if pk not in found:
                 form.add_error("participant", f"No participant has register number {pk}.")
             elif pk in seen:
@@ -158,16 +183,55 @@ class BaseParticipationFormSet(forms.BaseFormSet):
                 seen[pk] = index
                 self.participants[pk] = found[pk]
 
-    def chosen(self) -> dict[int, str]:
-        return {
-            f.cleaned_data["participant"]: f.cleaned_data["status"]
-            for f in self.forms
-            if f.cleaned_data and not self._should_delete_form(f)
-        }
+    def changes(self) -> tuple[dict[int, str], set[int]]:
+        """What the officer changed: ({participant: status} to add or set, {participants to
+        remove}). Rows loaded with the page and left alone are in neither."""
+        wanted, removed = {}, set()
+        for form in self.rows():
+            data = form.cleaned_data
+            pk, loaded = data["participant"], data.get("loaded_status")
+            if pk not in self.participants:
+                continue
+            if loaded:
+                if data.get("remove"):
+                    removed.add(pk)
+                elif data["status"] != loaded:
+                    wanted[pk] = data["status"]
+            elif not data.get("remove"):
+                wanted[pk] = data["status"]
+        return wanted, removed
+
+    def loaded(self) -> set[int]:
+        """The participants the page was loaded with."""
+        return {f.cleaned_data["participant"] for f in self.rows()
+                if f.cleaned_data.get("loaded_status")}
+
+    def reconciled_data(self, current: dict[int, str]) -> dict[str, str]:
+        """This formset's data for the page shown again after a stale save: the ``current``
+        participants {id: status}, as loaded now, with the officer's changes (statuses,
+        removal ticks), then the officer's additions, then an empty row."""
+        wanted, removed = self.changes()
+        rows = [(pk, wanted.get(pk, status), status, pk in removed)
+                for pk, status in current.items()]
+        rows += [(pk, status, "", False) for pk, status in wanted.items() if pk not in current]
+        data = management_data(self.prefix, len(rows) + 1, len(current))
+        for index, (pk, status, loaded_status, remove) in enumerate(rows):
+            data.update({f"{self.prefix}-{index}-participant": str(pk),
+                         f"{self.prefix}-{index}-status": status,
+                         f"{self.prefix}-{index}-loaded_status": loaded_status})
+            if remove:
+                data[f"{self.prefix}-{index}-remove"] = "on"
+        data[f"{self.prefix}-{len(rows)}-status"] = Participation.Status.ATTENDED
+        return data
+
+
+def management_data(prefix: str, total: int, initial: int) -> dict[str, str]:
+    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
+            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
 
 
 ParticipationFormSet = forms.formset_factory(
-    ParticipationForm, formset=BaseParticipationFormSet, extra=1, can_delete=True
+    ParticipationForm, formset=BaseParticipationFormSet, extra=1
 )
 
 
@@ -251,6 +315,10 @@ NewParticipantFormSet = forms.modelformset_factory(
 
 
 class TrainerLinkForm(forms.Form):
+    """A trainer organisation of the event. A row loaded with the page carries the
+    organisation and count it was loaded with, so that saving changes only what the officer
+    changed (as for participants): an organisation added meanwhile by someone else stays."""
+
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.order_by("name"),
         widget=forms.Select(attrs={"data-option-kind": "organisation"}),
@@ -259,11 +327,19 @@ class TrainerLinkForm(forms.Form):
         label="Number of trainers", min_value=1, max_value=999, required=False,
         help_text="Where the source says.",
     )
+    loaded_organisation = forms.CharField(required=False, widget=forms.HiddenInput)
+    loaded_count = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, organisation_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         if organisation_choices is not None:
             self.fields["organisation"].choices = organisation_choices
+
+    def loaded(self) -> tuple[int | None, int | None]:
+        data = self.cleaned_data
+        count = data.get("loaded_count") or ""
+        return (record_number(data.get("loaded_organisation")),
+                int(count) if count.isdecimal() and len(count) < 4 else None)
 
 
 class BaseTrainerLinkFormSet(forms.BaseFormSet):
@@ -278,13 +354,49 @@ class BaseTrainerLinkFormSet(forms.BaseFormSet):
                 form.add_error("organisation", "This organisation is listed twice.")
             seen.add(organisation)
 
-    def counts(self) -> dict[int, int | None]:
-        return {
-            f.cleaned_data["organisation"].pk: f.cleaned_data.get("trainer_count")
-            for f in self.forms
-            if f.cleaned_data and not self._should_delete_form(f)
-            and f.cleaned_data.get("organisation")
-        }
+    def changes(self) -> tuple[dict[int, int | None], set[int]]:
+        """({organisation: trainer count} to add or set, {organisations to remove}); rows
+        loaded with the page and left alone are in neither."""
+        wanted, removed = {}, set()
+        for form in self.forms:
+            if not form.cleaned_data:
+                continue
+            loaded_pk, loaded_count = form.loaded()
+            organisation = form.cleaned_data.get("organisation")
+            count = form.cleaned_data.get("trainer_count")
+            if self._should_delete_form(form):
+                if loaded_pk:
+                    removed.add(loaded_pk)
+                continue
+            if organisation is None:
+                continue
+            if loaded_pk and loaded_pk != organisation.pk:
+                removed.add(loaded_pk)
+            if not loaded_pk or loaded_pk != organisation.pk or loaded_count != count:
+                wanted[organisation.pk] = count
+        return wanted, removed
+
+    def reconciled_data(self, current: dict[int, int | None]) -> dict[str, str]:
+        """As BaseParticipationFormSet.reconciled_data, for the ``current`` trainer
+        organisations {id: count}."""
+        counts, dropped = self.changes()
+        rows = [(pk, counts.get(pk, count), pk, count, pk in dropped and pk not in counts)
+                for pk, count in current.items()]
+        rows += [(pk, count, None, None, False) for pk, count in counts.items()
+                 if pk not in current]
+
+        def text(value):
+            return "" if value is None else str(value)
+
+        data = management_data(self.prefix, len(rows) + 1, len(current))
+        for index, (pk, count, loaded_pk, loaded_count, delete) in enumerate(rows):
+            data.update({f"{self.prefix}-{index}-organisation": str(pk),
+                         f"{self.prefix}-{index}-trainer_count": text(count),
+                         f"{self.prefix}-{index}-loaded_organisation": text(loaded_pk),
+                         f"{self.prefix}-{index}-loaded_count": text(loaded_count)})
+            if delete:
+                data[f"{self.prefix}-{index}-DELETE"] = "on"
+        return data
 
 
 TrainerLinkFormSet = forms.formset_factory(
@@ -336,7 +448,7 @@ class PersonForm(VisibleChoicesMixin, forms.ModelForm):
 # --------------------------------------------------------------------------------------------
 # Participants, merging, import, seizures
 # --------------------------------------------------------------------------------------------
-class ParticipantForm(VisibleChoicesMixin, forms.ModelForm):
+class ParticipantForm(VisibleChoicesMixin, VersionedModelForm):
     class Meta:
         model = Participant
         fields = ["name", "sex", "organisation", "country", "position", "email", "phone"]
@@ -373,7 +485,7 @@ class ImportUploadForm(forms.Form):
         )
 
 
-class SeizureForm(VisibleChoicesMixin, forms.ModelForm):
+class SeizureForm(VisibleChoicesMixin, VersionedModelForm):
     class Meta:
         model = Seizure
         fields = [

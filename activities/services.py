@@ -20,6 +20,7 @@ from activities.models import (
     Participant,
     Participation,
 )
+from unodc_portal.versioning import bump_version, bump_versions
 
 # Which attendance status wins when two records of one person were both at an event.
 STATUS_STRENGTH = {
@@ -60,6 +61,16 @@ def _sync_children(current, *, key, field, wanted: dict, make, verb: str):
 
 
 @transaction.atomic
+def record_save(obj, *, expected_version: int | None, reason: str):
+    """Save one versioned record (participant, seizure) edited on its page: only when its
+    stored version is still ``expected_version`` (else StaleVersion, nothing written); the
+    version moves on with the save."""
+    if obj.pk is not None:
+        bump_version(obj, expected=expected_version)
+    return _save(obj, reason)
+
+
+@transaction.atomic
 def event_record(
     *,
     event: Event,
@@ -68,11 +79,21 @@ def event_record(
     participations: dict[int, str],
     new_participants: list[NewParticipant],
     trainer_counts: dict[int, int | None],
+    removed: set[int] = frozenset(),
+    trainers_removed: set[int] | None = None,
+    expected_version: int | None = None,
 ) -> Event:
-    """Save an event with its projects, trainers, trainer organisations and participants —
-    existing ones by id → status, new ones created — in one transaction. Participations and
-    trainer organisations not listed are removed. Any ValidationError undoes everything."""
+    """Save an event with its projects, trainers, trainer organisations and participant
+    changes in one transaction: ``participations`` {participant id: status} are added or given
+    that status, ``removed`` participants are taken off, new participants are created and
+    added; participants in neither stay as they are (someone else may have added them).
+    Trainer organisations likewise: ``trainer_counts`` added or set, ``trainers_removed``
+    taken off (when None, those not listed are removed). An existing event is saved only when its
+    stored version is still ``expected_version`` (else StaleVersion); the version moves on.
+    Any ValidationError undoes everything."""
     creating = event.pk is None
+    if not creating:
+        bump_version(event, expected=expected_version)
     _save(event, "Recorded on the event page" if creating else "Edited on the event page")
     event.projects.set(projects)
     event.trainers.set(trainers)
@@ -82,18 +103,39 @@ def event_record(
         _save(row.participant, f"Added on the page of event “{event.title}”")
         wanted[row.participant.pk] = row.status
 
-    _sync_children(
-        event.participations.all(), key="participant_id", field="status", wanted=wanted,
-        make=lambda pk, status: Participation(event=event, participant_id=pk, status=status),
-        verb="on the event page",
-    )
-    _sync_children(
-        event.trainer_links.all(), key="organisation_id", field="trainer_count",
-        wanted=trainer_counts,
-        make=lambda pk, count: EventTrainerOrganisation(
-            event=event, organisation_id=pk, trainer_count=count),
-        verb="on the event page",
-    )
+    verb = "on the event page"
+    current = {p.participant_id: p for p in event.participations.all()}
+    for pk in set(removed) - set(wanted):
+        if pk in current:
+            current[pk]._change_reason = f"Removed {verb}"
+            current[pk].delete()
+    for pk, status in wanted.items():
+        if pk not in current:
+            _save(Participation(event=event, participant_id=pk, status=status),
+                  f"Added {verb}")
+        elif current[pk].status != status:
+            current[pk].status = status
+            _save(current[pk], f"Changed {verb}")
+    if trainers_removed is None:
+        _sync_children(
+            event.trainer_links.all(), key="organisation_id", field="trainer_count",
+            wanted=trainer_counts,
+            make=lambda pk, count: EventTrainerOrganisation(
+                event=event, organisation_id=pk, trainer_count=count),
+            verb=verb,
+        )
+        return event
+    links = {link.organisation_id: link for link in event.trainer_links.all()}
+    for pk in set(trainers_removed) - set(trainer_counts):
+        if pk in links:
+            links[pk].delete()
+    for pk, count in trainer_counts.items():
+        if pk not in links:
+            _save(EventTrainerOrganisation(event=event, organisation_id=pk, trainer_count=count),
+                  f"Added {verb}")
+        elif links[pk].trainer_count != count:
+            links[pk].trainer_count = count
+            _save(links[pk], f"Changed {verb}")
     return event
 
 
@@ -118,6 +160,8 @@ def participant_merge(*, keep: Participant, other: Participant) -> Participant:
         raise ValidationError("One of the two records no longer exists.")
     keep, other = locked[keep.pk], locked[other.pk]
     reason = f"Merged participant #{other.pk} ({other.name}) into #{keep.pk}"
+    # Every event of the other record changes its participant list.
+    bump_versions(Event, other.participations.values_list("event_id", flat=True))
 
     kept_events = {p.event_id: p for p in keep.participations.all()}
     for participation in other.participations.select_for_update():
@@ -138,6 +182,7 @@ def participant_merge(*, keep: Participant, other: Participant) -> Participant:
     if keep.sex == Participant.Sex.NOT_RECORDED:
         keep.sex = other.sex
     keep.is_demo = keep.is_demo and other.is_demo
+    bump_version(keep)
     _save(keep, reason)
     other._change_reason = reason
     other.delete()
@@ -224,6 +269,8 @@ def participants_import(*, batch: ImportBatch, user) -> dict:
         participations, Participation, batch_size=1000, default_user=history_user,
         default_change_reason=reason,
     )
+    if participations:
+        bump_versions(Event, [batch.event_id])
     batch.rows, batch.counts = rows, counts
     batch.status = ImportBatch.Status.COMMITTED
     batch.committed_at = timezone.now()

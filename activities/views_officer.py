@@ -56,6 +56,18 @@ from activities.models import (
 )
 from unodc_portal.exports import DownloadLinksMixin, ExportMixin
 from unodc_portal.roles import mark_if_demo
+from unodc_portal.versioning import MISSING_MESSAGE, StaleVersion, kept_note, stale_message
+
+
+class StaleFormMixin:
+    def stale(self, form, stale: StaleVersion):
+        """The form again after a save from an older version (the stored one changed between
+        the form's check and the save): the message, the input as typed, the current
+        version."""
+        form.carry_version(stale.current)
+        kept = form.reconcile(form.cleaned_data["record_version"])
+        form.add_error(None, stale.message + kept_note(form, kept))
+        return self.form_invalid(form)
 
 
 class OfficerMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -145,9 +157,23 @@ class EventRecordView(OfficerMixin, View):
     def get_event(self):
         if "slug" not in self.kwargs:
             return None
-        return get_object_or_404(
-            Event.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
-        )
+        events = Event.objects.visible_to(self.request.user)
+        event = events.filter(slug=self.kwargs["slug"]).first()
+        if event is None:
+            # A page opened before someone changed the event's address still saves (and is
+            # then refused as stale, with the input kept) instead of losing the input to a 404.
+            former = Event.history.filter(slug=self.kwargs["slug"]).order_by(
+                "-history_date", "-history_id").values_list("id", flat=True).first()
+            event = events.filter(pk=former).first() if former else None
+        if event is None:
+            raise Http404("No such event.")
+        return event
+
+    def get(self, request, *args, **kwargs):
+        event = self.get_event()
+        if event is not None and event.slug != self.kwargs["slug"]:
+            return redirect("activities:event_update", slug=event.slug)
+        return self.render_page(event, self.build_forms(event))
 
     def build_forms(self, event, data=None):
         user = self.request.user
@@ -159,13 +185,19 @@ class EventRecordView(OfficerMixin, View):
         country_choices = [("", "---------")] + [(c.pk, c.name) for c in Country.objects.all()]
         initial_participations = []
         initial_links = []
-        if event is not None:
+        # Only a page being shown starts from the stored rows: a submitted page says itself
+        # which rows it showed (a row index given the stored list of now would pair a
+        # submitted row, the empty extra one included, with a row it never showed).
+        if event is not None and data is None:
             initial_participations = [
-                {"participant": p.participant_id, "status": p.status}
+                {"participant": p.participant_id, "status": p.status,
+                 "loaded_status": p.status}
                 for p in event.participations.order_by("participant__name")
             ]
             initial_links = [
-                {"organisation": link.organisation_id, "trainer_count": link.trainer_count}
+                {"organisation": link.organisation_id, "trainer_count": link.trainer_count,
+                 "loaded_organisation": link.organisation_id,
+                 "loaded_count": "" if link.trainer_count is None else link.trainer_count}
                 for link in event.trainer_links.all()
             ]
         event_form = EventForm(data, instance=event or Event(), prefix="event", user=user)
@@ -204,10 +236,6 @@ class EventRecordView(OfficerMixin, View):
         }
         return render(self.request, self.template_name, context, status=status)
 
-    def get(self, request, *args, **kwargs):
-        event = self.get_event()
-        return self.render_page(event, self.build_forms(event))
-
     def post(self, request, *args, **kwargs):
         # The forms get their own copy: a refused edit must not change the page's heading
         # and links.
@@ -223,18 +251,29 @@ class EventRecordView(OfficerMixin, View):
         mark_if_demo(event_form.instance, request.user)
         for form in new_participants.new_rows():
             mark_if_demo(form.instance, request.user)
+        wanted, removed = participations.changes()
+        trainer_counts, trainers_removed = trainer_links.changes()
+        expected = event_form.cleaned_data.get("record_version")
         try:
+            if event is not None and expected is None:
+                raise StaleVersion(event)
             saved = services.event_record(
                 event=event_form.instance,
+                expected_version=expected,
                 projects=event_form.cleaned_data["projects"],
                 trainers=event_form.cleaned_data["trainers"],
-                participations=participations.chosen(),
+                participations=wanted,
+                removed=removed,
                 new_participants=[
                     services.NewParticipant(form.instance, form.cleaned_data["status"])
                     for form in new_participants.new_rows()
                 ],
-                trainer_counts=trainer_links.counts(),
+                trainer_counts=trainer_counts,
+                trainers_removed=trainers_removed,
             )
+        except StaleVersion as exc:
+            return self.render_stale(event, participations, trainer_links, expected=expected,
+                                     stale=exc)
         except ValidationError as exc:
             for message in exc.messages:
                 event_form.add_error(None, message)
@@ -243,6 +282,61 @@ class EventRecordView(OfficerMixin, View):
         messages.success(request, f"Saved “{saved.title}” with "
                                   f"{saved.participations.count()} participant record(s).")
         return redirect("activities:event_update", slug=saved.slug)
+
+    def render_stale(self, event, participations, trainer_links, *, expected, stale):
+        """The page again after a save from an older version (nothing was written): the
+        officer's input as typed, on the current version, with the current participant list
+        carrying the officer's own changes (removal ticks, statuses, added rows), so that
+        saving again applies them on purpose and keeps what others added meanwhile."""
+        missing = expected is None
+        event.refresh_from_db()
+        wanted, removed = participations.changes()
+        loaded = participations.loaded()
+        current = dict(
+            event.participations.order_by("participant__name", "participant_id")
+            .values_list("participant_id", "status")
+        )
+        data = self.request.POST.copy()
+        for key in [k for k in data if k.startswith(("part-", "trainers-"))]:
+            del data[key]
+        reconciled = {
+            **participations.reconciled_data(current),
+            **trainer_links.reconciled_data(
+                dict(event.trainer_links.values_list("organisation_id", "trainer_count"))),
+            "event-record_version": str(event.version),
+        }
+        for key, value in reconciled.items():
+            data[key] = value
+        # The event's fields: the officer's changes over the current record.
+        probe = EventForm(data, instance=event, prefix="event")
+        kept = probe.reconcile(expected) if not missing else []
+        data = probe.data
+
+        forms = self.build_forms(self.get_event(), data)
+        event_form, participations, new_participants, trainer_links = forms
+        event_form.is_valid() & participations.is_valid() & trainer_links.is_valid()
+        new_participants.picked = getattr(participations, "participants", {})
+        new_participants.is_valid()
+        message = (MISSING_MESSAGE if missing
+                   else stale_message(event, stale.changed_by, stale.changed_at)
+                   + kept_note(probe, kept))
+        arrived = [pk for pk in current if pk not in loaded and pk not in wanted]
+        gone = [pk for pk in loaded if pk not in current and pk not in removed]
+        found = Participant.objects.in_bulk(arrived + gone)
+
+        def named(pks):
+            return ", ".join(found[pk].name if pk in found else f"No. {pk} (merged or deleted)"
+                             for pk in pks)
+
+        if arrived and not missing:
+            message += (f" {len(arrived)} participant(s) were added meanwhile and are now in "
+                        f"the list below; saving again keeps them: {named(arrived)}.")
+        if gone and not missing:
+            message += (f" {len(gone)} participant(s) were removed meanwhile: {named(gone)}. "
+                        "Add them again if they attended.")
+        event_form.add_error(None, message)
+        messages.error(self.request, message)
+        return self.render_page(event, forms, status=409)
 
 
 class QuickAddView(OfficerMixin, CreateView):
@@ -379,7 +473,7 @@ class ParticipantDetailView(OfficerMixin, DetailView):
         return context
 
 
-class ParticipantUpdateView(OfficerMixin, UpdateView):
+class ParticipantUpdateView(OfficerMixin, StaleFormMixin, UpdateView):
     model = Participant
     form_class = ParticipantForm
     permission_required = "activities.change_participant"
@@ -392,9 +486,15 @@ class ParticipantUpdateView(OfficerMixin, UpdateView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        form.instance._change_reason = "Edited on the participant page"
+        try:
+            services.record_save(
+                form.instance, expected_version=form.cleaned_data["record_version"],
+                reason="Edited on the participant page",
+            )
+        except StaleVersion as exc:
+            return self.stale(form, exc)
         messages.success(self.request, "Saved.")
-        return super().form_valid(form)
+        return redirect(self.get_success_url())
 
 
 class DuplicateListView(OfficerMixin, TemplateView):
@@ -632,7 +732,7 @@ class ImportPreviewView(OfficerMixin, DetailView):
 # --------------------------------------------------------------------------------------------
 # Seizure entry
 # --------------------------------------------------------------------------------------------
-class SeizureFormMixin(OfficerMixin):
+class SeizureFormMixin(OfficerMixin, StaleFormMixin):
     model = Seizure
     form_class = SeizureForm
     template_name = "activities/seizure_form.html"
@@ -653,10 +753,17 @@ class SeizureFormMixin(OfficerMixin):
     def form_valid(self, form):
         creating = form.instance.pk is None
         mark_if_demo(form.instance, self.request.user)
-        form.instance._change_reason = (
-            "Recorded on the seizure page" if creating else "Edited on the seizure page"
-        )
-        response = super().form_valid(form)
+        try:
+            self.object = services.record_save(
+                form.instance, expected_version=form.cleaned_data.get("record_version"),
+                reason="Recorded on the seizure page" if creating else "Edited on the seizure page",
+            )
+        except StaleVersion as exc:
+            return self.stale(form, exc)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        response = redirect(self.get_success_url())
         seizure = self.object
         kg = (f"{seizure.quantity_kg.normalize():f} kg" if seizure.quantity_kg is not None
               else f"no kilograms ({seizure.kg_missing_reason})")

@@ -3,6 +3,7 @@ from django.db import models
 
 from donors.models import Contribution, Donor, DonorAccount, ExchangeRate
 from unodc_portal.admin_history import DemoVisibleAdmin, HistoryAdmin, register_history_log
+from unodc_portal.versioning import VersionedAdminMixin
 
 
 class DonorAccountInline(admin.TabularInline):
@@ -32,7 +33,7 @@ class DonorAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(DemoVisibleAdmin, HistoryAdmin):
+class ContributionAdmin(DemoVisibleAdmin, VersionedAdminMixin, HistoryAdmin):
     list_display = [
         "key", "donor", "project", "kind", "amount", "currency", "in_kind_description",
         "status", "date", "year", "is_published",

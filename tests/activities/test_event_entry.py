@@ -34,11 +34,16 @@ def event_data(**overrides):
     return data
 
 
-def add_existing(data, participants, status="attended"):
-    data.update(management("part", len(participants)))
+def add_existing(data, participants, status="attended", loaded=None):
+    """Rows for participants from the register: added ones, or (``loaded`` = the status they
+    were loaded with) rows the page showed."""
+    data.update(management("part", len(participants), initial=len(participants) if loaded
+                           else 0))
     for i, participant in enumerate(participants):
         data[f"part-{i}-participant"] = str(participant.pk)
         data[f"part-{i}-status"] = status
+        if loaded:
+            data[f"part-{i}-loaded_status"] = loaded
 
 
 def add_new(data, rows):
@@ -89,11 +94,11 @@ def test_officer_records_an_event_with_existing_and_new_participants_and_trainer
 def test_editing_removes_unticked_rows_changes_status_and_keeps_history(officer_client):
     event = factories.EventFactory()
     stay, leave = factories.ParticipationFactory.create_batch(2, event=event, status="attended")
-    data = event_data(**{"event-title": "Renamed", "event-slug": event.slug})
-    add_existing(data, [stay.participant, leave.participant])
-    data.update(management("part", 2, initial=2))
+    data = event_data(**{"event-title": "Renamed", "event-slug": event.slug,
+                         "event-record_version": str(event.version)})
+    add_existing(data, [stay.participant, leave.participant], loaded="attended")
     data["part-0-status"] = "absent"
-    data["part-1-DELETE"] = "on"
+    data["part-1-remove"] = "on"
 
     response = officer_client.post(reverse("activities:event_update", args=[event.slug]), data)
 

@@ -69,7 +69,8 @@ def test_invalid_seizures_are_refused_beside_the_field(officer_client, anhydride
 
 def test_editing_a_seizure_is_recorded_in_its_history(officer_client, officer_user, anhydride):
     seizure = factories.SeizureFactory(substance=anhydride, quantity=40, unit="t")
-    data = seizure_data(anhydride, key=seizure.key, quantity="4", unit="t")
+    data = seizure_data(anhydride, key=seizure.key, quantity="4", unit="t",
+                        record_version=str(seizure.version))
     officer_client.post(reverse("activities:seizure_update", args=[seizure.pk]), data)
     seizure.refresh_from_db()
     assert seizure.quantity_kg == Decimal("4000.000")

@@ -176,6 +176,7 @@ def event_data(setup):
         "event-reported_participants": "41",
         "event-reported_participants_wording": "over forty one",
         "event-projects": str(setup["project"].pk),
+        "event-record_version": str(setup["event"].version),
         **management("part", 1), **management("new", 1), **management("trainers", 1),
         "part-0-participant": str(setup["participants"][0].pk),
         "part-0-status": "attended",
@@ -197,7 +198,8 @@ EVENT_FIELDS = [
     ]),
     *(f"{prefix}-{name}" for prefix in ["part", "new", "trainers"]
       for name in ["TOTAL_FORMS", "INITIAL_FORMS", "MAX_NUM_FORMS"]),
-    "part-0-participant", "part-0-status", "part-0-DELETE", "part-1-participant",
+    "event-record_version", "part-0-participant", "part-0-status", "part-0-loaded_status",
+    "part-0-remove", "part-1-participant",
     *(f"new-0-{name}" for name in ["name", "sex", "organisation", "country", "position", "email",
                                     "phone", "status", "not_duplicate"]),
     "trainers-0-organisation", "trainers-0-trainer_count", "trainers-0-DELETE",
@@ -260,11 +262,13 @@ def test_participant_edit_refuses_hostile_values_or_shows_them_escaped(setup):
     valid = {"name": participant.name, "sex": participant.sex,
              "organisation": str(participant.organisation_id),
              "country": str(participant.country_id), "position": "Inspector",
-             "email": participant.email, "phone": participant.phone}
+             "email": participant.email, "phone": participant.phone,
+             "record_version": str(participant.version)}
     assert_accepted(client, url, valid)
 
     @examples(6)
-    @given(changes=overrides(PARTICIPANT_FIELDS, st.one_of(hs.hostile, hs.storable_markup)))
+    @given(changes=overrides([*PARTICIPANT_FIELDS, "record_version"],
+                             st.one_of(hs.hostile, hs.storable_markup)))
     def check(changes):
         with rolled_back():
             response = post_and_check(client, url, {**valid, **changes})
@@ -337,12 +341,14 @@ def test_seizure_entry_refuses_hostile_values_or_shows_them_escaped(setup, edit)
              "quantity": "500", "unit": "kg", "date": "2011-03-02",
              "country": str(setup["event"].country_id)}
     seizure = Seizure.objects.first()
+    valid["record_version"] = str(seizure.version)
     url = (reverse("activities:seizure_update", args=[seizure.pk]) if edit
            else reverse("activities:seizure_create"))
     assert_accepted(client, url, valid)
 
     @examples(6)
-    @given(changes=overrides(SEIZURE_FIELDS, st.one_of(hs.hostile, hs.storable_markup)))
+    @given(changes=overrides([*SEIZURE_FIELDS, "record_version"],
+                             st.one_of(hs.hostile, hs.storable_markup)))
     def check(changes):
         with rolled_back():
             response = post_and_check(client, url, {**valid, **changes})
