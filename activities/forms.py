@@ -35,6 +35,20 @@ def record_number(value) -> int | None:
     return number if 0 < number <= RECORD_NUMBER_MAX else None
 
 
+class RecordChoicesField(forms.ModelMultipleChoiceField):
+    """Several records by number. A number the database cannot hold is refused like an unknown
+    one (Django's ``__in`` lookup, unlike ``exact``, sends it to SQLite, which overflows)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if record_number(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 def unique_slug(model, text: str, field: str = "slug", max_length: int = 80) -> str:
     """A slug from ``text`` not yet used by ``model`` (suffix -2, -3 … when taken)."""
     base = (slugify(text) or "record")[: max_length - 6].strip("-") or "record"
@@ -83,6 +97,7 @@ class EventForm(VisibleChoicesMixin, VersionedModelForm):
             "start_date", "end_date", "date_wording", "year", "month", "topics", "description",
             "trainers", "reported_participants", "reported_participants_wording",
         ]
+        field_classes = {"projects": RecordChoicesField, "trainers": RecordChoicesField}
         widgets = {
             "start_date": DateInput(), "end_date": DateInput(),
             "topics": forms.Textarea(attrs={"rows": 2}),

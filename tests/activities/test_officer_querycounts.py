@@ -83,7 +83,7 @@ def test_event_edit_page(officer_client):
             factories.EventTrainerOrganisationFactory(event=event)
 
     assert_constant_queries(officer_client, reverse("activities:event_update",
-                                                    args=[event.slug]), add, 20)
+                                                    args=[event.slug]), add, 21)
 
 
 def test_import_preview(officer_client):
