@@ -85,6 +85,7 @@ class ContributionListView(DownloadLinksMixin, ListPageMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["totals"] = aggregates.contribution_totals(self.object_list)
+        context.setdefault("hide_donor", False)
         return context
 
 

@@ -2,8 +2,15 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 
-from tests import factories
+from tests import factories, template_vars
 from unodc_portal.roles import DONORS_GROUP, OFFICERS_GROUP, ensure_groups
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fail_on_missing_template_variables():
+    """A missing variable in one of the project's templates (templates/) fails the test
+    (tests/template_vars.py); other libraries' templates render as Django renders them."""
+    template_vars.install()
 
 
 @pytest.fixture
