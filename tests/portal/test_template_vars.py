@@ -18,13 +18,13 @@ def test_a_missing_variable_in_a_project_template_fails():
     assert "See all events" in render_to_string(
         "includes/more_link.html", {"capped": capped, "noun": "events"}
     )
-    with pytest.raises(pytest.fail.Exception, match="'noun' in 'includes/more_link.html'"):
+    with pytest.raises(pytest.fail.Exception, match=r"'noun' in 'includes/more_link\.html'"):
         render_to_string("includes/more_link.html", {"capped": capped})
 
 
 def test_a_missing_attribute_of_an_empty_relation_fails():
     """The pattern the minimal records found: ``{{ x.country.name }}`` where x has no country."""
-    with pytest.raises(pytest.fail.Exception, match="'capped.url' in 'includes/more_link.html'"):
+    with pytest.raises(pytest.fail.Exception, match=r"'capped\.url' in 'includes/more_link\.html'"):
         render_to_string("includes/more_link.html", {"capped": {"more": True}, "noun": "x"})
 
 
