@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class UnodcPortalConfig(AppConfig):
     name = "unodc_portal"
     verbose_name = "Portal"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from unodc_portal.sessions import on_sign_in
+
+        user_logged_in.connect(on_sign_in, dispatch_uid="unodc_portal.personal_data_session")

@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "unodc_portal.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Officers' and admins' sessions: end with the browser, and after 8 idle hours.
+    "unodc_portal.sessions.PersonalDataSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -158,6 +160,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Users who may see personal data (officers, admins): the session cookie ends with the browser
+# session, and the server ends a session idle for longer than this (unodc_portal/sessions.py).
+PERSONAL_DATA_SESSION_IDLE = datetime.timedelta(
+    hours=envint("DJANGO_PERSONAL_DATA_SESSION_IDLE_HOURS", 8)
+)
+
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
