@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 from django_countries import countries
 
+from activities.forms import bound_reported_participants
 from activities.models import (
     Article,
     Bulletin,
@@ -98,8 +100,17 @@ class TrainerOrganisationInline(admin.TabularInline):
     autocomplete_fields = ["organisation"]
 
 
+class EventAdminForm(forms.ModelForm):
+    """The reported participant count bounded alike on every database, as on the event page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_reported_participants(self)
+
+
 @admin.register(Event)
 class EventAdmin(HistoryAdmin):
+    form = EventAdminForm
     list_display = [
         "title", "kind", "start_date", "end_date", "date_wording", "city", "country",
         "reported_participants", "participant_records",
