@@ -13,6 +13,16 @@ def fail_on_missing_template_variables():
     template_vars.install()
 
 
+@pytest.fixture(autouse=True)
+def jobs_after_the_response_are_done():
+    """E-mail sent after the response (unodc_portal.after_response) belongs to the test that
+    asked for it: finished, and its errors raised, before the next test starts."""
+    yield
+    from unodc_portal.after_response import drain
+
+    drain()
+
+
 @pytest.fixture
 def roles(db):
     """The two groups, as the data migration makes them (a transactional test may have flushed

@@ -25,8 +25,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-# Rebuilt by migrate on any database; everything else is backed up.
-NOT_BACKED_UP = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
+# Rebuilt by migrate on any database (or transient); everything else is backed up.
+NOT_BACKED_UP = {
+    "contenttypes.contenttype", "auth.permission", "sessions.session",
+    "unodc_portal.throttle",  # counters of recent attempts, like sessions
+}
 NATURAL_KEY_TARGETS = (ContentType, Permission)
 
 

@@ -189,6 +189,12 @@ EMAIL_USE_TLS = envbool("DJANGO_EMAIL_USE_TLS", not EMAIL_USE_SSL)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "UNODC portal <noreply@localhost>")
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
+# Reset requests allowed per address and per client address in a window (counters in the
+# database, unodc_portal/throttle.py); the password-change form's old-password check follows
+# the sign-in lockout (AXES_FAILURE_LIMIT failures, then AXES_COOLOFF_TIME).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = envint("DJANGO_PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = envint("DJANGO_PASSWORD_RESET_LIMIT_PER_CLIENT", 20)
+PASSWORD_RESET_WINDOW = datetime.timedelta(hours=1)
 
 # Participant import: the largest file accepted and how long an unconfirmed preview is kept.
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
