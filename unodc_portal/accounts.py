@@ -12,6 +12,7 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from unodc_portal import throttle
 from unodc_portal.after_response import after_response
@@ -85,3 +86,21 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         if form.throttled:
             response.status_code = 429
         return response
+
+
+class ThrottledAdminPasswordChangeForm(ThrottledPasswordChangeForm):
+    required_css_class = "required"  # as Django's AdminPasswordChangeForm
+
+
+def admin_password_change(site, request, extra_context=None):
+    """The admin's own password-change page (``AdminSite.password_change``), with the same
+    throttled old-password check: ``admin.site.password_change`` is set to this (urls.py)."""
+    request.current_app = site.name
+    options = {
+        "form_class": ThrottledAdminPasswordChangeForm,
+        "success_url": reverse("admin:password_change_done", current_app=site.name),
+        "extra_context": {**site.each_context(request), **(extra_context or {})},
+    }
+    if site.password_change_template is not None:
+        options["template_name"] = site.password_change_template
+    return PasswordChangeView.as_view(**options)(request)

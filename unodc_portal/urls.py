@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -7,6 +9,8 @@ from unodc_portal import accounts, views
 admin.site.site_header = "UNODC Central Asia portal — administration"
 admin.site.site_title = "UNODC portal admin"
 admin.site.index_title = "Records"
+# The admin's password change checks the old password with the same throttle as the portal's.
+admin.site.password_change = partial(accounts.admin_password_change, admin.site)
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),

@@ -153,3 +153,17 @@ def test_a_right_old_password_clears_the_failures(client, officer_user, settings
         change(client, "guess")
     assert change(client, PASSWORD).status_code == 302
     assert not Throttle.objects.filter(scope="password-change").exists()
+
+
+def test_the_admins_password_change_is_throttled_alike(client, admin_user, settings):
+    client.force_login(admin_user)
+    url = reverse("admin:password_change")
+    data = {"new_password1": "another-good-passphrase",
+            "new_password2": "another-good-passphrase"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        assert client.post(url, {"old_password": "guess", **data}).status_code == 200
+    locked = client.post(url, {"old_password": PASSWORD, **data})
+    assert locked.status_code == 429
+    assert "Too many wrong current passwords" in locked.content.decode()
+    admin_user.refresh_from_db()
+    assert admin_user.check_password(PASSWORD)
