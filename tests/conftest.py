@@ -14,6 +14,17 @@ def fail_on_missing_template_variables():
 
 
 @pytest.fixture(autouse=True)
+def no_missing_template_variables_in_any_thread():
+    """A missing variable met while a live server (another thread) rendered fails the test
+    too, with its name."""
+    template_vars.reported_failures()
+    yield
+    found = template_vars.reported_failures()
+    if found:
+        pytest.fail("; ".join(found), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
 def jobs_after_the_response_are_done():
     """E-mail sent after the response (unodc_portal.after_response) belongs to the test that
     asked for it: finished, and its errors raised, before the next test starts."""

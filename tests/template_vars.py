@@ -19,6 +19,9 @@ import pytest
 from django.conf import settings
 
 PROJECT_TEMPLATES = (Path(settings.BASE_DIR) / "templates").resolve()
+# Every failure, whichever thread rendered (a live server's too): conftest fails the test with
+# them at its end, where an error in another thread would otherwise be lost.
+FAILURES: list[str] = []
 
 
 def _rendering_origin():
@@ -61,8 +64,10 @@ class FailInProjectTemplates(str):
     def __mod__(self, variable):
         origin = _rendering_origin()
         where = getattr(origin, "template_name", None) or getattr(origin, "name", "?")
+        message = f"Undefined template variable '{variable}' in '{where}'"
+        FAILURES.append(message)
         # pytest.fail raises an exception outside Exception's tree: no view's handler hides it.
-        pytest.fail(f"Undefined template variable '{variable}' in '{where}'", pytrace=False)
+        pytest.fail(message, pytrace=False)
 
     def __reduce__(self):
         return (FailInProjectTemplates, ())
@@ -82,3 +87,10 @@ def install():
         if backend["BACKEND"] == "django.template.backends.django.DjangoTemplates":
             backend.setdefault("OPTIONS", {})["string_if_invalid"] = FailInProjectTemplates()
     reset_template_engines(setting="TEMPLATES")
+
+
+def reported_failures() -> list[str]:
+    """The failures recorded since the last call (and forget them)."""
+    found = list(dict.fromkeys(FAILURES))
+    FAILURES.clear()
+    return found
