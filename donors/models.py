@@ -97,8 +97,9 @@ class ContributionQuerySet(NaturalKeyQuerySet):
             return self.published()
         return self.filter(Q(is_published=True) | Q(donor=donor))
 
-    def with_related(self, user):
-        """Donor, project and event, and the source article where ``user`` may see it."""
+    def with_related(self, user=None):
+        """Donor, project and event, and the source article where ``user`` may see it (with no
+        user: where it is published)."""
         return self.select_related("donor", "project", "event").with_visible_article(user)
 
     def with_visible_article(self, user):
