@@ -375,6 +375,40 @@ def build_minimal_world() -> SimpleNamespace:
     return w
 
 
+def build_linked_minimal_world() -> SimpleNamespace:
+    """The minimal world with its records referring to one another wherever a page lists
+    related records (an article naming the event, the person, the organisation, the seizure
+    and the project; the event's project and trainer; contributions to the event from the
+    articles): each record is still minimal, but every list of related records is shown."""
+    w = build_minimal_world()
+    w.event.projects.add(w.project)
+    w.event.trainers.add(w.person)
+    w.event.organiser = w.organisation
+    w.event.city = "Osh"  # a city without a country
+    w.event.save()
+    w.project.themes.add(w.theme)
+    w.project.implementers.add(w.organisation)
+    w.project.beneficiaries.add(w.organisation)
+    w.seizure.project = w.project
+    w.seizure.seizing_agency = w.organisation
+    w.seizure.save()
+    for article in (w.article, w.draft):
+        article.projects.add(w.project)
+        article.events.add(w.event)
+        article.people.add(w.person)
+        article.organisations.add(w.organisation)
+        article.seizures.add(w.seizure)
+    w.donor_a.organisation = w.organisation
+    w.donor_a.save()
+    for contribution in [*w.published, w.donor_unpublished, w.other_unpublished]:
+        contribution.event = w.event
+        contribution.article = w.article
+        contribution.save()
+    w.participants[2].organisation = w.organisation
+    w.participants[2].save()
+    return w
+
+
 def world_fixture(builder=build_world, name="world"):
     """A module-scoped ``world`` fixture: the world built once per test module inside a
     transaction rolled back after the module's last test. Use as
