@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django_countries import countries
 
+from activities.forms import bound_reported_participants
 from activities.models import (
     Article,
     Bulletin,
@@ -20,7 +21,7 @@ from activities.models import (
 )
 from donors.models import Contribution
 from unodc_portal.admin_history import DemoVisibleAdmin, HistoryAdmin, register_history_log
-from unodc_portal.versioning import VersionedAdminMixin, bump_versions
+from unodc_portal.versioning import VersionedAdminMixin, VersionedModelForm, bump_versions
 
 
 @admin.register(Country)
@@ -105,8 +106,18 @@ class TrainerOrganisationInline(admin.TabularInline):
     autocomplete_fields = ["organisation"]
 
 
+class EventAdminForm(VersionedModelForm):
+    """The event's version (a stale form is refused), and the reported participant count
+    bounded alike on every database, as on the event page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_reported_participants(self)
+
+
 @admin.register(Event)
 class EventAdmin(DemoVisibleAdmin, VersionedAdminMixin, HistoryAdmin):
+    form = EventAdminForm
     list_display = [
         "title", "kind", "start_date", "end_date", "date_wording", "city", "country",
         "reported_participants", "participant_records",

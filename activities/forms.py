@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils.text import slugify
 
@@ -47,6 +48,26 @@ class RecordChoicesField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+# The reported participant count: PostgreSQL's integer column holds at most 2,147,483,647,
+# SQLite's holds more. The forms that write it (the event page, the admin) refuse a larger
+# count on every database alike, with a message, instead of leaving it to the column.
+REPORTED_PARTICIPANTS_MAX = 2**31 - 1
+
+
+def bound_reported_participants(form) -> None:
+    """Give ``form``'s reported participant count the same upper bound on every database."""
+    field = form.fields.get("reported_participants")
+    if field is None:
+        return
+    field.max_value = REPORTED_PARTICIPANTS_MAX
+    field.widget.attrs["max"] = str(REPORTED_PARTICIPANTS_MAX)
+    field.validators.append(MaxValueValidator(
+        REPORTED_PARTICIPANTS_MAX,
+        message=f"The reported participant count can be at most "
+        f"{REPORTED_PARTICIPANTS_MAX:,}.",
+    ))
 
 
 def unique_slug(model, text: str, field: str = "slug", max_length: int = 80) -> str:
@@ -120,6 +141,7 @@ class EventForm(VisibleChoicesMixin, VersionedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
+        bound_reported_participants(self)
         self.fields["organiser"].queryset = self.fields["organiser"].queryset.order_by("name")
         self.fields["trainers"].queryset = Person.objects.order_by("name")
 

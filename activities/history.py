@@ -71,3 +71,68 @@ def _text(value) -> str:
     if value in (None, ""):
         return "—"
     return str(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Merged participants: the other record's values, read back from its history
+# --------------------------------------------------------------------------------------------
+MERGE_REASON = "Merged participant #{other} ({name}) into #{keep}"
+# The values a merge may leave behind (the kept record keeps its own where both had one).
+MERGED_FIELDS = ("name", "email", "phone", "position")
+
+
+def merge_reason(*, keep, other) -> str:
+    """The change reason of every history row a merge writes (activities.services)."""
+    return MERGE_REASON.format(other=other.pk, name=other.name, keep=keep.pk)
+
+
+@dataclass
+class MergedValue:
+    label: str
+    value: str
+    records: list[int]  # the removed records' numbers that held it
+
+
+def merged_records(participant) -> list[int]:
+    """The numbers of the records merged into ``participant``, directly or through a record
+    merged into it earlier, as their deletion rows in history say."""
+    history = type(participant).history
+    found, queue = [], [participant.pk]
+    while queue:
+        keep = queue.pop()
+        rows = history.filter(
+            history_type="-", history_change_reason__startswith="Merged participant #",
+            history_change_reason__endswith=f") into #{keep}",
+        ).values_list("id", "history_change_reason")
+        for pk, reason in rows:
+            if reason.startswith(f"Merged participant #{pk} (") and pk not in found:
+                found.append(pk)
+                queue.append(pk)
+    return sorted(found)
+
+
+def merged_values(participant) -> list[MergedValue]:
+    """The values of the records merged into ``participant`` that differ from its own — the
+    other spellings of the name, e-mails, phones and positions — read from the removed
+    records' history rows (simple-history), so that nothing new stores personal data. In the
+    order of MERGED_FIELDS, each value once, with the records that held it."""
+    numbers = merged_records(participant)
+    if not numbers:
+        return []
+    model = type(participant)
+    rows = model.history.filter(id__in=numbers).order_by("history_date", "history_id").values(
+        "id", *MERGED_FIELDS)
+    values: dict[tuple[str, str], list[int]] = {}
+    for row in rows:
+        for name in MERGED_FIELDS:
+            value = (row[name] or "").strip()
+            if value and value != (getattr(participant, name) or "").strip():
+                holders = values.setdefault((name, value), [])
+                if row["id"] not in holders:
+                    holders.append(row["id"])
+    labels = {name: model._meta.get_field(name).verbose_name for name in MERGED_FIELDS}
+    return [
+        MergedValue(labels[name], value, holders)
+        for name in MERGED_FIELDS
+        for (field_name, value), holders in values.items() if field_name == name
+    ]

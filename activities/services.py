@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from activities import imports
+from activities.history import merge_reason
 from activities.models import (
     Event,
     EventTrainerOrganisation,
@@ -159,7 +160,7 @@ def participant_merge(*, keep: Participant, other: Participant) -> Participant:
     if len(locked) != 2:
         raise ValidationError("One of the two records no longer exists.")
     keep, other = locked[keep.pk], locked[other.pk]
-    reason = f"Merged participant #{other.pk} ({other.name}) into #{keep.pk}"
+    reason = merge_reason(keep=keep, other=other)  # read back by history.merged_values
     # Every event of the other record changes its participant list.
     bump_versions(Event, other.participations.values_list("event_id", flat=True))
 

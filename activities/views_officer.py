@@ -41,7 +41,7 @@ from activities.forms import (
     TrainerLinkFormSet,
     record_number,
 )
-from activities.history import history_entries
+from activities.history import history_entries, merged_records, merged_values
 from activities.matching import match_key, name_key
 from activities.models import (
     Country,
@@ -470,6 +470,9 @@ class ParticipantDetailView(OfficerMixin, DetailView):
         context["likely_duplicates"] = Participant.objects.visible_to(user).with_related()\
             .likely_duplicates_of(participant)[:10]
         context["history"] = history_entries(participant, limit=10)
+        # Records merged into this one: their differing values, read from their history.
+        context["merged_records"] = merged_records(participant)
+        context["merged_values"] = merged_values(participant)
         return context
 
 

@@ -103,7 +103,5 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return with_usd(
-            Contribution.objects.visible_to(self.request.user).select_related(
-                "donor", "project", "event", "article"
-            )
+            Contribution.objects.visible_to(self.request.user).with_related(self.request.user)
         )

@@ -41,7 +41,8 @@ CONTRIBUTION_COLUMNS = Columns(
         Column("US dollars per unit", lambda c: c.usd_rate if c.amount is not None else None),
         Column("US-dollar equivalent", lambda c: cents(c.usd_amount)),
         Column("Published", "is_published"),
+        # The list views give the article only where the user may see it (a draft's is None).
         Column("Source article", "article.title"),
     ),
-    select_related=("donor", "project", "event", "article"),
+    select_related=("donor", "project", "event"),
 )

@@ -7,11 +7,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from activities.models import DemoQuerySetMixin, NaturalKeyModel, NaturalKeyQuerySet
+from activities.models import Article, DemoQuerySetMixin, NaturalKeyModel, NaturalKeyQuerySet
 from unodc_portal.roles import is_demo_user
 from unodc_portal.validators import validate_currency
 
@@ -106,8 +106,18 @@ class ContributionQuerySet(DemoQuerySetMixin, NaturalKeyQuerySet):
             return contributions.published()
         return contributions.filter(Q(is_published=True) | Q(donor=donor))
 
-    def with_related(self):
-        return self.select_related("donor", "project", "event", "article")
+    def with_related(self, user=None):
+        """Donor, project and event, and the source article where ``user`` may see it (with no
+        user: where it is published)."""
+        return self.select_related("donor", "project", "event").with_visible_article(user)
+
+    def with_visible_article(self, user):
+        """``contribution.article`` is the source article only where ``user`` may see it
+        (``Article.objects.visible_to``), else None: a published contribution never gives away
+        a draft's title or address (page, export, API)."""
+        return self.prefetch_related(
+            Prefetch("article", queryset=Article.objects.visible_to(user))
+        )
 
 
 class Contribution(NaturalKeyModel):

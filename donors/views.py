@@ -85,11 +85,13 @@ class ContributionListView(DownloadLinksMixin, ListPageMixin, FilterView):
     export_url_name = "donors:contribution_export"
 
     def get_queryset(self):
-        return with_usd(Contribution.objects.visible_to(self.request.user).with_related())
+        user = self.request.user
+        return with_usd(Contribution.objects.visible_to(user).with_related(user))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["totals"] = aggregates.contribution_totals(self.object_list)
+        context.setdefault("hide_donor", False)
         return context
 
 
@@ -127,7 +129,7 @@ class MyContributionListView(DonorWorkspaceMixin, DownloadLinksMixin, ListPageMi
     def get_queryset(self):
         return with_usd(
             Contribution.objects.visible_to(self.request.user).filter(donor=self.donor)
-            .with_related()
+            .with_related(self.request.user)
         )
 
     def get_context_data(self, **kwargs):

@@ -288,15 +288,137 @@ def build_world() -> SimpleNamespace:
     return w
 
 
-def world_fixture():
+def build_minimal_world() -> SimpleNamespace:
+    """The same cast as ``build_world`` (so every expectation finds its arguments), each record
+    made by its factory's ``minimal`` variant: required fields only, every optional relation,
+    date and text empty. No markers: this world checks that every valid record renders."""
+    from activities import models as am
+    from activities import services
+    from activities.imports import COLUMNS
+    from unodc_portal.roles import DONORS_GROUP, OFFICERS_GROUP, ensure_groups
+
+    ensure_groups(apps)
+    groups = {g.name: g for g in apps.get_model("auth", "Group").objects.all()}
+    w = SimpleNamespace()
+
+    def user(username, **kwargs):
+        return factories.UserFactory(username=username, password="!", minimal=True, **kwargs)
+
+    w.donor_a = factories.DonorFactory(minimal=True)
+    w.donor_b = factories.DonorFactory(minimal=True)
+    w.users = {"admin": user("admin", is_staff=True, is_superuser=True)}
+    for role, donor in (("donor", w.donor_a), ("other_donor", w.donor_b)):
+        w.users[role] = user(role.replace("_", "-"))
+        w.users[role].groups.add(groups[DONORS_GROUP])
+        factories.DonorAccountFactory(user=w.users[role], donor=donor, minimal=True)
+    w.users["officer"] = user("officer")
+    w.users["officer"].groups.add(groups[OFFICERS_GROUP])
+    w.sessions = {}
+    for role, account in w.users.items():
+        signed_in = Client()
+        signed_in.force_login(type(account).objects.get(pk=account.pk))
+        w.sessions[role] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+
+    w.country = factories.CountryFactory(minimal=True)  # referred to by nothing
+    w.organisation = factories.OrganisationFactory(minimal=True)
+    w.person = factories.PersonFactory(minimal=True)
+    w.theme = factories.ThemeFactory(minimal=True)
+    w.project = factories.ProjectFactory(minimal=True)
+    w.event = factories.EventFactory(minimal=True)
+    w.trainer_link = factories.EventTrainerOrganisationFactory(event=w.event, minimal=True)
+    # Participants with nothing but a name (no organisation, country, sex, position, e-mail or
+    # phone): two with one name, a duplicate pair for the review and merge pages.
+    w.participants = [
+        factories.ParticipationFactory(
+            event=w.event, minimal=True,
+            participant=factories.ParticipantFactory(name=name, minimal=True),
+        ).participant
+        for name in ["Ann Lee", "Ann Lee", "Bo Chen"]
+    ]
+    w.substance = factories.SubstanceFactory(minimal=True)
+    w.seizure = factories.SeizureFactory(substance=w.substance, minimal=True)
+    w.bulletin = factories.BulletinFactory(minimal=True)
+    w.article = factories.ArticleFactory(
+        bulletin=w.bulletin, minimal=True, status=am.Article.Status.PUBLISHED
+    )
+    w.draft = factories.ArticleFactory(bulletin=w.bulletin, minimal=True)
+
+    def contribution(donor, **kwargs):
+        return factories.ContributionFactory(
+            donor=donor, project=w.project, minimal=True, **kwargs
+        )
+
+    w.published = [
+        contribution(w.donor_a, is_published=True), contribution(w.donor_b, is_published=True),
+    ]
+    w.donor_unpublished = contribution(w.donor_a)
+    w.other_unpublished = contribution(w.donor_b)
+    w.rate = factories.ExchangeRateFactory(minimal=True)
+
+    # An import awaiting confirmation: a row with a name only.
+    header = ",".join(column.label for column in COLUMNS)
+    w.batch = services.import_batch_create(
+        event=w.event,
+        upload=SimpleUploadedFile("list.csv", f"{header}\nCy Diaz{',' * (len(COLUMNS) - 1)}\n"
+                                  .encode()),
+        user=w.users["officer"],
+    )
+
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from rest_framework.authtoken.models import Token
+
+    w.token = Token.objects.create(user=w.users["officer"])
+    attempt = {"username": "", "ip_address": None, "user_agent": ""}
+    AccessAttempt.objects.create(failures_since_start=1, **attempt)
+    AccessLog.objects.create(**attempt)
+    AccessFailureLog.objects.create(locked_out=False, **attempt)
+    return w
+
+
+def build_linked_minimal_world() -> SimpleNamespace:
+    """The minimal world with its records referring to one another wherever a page lists
+    related records (an article naming the event, the person, the organisation, the seizure
+    and the project; the event's project and trainer; contributions to the event from the
+    articles): each record is still minimal, but every list of related records is shown."""
+    w = build_minimal_world()
+    w.event.projects.add(w.project)
+    w.event.trainers.add(w.person)
+    w.event.organiser = w.organisation
+    w.event.city = "Osh"  # a city without a country
+    w.event.save()
+    w.project.themes.add(w.theme)
+    w.project.implementers.add(w.organisation)
+    w.project.beneficiaries.add(w.organisation)
+    w.seizure.project = w.project
+    w.seizure.seizing_agency = w.organisation
+    w.seizure.save()
+    for article in (w.article, w.draft):
+        article.projects.add(w.project)
+        article.events.add(w.event)
+        article.people.add(w.person)
+        article.organisations.add(w.organisation)
+        article.seizures.add(w.seizure)
+    w.donor_a.organisation = w.organisation
+    w.donor_a.save()
+    for contribution in [*w.published, w.donor_unpublished, w.other_unpublished]:
+        contribution.event = w.event
+        contribution.article = w.article
+        contribution.save()
+    w.participants[2].organisation = w.organisation
+    w.participants[2].save()
+    return w
+
+
+def world_fixture(builder=build_world, name="world"):
     """A module-scoped ``world`` fixture: the world built once per test module inside a
     transaction rolled back after the module's last test. Use as
-    ``world = access.world_fixture()`` in a test module."""
+    ``world = access.world_fixture()`` in a test module (``builder=build_minimal_world`` for the
+    world of minimal records)."""
 
-    @pytest.fixture(scope="module", name="world")
+    @pytest.fixture(scope="module", name=name)
     def _world(django_db_setup, django_db_blocker):
         with django_db_blocker.unblock(), transaction.atomic():
-            world = build_world()
+            world = builder()
             yield world
             transaction.set_rollback(True)
 

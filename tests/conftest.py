@@ -6,8 +6,36 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from tests import factories
+from tests import factories, template_vars
 from unodc_portal.roles import DONORS_GROUP, OFFICERS_GROUP, ensure_groups
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fail_on_missing_template_variables():
+    """A missing variable in one of the project's templates (templates/) fails the test
+    (tests/template_vars.py); other libraries' templates render as Django renders them."""
+    template_vars.install()
+
+
+@pytest.fixture(autouse=True)
+def no_missing_template_variables_in_any_thread():
+    """A missing variable met while a live server (another thread) rendered fails the test
+    too, with its name."""
+    template_vars.reported_failures()
+    yield
+    found = template_vars.reported_failures()
+    if found:
+        pytest.fail("; ".join(found), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def jobs_after_the_response_are_done():
+    """E-mail sent after the response (unodc_portal.after_response) belongs to the test that
+    asked for it: finished, and its errors raised, before the next test starts."""
+    yield
+    from unodc_portal.after_response import drain
+
+    drain()
 
 
 @pytest.fixture

@@ -1,4 +1,8 @@
-"""factory-boy factories, one per model. Defaults are valid; tests override what they test."""
+"""factory-boy factories, one per model. Defaults are valid; tests override what they test.
+
+Each factory has a ``minimal`` trait (``OrganisationFactory(minimal=True)``): the required fields
+only — optional text empty, optional relations and dates empty, choices at the model's default —
+the least that the forms, the import and the admin accept, which every page must still render."""
 
 import datetime
 from decimal import Decimal
@@ -33,6 +37,9 @@ class UserFactory(DjangoModelFactory):
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
     password = factory.django.Password("correct-horse-battery-staple")
 
+    class Params:
+        minimal = factory.Trait(email="")
+
 
 class CountryFactory(DjangoModelFactory):
     class Meta:
@@ -40,6 +47,9 @@ class CountryFactory(DjangoModelFactory):
         django_get_or_create = ["code"]
 
     code = factory.Iterator(["KG", "KZ", "TJ", "TM", "UZ", "AF", "AZ", "CA", "GB", "TR"])
+
+    class Params:
+        minimal = factory.Trait()  # the code is all a country has
 
 
 class OrganisationFactory(DjangoModelFactory):
@@ -52,6 +62,9 @@ class OrganisationFactory(DjangoModelFactory):
     kind = am.Organisation.Kind.GOVERNMENT
     country = factory.SubFactory(CountryFactory, code="KG")
 
+    class Params:
+        minimal = factory.Trait(acronym="", kind=am.Organisation.Kind.OTHER, country=None)
+
 
 class PersonFactory(DjangoModelFactory):
     class Meta:
@@ -62,6 +75,9 @@ class PersonFactory(DjangoModelFactory):
     position = "Senior adviser"
     organisation = factory.SubFactory(OrganisationFactory)
 
+    class Params:
+        minimal = factory.Trait(position="", organisation=None)
+
 
 class ThemeFactory(DjangoModelFactory):
     class Meta:
@@ -69,6 +85,9 @@ class ThemeFactory(DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"theme-{n}")
     name = factory.Sequence(lambda n: f"Theme {n}")
+
+    class Params:
+        minimal = factory.Trait()  # slug and name, both required
 
 
 class ProjectFactory(DjangoModelFactory):
@@ -79,6 +98,9 @@ class ProjectFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Project {n}")
     kind = am.Project.Kind.PROJECT
     status = am.Project.Status.ONGOING
+
+    class Params:
+        minimal = factory.Trait(status=am.Project.Status.NOT_STATED)
 
 
 class EventFactory(DjangoModelFactory):
@@ -94,6 +116,9 @@ class EventFactory(DjangoModelFactory):
     city = "Bishkek"
     country = factory.SubFactory(CountryFactory, code="KG")
 
+    class Params:
+        minimal = factory.Trait(start_date=None, end_date=None, city="", country=None)
+
     @factory.post_generation
     def projects(self, create, extracted, **kwargs):
         if create and extracted:
@@ -108,6 +133,12 @@ class EventTrainerOrganisationFactory(DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory, kind=am.Organisation.Kind.POLICE)
     trainer_count = 3
 
+    class Params:
+        minimal = factory.Trait(
+            organisation=factory.SubFactory(OrganisationFactory, minimal=True),
+            trainer_count=None,
+        )
+
 
 class ParticipantFactory(DjangoModelFactory):
     class Meta:
@@ -121,6 +152,12 @@ class ParticipantFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"participant{n}@example.org")
     phone = factory.Sequence(lambda n: f"+996 555 {n:06d}")
 
+    class Params:
+        minimal = factory.Trait(
+            sex=am.Participant.Sex.NOT_RECORDED, organisation=None, country=None, position="",
+            email="", phone="",
+        )
+
 
 class ParticipationFactory(DjangoModelFactory):
     class Meta:
@@ -129,6 +166,13 @@ class ParticipationFactory(DjangoModelFactory):
     participant = factory.SubFactory(ParticipantFactory)
     event = factory.SubFactory(EventFactory)
     status = am.Participation.Status.ATTENDED
+
+    class Params:
+        minimal = factory.Trait(
+            participant=factory.SubFactory(ParticipantFactory, minimal=True),
+            event=factory.SubFactory(EventFactory, minimal=True),
+            status=am.Participation.Status.REGISTERED,
+        )
 
 
 class SubstanceFactory(DjangoModelFactory):
@@ -139,6 +183,9 @@ class SubstanceFactory(DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"substance-{n}")
     name = factory.Sequence(lambda n: f"Substance {n}")
     kind = am.Substance.Kind.DRUG
+
+    class Params:
+        minimal = factory.Trait()  # no density
 
 
 class SeizureFactory(DjangoModelFactory):
@@ -153,6 +200,9 @@ class SeizureFactory(DjangoModelFactory):
     date = datetime.date(2011, 3, 1)
     country = factory.SubFactory(CountryFactory, code="TJ")
 
+    class Params:
+        minimal = factory.Trait(date=None, country=None)
+
 
 class BulletinFactory(DjangoModelFactory):
     class Meta:
@@ -163,6 +213,9 @@ class BulletinFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Bulletin {n}")
     period_start = datetime.date(2011, 1, 1)
     period_end = datetime.date(2011, 6, 30)
+
+    class Params:
+        minimal = factory.Trait(period_start=None, period_end=None)
 
 
 class ArticleFactory(DjangoModelFactory):
@@ -177,6 +230,13 @@ class ArticleFactory(DjangoModelFactory):
     status = am.Article.Status.PUBLISHED
     start_date = datetime.date(2011, 3, 10)
 
+    class Params:
+        # A draft, the model's default: pass status= for a published one.
+        minimal = factory.Trait(
+            bulletin=factory.SubFactory(BulletinFactory, minimal=True),
+            status=am.Article.Status.DRAFT, start_date=None,
+        )
+
 
 class DonorFactory(DjangoModelFactory):
     class Meta:
@@ -186,6 +246,9 @@ class DonorFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Donor Government {n}")
     kind = dm.Donor.Kind.GOVERNMENT
 
+    class Params:
+        minimal = factory.Trait()  # no country, organisation or website by default
+
 
 class DonorAccountFactory(DjangoModelFactory):
     class Meta:
@@ -193,6 +256,9 @@ class DonorAccountFactory(DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     donor = factory.SubFactory(DonorFactory)
+
+    class Params:
+        minimal = factory.Trait()  # both required
 
 
 class ContributionFactory(DjangoModelFactory):
@@ -209,6 +275,14 @@ class ContributionFactory(DjangoModelFactory):
     date = datetime.date(2011, 4, 15)
     is_published = True
 
+    class Params:
+        # Unpublished, the model's default: pass is_published=True for a published one.
+        minimal = factory.Trait(
+            project=factory.SubFactory(ProjectFactory, minimal=True),
+            kind=dm.Contribution.Kind.NOT_STATED, amount=None, currency="",
+            status=dm.Contribution.Status.NOT_STATED, date=None, is_published=False,
+        )
+
 
 class ExchangeRateFactory(DjangoModelFactory):
     class Meta:
@@ -217,3 +291,6 @@ class ExchangeRateFactory(DjangoModelFactory):
     currency = "EUR"
     month = datetime.date(2011, 4, 1)
     usd_per_unit = Decimal("1.4")
+
+    class Params:
+        minimal = factory.Trait()  # all three required

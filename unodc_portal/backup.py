@@ -4,11 +4,15 @@ history included.
 Rows keep their primary keys, so history rows, audit logs and links survive exactly; only content
 types and permissions — whose keys differ between databases — are referred to by natural key.
 The file is ordinary Django serialized JSON (gzip-compressed), so ``loaddata`` reads it too.
+
+A backup holds participants' personal data, password hashes and API tokens: the file is written
+readable by its owner only (0600), and a directory made for it is too (0700).
 """
 
 import datetime
 import gzip
 import json
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -21,8 +25,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-# Rebuilt by migrate on any database; everything else is backed up.
-NOT_BACKED_UP = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
+# Rebuilt by migrate on any database (or transient); everything else is backed up.
+NOT_BACKED_UP = {
+    "contenttypes.contenttype", "auth.permission", "sessions.session",
+    "unodc_portal.throttle",  # counters of recent attempts, like sessions
+}
 NATURAL_KEY_TARGETS = (ContentType, Permission)
 
 
@@ -63,6 +70,37 @@ def backed_up_models():
     ]
 
 
+FILE_MODE = 0o600
+DIRECTORY_MODE = 0o700
+
+
+def private_directory(directory: Path, *, ours: bool = False) -> Path:
+    """Make ``directory`` (and missing parents) readable by its owner only. An existing
+    directory is narrowed only when ``ours`` (the portal's own backups/), never one the caller
+    named that may be shared (/tmp)."""
+    missing = []
+    parent = directory
+    while not parent.exists():
+        missing.append(parent)
+        parent = parent.parent
+    directory.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
+    for made in [*missing, *([directory] if ours else [])]:
+        made.chmod(DIRECTORY_MODE)  # mkdir's mode is narrowed by the umask, not widened
+    return directory
+
+
+def private_file(path: Path):
+    """``path`` opened for binary writing, created (or truncated) with mode 0600 — set before
+    a byte is written, whatever the umask."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        os.fchmod(descriptor, FILE_MODE)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return os.fdopen(descriptor, "wb")
+
+
 def default_path(directory: Path) -> Path:
     return directory / f"portal-backup-{datetime.datetime.now():%Y%m%d-%H%M%S}.json.gz"
 
@@ -77,8 +115,12 @@ def backup_write(path: Path) -> Counter:
                 counts[model._meta.label] += 1
                 yield obj
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with transaction.atomic(), gzip.open(path, "wt", encoding="utf-8") as out:
+    private_directory(path.parent)
+    with (
+        transaction.atomic(),
+        private_file(path) as raw,
+        gzip.open(raw, "wt", encoding="utf-8") as out,
+    ):
         PortableSerializer().serialize(rows(), stream=out, indent=1, cls=ExactJSONEncoder)
     return counts
 

@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "unodc_portal.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Officers' and admins' sessions: end with the browser, and after 8 idle hours.
+    "unodc_portal.sessions.PersonalDataSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -158,6 +160,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Users who may see personal data (officers, admins): the session cookie ends with the browser
+# session, and the server ends a session idle for longer than this (unodc_portal/sessions.py).
+PERSONAL_DATA_SESSION_IDLE = datetime.timedelta(
+    hours=envint("DJANGO_PERSONAL_DATA_SESSION_IDLE_HOURS", 8)
+)
+
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -181,6 +189,12 @@ EMAIL_USE_TLS = envbool("DJANGO_EMAIL_USE_TLS", not EMAIL_USE_SSL)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "UNODC portal <noreply@localhost>")
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
+# Reset requests allowed per address and per client address in a window (counters in the
+# database, unodc_portal/throttle.py); the password-change form's old-password check follows
+# the sign-in lockout (AXES_FAILURE_LIMIT failures, then AXES_COOLOFF_TIME).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = envint("DJANGO_PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = envint("DJANGO_PASSWORD_RESET_LIMIT_PER_CLIENT", 20)
+PASSWORD_RESET_WINDOW = datetime.timedelta(hours=1)
 
 # Participant import: the largest file accepted and how long an unconfirmed preview is kept.
 IMPORT_MAX_BYTES = 5 * 1024 * 1024

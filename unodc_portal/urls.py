@@ -1,12 +1,16 @@
+from functools import partial
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from unodc_portal import views
+from unodc_portal import accounts, views
 
 admin.site.site_header = "UNODC Central Asia portal — administration"
 admin.site.site_title = "UNODC portal admin"
 admin.site.index_title = "Records"
+# The admin's password change checks the old password with the same throttle as the portal's.
+admin.site.password_change = partial(accounts.admin_password_change, admin.site)
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -15,7 +19,7 @@ urlpatterns = [
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
-        "accounts/password/change/", auth_views.PasswordChangeView.as_view(),
+        "accounts/password/change/", accounts.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -23,7 +27,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path(
-        "accounts/password/reset/", auth_views.PasswordResetView.as_view(),
+        "accounts/password/reset/", accounts.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -131,3 +131,15 @@ def test_seizure_admin_says_why_kilograms_are_empty(admin_client):
     seizure = factories.SeizureFactory(unit="units", quantity=3)
     response = admin_client.get(url_for(am.Seizure, "change", seizure.pk))
     assert "Counted in units, which have no weight." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_admin_list_with_a_filter_it_cannot_apply_renders_its_error_page(admin_client):
+    """Django renders that page without the site's context: the portal's admin/base_site.html
+    must not need it (found by the template-variable check)."""
+    url = reverse("admin:activities_event_changelist")
+    response = admin_client.get(url, {"country__exact": "not-a-number"})
+    assert response.status_code == 302  # Django sends it on to its error page, e=1
+    response = admin_client.get(url, {"country__exact": "not-a-number", "e": "1"})
+    assert response.status_code == 200
+    assert "Database error" in response.content.decode()

@@ -95,3 +95,39 @@ def test_times_keep_their_microseconds_through_a_round_trip(tmp_path):
     call_command("flush", interactive=False, verbosity=0)
     call_command("restore", path, verbosity=0)
     assert Event.history.get(id=event.pk).history_date == exact
+
+
+def test_a_backup_is_readable_by_its_owner_only(tmp_path, settings):
+    """It holds personal data, password hashes and API tokens (README: Backup and restore)."""
+    import os
+    import stat
+
+    populate()
+    settings.BASE_DIR = tmp_path
+    old_umask = os.umask(0o022)  # the usual umask, which would leave files world-readable
+    tmp_path.chmod(0o755)
+    (tmp_path / "backups").mkdir(mode=0o755)  # made earlier, by hand: narrowed too
+    try:
+        call_command("backup")
+        given = tmp_path / "elsewhere" / "deep" / "copy.json.gz"
+        call_command("backup", output=given)
+    finally:
+        os.umask(old_umask)
+    directory = tmp_path / "backups"
+    [written] = directory.iterdir()
+    for path, mode in [(directory, 0o700), (written, 0o600), (given, 0o600),
+                       (given.parent, 0o700), (given.parent.parent, 0o700)]:
+        assert stat.S_IMODE(path.stat().st_mode) == mode, path
+    # A directory the caller named that already existed (tmp_path) is left as it was.
+    assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o755
+
+
+def test_the_readme_says_what_a_backup_contains():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    section = readme.split("## Backup and restore", 1)[1].split("\n## ", 1)[0]
+    for words in ["personal data", "password hashes", "API tokens", "0600"]:
+        assert words in section
