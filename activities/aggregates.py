@@ -207,6 +207,17 @@ class ParticipantFigures:
     def has_complementary(self) -> bool:
         return any(b.has_complementary for b in self.breakdowns)
 
+    @property
+    def too_few(self) -> bool:
+        """Fewer than 3 people: no breakdown at all."""
+        return self.total_shown == FEWER_THAN
+
+    @property
+    def broken_down(self) -> bool:
+        """At least 3 people: each breakdown is shown as a table (a table may still say that
+        it is withheld)."""
+        return self.total_shown not in {FEWER_THAN, "0"}
+
 
 # The three breakdowns of participants: (grouping aliases → field paths, ordering). Aliases have
 # no "__" so that they can name values() expressions.
