@@ -294,13 +294,17 @@ def audit(observed: list[Observed], rules: Rules = Rules.CURRENT, nested: bool =
 
     model = _Model()
     totals = {}
+    hidden_cells: list[tuple[str, str, str, str, int]] = []
     for population in populations:
         known = {obs.total for obs in observed if obs.population == population}
         assert len(known) == 1, (population, known)
         total = known.pop()
-        totals[population] = model.var(total, total) if total is not None else model.var(1, 2)
+        if total is None:  # a population of "fewer than 3" is a hidden group of its own
+            totals[population] = model.var(1, 2)
+            hidden_cells.append((population, "total", "total", FEWER_THAN, totals[population]))
+        else:
+            totals[population] = model.var(total, total)
     cell: dict[tuple[str, str, str], int] = {}
-    hidden_cells: list[tuple[str, str, str, str, int]] = []
     for population in populations:
         for dimension in DIMENSIONS.values():
             copies = by_key.get((population, dimension), [])

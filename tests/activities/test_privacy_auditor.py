@@ -149,6 +149,22 @@ def test_hidden_rows_come_last_by_label_on_pages_charts_and_the_api(client):
     assert_nothing_narrowed(audit(observed))
 
 
+def test_a_breakdown_withheld_beside_a_total_of_3_or_more_says_so(client):
+    """3 women and 1 man: "fewer than 3" and a hidden group of at least 3 could only be 1 and 3,
+    so the breakdown by sex is withheld; the page must not claim fewer than 3 people, and the
+    other breakdowns are still shown."""
+    female, male = SEXES
+    slugs = build([(female, 0, 0, [0])] * 3 + [(male, 0, 0, [0])], 1, 1)
+    html = client.get(f"/events/{slugs[0]}/").content.decode()
+    assert "Fewer than 3 participants are registered" not in html
+    assert "Not shown, so that no small group can be picked out." in html
+    observed = served_world(client, slugs)
+    by_country = [o for o in observed if o.dimension == "country" and o.population != "register"]
+    assert {o.source for o in by_country} == {"event table", "api"}  # one bar: no chart
+    assert all(o.rows == [("Kazakhstan", "4")] for o in by_country)
+    assert_nothing_narrowed(audit(observed))
+
+
 def test_the_auditor_finds_what_mains_ordering_told():
     """What main (789fe32) served for an event of 6 Kazakh, 4 Kyrgyz, 3 Uzbek, 2 Tajik and 1
     Afghan participants: the two small groups hid each other, but rows went by count, so the
