@@ -217,3 +217,37 @@ def test_no_contribution_chart_when_no_year_is_known():
     totals = aggregates.contribution_totals(Contribution.objects.all())
     assert totals.count == 1
     assert totals.charts == []
+
+
+def compositions(total, parts):
+    """Every way of writing ``total`` as ``parts`` counts of 1 or more, in order."""
+    for cuts in itertools.combinations(range(1, total), parts - 1):
+        edges = (0, *cuts, total)
+        yield [b - a for a, b in itertools.pairwise(edges)]
+
+
+def test_a_reader_who_knows_the_method_learns_nothing_beyond_the_labels():
+    """The exact attack: for every breakdown of up to five groups and up to 18 people, every
+    other breakdown of the same groups and total that would be served identically (rows, order,
+    labels) is a possibility; across them, a "fewer than 3" group must still take both 1 and 2,
+    and a "not shown" group at least two values."""
+    narrowed = []
+    for size in range(1, 6):
+        labels = [f"group {chr(ord('a') + i)}" for i in range(size)]
+        for total in range(max(3, size), 19):
+            seen: dict[tuple, dict[str, set[int]]] = {}
+            for counts in compositions(total, size):
+                breakdown = protect("Any", list(zip(labels, counts, [""] * size, strict=True)))
+                view = (breakdown.total_shown, breakdown.withheld,
+                        tuple((c.label, c.shown) for c in breakdown.cells))
+                values = seen.setdefault(view, {})
+                for cell in breakdown.cells:
+                    if cell.suppressed:
+                        values.setdefault(cell.label, set()).add(cell._count)
+            for view, values in seen.items():
+                for (label, label_shown) in view[2]:
+                    if label_shown == FEWER_THAN and values[label] != {1, 2}:
+                        narrowed.append((view, label, values[label]))
+                    if label_shown == NOT_SHOWN and len(values[label]) < 2:
+                        narrowed.append((view, label, values[label]))
+    assert narrowed == []
