@@ -4,9 +4,11 @@ Python here only shapes the handful of grouped rows the database returns; it nev
 records. Three rules hold everywhere:
 
 - **Small cells.** Participant figures go through ``protect()``: a group smaller than 3 reads
-  "fewer than 3", and where the total (which is shown) would let a reader subtract back to such a
-  group, the smallest other group is not shown either. A population smaller than 3 gets no
-  breakdown at all.
+  "fewer than 3", and with it the smallest other group is "not shown", so that the total (which
+  is shown) cannot be used to subtract back to it; hidden groups are listed after the shown
+  ones, in label order. A population smaller than 3 gets no breakdown at all. The method is
+  public (README, "Privacy"): what it shows narrows no hidden group beyond its label, for a
+  reader who knows it.
 - **Seizures.** Kilogram totals add *individual* seizures only; aggregate figures (a total
   reported over years) are listed beside them with their qualifier and period, never added in.
 - **Money.** Contribution totals are per currency, never added across currencies; each carries
@@ -107,60 +109,83 @@ class Breakdown:
         return self._chart("doughnut")
 
 
-def _movable(counts, bounds, suppressed, i) -> bool:
-    """Could group ``i`` be one more or one less, with another hidden group compensating, and
-    every hidden group still within what the page says of it? Then its count cannot be worked
-    out from the total. (If any other solution exists, a one-unit move reaches one.)"""
+def _feasible_interval(bounds, hidden_sum, i) -> tuple[int, int]:
+    """The values group ``i`` can take when the hidden groups add up to ``hidden_sum`` and each
+    lies within its bounds (an interval: with one sum over boxes, every integer in between is
+    reachable)."""
     low_i, high_i = bounds[i]
-    for j in suppressed:
-        if j == i:
-            continue
-        low_j, high_j = bounds[j]
-        if counts[i] + 1 <= high_i and counts[j] - 1 >= low_j:
-            return True
-        if counts[i] - 1 >= low_i and counts[j] + 1 <= high_j:
-            return True
-    return False
+    others_low = sum(low for j, (low, _high) in bounds.items() if j != i)
+    others_high = sum(high for j, (_low, high) in bounds.items() if j != i)
+    return max(low_i, hidden_sum - others_high), min(high_i, hidden_sum - others_low)
 
 
-def _safe(counts, bounds, suppressed) -> bool:
-    return all(_movable(counts, bounds, suppressed, i) for i in suppressed)
+def _holds_its_label(bounds, hidden_sum, primary) -> bool:
+    """Does every hidden group still allow every value its label states — 1 and 2 for "fewer
+    than 3", at least two values for "not shown" — given all a reader knows?"""
+    for i in bounds:
+        low, high = _feasible_interval(bounds, hidden_sum, i)
+        if i in primary and (low > 1 or high < SMALL_CELL - 1):
+            return False
+        if i not in primary and high - low < 1:
+            return False
+    return True
+
+
+def _label_key(group) -> tuple[str, str]:
+    label, _count, url = group
+    return (label.casefold(), label, url)
 
 
 def protect(title: str, groups: list[tuple[str, int, str]]) -> Breakdown:
     """Protect a breakdown of people whose total is shown.
 
-    ``groups`` are ``(label, count, url)`` with counts of 1 or more. A group smaller than 3 reads
-    "fewer than 3". The total is shown, so a reader who knows every other group could subtract
-    back to a small one: the smallest other groups are then "not shown" until no hidden group
-    can be worked out. Where even that cannot protect them, every group is hidden alike; where
-    that cannot either (all groups of one person), no breakdown is shown. A total smaller than 3
+    ``groups`` are ``(label, count, url)`` with counts of 1 or more, in any order: the result
+    depends on the groups, never on the order they come in. A group smaller than 3 reads
+    "fewer than 3". When there is one, exactly one more group is "not shown": the smallest of
+    the others (ties broken by label), so that the total cannot be used to subtract back to a
+    small group. (When every group is smaller than 3, none is shown.) Where even that leaves a
+    hidden group narrower than its label states, no breakdown is shown. A total smaller than 3
     reads "fewer than 3" and has no breakdown.
+
+    The method is public (README, "Privacy"), so every choice it makes depends only on what the
+    page shows: a reader who knows it learns nothing beyond the labels. Everything a reader can
+    know of a hidden group:
+
+    - "fewer than 3" — 1 or 2;
+    - "not shown" — at least 3, and no more than any shown group (no more than a shown group
+      whose label sorts before its own, less one: ties go to the label first in order);
+    - the hidden groups add up to the total less the shown groups.
+
+    Shown groups come first, largest first (ties by label); hidden groups come after them in
+    label order, so that their place says nothing about their size.
     """
+    groups = sorted(groups, key=_label_key)
     counts = [count for _label, count, _url in groups]
     total = sum(counts)
     if total < SMALL_CELL:
         return Breakdown(title, FEWER_THAN if total else "0", withheld=bool(total))
-    unbounded = (1, total)
-    bounds = {i: (1, SMALL_CELL - 1) for i, count in enumerate(counts) if count < SMALL_CELL}
-    primary = set(bounds)
-    if primary:
-        others = sorted((i for i in range(len(counts)) if i not in primary), key=counts.__getitem__)
-        while not _safe(counts, bounds, bounds) and others:
-            bounds[others.pop(0)] = (SMALL_CELL, total)
-        if not _safe(counts, bounds, bounds):
-            bounds = dict.fromkeys(bounds, unbounded)
-            if not _safe(counts, bounds, bounds):
-                return Breakdown(title, f"{total:,}", withheld=True)
-    cells = []
-    for i, (label, count, url) in enumerate(groups):
-        if i not in bounds:
-            shown = f"{count:,}"
-        elif i in primary and bounds[i] != unbounded:
-            shown = FEWER_THAN
-        else:
-            shown = NOT_SHOWN
-        cells.append(Cell(label, count, url, shown, suppressed=i in bounds))
+    primary = {i for i, count in enumerate(counts) if count < SMALL_CELL}
+    bounds = dict.fromkeys(primary, (1, SMALL_CELL - 1))
+    others = [i for i in range(len(counts)) if i not in primary]
+    if primary and others:
+        # Groups are in label order, so min() breaks ties between equal counts by label.
+        complementary = min(others, key=counts.__getitem__)
+        cap = min(
+            (counts[j] if j > complementary else counts[j] - 1
+             for j in others if j != complementary),
+            default=total,
+        )
+        bounds[complementary] = (SMALL_CELL, cap)
+    if bounds and not _holds_its_label(bounds, sum(counts[i] for i in bounds), primary):
+        return Breakdown(title, f"{total:,}", withheld=True)
+    cells = [
+        Cell(label, count, url,
+             FEWER_THAN if i in primary else NOT_SHOWN if i in bounds else f"{count:,}",
+             suppressed=i in bounds)
+        for i, (label, count, url) in enumerate(groups)
+    ]
+    # Shown groups by size (ties by label: sorted() keeps the label order); hidden ones after.
+    cells.sort(key=lambda cell: (cell.suppressed, 0 if cell.suppressed else -cell._count))
     return Breakdown(
         title, f"{total:,}", cells, has_complementary=any(c.shown == NOT_SHOWN for c in cells)
     )
@@ -183,6 +208,17 @@ class ParticipantFigures:
     @property
     def has_complementary(self) -> bool:
         return any(b.has_complementary for b in self.breakdowns)
+
+    @property
+    def too_few(self) -> bool:
+        """Fewer than 3 people: no breakdown at all."""
+        return self.total_shown == FEWER_THAN
+
+    @property
+    def broken_down(self) -> bool:
+        """At least 3 people: each breakdown is shown as a table (a table may still say that
+        it is withheld)."""
+        return self.total_shown not in {FEWER_THAN, "0"}
 
 
 # The three breakdowns of participants: (grouping aliases → field paths, ordering). Aliases have

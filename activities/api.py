@@ -79,7 +79,8 @@ class BreakdownSerializer(serializers.Serializer):
     withheld = serializers.BooleanField(
         help_text="True when no breakdown can be shown without revealing a small group."
     )
-    cells = CellSerializer(many=True)
+    cells = CellSerializer(many=True, help_text="Shown groups first, largest first (ties by "
+                           "label); then every hidden group, in label order.")
 
 
 class ParticipantFiguresSerializer(serializers.Serializer):

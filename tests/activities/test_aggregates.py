@@ -51,9 +51,9 @@ def recoverable(breakdown, counts):
     return any(len({combo[k] for combo in solutions}) == 1 for k in range(len(hidden)))
 
 
-def test_groups_of_three_or_more_are_shown_exactly():
+def test_groups_of_three_or_more_are_shown_exactly_largest_first():
     breakdown = protect("By sex", groups(3, 10))
-    assert shown(breakdown) == ["3", "10"]
+    assert shown(breakdown) == ["10", "3"]
     assert breakdown.total_shown == "13"
     assert not breakdown.has_complementary
 
@@ -66,15 +66,17 @@ def test_a_small_group_reads_fewer_than_3_and_the_next_smallest_is_hidden():
     assert [cell.value for cell in breakdown.cells] == [None, None]
 
 
-def test_two_small_groups_that_hide_each_other_need_nothing_more():
-    breakdown = protect("By country", groups(1, 2, 20))
-    assert shown(breakdown) == [FEWER_THAN, FEWER_THAN, "20"]
+def test_small_groups_always_have_one_more_group_hidden_with_them():
+    """Whether two small groups could hide each other depends on their sizes, so the choice
+    would tell them: one more group is always hidden, the smallest of the others."""
+    breakdown = protect("By country", groups(1, 2, 20, 30))
+    assert shown(breakdown) == ["30", FEWER_THAN, FEWER_THAN, NOT_SHOWN]
 
 
 def test_two_groups_of_one_are_not_enough_on_their_own():
     """1 + 1 = 2 would tell the reader both are 1: the smallest other group is hidden too."""
     breakdown = protect("By country", groups(1, 1, 4, 20))
-    assert shown(breakdown) == [FEWER_THAN, FEWER_THAN, NOT_SHOWN, "20"]
+    assert shown(breakdown) == ["20", FEWER_THAN, FEWER_THAN, NOT_SHOWN]
 
 
 def test_a_total_below_three_has_no_breakdown():
@@ -83,9 +85,10 @@ def test_a_total_below_three_has_no_breakdown():
     assert breakdown.cells == [] and breakdown.withheld
 
 
-def test_when_nothing_else_protects_a_small_group_every_group_is_hidden_alike():
+def test_when_nothing_protects_a_small_group_no_breakdown_is_shown():
+    """1 and 3 of 4: "fewer than 3" and a hidden group of at least 3 can only be 1 and 3."""
     breakdown = protect("By sex", groups(1, 3))
-    assert shown(breakdown) == [NOT_SHOWN, NOT_SHOWN]
+    assert breakdown.cells == [] and breakdown.withheld
     assert breakdown.total_shown == "4"
 
 
@@ -93,6 +96,32 @@ def test_three_groups_of_one_get_no_breakdown():
     breakdown = protect("By country", groups(1, 1, 1))
     assert breakdown.cells == [] and breakdown.withheld
     assert breakdown.total_shown == "3"
+
+
+def test_hidden_groups_come_after_the_shown_ones_in_label_order():
+    """Ordered by count, a hidden group between 5 and 3 would be 3 to 5: hidden groups come
+    last, by label, whatever their size."""
+    breakdown = protect("By country", [
+        ("Kazakhstan", 5, ""), ("Afghanistan", 2, ""), ("Uzbekistan", 4, ""),
+        ("Tajikistan", 9, ""), ("Kyrgyzstan", 4, ""), ("Turkey", 1, ""),
+    ])
+    assert [(c.label, c.shown) for c in breakdown.cells] == [
+        ("Tajikistan", "9"), ("Kazakhstan", "5"), ("Uzbekistan", "4"),
+        ("Afghanistan", FEWER_THAN), ("Kyrgyzstan", NOT_SHOWN), ("Turkey", FEWER_THAN),
+    ]
+    assert breakdown.chart["labels"][3:] == [
+        "Afghanistan (fewer than 3)", "Kyrgyzstan (not shown)", "Turkey (fewer than 3)",
+    ]
+
+
+def test_the_result_does_not_depend_on_the_order_groups_come_in():
+    rows = [("B", 4, ""), ("A", 4, ""), ("C", 1, ""), ("D", 7, "")]
+    first = protect("Any", rows)
+    assert [(c.label, c.shown) for c in first.cells] == [
+        ("D", "7"), ("B", "4"), ("A", NOT_SHOWN), ("C", FEWER_THAN),
+    ]
+    for order in itertools.permutations(rows):
+        assert protect("Any", list(order)) == first
 
 
 def test_no_protected_group_can_be_worked_out_from_the_total():
@@ -188,3 +217,37 @@ def test_no_contribution_chart_when_no_year_is_known():
     totals = aggregates.contribution_totals(Contribution.objects.all())
     assert totals.count == 1
     assert totals.charts == []
+
+
+def compositions(total, parts):
+    """Every way of writing ``total`` as ``parts`` counts of 1 or more, in order."""
+    for cuts in itertools.combinations(range(1, total), parts - 1):
+        edges = (0, *cuts, total)
+        yield [b - a for a, b in itertools.pairwise(edges)]
+
+
+def test_a_reader_who_knows_the_method_learns_nothing_beyond_the_labels():
+    """The exact attack: for every breakdown of up to five groups and up to 18 people, every
+    other breakdown of the same groups and total that would be served identically (rows, order,
+    labels) is a possibility; across them, a "fewer than 3" group must still take both 1 and 2,
+    and a "not shown" group at least two values."""
+    narrowed = []
+    for size in range(1, 6):
+        labels = [f"group {chr(ord('a') + i)}" for i in range(size)]
+        for total in range(max(3, size), 19):
+            seen: dict[tuple, dict[str, set[int]]] = {}
+            for counts in compositions(total, size):
+                breakdown = protect("Any", list(zip(labels, counts, [""] * size, strict=True)))
+                view = (breakdown.total_shown, breakdown.withheld,
+                        tuple((c.label, c.shown) for c in breakdown.cells))
+                values = seen.setdefault(view, {})
+                for cell in breakdown.cells:
+                    if cell.suppressed:
+                        values.setdefault(cell.label, set()).add(cell._count)
+            for view, values in seen.items():
+                for (label, label_shown) in view[2]:
+                    if label_shown == FEWER_THAN and values[label] != {1, 2}:
+                        narrowed.append((view, label, values[label]))
+                    if label_shown == NOT_SHOWN and len(values[label]) < 2:
+                        narrowed.append((view, label, values[label]))
+    assert narrowed == []

@@ -46,7 +46,7 @@ def test_home_shows_figures_computed_from_records(role, client, request, records
     assert (context["project_count"], context["event_count"]) == (2, 2)
     assert context["participants"].total_shown == "14"
     assert [(c.label, c.shown) for c in context["participants"].by_sex.cells] == [
-        ("Female", "4"), ("Male", "10"),
+        ("Male", "10"), ("Female", "4"),
     ]
     assert (context["reported"].total, context["reported"].events) == (59, 2)
     assert "12.5 kg" in html  # individual seizures only, the aggregate figure beside them

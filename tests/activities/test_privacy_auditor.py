@@ -1,0 +1,202 @@
+"""Hidden small groups stay hidden (issue 11, point 2), tested as an attacker would.
+
+``tests/privacy_auditor.py`` reads what an anonymous visitor is served about registered
+participants — event pages, their charts' JSON, ``/api/events/``, the home page — and, knowing
+the published method, finds each hidden group's smallest and largest feasible value with an
+integer program. No hidden group may be narrowed beyond its label: "fewer than 3" must still be
+1 or 2, "not shown" at least two values.
+
+``PRIVACY_AUDIT_REPORT=path`` writes the figures (worlds, hidden groups, narrowed) to ``path``.
+"""
+
+import json
+import os
+import random
+from contextlib import contextmanager
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from activities.models import Participant
+from tests import factories
+from tests.privacy_auditor import FEWER_THAN, NOT_SHOWN, Observed, Rules, audit, served_world
+
+pytestmark = pytest.mark.django_db
+
+COUNTRIES = ["KZ", "KG", "TJ", "TM", "UZ", "AF"]
+SEXES = [Participant.Sex.FEMALE, Participant.Sex.MALE]
+
+
+def _record(result, world, nested=None):
+    """Append the figures of one audited world to ``PRIVACY_AUDIT_REPORT`` when it is set."""
+    path = os.environ.get("PRIVACY_AUDIT_REPORT")
+    if path:
+        row = {"world": world, "hidden": result.hidden, "narrowed": len(result.narrowed)}
+        if nested is not None:
+            row |= {"nested_hidden": nested.hidden, "nested_narrowed": len(nested.narrowed),
+                    "nested_cells": [f"{f.population} {f.dimension} {f.label} {f.shown} "
+                                     f"{f.low}-{f.high}" for f in nested.narrowed]}
+        with open(path, "a") as report:
+            report.write(json.dumps(row) + "\n")
+
+
+@contextmanager
+def rolled_back():
+    savepoint = transaction.savepoint()
+    try:
+        yield
+    finally:
+        transaction.savepoint_rollback(savepoint)
+
+
+def build(people, events: int, organisations: int):
+    """``people`` are (sex, country index, organisation index, event indexes) — every person
+    registered for at least one event. Returns the event slugs."""
+    countries = [factories.CountryFactory(code=code) for code in COUNTRIES]
+    agencies = [factories.OrganisationFactory() for _ in range(organisations)]
+    created = [factories.EventFactory() for _ in range(events)]
+    for sex, country, agency, attended in people:
+        person = factories.ParticipantFactory(
+            sex=sex, country=countries[country],
+            organisation=agencies[agency] if agency < organisations else None,
+        )
+        for index in attended:
+            factories.ParticipationFactory(event=created[index], participant=person)
+    return [event.slug for event in created]
+
+
+def assert_nothing_narrowed(result):
+    assert result.disagreements == []
+    assert result.order_breaches == []
+    assert result.narrowed == []
+
+
+@st.composite
+def worlds(draw):
+    events = draw(st.integers(1, 3))
+    organisations = draw(st.integers(1, 4))
+    # Mostly a few large groups and a few small ones, as real events are.
+    person = st.tuples(
+        st.sampled_from(SEXES),
+        st.sampled_from([0, 0, 0, 0, 1, 1, 1, 2, 2, 3, 4, 5]),
+        st.integers(0, organisations),
+        st.sets(st.integers(0, events - 1), min_size=1, max_size=events).map(sorted),
+    )
+    people = draw(st.lists(person, min_size=0, max_size=30))
+    return people, events, organisations
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+          phases=[Phase.explicit, Phase.generate, Phase.shrink],
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(world=worlds())
+def test_no_hidden_group_is_narrowed_in_generated_worlds(client, world):
+    """Each population with everything else served of it: its page, its charts, its API answer
+    (the register beside its events: ``test_the_register_beside_its_events…`` below)."""
+    people, events, organisations = world
+    with rolled_back():
+        slugs = build(people, events, organisations)
+        observed = served_world(client, slugs)
+    result = audit(observed, nested=False)
+    _record(result, "generated", audit(observed) if os.environ.get("PRIVACY_AUDIT_REPORT")
+            else None)
+    assert_nothing_narrowed(result)
+
+
+def demo_like_people(rng: random.Random):
+    """A few hundred people at five events: mostly from the five Central Asian countries, a few
+    from Afghanistan; twelve agencies, some people without one; some at several events."""
+    weights = [30, 25, 20, 8, 15, 2]
+    people = []
+    for _ in range(320):
+        attended = sorted(rng.sample(range(5), k=rng.choice([1, 1, 1, 1, 2, 2, 3])))
+        people.append((
+            rng.choice(SEXES + [Participant.Sex.MALE] * 2),
+            rng.choices(range(len(COUNTRIES)), weights)[0],
+            min(int(rng.expovariate(0.25)), 12),
+            attended,
+        ))
+    return people
+
+
+def test_no_hidden_group_is_narrowed_in_a_demo_like_world(client):
+    slugs = build(demo_like_people(random.Random(11)), 5, 12)
+    result = audit(served_world(client, slugs))  # the register beside its events included
+    _record(result, "demo-like")
+    assert result.hidden > 10  # the world does have hidden groups to attack
+    assert_nothing_narrowed(result)
+
+
+def test_hidden_rows_come_last_by_label_on_pages_charts_and_the_api(client):
+    """Ordered by count, the small group (2) would sit between 4 and 1, and the group of 1
+    last: every hidden row comes after the shown ones, in label order, wherever it is served."""
+    slugs = build([
+        *[(SEXES[0], 0, 0, [0])] * 6, *[(SEXES[1], 4, 0, [0])] * 5,
+        *[(SEXES[1], 1, 1, [0])] * 4, *[(SEXES[0], 2, 1, [0])] * 2, (SEXES[1], 5, 1, [0]),
+    ], 1, 2)
+    observed = served_world(client, slugs)
+    countries = [o for o in observed if o.dimension == "country"]
+    assert {o.source for o in countries} == {"event table", "event chart", "api",
+                                             "home table", "home chart"}
+    for obs in countries:
+        assert obs.rows == [
+            ("Kazakhstan", "6"), ("Uzbekistan", "5"),
+            ("Afghanistan", FEWER_THAN), ("Kyrgyzstan", NOT_SHOWN), ("Tajikistan", FEWER_THAN),
+        ], obs.source
+    assert_nothing_narrowed(audit(observed))
+
+
+def test_a_breakdown_withheld_beside_a_total_of_3_or_more_says_so(client):
+    """3 women and 1 man: "fewer than 3" and a hidden group of at least 3 could only be 1 and 3,
+    so the breakdown by sex is withheld; the page must not claim fewer than 3 people, and the
+    other breakdowns are still shown."""
+    female, male = SEXES
+    slugs = build([(female, 0, 0, [0])] * 3 + [(male, 0, 0, [0])], 1, 1)
+    html = client.get(f"/events/{slugs[0]}/").content.decode()
+    assert "Fewer than 3 participants are registered" not in html
+    assert "Not shown, so that no small group can be picked out." in html
+    observed = served_world(client, slugs)
+    by_country = [o for o in observed if o.dimension == "country" and o.population != "register"]
+    assert {o.source for o in by_country} == {"event table", "api"}  # one bar: no chart
+    assert all(o.rows == [("Kazakhstan", "4")] for o in by_country)
+    assert_nothing_narrowed(audit(observed))
+
+
+def test_the_auditor_finds_what_mains_ordering_told():
+    """What main (789fe32) served for an event of 6 Kazakh, 4 Kyrgyz, 3 Uzbek, 2 Tajik and 1
+    Afghan participants: the two small groups hid each other, but rows went by count, so the
+    first small one was the larger: 2 and 1, exactly."""
+    served = [
+        ("Kazakhstan", "6"), ("Kyrgyzstan", "4"), ("Uzbekistan", "3"),
+        ("Tajikistan", FEWER_THAN), ("Afghanistan", FEWER_THAN),
+    ]
+    observed = [Observed("event:e", "country", 16, False, served, "event table")]
+    narrowed = {(f.label, f.low, f.high) for f in audit(observed, Rules.MAIN).narrowed}
+    assert narrowed == {("Tajikistan", 2, 2), ("Afghanistan", 1, 1)}
+
+
+def test_populations_served_differently_are_reported():
+    page = Observed("event:e", "sex", 14, False, [("Male", "12"), ("Female", FEWER_THAN)],
+                    "event table")
+    api = Observed("event:e", "sex", 14, False, [("Female", FEWER_THAN), ("Male", NOT_SHOWN)],
+                   "api")
+    result = audit([page, api])
+    assert result.disagreements
+    assert {f.label for f in result.narrowed} == {"Female", "Male"}
+
+
+@pytest.mark.xfail(strict=True, reason="open: the register's total beside its events' totals "
+                   "(README, Privacy: populations that nest)")
+def test_the_register_beside_its_events_narrows_nothing(client):
+    """Two Kazakh and one Kyrgyz participant at one event, one Tajik at another: the home page
+    says 4 people, Tajikistan "fewer than 3"; but the first event's 3 people are all Kazakh or
+    Kyrgyz, so at most 4 - 3 = 1 is Tajik."""
+    female = Participant.Sex.FEMALE
+    slugs = build([(female, 0, 0, [0]), (female, 0, 0, [0]), (female, 1, 0, [0]),
+                   (female, 2, 0, [1])], 2, 1)
+    observed = served_world(client, slugs)
+    assert_nothing_narrowed(audit(observed, nested=False))
+    assert_nothing_narrowed(audit(observed))

@@ -1,0 +1,370 @@
+"""An attacker's view of the participant figures (issue 11, point 2; README, "Privacy").
+
+The auditor reads what an anonymous visitor is served — the breakdown tables of event pages and
+the home page, the charts' JSON on them, and ``/api/events/`` — never the portal's own objects.
+From it, and from the published method (Kerckhoffs: the attacker knows the algorithm), it builds
+every linear fact a reader has about the hidden groups:
+
+- a shown count is exact; "fewer than 3" is 1 or 2; a group not listed is 0;
+- the groups of a breakdown add up to the printed total, which every breakdown of the same
+  population shares;
+- the method's facts: "not shown" is at least 3 and no more than any shown group (less one when
+  that group's label sorts first: ties go to the label first); a breakdown that lists no
+  group (withheld) only says its groups add up to the total;
+- the served order: under the method, shown groups largest first, hidden groups after them by
+  label — which says nothing more. ``Rules.MAIN`` states instead what main (789fe32) served:
+  every row ordered by count, so a hidden row is no larger than the row above it and no smaller
+  than the row below it;
+- populations that are the same (an event's page, its charts and its API answer) share their
+  unknowns; populations that nest (each event within the register, which is exactly the union of
+  the events) are tied by: a group of the register is at least the same group of each event and
+  at most their sum.
+
+For each hidden group, an integer program (``scipy.optimize.milp``) finds its smallest and
+largest feasible value; a group is *narrowed* when that interval no longer holds every value its
+label allows: {1, 2} for "fewer than 3", at least two values for "not shown".
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+from lxml import html as lxml_html
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+FEWER_THAN = "fewer than 3"
+NOT_SHOWN = "not shown"
+HIDDEN = (FEWER_THAN, NOT_SHOWN)
+DIMENSIONS = {"sex": "sex", "country": "country", "agency": "organisation"}
+UNSEEN = "\0 any group not listed anywhere"
+
+
+class Rules(enum.Enum):
+    """The method the attacker assumes was applied."""
+
+    CURRENT = "current"  # activities.aggregates.protect as of issue 11
+    MAIN = "main"  # main at 789fe32: every row by count, "not shown" ≥ 3 only beside a small one
+
+
+def label_key(label: str) -> tuple[str, str]:
+    """The published label order (``activities.aggregates._label_key``, without the address)."""
+    return (label.casefold(), label)
+
+
+def parse_number(text: str) -> int | None:
+    text = text.strip().replace(",", "")
+    return int(text) if text.isdigit() else None
+
+
+@dataclass
+class Observed:
+    """One breakdown as served: ``rows`` are (label, shown) in the served order; ``total`` is
+    None when it reads "fewer than 3"."""
+
+    population: str
+    dimension: str
+    total: int | None
+    withheld: bool
+    rows: list[tuple[str, str]]
+    source: str
+
+
+# ------------------------------------------------------------------------------------------
+# Reading what is served
+# ------------------------------------------------------------------------------------------
+def _text(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def page_total(html: str, kind: str) -> int | None:
+    """The registered-participant total printed on an event page (``kind="event"``) or the
+    home page."""
+    tree = lxml_html.fromstring(html)
+    if kind == "event":
+        for dt in tree.iter("dt"):
+            if _text(dt) == "Registered in the portal":
+                return parse_number(_text(dt.getnext()))
+        raise AssertionError("no registered total on the event page")
+    for paragraph in tree.find_class("figure-value"):
+        if _text(paragraph.getnext()) == "participants registered":
+            return parse_number(_text(paragraph))
+    raise AssertionError("no registered total on the home page")
+
+
+def from_page(html: str, prefix: str, population: str, total: int | None) -> list[Observed]:
+    """The breakdown tables ``{prefix}-sex-table`` etc. of a page, and its charts' JSON."""
+    tree = lxml_html.fromstring(html)
+    observed = []
+    for short, dimension in DIMENSIONS.items():
+        table = tree.get_element_by_id(f"{prefix}-{short}-table", None)
+        if table is None:
+            continue
+        rows, withheld = [], False
+        for tr in table.find("tbody").iter("tr"):
+            cells = tr.xpath("./th|./td")
+            if len(cells) == 1:
+                withheld = "Not shown" in _text(cells[0])
+                continue
+            rows.append((_text(cells[0]), _text(cells[1])))
+        foot = table.find("tfoot")
+        if foot is not None:
+            printed = _text(foot.xpath(".//td")[0])
+            assert parse_number(printed) == total or (printed == FEWER_THAN and total is None)
+        observed.append(Observed(population, dimension, total, withheld, rows, f"{prefix} table"))
+        script = tree.get_element_by_id(f"{prefix}-{short}-chart-data", None)
+        if script is not None:
+            observed.append(from_chart(json.loads(script.text), population, dimension, total,
+                                       f"{prefix} chart"))
+    if not observed and total is not None and total > 0:  # the whole population withheld
+        observed = [Observed(population, dimension, total, True, [], f"{prefix} page")
+                    for dimension in DIMENSIONS.values()]
+    return observed
+
+
+def from_chart(spec: dict, population: str, dimension: str, total, source: str) -> Observed:
+    rows = []
+    display = spec["datasets"][0]["display"]
+    data = spec["datasets"][0]["data"]
+    for label, shown, value in zip(spec["labels"], display, data, strict=True):
+        if shown in HIDDEN:
+            assert value is None and label.endswith(f" ({shown})"), (label, shown, value)
+            label = label.removesuffix(f" ({shown})")
+        else:
+            assert parse_number(shown) == value, (label, shown, value)
+        rows.append((label, shown))
+    return Observed(population, dimension, total, False, rows, source)
+
+
+def from_api(event: dict) -> list[Observed]:
+    figures = event["participants"]
+    total = parse_number(figures["total_shown"])
+    observed = []
+    for dimension in DIMENSIONS.values():
+        breakdown = figures[f"by_{dimension}"]
+        assert parse_number(breakdown["total_shown"]) == total
+        rows = []
+        for cell in breakdown["cells"]:
+            if cell["shown"] in HIDDEN:
+                assert cell["count"] is None, cell
+            else:
+                assert parse_number(cell["shown"]) == cell["count"], cell
+            rows.append((cell["label"], cell["shown"]))
+        observed.append(Observed(f"event:{event['slug']}", dimension, total,
+                                 breakdown["withheld"], rows, "api"))
+    return observed
+
+
+def served_world(client, event_slugs) -> list[Observed]:
+    """Everything an anonymous visitor is served about registered participants: every event's
+    page and charts, the API's event list (every page of it), the home page and its charts."""
+    observed = []
+    for slug in event_slugs:
+        response = client.get(f"/events/{slug}/")
+        assert response.status_code == 200, slug
+        page = response.content.decode()
+        observed += from_page(page, "event", f"event:{slug}", page_total(page, "event"))
+    url = "/api/events/?page_size=100"
+    while url:
+        answer = client.get(url, HTTP_ACCEPT="application/json").json()
+        for event in answer["results"]:
+            observed += from_api(event)
+        url = answer.get("next")
+    page = client.get("/").content.decode()
+    observed += from_page(page, "home", "register", page_total(page, "home"))
+    return observed
+
+
+# ------------------------------------------------------------------------------------------
+# The facts and the integer programs
+# ------------------------------------------------------------------------------------------
+@dataclass
+class Finding:
+    population: str
+    dimension: str
+    label: str
+    shown: str
+    low: int
+    high: int
+
+    @property
+    def narrowed(self) -> bool:
+        if self.shown == FEWER_THAN:
+            return self.low > 1 or self.high < 2
+        return self.high <= self.low
+
+
+@dataclass
+class Audit:
+    findings: list[Finding] = field(default_factory=list)
+    disagreements: list[str] = field(default_factory=list)
+    order_breaches: list[str] = field(default_factory=list)
+
+    @property
+    def hidden(self) -> int:
+        return len(self.findings)
+
+    @property
+    def narrowed(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.narrowed]
+
+
+class _Model:
+    def __init__(self):
+        self.lows: list[float] = []
+        self.highs: list[float] = []
+        self.rows: list[tuple[dict[int, float], float, float]] = []
+
+    def var(self, low, high) -> int:
+        self.lows.append(low)
+        self.highs.append(high)
+        return len(self.lows) - 1
+
+    def constrain(self, terms: dict[int, float], low: float, high: float):
+        self.rows.append((terms, low, high))
+
+    def extreme(self, index: int, sign: int) -> int | None:
+        """The smallest (``sign=1``) or largest (``sign=-1``) feasible value of a variable."""
+        n = len(self.lows)
+        if getattr(self, "_built", None) is None:
+            matrix = np.zeros((len(self.rows), n))
+            lows, highs = np.zeros(len(self.rows)), np.zeros(len(self.rows))
+            for r, (terms, low, high) in enumerate(self.rows):
+                for i, coefficient in terms.items():
+                    matrix[r, i] += coefficient
+                lows[r], highs[r] = low, high
+            self._built = (
+                Bounds(self.lows, self.highs),
+                [LinearConstraint(matrix, lows, highs)] if self.rows else None,
+            )
+        bounds, constraints = self._built
+        c = np.zeros(n)
+        c[index] = sign
+        result = milp(c, integrality=np.ones(n), bounds=bounds, constraints=constraints)
+        if not result.success:
+            return None
+        return round(result.x[index])
+
+
+def _check_order(obs: Observed, rules: Rules) -> list[str]:
+    """Is the served order the published one? (Under ``Rules.MAIN``: by count only.)"""
+    if rules is Rules.MAIN:
+        return []
+    shown = [(label, parse_number(value)) for label, value in obs.rows if value not in HIDDEN]
+    hidden = [label for label, value in obs.rows if value in HIDDEN]
+    expected = sorted(shown, key=lambda row: (-row[1], label_key(row[0])))
+    expected_rows = [label for label, _ in expected] + sorted(hidden, key=label_key)
+    if [label for label, _ in obs.rows] != expected_rows or any(
+        value not in HIDDEN for _label, value in obs.rows[len(shown):]
+    ):
+        return [f"{obs.population} {obs.dimension} ({obs.source}): {obs.rows}"]
+    return []
+
+
+def audit(observed: list[Observed], rules: Rules = Rules.CURRENT, nested: bool = True) -> Audit:
+    """Every hidden group's feasible interval, given everything in ``observed``.
+
+    ``nested``: tie the population "register" to the "event:…" populations, whose union it is
+    (the home page counts everyone registered for at least one event, and every event is
+    public). Without it, each population is audited with the copies of itself only (its page,
+    its charts, its API answer)."""
+    result = Audit()
+    by_key: dict[tuple[str, str], list[Observed]] = {}
+    for obs in observed:
+        by_key.setdefault((obs.population, obs.dimension), []).append(obs)
+        result.order_breaches += _check_order(obs, rules)
+    # The same population served twice must be served alike (else the two together tell more).
+    for (population, dimension), copies in by_key.items():
+        first = copies[0]
+        for other in copies[1:]:
+            if (other.rows, other.total, other.withheld) != (first.rows, first.total,
+                                                              first.withheld):
+                result.disagreements.append(
+                    f"{population} {dimension}: {first.source} {first.rows} / "
+                    f"{other.source} {other.rows}"
+                )
+    labels = {dimension: {UNSEEN} for dimension in DIMENSIONS.values()}
+    for obs in observed:
+        labels[obs.dimension].update(label for label, _ in obs.rows)
+    populations = sorted({obs.population for obs in observed})
+    big = sum(obs.total or 2 for obs in observed if obs.population != "register") + 2
+    big = max(big, max((obs.total or 2 for obs in observed), default=2))
+
+    model = _Model()
+    totals = {}
+    hidden_cells: list[tuple[str, str, str, str, int]] = []
+    for population in populations:
+        known = {obs.total for obs in observed if obs.population == population}
+        assert len(known) == 1, (population, known)
+        total = known.pop()
+        if total is None:  # a population of "fewer than 3" is a hidden group of its own
+            totals[population] = model.var(1, 2)
+            hidden_cells.append((population, "total", "total", FEWER_THAN, totals[population]))
+        else:
+            totals[population] = model.var(total, total)
+    cell: dict[tuple[str, str, str], int] = {}
+    for population in populations:
+        for dimension in DIMENSIONS.values():
+            copies = by_key.get((population, dimension), [])
+            listed: dict[str, set[str]] = {}
+            withheld = any(obs.withheld for obs in copies) or not copies
+            for obs in copies:
+                for label, value in obs.rows:
+                    listed.setdefault(label, set()).add(value)
+            shown_rows = {label: parse_number(value) for label, values in listed.items()
+                          for value in values if value not in HIDDEN}
+            any_small = any(FEWER_THAN in values for values in listed.values())
+            for label in labels[dimension]:
+                values = listed.get(label, set())
+                low, high = (0, big if withheld else 0) if not values else (1, big)
+                for value in values:
+                    if value == FEWER_THAN:
+                        low, high = max(low, 1), min(high, 2)
+                    elif value == NOT_SHOWN:
+                        low = max(low, 3 if rules is Rules.CURRENT or any_small else 1)
+                    else:
+                        low, high = max(low, parse_number(value)), min(high, parse_number(value))
+                index = model.var(low, high)
+                if NOT_SHOWN in values:
+                    # The complementary group is the smallest of the others (ties by label).
+                    for other, count in shown_rows.items():
+                        if other == label:
+                            continue
+                        if rules is Rules.CURRENT:
+                            cap = count if label_key(label) < label_key(other) else count - 1
+                        else:
+                            cap = count if any_small else big
+                        model.constrain({index: 1}, 0, cap)
+                cell[(population, dimension, label)] = index
+                for value in sorted(values & set(HIDDEN)):
+                    hidden_cells.append((population, dimension, label, value, index))
+            model.constrain(
+                {**{cell[(population, dimension, label)]: 1 for label in labels[dimension]},
+                 totals[population]: -1}, 0, 0,
+            )
+            if rules is Rules.MAIN and dimension != "sex":  # rows ordered by count (main
+                # ordered the sexes by their code)
+                for obs in copies:
+                    for (above, _), (below, _) in zip(obs.rows, obs.rows[1:], strict=False):
+                        model.constrain({cell[(population, dimension, above)]: 1,
+                                         cell[(population, dimension, below)]: -1}, 0, np.inf)
+    events = [p for p in populations if p.startswith("event:")]
+    if nested and "register" in populations and events:
+        for dimension in DIMENSIONS.values():
+            if not by_key.get(("register", dimension)):
+                continue  # the home page does not break the register down this way
+            for label in labels[dimension]:
+                whole = cell[("register", dimension, label)]
+                for event in events:
+                    model.constrain({whole: 1, cell[(event, dimension, label)]: -1}, 0, np.inf)
+                model.constrain(
+                    {whole: -1, **{cell[(event, dimension, label)]: 1 for event in events}},
+                    0, np.inf,
+                )
+    for population, dimension, label, shown, index in hidden_cells:
+        low, high = model.extreme(index, 1), model.extreme(index, -1)
+        assert low is not None and high is not None, ("infeasible", population, dimension, label)
+        result.findings.append(Finding(population, dimension, label, shown, low, high))
+    return result
