@@ -233,7 +233,10 @@ class Lookup:
         )
 
     def country(self, text: str) -> tuple[int | None, str]:
-        code = countries.alpha2(text.strip()) or countries.by_name(text.strip())
+        text = text.strip()
+        # alpha2() reads digits as a numeric code through int(), which takes any Unicode digit
+        # ("²") and then fails: only ASCII text can be a code.
+        code = (countries.alpha2(text) if text.isascii() else "") or countries.by_name(text)
         if not code:
             return None, f"“{text}” is not a country code or name (e.g. KG or Kyrgyzstan)."
         pk = self.countries.get(code)

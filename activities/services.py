@@ -21,6 +21,7 @@ from activities.models import (
     Participant,
     Participation,
 )
+from unodc_portal.roles import is_demo_user
 from unodc_portal.versioning import bump_version, bump_versions
 
 # Which attendance status wins when two records of one person were both at an event.
@@ -239,6 +240,9 @@ def participants_import(*, batch: ImportBatch, user) -> dict:
             f"{counts['error']} row(s) have errors; correct the file and upload it again."
         )
     reason = f"Imported from {batch.file_name} into “{batch.event.title}”"
+    # What a demo account imports, or anyone imports into a demo event, is demo data: hidden
+    # from real accounts, counted in no figure, removed by remove_demo.
+    demo = batch.event.is_demo or is_demo_user(user)
     new = []
     for row in rows:
         if row["status"] not in {"new", "duplicate"}:
@@ -247,7 +251,7 @@ def participants_import(*, batch: ImportBatch, user) -> dict:
         participant = Participant(
             name=clean["name"], sex=row["sex"], organisation_id=row["organisation_id"],
             country_id=row["country_id"], position=clean["position"], email=clean["email"],
-            phone=clean["phone"],
+            phone=clean["phone"], is_demo=demo,
         )
         participant.fill_derived_fields()
         # Foreign keys and the rows themselves were checked in bulk by classify().
@@ -263,7 +267,8 @@ def participants_import(*, batch: ImportBatch, user) -> dict:
         row["match"]["id"] for row in rows if row["status"] == "match"
     ]
     participations = [
-        Participation(event=batch.event, participant_id=pk, status=Participation.Status.ATTENDED)
+        Participation(event=batch.event, participant_id=pk, status=Participation.Status.ATTENDED,
+                      is_demo=demo)
         for pk in attending
     ]
     bulk_create_with_history(

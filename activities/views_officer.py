@@ -641,14 +641,22 @@ class ImportTemplateView(OfficerMixin, View):
         for column in imports.COLUMNS:
             notes.append([column.label, column.help + (" Required." if column.required else "")])
         notes.append([])
-        notes.append(["Only the first sheet is read. Cells starting with =, +, - or @ are "
-                      "refused as formulas (except a phone number starting with +)."])
+        notes.append(["Only the first sheet is read. Cells starting with =, +, - or @, or with "
+                      "one of them after a semicolon, are refused as formulas (except a phone "
+                      "number starting with +)."])
         organisations = workbook.create_sheet("Organisations")
         organisations.append(["Acronym", "Name"])
         # Real organisations: the import matches no demo organisation.
         for name, acronym in Organisation.objects.real().order_by("name").values_list(
                 "name", "acronym"):
             organisations.append([acronym, name])
+        # Every cell written is text: openpyxl stores text starting with "=" as a formula, so
+        # an organisation named "=HYPERLINK(…)" would be a live formula in the officers' file.
+        for worksheet in workbook.worksheets:
+            for row in worksheet.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"
         output = io.BytesIO()
         workbook.save(output)
         response = HttpResponse(

@@ -360,3 +360,24 @@ def test_files_that_would_exhaust_the_server_are_refused_on_the_form_and_nothing
     assert response.context["form"].errors["file"]
     assert not ImportBatch.objects.exists()
     assert (Participant.objects.count(), Participation.objects.count()) == before
+
+
+def test_the_template_lists_an_organisation_named_like_a_formula_as_text(officer_client):
+    factories.OrganisationFactory(name='=HYPERLINK("http://x.invalid","Click")', acronym="@SUM")
+    response = officer_client.get(reverse("activities:import_template", args=["xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content))["Organisations"]
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value]
+    assert {cell.value for cell in cells} == {'=HYPERLINK("http://x.invalid","Click")', "@SUM"}
+    assert {cell.data_type for cell in cells} == {"s"}  # text, not a formula
+
+
+@pytest.mark.parametrize("country", ["²", "٣", "1²"])
+def test_a_country_in_non_ascii_digits_is_an_error_not_a_server_error(
+    officer_client, setting, country
+):
+    response = upload(officer_client, setting["event"],
+                      csv_file([["Rustam Nazarov", "m", "SSDC", country, "", "", ""]]))
+    assert response.status_code == 302
+    row = ImportBatch.objects.get().rows[0]
+    assert row["status"] == "error"
+    assert any("is not a country code or name" in reason for _column, reason in row["errors"])

@@ -415,3 +415,27 @@ def test_what_a_demo_account_creates_is_demo_data(client, world, officer_user):
     call_command("remove_demo", stdout=io.StringIO())
     assert list(Seizure.objects.values_list("key", flat=True).order_by("key")) == [
         "by-real-officer", "real-seizure"]
+
+
+def test_what_a_demo_account_imports_is_demo_data(client, world):
+    """A demo officer's spreadsheet import into a demo event adds demo participants and demo
+    participations only: the real register and its figures are untouched."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from activities import imports
+
+    event = Event.objects.filter(is_demo=True).first()
+    real_people = Participant.objects.real().count()
+    header = ",".join(column.label for column in imports.COLUMNS)
+    text = f"{header}\nImported Trial Person,F,,,,,\n"
+    client.force_login(world["officer"])
+    response = client.post(f"/events/{event.slug}/participants/import/",
+                           {"file": SimpleUploadedFile("list.csv", text.encode(), "text/csv")})
+    assert response.status_code == 302
+    assert client.post(response["Location"]).status_code == 302
+    person = Participant.objects.get(name="Imported Trial Person")
+    assert person.is_demo
+    assert person.participations.get().is_demo
+    assert Participant.objects.real().count() == real_people
+    call_command("remove_demo", stdout=io.StringIO())
+    assert not Participant.objects.filter(name="Imported Trial Person").exists()
