@@ -106,18 +106,11 @@ def event_record(
         wanted[row.participant.pk] = row.status
 
     verb = "on the event page"
-    current = {p.participant_id: p for p in event.participations.all()}
-    for pk in set(removed) - set(wanted):
-        if pk in current:
-            current[pk]._change_reason = f"Removed {verb}"
-            current[pk].delete()
-    for pk, status in wanted.items():
-        if pk not in current:
-            _save(Participation(event=event, participant_id=pk, status=status),
-                  f"Added {verb}")
-        elif current[pk].status != status:
-            current[pk].status = status
-            _save(current[pk], f"Changed {verb}")
+    _apply_changes(
+        {p.participant_id: p for p in event.participations.all()}, removed, wanted,
+        field="status", verb=verb,
+        make=lambda pk, status: Participation(event=event, participant_id=pk, status=status),
+    )
     if trainers_removed is None:
         _sync_children(
             event.trainer_links.all(), key="organisation_id", field="trainer_count",
@@ -127,18 +120,29 @@ def event_record(
             verb=verb,
         )
         return event
-    links = {link.organisation_id: link for link in event.trainer_links.all()}
-    for pk in set(trainers_removed) - set(trainer_counts):
-        if pk in links:
-            links[pk].delete()
-    for pk, count in trainer_counts.items():
-        if pk not in links:
-            _save(EventTrainerOrganisation(event=event, organisation_id=pk, trainer_count=count),
-                  f"Added {verb}")
-        elif links[pk].trainer_count != count:
-            links[pk].trainer_count = count
-            _save(links[pk], f"Changed {verb}")
+    _apply_changes(
+        {link.organisation_id: link for link in event.trainer_links.all()}, trainers_removed,
+        trainer_counts, field="trainer_count", verb=verb,
+        make=lambda pk, count: EventTrainerOrganisation(
+            event=event, organisation_id=pk, trainer_count=count),
+    )
     return event
+
+
+def _apply_changes(current: dict, removed, wanted: dict, *, field: str, make, verb: str):
+    """The officer's changes to an event's child rows (keyed by participant or organisation):
+    rows they removed go, rows they added or changed are written; rows they did not touch —
+    someone else's additions since the page was loaded among them — stay."""
+    for pk in set(removed) - set(wanted):
+        if pk in current:
+            current[pk]._change_reason = f"Removed {verb}"
+            current[pk].delete()
+    for pk, value in wanted.items():
+        if pk not in current:
+            _save(make(pk, value), f"Added {verb}")
+        elif getattr(current[pk], field) != value:
+            setattr(current[pk], field, value)
+            _save(current[pk], f"Changed {verb}")
 
 
 # --------------------------------------------------------------------------------------------

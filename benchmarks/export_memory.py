@@ -22,13 +22,13 @@ import random
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from decimal import Decimal
 from pathlib import Path
 
 import psutil
+from rss_sampler import Sampler  # benchmarks/rss_sampler.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -102,22 +102,6 @@ def prepare(database: str, rows: int) -> None:
             Contribution.objects.bulk_create(batch)
             batch = []
     Contribution.objects.bulk_create(batch)
-
-
-class Sampler(threading.Thread):
-    """Samples a process's RSS every 20 ms until stopped."""
-
-    def __init__(self, process):
-        super().__init__(daemon=True)
-        self.process, self.peak, self.running = process, 0, True
-
-    def run(self):
-        while self.running:
-            try:
-                self.peak = max(self.peak, self.process.memory_info().rss)
-            except psutil.Error:
-                return
-            time.sleep(0.02)
 
 
 def high_water_mark(pid: int) -> int:

@@ -37,7 +37,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -46,6 +45,7 @@ import zlib
 from pathlib import Path
 
 import psutil
+from rss_sampler import Sampler  # benchmarks/rss_sampler.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -148,22 +148,6 @@ def stored(database: str) -> None:
 
     print(json.dumps({"batches": ImportBatch.objects.count(),
                       "participants": Participant.objects.count()}))
-
-
-class Sampler(threading.Thread):
-    """Samples a process's RSS every 5 ms until stopped."""
-
-    def __init__(self, process):
-        super().__init__(daemon=True)
-        self.process, self.peak, self.running = process, 0, True
-
-    def run(self):
-        while self.running:
-            try:
-                self.peak = max(self.peak, self.process.memory_info().rss)
-            except psutil.Error:
-                return
-            time.sleep(0.005)
 
 
 def status_field(pid: int, field: str) -> int:
@@ -269,7 +253,7 @@ def main():
                 for _ in range(args.runs):
                     before = worker.memory_info().rss
                     exact = reset_high_water_mark(worker.pid)
-                    sampler = Sampler(worker)
+                    sampler = Sampler(worker, interval=0.005)
                     sampler.start()
                     start = time.perf_counter()
                     status, html = browser.upload("list.xlsx", content)
