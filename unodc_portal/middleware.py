@@ -1,9 +1,12 @@
 """Site-wide request and response policies that no single view owns."""
 
+from django.contrib import messages
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import SuspiciousOperation
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.text import smart_split
 
 
 class RefuseNulMiddleware:
@@ -46,3 +49,39 @@ class PrivateResponsesMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class AdminSearchLimitMiddleware:
+    """The admin's search box runs at most ``MAX_TERMS`` words of at most ``MAX_LENGTH``
+    characters in all, and says so when it cuts a longer search.
+
+    Django's admin adds one condition per word of the search, over every search field: a
+    search of a few thousand words (a pasted document) builds a query too deep for SQLite
+    ("Expression tree is too large") and far too slow for PostgreSQL — a server error, or a
+    worker held for minutes, from a text box.
+    """
+
+    MAX_TERMS = 10
+    MAX_LENGTH = 200
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefix = None
+
+    def __call__(self, request):
+        if self.prefix is None:
+            self.prefix = reverse("admin:index")
+        search = request.GET.get(SEARCH_VAR, "")
+        if request.path.startswith(self.prefix) and search:
+            terms = list(smart_split(search))
+            cut = " ".join(terms[: self.MAX_TERMS])[: self.MAX_LENGTH]
+            if len(terms) > self.MAX_TERMS or len(search) > self.MAX_LENGTH:
+                query = request.GET.copy()
+                query[SEARCH_VAR] = cut
+                request.GET = query
+                messages.warning(
+                    request,
+                    f"The search was cut to its first {self.MAX_TERMS} words and "
+                    f"{self.MAX_LENGTH} characters; search for fewer words.",
+                )
+        return self.get_response(request)

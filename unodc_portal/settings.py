@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "unodc_portal.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "unodc_portal.middleware.AdminSearchLimitMiddleware",  # a pasted essay in the admin's search
     # Officers' and admins' sessions: end with the browser, and after 8 idle hours.
     "unodc_portal.sessions.PersonalDataSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

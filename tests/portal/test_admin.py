@@ -4,6 +4,7 @@ sign in, and runs the same number of queries at 1 and at 30 rows."""
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils.text import smart_split
 
 from activities import models as am
 from donors import models as dm
@@ -143,3 +144,22 @@ def test_an_admin_list_with_a_filter_it_cannot_apply_renders_its_error_page(admi
     response = admin_client.get(url, {"country__exact": "not-a-number", "e": "1"})
     assert response.status_code == 200
     assert "Database error" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/admin/activities/event/", "/admin/auth/user/"])
+def test_a_search_of_thousands_of_words_is_cut_with_a_message_not_a_server_error(
+    admin_client, url
+):
+    """Each word of an admin search adds a condition: 3,000 of them made a query too deep for
+    SQLite (a server error) and far too slow for PostgreSQL."""
+    response = admin_client.get(url, {"q": "' OR 1=1 --" * 1000})
+    assert response.status_code == 200
+    assert "The search was cut to its first 10 words" in response.content.decode()
+    query = response.context["cl"].query
+    assert len(query) <= 200 and len(list(smart_split(query))) <= 10
+
+
+def test_a_short_admin_search_is_left_alone(admin_client):
+    response = admin_client.get("/admin/activities/event/", {"q": "border workshop"})
+    assert response.context["cl"].query == "border workshop"
+    assert "The search was cut" not in response.content.decode()
