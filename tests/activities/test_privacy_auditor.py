@@ -228,7 +228,7 @@ def assert_home_adds_up_the_events(observed):
             assert home == []  # country only
             continue
         for obs in home:
-            assert {label: shown for label, shown in obs.rows} == {
+            assert dict(obs.rows) == {
                 label: value if value == NOT_SHOWN else f"{value:,}"
                 for label, value in expected.items()
             }, obs.source
