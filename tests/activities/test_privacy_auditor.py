@@ -271,3 +271,22 @@ def test_a_group_any_event_hides_is_not_shown_on_the_home_page(client):
     assert headline.rows == [("registrations", "21")]  # 11 + 10: the shared person twice
     assert_home_adds_up_the_events(observed)
     assert_nothing_narrowed(audit(observed))
+
+
+def test_the_auditor_finds_a_register_that_tells_more_than_its_events():
+    """Were the home page to print Tajikistan's registrations (1) where the only event with
+    Tajik people reads "fewer than 3", the sum would pin that event's group: the auditor ties
+    register rows to its events' cells, so it says so."""
+    event = [("Kazakhstan", "6"), ("Tajikistan", FEWER_THAN), ("Uzbekistan", NOT_SHOWN)]
+    observed = [
+        Observed("event:e", "country", 11, False, event, "event table"),
+        Observed("register", "registrations", 11, False, [("registrations", "11")], "home page"),
+        Observed("register", "country", 11, False,
+                 [("Kazakhstan", "6"), ("Uzbekistan", "4"), ("Tajikistan", "1")], "home table"),
+    ]
+    narrowed = {(f.population, f.label) for f in audit(observed).narrowed}
+    assert ("event:e", "Tajikistan") in narrowed
+    safe = [*observed[:2], Observed("register", "country", 11, False,
+                                    [("Kazakhstan", "6"), ("Tajikistan", NOT_SHOWN),
+                                     ("Uzbekistan", NOT_SHOWN)], "home table")]
+    assert audit(safe).narrowed == []
