@@ -117,21 +117,25 @@ class Breakdown:
         return self._chart("doughnut")
 
 
-def _feasible_interval(bounds, hidden_sum, i) -> tuple[int, int]:
+def _sums(bounds) -> tuple[int, int]:
+    return sum(low for low, _high in bounds.values()), sum(high for _low, high in bounds.values())
+
+
+def _interval(bounds, hidden_sum, i, all_low, all_high) -> tuple[int, int]:
     """The values group ``i`` can take when the hidden groups add up to ``hidden_sum`` and each
     lies within its bounds (an interval: with one sum over boxes, every integer in between is
-    reachable)."""
+    reachable); ``all_low`` and ``all_high`` are the bounds' sums."""
     low_i, high_i = bounds[i]
-    others_low = sum(low for j, (low, _high) in bounds.items() if j != i)
-    others_high = sum(high for j, (_low, high) in bounds.items() if j != i)
+    others_low, others_high = all_low - low_i, all_high - high_i
     return max(low_i, hidden_sum - others_high), min(high_i, hidden_sum - others_low)
 
 
 def _holds_its_label(bounds, hidden_sum, primary) -> bool:
     """Does every hidden group still allow every value its label states — 1 and 2 for "fewer
     than 3", at least two values for "not shown" — given all a reader knows?"""
+    sums = _sums(bounds)  # once, not once per group: a breakdown may have many small groups
     for i in bounds:
-        low, high = _feasible_interval(bounds, hidden_sum, i)
+        low, high = _interval(bounds, hidden_sum, i, *sums)
         if i in primary and (low > 1 or high < SMALL_CELL - 1):
             return False
         if i not in primary and high - low < 1:
@@ -275,22 +279,28 @@ def _event_rows(participations, groups: dict) -> dict:
 
 def _figures(sex_rows, country_rows, organisation_rows, urls=None) -> ParticipantFigures:
     """Shape grouped rows (with ``n``) into protected breakdowns. ``urls`` caches agency
-    addresses across calls."""
+    addresses and country names across calls."""
     urls = {} if urls is None else urls
     sex_labels = dict(Participant.Sex.choices)
     by_sex = protect("By sex", [
         (sex_labels.get(row["sex_value"], row["sex_value"]), row["n"], "") for row in sex_rows
     ])
     by_country = protect("By country", [
-        (countries.name(row["country_code"]) or row["country_code"]
-         if row["country_code"] else NOT_RECORDED, row["n"], "")
-        for row in country_rows
+        (_country_label(row["country_code"], urls), row["n"], "") for row in country_rows
     ])
     by_organisation = protect("By agency", [
         (_organisation_label(row), row["n"], _organisation_url(row["org_slug"], urls))
         for row in organisation_rows
     ])
     return ParticipantFigures(by_sex.total_shown, by_sex, by_country, by_organisation)
+
+
+def _country_label(code, names: dict) -> str:
+    if not code:
+        return NOT_RECORDED
+    if ("country", code) not in names:
+        names["country", code] = countries.name(code) or code
+    return names["country", code]
 
 
 def _organisation_url(slug, urls: dict) -> str:
