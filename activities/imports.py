@@ -233,7 +233,11 @@ class Lookup:
         )
 
     def country(self, text: str) -> tuple[int | None, str]:
-        code = countries.alpha2(text.strip()) or countries.by_name(text.strip())
+        try:
+            code = countries.alpha2(text.strip())
+        except ValueError:  # django-countries reads any digit ("²" too) as a numeric code
+            code = ""
+        code = code or countries.by_name(text.strip())
         if not code:
             return None, f"“{text}” is not a country code or name (e.g. KG or Kyrgyzstan)."
         pk = self.countries.get(code)
