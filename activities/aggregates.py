@@ -8,7 +8,8 @@ records. Three rules hold everywhere:
   is shown) cannot be used to subtract back to it; hidden groups are listed after the shown
   ones, in label order. A population smaller than 3 gets no breakdown at all. The method is
   public (README, "Privacy"): what it shows narrows no hidden group beyond its label, for a
-  reader who knows it.
+  reader who knows it. The whole register (the home page) publishes only the events' published
+  figures added up (``register_figures``): registrations, not people.
 - **Seizures.** Kilogram totals add *individual* seizures only; aggregate figures (a total
   reported over years) are listed beside them with their qualifier and period, never added in.
 - **Money.** Contribution totals are per currency, never added across currencies; each carries
@@ -26,6 +27,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import Count, Exists, F, OuterRef, Sum
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django_countries import countries
 
@@ -69,6 +71,12 @@ class Breakdown:
     has_complementary: bool = False
     # True when no breakdown can be shown without revealing a small group.
     withheld: bool = False
+    # What the counts count (charts' axis and series).
+    unit = "Participants"
+
+    @property
+    def caption(self) -> str:
+        return self.title
 
     @property
     def has_small_cells(self) -> bool:
@@ -92,12 +100,12 @@ class Breakdown:
                 cell.label + (f" ({cell.shown})" if cell.suppressed else "") for cell in self.cells
             ],
             "datasets": [{
-                "label": "Participants",
+                "label": self.unit,
                 "data": [cell.value for cell in self.cells],
                 "display": [cell.shown for cell in self.cells],
             }],
             "horizontal": kind == "bar",
-            "x_title": "Participants" if kind == "bar" else "",
+            "x_title": self.unit if kind == "bar" else "",
         }
 
     @property
@@ -109,21 +117,25 @@ class Breakdown:
         return self._chart("doughnut")
 
 
-def _feasible_interval(bounds, hidden_sum, i) -> tuple[int, int]:
+def _sums(bounds) -> tuple[int, int]:
+    return sum(low for low, _high in bounds.values()), sum(high for _low, high in bounds.values())
+
+
+def _interval(bounds, hidden_sum, i, all_low, all_high) -> tuple[int, int]:
     """The values group ``i`` can take when the hidden groups add up to ``hidden_sum`` and each
     lies within its bounds (an interval: with one sum over boxes, every integer in between is
-    reachable)."""
+    reachable); ``all_low`` and ``all_high`` are the bounds' sums."""
     low_i, high_i = bounds[i]
-    others_low = sum(low for j, (low, _high) in bounds.items() if j != i)
-    others_high = sum(high for j, (_low, high) in bounds.items() if j != i)
+    others_low, others_high = all_low - low_i, all_high - high_i
     return max(low_i, hidden_sum - others_high), min(high_i, hidden_sum - others_low)
 
 
 def _holds_its_label(bounds, hidden_sum, primary) -> bool:
     """Does every hidden group still allow every value its label states — 1 and 2 for "fewer
     than 3", at least two values for "not shown" — given all a reader knows?"""
+    sums = _sums(bounds)  # once, not once per group: a breakdown may have many small groups
     for i in bounds:
-        low, high = _feasible_interval(bounds, hidden_sum, i)
+        low, high = _interval(bounds, hidden_sum, i, *sums)
         if i in primary and (low > 1 or high < SMALL_CELL - 1):
             return False
         if i not in primary and high - low < 1:
@@ -246,35 +258,176 @@ def participant_figures_by_event(event_ids) -> dict[int, ParticipantFigures]:
     """``participant_figures`` of each event in ``event_ids`` (everyone registered for it), for a
     list of events: three grouped queries whatever the number of events."""
     event_ids = list(event_ids)
-    participations = Participation.objects.real().filter(event__in=event_ids)
     groups = {pk: [[] for _ in _BREAKDOWNS] for pk in event_ids}
+    _event_rows(Participation.objects.real().filter(event__in=event_ids), groups)
+    urls: dict[str, str] = {}
+    return {pk: _figures(*rows, urls=urls) for pk, rows in groups.items()}
+
+
+def _event_rows(participations, groups: dict) -> dict:
+    """Grouped rows (with ``n``) of each event of ``participations``, one list per breakdown,
+    added to ``groups`` (event pk → [sex rows, country rows, organisation rows]): one grouped
+    query per breakdown over (event, group)."""
     for index, (paths, order) in enumerate(_BREAKDOWNS.values()):
         rows = participations.values(
             "event", **{alias: F(f"participant__{path}") for alias, path in paths.items()}
         ).annotate(n=Count("participant", distinct=True)).order_by("event", *order)
         for row in rows:
-            groups[row["event"]][index].append(row)
-    return {pk: _figures(*rows) for pk, rows in groups.items()}
+            groups.setdefault(row["event"], [[] for _ in _BREAKDOWNS])[index].append(row)
+    return groups
 
 
-def _figures(sex_rows, country_rows, organisation_rows) -> ParticipantFigures:
-    """Shape grouped rows (with ``n``) into protected breakdowns."""
+def _figures(sex_rows, country_rows, organisation_rows, urls=None) -> ParticipantFigures:
+    """Shape grouped rows (with ``n``) into protected breakdowns. ``urls`` caches agency
+    addresses and country names across calls."""
+    urls = {} if urls is None else urls
     sex_labels = dict(Participant.Sex.choices)
     by_sex = protect("By sex", [
         (sex_labels.get(row["sex_value"], row["sex_value"]), row["n"], "") for row in sex_rows
     ])
     by_country = protect("By country", [
-        (countries.name(row["country_code"]) or row["country_code"]
-         if row["country_code"] else NOT_RECORDED, row["n"], "")
-        for row in country_rows
+        (_country_label(row["country_code"], urls), row["n"], "") for row in country_rows
     ])
     by_organisation = protect("By agency", [
-        (_organisation_label(row), row["n"],
-         reverse("activities:organisation_detail", args=[row["org_slug"]])
-         if row["org_slug"] else "")
+        (_organisation_label(row), row["n"], _organisation_url(row["org_slug"], urls))
         for row in organisation_rows
     ])
     return ParticipantFigures(by_sex.total_shown, by_sex, by_country, by_organisation)
+
+
+def _country_label(code, names: dict) -> str:
+    if not code:
+        return NOT_RECORDED
+    if ("country", code) not in names:
+        names["country", code] = countries.name(code) or code
+    return names["country", code]
+
+
+def _organisation_url(slug, urls: dict) -> str:
+    if not slug:
+        return ""
+    if slug not in urls:
+        urls[slug] = reverse("activities:organisation_detail", args=[slug])
+    return urls[slug]
+
+
+# --------------------------------------------------------------------------------------------
+# The whole register: what the events publish, added up
+# --------------------------------------------------------------------------------------------
+@dataclass
+class RegisterBreakdown(Breakdown):
+    """A breakdown of the register's registrations, added up over ``events`` events (those
+    whose own breakdown this way is shown); ``left_out`` events with registrations show none
+    (fewer than 3 registrations, or withheld) and are not in it."""
+
+    events: int = 0
+    left_out: int = 0
+    unit = "Registrations"
+
+    @property
+    def caption(self) -> str:
+        caption = f"{self.title}: registrations at {self.events:,} event{pluralize(self.events)}"
+        if self.left_out:
+            caption += (f" (not counted: {self.left_out:,} event{pluralize(self.left_out)} "
+                        "showing no breakdown this way)")
+        return caption
+
+
+@dataclass
+class RegisterFigures:
+    """Registrations (a person at two events counts twice) over every event, as the events'
+    pages publish them (README, "Privacy"): a pure function of the events' published figures,
+    so it can tell nothing they do not.
+
+    - ``exact``: the registrations at events whose total is shown, added up; ``small_events``
+      events read "fewer than 3" (1 or 2 each), so the headline reads "at least" exact + 1 each.
+    - Each breakdown adds up, over the events whose breakdown this way is shown, each group's
+      shown counts; a group that any of them hides reads "not shown"."""
+
+    exact: int
+    small_events: int
+    events: int
+    by_sex: RegisterBreakdown
+    by_country: RegisterBreakdown
+    by_organisation: RegisterBreakdown
+
+    @property
+    def low(self) -> int:
+        return self.exact + self.small_events
+
+    @property
+    def high(self) -> int:
+        return self.exact + (SMALL_CELL - 1) * self.small_events
+
+    @property
+    def total_shown(self) -> str:
+        return f"at least {self.low:,}" if self.small_events else f"{self.exact:,}"
+
+    @property
+    def breakdowns(self) -> list[RegisterBreakdown]:
+        return [self.by_sex, self.by_country, self.by_organisation]
+
+    @property
+    def has_complementary(self) -> bool:
+        return any(cell.suppressed for b in self.breakdowns for cell in b.cells)
+
+    @property
+    def broken_down(self) -> bool:
+        return self.events > 0
+
+
+def register_figures() -> RegisterFigures:
+    """The home page's participant figures: every real event's protected figures (one grouped
+    query per breakdown over (event, group), whatever the number of events; ``protect()`` per
+    event in Python), added up by ``_add_up``, which reads only what each event publishes."""
+    urls: dict[str, str] = {}
+    per_event = [
+        _figures(*rows, urls=urls)
+        for rows in _event_rows(Participation.objects.real(), {}).values()
+    ]
+    exact = sum(_published_number(f.total_shown) or 0 for f in per_event)
+    small = sum(f.total_shown == FEWER_THAN for f in per_event)
+    return RegisterFigures(
+        exact, small, len(per_event),
+        *(_add_up(title, [f.breakdowns[i] for f in per_event])
+          for i, title in enumerate(["By sex", "By country", "By agency"])),
+    )
+
+
+def _published_number(shown: str) -> int | None:
+    text = shown.replace(",", "")
+    return int(text) if text.isdigit() else None
+
+
+def _add_up(title: str, breakdowns: list[Breakdown]) -> RegisterBreakdown:
+    """Add up the published breakdowns of events: over those that list their groups, a group's
+    shown counts, or "not shown" when any of them hides it. Reads only what a page prints
+    (labels, addresses, shown counts, which groups are hidden, the printed total)."""
+    listed = [b for b in breakdowns if b.cells]
+    left_out = sum(1 for b in breakdowns if not b.cells and b.total_shown != "0")
+    sums: dict[tuple[str, str], int] = {}
+    hidden: set[tuple[str, str]] = set()
+    for breakdown in listed:
+        for cell in breakdown.cells:
+            key = (cell.label, cell.url)
+            if cell.suppressed:
+                hidden.add(key)
+                sums.setdefault(key, 0)
+            else:
+                sums[key] = sums.get(key, 0) + _published_number(cell.shown)
+    total = sum(_published_number(b.total_shown) for b in listed)
+    groups = sorted(((label, sums[label, url], url) for label, url in sums), key=_label_key)
+    cells = [
+        Cell(label, 0 if (label, url) in hidden else count, url,
+             NOT_SHOWN if (label, url) in hidden else f"{count:,}",
+             suppressed=(label, url) in hidden)
+        for label, count, url in groups
+    ]
+    cells.sort(key=lambda cell: (cell.suppressed, 0 if cell.suppressed else -cell._count))
+    return RegisterBreakdown(
+        title, f"{total:,}", cells, has_complementary=bool(hidden),
+        withheld=not listed and bool(left_out), events=len(listed), left_out=left_out,
+    )
 
 
 def _organisation_label(row) -> str:

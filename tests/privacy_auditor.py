@@ -16,9 +16,11 @@ every linear fact a reader has about the hidden groups:
   every row ordered by count, so a hidden row is no larger than the row above it and no smaller
   than the row below it;
 - populations that are the same (an event's page, its charts and its API answer) share their
-  unknowns; populations that nest (each event within the register, which is exactly the union of
-  the events) are tied by: a group of the register is at least the same group of each event and
-  at most their sum.
+  unknowns. The home page publishes for the register only the events' figures added up
+  (``activities.aggregates.register_figures``): its headline is the registrations at every event
+  ("at least N" counts an event of "fewer than 3" as 1), and each group of a breakdown is the sum
+  of that group over the events whose breakdown this way is listed (a shown number, or "not
+  shown"). The auditor ties each to the events' unknowns by those sums.
 
 For each hidden group, an integer program (``scipy.optimize.milp``) finds its smallest and
 largest feasible value; a group is *narrowed* when that interval no longer holds every value its
@@ -40,6 +42,8 @@ NOT_SHOWN = "not shown"
 HIDDEN = (FEWER_THAN, NOT_SHOWN)
 DIMENSIONS = {"sex": "sex", "country": "country", "agency": "organisation"}
 UNSEEN = "\0 any group not listed anywhere"
+REGISTER = "register"
+REGISTRATIONS = "registrations"  # the home page's headline, a dimension of its own
 
 
 class Rules(enum.Enum):
@@ -80,18 +84,26 @@ def _text(element) -> str:
 
 
 def page_total(html: str, kind: str) -> int | None:
-    """The registered-participant total printed on an event page (``kind="event"``) or the
-    home page."""
+    """The registered-participant total printed on an event page (``kind="event"``), or the
+    registrations on the home page (the smallest value it allows: "at least N" reads N)."""
     tree = lxml_html.fromstring(html)
     if kind == "event":
         for dt in tree.iter("dt"):
             if _text(dt) == "Registered in the portal":
                 return parse_number(_text(dt.getnext()))
         raise AssertionError("no registered total on the event page")
+    return home_registrations(html)[0]
+
+
+def home_registrations(html: str) -> tuple[int, bool]:
+    """The home page's registrations: (N, exact) for "N" or "at least N"."""
+    tree = lxml_html.fromstring(html)
     for paragraph in tree.find_class("figure-value"):
-        if _text(paragraph.getnext()) == "participants registered":
-            return parse_number(_text(paragraph))
-    raise AssertionError("no registered total on the home page")
+        if _text(paragraph.getnext()).startswith("registrations at "):
+            text = _text(paragraph)
+            exact = not text.startswith("at least ")
+            return parse_number(text.removeprefix("at least ")), exact
+    raise AssertionError("no registrations on the home page")
 
 
 def from_page(html: str, prefix: str, population: str, total: int | None) -> list[Observed]:
@@ -110,14 +122,21 @@ def from_page(html: str, prefix: str, population: str, total: int | None) -> lis
                 continue
             rows.append((_text(cells[0]), _text(cells[1])))
         foot = table.find("tfoot")
+        table_total = total
         if foot is not None:
             printed = _text(foot.xpath(".//td")[0])
-            assert parse_number(printed) == total or (printed == FEWER_THAN and total is None)
-        observed.append(Observed(population, dimension, total, withheld, rows, f"{prefix} table"))
+            if population == REGISTER:  # a breakdown's own total: its events' registrations
+                table_total = parse_number(printed)
+            else:
+                assert parse_number(printed) == total or (printed == FEWER_THAN and total is None)
+        elif population == REGISTER:
+            table_total = None
+        observed.append(Observed(population, dimension, table_total, withheld, rows,
+                                 f"{prefix} table"))
         script = tree.get_element_by_id(f"{prefix}-{short}-chart-data", None)
         if script is not None:
-            observed.append(from_chart(json.loads(script.text), population, dimension, total,
-                                       f"{prefix} chart"))
+            observed.append(from_chart(json.loads(script.text), population, dimension,
+                                       table_total, f"{prefix} chart"))
     if not observed and total is not None and total > 0:  # the whole population withheld
         observed = [Observed(population, dimension, total, True, [], f"{prefix} page")
                     for dimension in DIMENSIONS.values()]
@@ -173,7 +192,11 @@ def served_world(client, event_slugs) -> list[Observed]:
             observed += from_api(event)
         url = answer.get("next")
     page = client.get("/").content.decode()
-    observed += from_page(page, "home", "register", page_total(page, "home"))
+    registrations, exact = home_registrations(page)
+    observed.append(Observed(REGISTER, REGISTRATIONS, registrations, False,
+                             [("registrations", str(registrations) if exact else
+                               f"at least {registrations}")], "home page"))
+    observed += from_page(page, "home", REGISTER, registrations)
     return observed
 
 
@@ -266,11 +289,14 @@ def _check_order(obs: Observed, rules: Rules) -> list[str]:
 def audit(observed: list[Observed], rules: Rules = Rules.CURRENT, nested: bool = True) -> Audit:
     """Every hidden group's feasible interval, given everything in ``observed``.
 
-    ``nested``: tie the population "register" to the "event:…" populations, whose union it is
-    (the home page counts everyone registered for at least one event, and every event is
-    public). Without it, each population is audited with the copies of itself only (its page,
-    its charts, its API answer)."""
+    ``nested``: tie the home page's register to the "event:…" populations whose published
+    figures it adds up (its registrations are the events' totals added up; a group of a
+    breakdown is that group added up over the events whose breakdown this way is listed).
+    Without it, each population is audited with the copies of itself only (its page, its
+    charts, its API answer)."""
     result = Audit()
+    headline = [obs for obs in observed if obs.dimension == REGISTRATIONS]
+    observed = [obs for obs in observed if obs.dimension != REGISTRATIONS]
     by_key: dict[tuple[str, str], list[Observed]] = {}
     for obs in observed:
         by_key.setdefault((obs.population, obs.dimension), []).append(obs)
@@ -288,9 +314,9 @@ def audit(observed: list[Observed], rules: Rules = Rules.CURRENT, nested: bool =
     labels = {dimension: {UNSEEN} for dimension in DIMENSIONS.values()}
     for obs in observed:
         labels[obs.dimension].update(label for label, _ in obs.rows)
-    populations = sorted({obs.population for obs in observed})
-    big = sum(obs.total or 2 for obs in observed if obs.population != "register") + 2
-    big = max(big, max((obs.total or 2 for obs in observed), default=2))
+    populations = sorted({obs.population for obs in observed} - {REGISTER})
+    big = sum(obs.total or 2 for obs in observed if obs.population != REGISTER) + 2
+    big = max(big, max((obs.total or 2 for obs in observed + headline), default=2))
 
     model = _Model()
     totals = {}
@@ -351,18 +377,39 @@ def audit(observed: list[Observed], rules: Rules = Rules.CURRENT, nested: bool =
                         model.constrain({cell[(population, dimension, above)]: 1,
                                          cell[(population, dimension, below)]: -1}, 0, np.inf)
     events = [p for p in populations if p.startswith("event:")]
-    if nested and "register" in populations and events:
-        for dimension in DIMENSIONS.values():
-            if not by_key.get(("register", dimension)):
-                continue  # the home page does not break the register down this way
-            for label in labels[dimension]:
-                whole = cell[("register", dimension, label)]
-                for event in events:
-                    model.constrain({whole: 1, cell[(event, dimension, label)]: -1}, 0, np.inf)
-                model.constrain(
-                    {whole: -1, **{cell[(event, dimension, label)]: 1 for event in events}},
-                    0, np.inf,
-                )
+    tied = nested and bool(events)
+    for dimension in DIMENSIONS.values():
+        copies = by_key.get((REGISTER, dimension), [])
+        if not copies:
+            continue  # the home page does not break the register down this way
+        withheld = any(obs.withheld for obs in copies)
+        listed: dict[str, set[str]] = {}
+        for obs in copies:
+            for label, value in obs.rows:
+                listed.setdefault(label, set()).add(value)
+        # The events a breakdown adds up: those that list their groups this way.
+        added = [event for event in events if any(
+            obs.rows and not obs.withheld for obs in by_key.get((event, dimension), [])
+        )]
+        whole = {}
+        for label in labels[dimension]:
+            values = listed.get(label, set())
+            low, high = (0, big if withheld else 0) if not values else (1, big)
+            for value in values - set(HIDDEN):
+                low, high = max(low, parse_number(value)), min(high, parse_number(value))
+            whole[label] = model.var(low, high)
+            if NOT_SHOWN in values:
+                hidden_cells.append((REGISTER, dimension, label, NOT_SHOWN, whole[label]))
+            if tied:  # the group added up over the events it adds up
+                model.constrain({whole[label]: -1, **{cell[(event, dimension, label)]: 1
+                                                      for event in added}}, 0, 0)
+        printed = {obs.total for obs in copies if obs.total is not None}
+        for total in printed:
+            model.constrain(dict.fromkeys(whole.values(), 1), total, total)
+    for obs in headline if nested else []:  # the registrations: every event's total added up
+        exact = not obs.rows[0][1].startswith("at least")
+        model.constrain({totals[event]: 1 for event in events}, obs.total,
+                        obs.total if exact else np.inf)
     for population, dimension, label, shown, index in hidden_cells:
         low, high = model.extreme(index, 1), model.extreme(index, -1)
         assert low is not None and high is not None, ("infeasible", population, dimension, label)

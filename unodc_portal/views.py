@@ -31,7 +31,8 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        participants = aggregates.participant_figures(aggregates.registered_participants())
+        # Registrations added up from what every event page publishes (README, "Privacy").
+        participants = aggregates.register_figures()
         context.update(
             # Figures count real records only, whoever asks (demo records never count).
             project_count=Project.objects.real().count(),

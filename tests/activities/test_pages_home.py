@@ -45,6 +45,7 @@ def test_home_shows_figures_computed_from_records(role, client, request, records
     context = response.context
     assert (context["project_count"], context["event_count"]) == (2, 2)
     assert context["participants"].total_shown == "14"
+    assert "registrations at 1 event</p>" in html
     assert [(c.label, c.shown) for c in context["participants"].by_sex.cells] == [
         ("Male", "10"), ("Female", "4"),
     ]
@@ -71,12 +72,39 @@ def test_home_charts_come_through_json_script_with_tables(client, records):
 
 
 def test_home_protects_small_groups_of_participants(client):
+    """The home page adds up what event pages show: a group an event hides ("fewer than 3" or
+    "not shown" there) is "not shown" here, with no number."""
     event = factories.EventFactory()
     register(event, 9, sex="male", country=factories.CountryFactory(code="KG"))
     register(event, 1, sex="female", country=factories.CountryFactory(code="TJ"))
     html = client.get(HOME).content.decode()
-    assert "Female: fewer than 3" in html and "Male: not shown" in html
+    assert "Female: not shown · Male: not shown" in html
+    assert "fewer than 3" not in html.split('id="figures-heading"')[1].split("</ul>")[0]
     assert_no_personal_data(html)
+
+
+def test_home_counts_registrations_over_events_and_says_at_least_for_small_ones(client):
+    """A person at two events counts twice; an event of fewer than 3 counts as at least 1 and
+    is in no breakdown."""
+    kg = factories.CountryFactory(code="KG")
+    first, second, small = (factories.EventFactory() for _ in range(3))
+    people = register(first, 4, sex="male", country=kg)
+    for participation in people[:3]:
+        factories.ParticipationFactory(event=second, participant=participation.participant)
+    register(small, 2, sex="female", country=kg)
+    response = client.get(HOME)
+    html = response.content.decode()
+    figures = response.context["participants"]
+    assert (figures.exact, figures.small_events, figures.events) == (7, 1, 3)
+    assert "<p class=\"figure-value mb-0\">at least 8</p>" in html
+    assert "registrations at 3 events</p>" in html
+    assert "1 of them with fewer than 3 registrations, each counted here as 1" in html
+    assert [(c.label, c.shown) for c in figures.by_sex.cells] == [("Male", "7")]
+    assert figures.by_country.caption == (
+        "By country: registrations at 2 events (not counted: 1 event showing no breakdown "
+        "this way)"
+    )
+    assert figures.by_country.total_shown == "7"
 
 
 def test_home_with_no_records_still_renders(client):

@@ -39,6 +39,9 @@ def test_visitor_reads_an_article_follows_its_links_and_filters_events(
 
     page.goto("/")
     arrived("/", re.compile(r".+"))
+    # The home page adds up what event pages show: registrations, not people.
+    expect(page.locator("main")).to_contain_text("14 registrations at 1 event")
+    expect(page.locator("#home-sex-table")).to_contain_text("registrations at 1 event")
     page.locator("main").get_by_role("link", name="Planning for success").first.click()
     arrived("/articles/planning-for-success/", "Planning for success")
     expect(page.locator(".kicker")).to_have_text("A meeting of minds")

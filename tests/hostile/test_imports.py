@@ -90,6 +90,9 @@ def test_hostile_files_are_refused_whole_or_previewed_escaped_and_confirmed_safe
              confirm=True)
     # Over the size limit.
     @example(file=("list.csv", b"a," * (3 * 1024 * 1024)), confirm=False)
+    # A digit that int() refuses ("²") in the country column gave a server error.
+    @example(file=("list.csv", ",".join(HEADER).encode() + "\nAna,F,,²,,,\n".encode()),
+             confirm=True)
     @given(file=files, confirm=st.booleans())
     def check(file, confirm):
         name, content = file

@@ -240,6 +240,8 @@ def test_aggregates_leave_demo_records_out_at_the_source(world):
     demo_events = Event.objects.filter(is_demo=True).values_list("pk", flat=True)
     by_event = aggregates.participant_figures_by_event(demo_events)
     assert {f.total_shown for f in by_event.values()} == {"0"}
+    register = aggregates.register_figures()  # the home page's: the real event's 4 only
+    assert (register.total_shown, register.events) == ("4", 1)
     assert aggregates.reported_participants(Event.objects.all()).events == 0
     totals = aggregates.seizure_totals(Seizure.objects.all())
     assert sum(s.seizures for s in totals.substances) == 1
