@@ -290,3 +290,28 @@ def test_the_auditor_finds_a_register_that_tells_more_than_its_events():
                                     [("Kazakhstan", "6"), ("Tajikistan", NOT_SHOWN),
                                      ("Uzbekistan", NOT_SHOWN)], "home table")]
     assert audit(safe).narrowed == []
+
+
+def test_no_hidden_group_is_narrowed_in_the_demo_world_treated_as_public(client, settings):
+    """seed_demo's own world — 303 participants at its four events — published as if it were
+    real (its flags cleared), beside a real record of nothing else: the auditor narrows no
+    hidden group on its event pages, charts, API answers or the home page."""
+    from django.core.management import call_command
+
+    from activities.models import Event, Organisation, Participation, Project
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=__import__("io").StringIO())
+    settings.DEBUG = False
+    for model in (Project, Event, Organisation, Participant, Participation):
+        model.objects.filter(is_demo=True).update(is_demo=False)
+    slugs = list(Event.objects.filter(participations__isnull=False).distinct()
+                 .values_list("slug", flat=True))
+    assert len(slugs) >= 3 and Participation.objects.count() > 300
+    observed = served_world(client, slugs)
+    # Every event's three breakdowns and the home page's were read, with their shown rows.
+    assert {o.population for o in observed} >= {f"event:{slug}" for slug in slugs} | {"register"}
+    assert sum(bool(o.rows) and not o.withheld for o in observed) >= 3 * len(slugs)
+    result = audit(observed)
+    _record(result, "demo world as public")
+    assert_nothing_narrowed(result)
