@@ -94,10 +94,14 @@ class DateInput(forms.DateInput):
 # --------------------------------------------------------------------------------------------
 class VisibleChoicesMixin:
     """A form whose related-record choices follow ``user``'s visibility: demo records
-    (``is_demo``) are offered to demo accounts only."""
+    (``is_demo``) are offered to demo accounts only, and only for a new or a demo record — a
+    demo account editing a real record cannot tie it to demo data."""
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk and not getattr(instance, "is_demo", True):
+            user = None  # a real record links to real records only, whoever edits it
         for field in self.fields.values():
             queryset = getattr(field, "queryset", None)
             if isinstance(queryset, DemoQuerySetMixin):

@@ -176,7 +176,9 @@ class EventRecordView(OfficerMixin, View):
         return self.render_page(event, self.build_forms(event))
 
     def build_forms(self, event, data=None):
-        user = self.request.user
+        # Choices follow the user's visibility, but a real event links to real records only
+        # (a demo account trying the portal on a real event cannot tie it to demo data).
+        user = self.request.user if event is None or event.is_demo else None
         organisations = [("", "---------")] + [
             (pk, f"{name} ({acronym})" if acronym else name)
             for pk, name, acronym in Organisation.objects.visible_to(user).order_by(

@@ -441,3 +441,31 @@ def test_what_a_demo_account_imports_is_demo_data(client, world):
     assert Participant.objects.real().count() == real_people
     call_command("remove_demo", stdout=io.StringIO())
     assert not Participant.objects.filter(name="Imported Trial Person").exists()
+
+
+def test_a_demo_account_cannot_tie_a_real_event_to_demo_records(client, world):
+    """On a real event's page a demo account is offered real records only: a demo project or
+    a demo participant sent anyway is refused, and the real event is left as it was."""
+    event = Event.objects.get(slug="real-event")
+    demo_project = Project.objects.get(is_demo=True)
+    demo_person = Participant.objects.filter(is_demo=True).first()
+    client.force_login(world["officer"])
+    page = client.get("/events/real-event/edit/")
+    assert page.status_code == 200
+    assert str(demo_project) not in page.content.decode()
+    data = {**event_form_data(event), "event-record_version": str(event.version),
+            "part-TOTAL_FORMS": "0", "part-INITIAL_FORMS": "0"}
+    response = client.post("/events/real-event/edit/",
+                           {**data, "event-projects": [str(demo_project.pk)]})
+    assert response.status_code == 400
+    response = client.post("/events/real-event/edit/", {
+        **data, "part-TOTAL_FORMS": "1",
+        "part-0-participant": str(demo_person.pk), "part-0-status": "attended",
+    })
+    assert response.status_code == 400
+    assert not event.projects.filter(is_demo=True).exists()
+    assert not Participation.objects.filter(event=event, participant__is_demo=True).exists()
+    # On a demo event, demo records are what it is offered.
+    demo_event = Event.objects.filter(is_demo=True).first()
+    page = client.get(f"/events/{demo_event.slug}/edit/")
+    assert str(demo_project) in page.content.decode()
