@@ -44,6 +44,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP) .dev-secret-key
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py sync_roles
 	$(DEV_ENV) $(PY) manage.py load_fixtures
 	$(DEV_ENV) $(PY) manage.py seed_demo
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
@@ -66,6 +67,7 @@ serve: $(STAMP)
 	$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py sync_roles
 	$(BIN)/gunicorn unodc_portal.wsgi:application --bind $(HOST):$(PORT) \
 		--worker-class gthread --workers $(WORKERS) --threads $(THREADS) \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1

@@ -1,8 +1,9 @@
 """Roles, decided in one place.
 
 - public visitor: anonymous
-- programme officer: member of the ``Programme officers`` group (permissions from the data
-  migration ``activities/migrations/0002_roles.py``)
+- programme officer: member of the ``Programme officers`` group (created by the data migration
+  ``activities/migrations/0002_roles.py``, kept in step with ``GROUP_PERMISSIONS`` below by
+  ``manage.py sync_roles``)
 - donor: member of ``Donors``, linked to one ``donors.Donor`` by a ``DonorAccount``
 - admin: staff or superuser
 
@@ -43,23 +44,45 @@ DONOR_PERMISSIONS = {
 GROUP_PERMISSIONS = {OFFICERS_GROUP: OFFICER_PERMISSIONS, DONORS_GROUP: DONOR_PERMISSIONS}
 
 
-def ensure_groups(apps) -> None:
-    """Create (or reset) both groups with exactly their permissions. ``apps`` is a migration's
-    app registry or ``django.apps.apps``; the permissions must exist already."""
-    Group = apps.get_model("auth", "Group")
+def _wanted(apps, spec) -> set:
     Permission = apps.get_model("auth", "Permission")
+    return {
+        Permission.objects.get(
+            content_type__app_label=app_label,
+            content_type__model=model,
+            codename=f"{action}_{model}",
+        )
+        for app_label, models in spec.items()
+        for model, actions in models.items()
+        for action in actions
+    }
+
+
+def sync_roles(apps, *, reset: bool = False) -> dict[str, dict[str, list[str]]]:
+    """Give each role's group the permissions ``GROUP_PERMISSIONS`` names (creating the group
+    where missing). Permissions an admin added by hand stay unless ``reset``; they are reported
+    as ``extra``. ``apps`` is a migration's app registry or ``django.apps.apps``; the
+    permissions must exist already (Django creates them after ``migrate``)."""
+    Group = apps.get_model("auth", "Group")
+    report = {}
     for group_name, spec in GROUP_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=group_name)
-        group.permissions.set(
-            Permission.objects.get(
-                content_type__app_label=app_label,
-                content_type__model=model,
-                codename=f"{action}_{model}",
-            )
-            for app_label, models in spec.items()
-            for model, actions in models.items()
-            for action in actions
-        )
+        wanted = _wanted(apps, spec)
+        held = set(group.permissions.all())
+        extra = held - wanted
+        group.permissions.add(*(wanted - held))
+        if reset:
+            group.permissions.remove(*extra)
+        report[group_name] = {
+            "added": sorted(f"{p.content_type.app_label}.{p.codename}" for p in wanted - held),
+            "extra": sorted(f"{p.content_type.app_label}.{p.codename}" for p in extra),
+        }
+    return report
+
+
+def ensure_groups(apps) -> None:
+    """Both groups with exactly their permissions (tests and throw-away databases)."""
+    sync_roles(apps, reset=True)
 
 
 def can_see_personal_data(user) -> bool:
