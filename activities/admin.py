@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django_countries import countries
 
+from activities import services
 from activities.forms import bound_reported_participants
 from activities.models import (
     Article,
@@ -205,6 +206,10 @@ class SubstanceAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        # A density change re-derives the kilograms of litre seizures, with their history.
+        services.substance_save(obj, user=request.user)
 
 
 @admin.register(Seizure)

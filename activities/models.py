@@ -734,13 +734,8 @@ class Substance(NaturalKeyModel):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        # Seizures measured in litres are normalised through this density: keep them in step
-        # (saved one by one so that history records the new kilograms).
-        for seizure in self.seizures.filter(unit=Seizure.Unit.LITRE):
-            seizure.substance = self
-            seizure.save()
+    # A changed density re-derives the kilograms of seizures measured in litres: saved through
+    # ``activities.services.substance_save`` (the admin and the fixture loader call it), not here.
 
 
 KG_PER_UNIT = {"g": Decimal("0.001"), "kg": Decimal("1"), "t": Decimal("1000")}

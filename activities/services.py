@@ -20,6 +20,8 @@ from activities.models import (
     ImportBatch,
     Participant,
     Participation,
+    Seizure,
+    Substance,
 )
 from unodc_portal.roles import is_demo_user
 from unodc_portal.versioning import bump_version, bump_versions
@@ -60,6 +62,27 @@ def _sync_children(current, *, key, field, wanted: dict, make, verb: str):
     for pk, value in wanted.items():
         if pk not in existing:
             _save(make(pk, value), f"Added {verb}")
+
+
+@transaction.atomic
+def substance_save(substance: Substance, *, user=None) -> Substance:
+    """Save a substance and re-derive the kilograms of the seizures measured in litres through
+    its density, each saved with history (who, and why) and a new version where they change."""
+    substance.full_clean()
+    substance.save()
+    reason = f"Kilograms re-derived: the density of {substance.name} changed"
+    for seizure in substance.seizures.filter(unit=Seizure.Unit.LITRE).select_for_update():
+        seizure.substance = substance
+        before = seizure.quantity_kg
+        seizure.fill_derived_fields()
+        if seizure.quantity_kg == before:
+            continue
+        bump_version(seizure)
+        seizure._change_reason = reason
+        if user is not None and user.is_authenticated:
+            seizure._history_user = user
+        seizure.save()
+    return substance
 
 
 @transaction.atomic

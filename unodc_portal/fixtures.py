@@ -26,6 +26,8 @@ from django.core.serializers.base import DeserializationError, DeserializedObjec
 from django.db import DatabaseError, transaction
 from django.db.models import ForeignObjectRel
 
+from activities import services
+
 FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 FIXTURE_SUFFIXES = {".yaml", ".yml", ".json"}
 
@@ -223,6 +225,10 @@ def _unchanged(instance, m2m_data: dict) -> bool:
     )
 
 
+# Records whose save changes others go through their service, as in the admin.
+SAVE_SERVICES = {"activities.Substance": services.substance_save}
+
+
 def _save(label: str, obj: DeserializedObject, report: LoadReport) -> None:
     instance = obj.object
     model_label = instance._meta.label
@@ -242,7 +248,11 @@ def _save(label: str, obj: DeserializedObject, report: LoadReport) -> None:
     instance._state.adding = is_new
     try:
         instance.full_clean()
-        instance.save()
+        save = SAVE_SERVICES.get(model_label)
+        if save is not None:
+            save(instance)
+        else:
+            instance.save()
         for name, pks in m2m_data.items():
             getattr(instance, name).set(pks)
     except ValidationError as exc:

@@ -199,12 +199,28 @@ class TestSeizureConversion:
         assert seizure.kg_missing_reason == "Counted in units, which have no weight."
 
     def test_a_density_entered_later_converts_existing_litre_seizures(self):
+        from activities import services
+
+        substance = factories.SubstanceFactory(density_kg_per_l=None)
+        seizure = factories.SeizureFactory(substance=substance, quantity=Decimal("100"), unit="L")
+        kilos = factories.SeizureFactory(substance=substance, quantity=Decimal("5"), unit="kg")
+        version = seizure.version
+        substance.density_kg_per_l = Decimal("1.08")
+        services.substance_save(substance)
+        seizure.refresh_from_db()
+        assert seizure.quantity_kg == Decimal("108.000")
+        assert seizure.version == version + 1
+        assert "density" in seizure.history.first().history_change_reason
+        assert kilos.history.count() == 1  # a seizure in kilograms is left alone
+
+    def test_saving_a_substance_writes_no_other_record(self):
+        """No cascading writes in save(): the service does them, with history."""
         substance = factories.SubstanceFactory(density_kg_per_l=None)
         seizure = factories.SeizureFactory(substance=substance, quantity=Decimal("100"), unit="L")
         substance.density_kg_per_l = Decimal("1.08")
         substance.save()
         seizure.refresh_from_db()
-        assert seizure.quantity_kg == Decimal("108.000")
+        assert seizure.quantity_kg is None
 
     def test_quantity_is_kept_as_entered(self):
         seizure = factories.SeizureFactory(

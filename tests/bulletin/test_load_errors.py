@@ -140,3 +140,24 @@ def test_a_file_that_is_not_yaml_is_refused_naming_the_file(tmp_path):
     with pytest.raises(CommandError, match=r"(?s)broken.yaml: cannot be read: .*line 2"):
         call_command("load_fixtures", path, stdout=StringIO())
     assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_density_changed_in_a_fixture_re_derives_litre_seizures(tmp_path):
+    """The fixture loader saves a substance through its service, as the admin does."""
+    from decimal import Decimal
+
+    from tests import factories
+
+    substance = factories.SubstanceFactory(slug="acetic-anhydride", density_kg_per_l=None,
+                                           name="Acetic anhydride", kind="precursor")
+    seizure = factories.SeizureFactory(substance=substance, quantity=Decimal("10"), unit="L")
+    path = tmp_path / "substances.yaml"
+    path.write_text(
+        "- model: activities.substance\n"
+        "  fields: {slug: acetic-anhydride, name: Acetic anhydride, kind: precursor,\n"
+        "           density_kg_per_l: '1.0800'}\n", encoding="utf-8")
+    call_command("load_fixtures", path, stdout=StringIO())
+    seizure.refresh_from_db()
+    assert seizure.quantity_kg == Decimal("10.800")
+    assert "density" in seizure.history.first().history_change_reason

@@ -1,6 +1,8 @@
 """Every admin changelist, add and change page loads for an admin, sends an anonymous visitor to
 sign in, and runs the same number of queries at 1 and at 30 rows."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -163,3 +165,22 @@ def test_a_short_admin_search_is_left_alone(admin_client):
     response = admin_client.get("/admin/activities/event/", {"q": "border workshop"})
     assert response.context["cl"].query == "border workshop"
     assert "The search was cut" not in response.content.decode()
+
+
+def test_a_density_changed_in_the_admin_updates_litre_seizures_and_their_history(
+    admin_client, admin_user
+):
+    substance = factories.SubstanceFactory(density_kg_per_l=None, name="Acetic anhydride")
+    seizure = factories.SeizureFactory(substance=substance, quantity=Decimal("100"), unit="L")
+    assert seizure.quantity_kg is None
+    response = admin_client.post(f"/admin/activities/substance/{substance.pk}/change/", {
+        "slug": substance.slug, "name": substance.name, "kind": substance.kind,
+        "density_kg_per_l": "1.08",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    seizure.refresh_from_db()
+    assert seizure.quantity_kg == Decimal("108.000")
+    latest = seizure.history.first()
+    assert latest.history_user == admin_user
+    assert latest.history_change_reason == (
+        "Kilograms re-derived: the density of Acetic anhydride changed")
