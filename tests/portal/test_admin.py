@@ -180,7 +180,7 @@ def test_a_density_changed_in_the_admin_updates_litre_seizures_and_their_history
     assert response.status_code == 302, response.content.decode()[:2000]
     seizure.refresh_from_db()
     assert seizure.quantity_kg == Decimal("108.000")
-    latest = seizure.history.first()
+    latest = seizure.history.order_by("-history_id").first()
     assert latest.history_user == admin_user
     assert latest.history_change_reason == (
         "Kilograms re-derived: the density of Acetic anhydride changed")
