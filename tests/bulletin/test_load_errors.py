@@ -149,15 +149,17 @@ def test_a_density_changed_in_a_fixture_re_derives_litre_seizures(tmp_path):
 
     from tests import factories
 
-    substance = factories.SubstanceFactory(slug="acetic-anhydride", density_kg_per_l=None,
-                                           name="Acetic anhydride", kind="precursor")
+    # A substance of its own: the bulletin's (loaded once for the module) already has densities.
+    substance = factories.SubstanceFactory(slug="test-solvent", density_kg_per_l=None,
+                                           name="Test solvent", kind="precursor")
     seizure = factories.SeizureFactory(substance=substance, quantity=Decimal("10"), unit="L")
     path = tmp_path / "substances.yaml"
     path.write_text(
         "- model: activities.substance\n"
-        "  fields: {slug: acetic-anhydride, name: Acetic anhydride, kind: precursor,\n"
+        "  fields: {slug: test-solvent, name: Test solvent, kind: precursor,\n"
         "           density_kg_per_l: '1.0800'}\n", encoding="utf-8")
     call_command("load_fixtures", path, stdout=StringIO())
     seizure.refresh_from_db()
     assert seizure.quantity_kg == Decimal("10.800")
+    assert seizure.history.count() == 2
     assert "density" in seizure.history.order_by("-history_id").first().history_change_reason
