@@ -28,23 +28,18 @@ from decimal import Decimal
 from pathlib import Path
 
 import psutil
-from rss_sampler import Sampler  # benchmarks/rss_sampler.py, beside this script
+from bench_server import (  # benchmarks/bench_server.py, beside this script
+    GUNICORN,
+    PYTHON,
+    SERVER_ENV,
+    Sampler,
+    high_water_mark,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = ROOT / ".venv" / "bin" / "python"
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 RESULTS = ROOT / "benchmarks" / "results" / "export_memory.json"
 LIMIT_MB = 200
 
-SERVER_ENV = {
-    "DJANGO_SETTINGS_MODULE": "unodc_portal.settings",
-    "DJANGO_SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-    "DJANGO_DEBUG": "0",
-    "DJANGO_HTTPS": "0",
-    "DJANGO_STATIC_MANIFEST": "0",
-    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-    "DJANGO_LOG_LEVEL": "WARNING",
-}
 
 
 def prepare(database: str, rows: int) -> None:
@@ -103,13 +98,6 @@ def prepare(database: str, rows: int) -> None:
             batch = []
     Contribution.objects.bulk_create(batch)
 
-
-def high_water_mark(pid: int) -> int:
-    """Peak resident memory of a process so far (VmHWM), in bytes."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
-    return 0
 
 
 def fetch(url: str) -> tuple[float, int, int]:

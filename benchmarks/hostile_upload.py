@@ -45,7 +45,14 @@ import zlib
 from pathlib import Path
 
 import psutil
-from rss_sampler import Sampler  # benchmarks/rss_sampler.py, beside this script
+from bench_server import (  # benchmarks/bench_server.py, beside this script
+    GUNICORN,
+    PYTHON,
+    SERVER_ENV,
+    Sampler,
+    high_water_mark,
+    reset_high_water_mark,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -58,23 +65,12 @@ from tests.zipbombs import (  # noqa: E402
     zip_bytes,
 )
 
-PYTHON = ROOT / ".venv" / "bin" / "python"
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 RESULTS = ROOT / "benchmarks" / "results" / "hostile_upload.json"
 SECONDS_LIMIT, MEGABYTES_LIMIT = 2.0, 50.0
 HEADER = ["Name", "Sex", "Organisation", "Country", "Position", "E-mail", "Phone"]
 USERNAME, PASSWORD = "bench-officer", "benchmark-only-password-7f3a"
 EVENT = "bench-event"
 
-SERVER_ENV = {
-    "DJANGO_SETTINGS_MODULE": "unodc_portal.settings",
-    "DJANGO_SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-    "DJANGO_DEBUG": "0",
-    "DJANGO_HTTPS": "0",
-    "DJANGO_STATIC_MANIFEST": "0",
-    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-    "DJANGO_LOG_LEVEL": "WARNING",
-}
 
 
 # --------------------------------------------------------------------------------------------
@@ -150,19 +146,6 @@ def stored(database: str) -> None:
                       "participants": Participant.objects.count()}))
 
 
-def status_field(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) * 1024
-    raise RuntimeError(f"no {field} for process {pid}")
-
-
-def reset_high_water_mark(pid: int) -> bool:
-    try:
-        Path(f"/proc/{pid}/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
 
 
 class Browser:
@@ -260,7 +243,7 @@ def main():
                     seconds.append(time.perf_counter() - start)
                     sampler.running = False
                     sampler.join()
-                    peak = status_field(worker.pid, "VmHWM") if exact else sampler.peak
+                    peak = high_water_mark(worker.pid) if exact else sampler.peak
                     growth.append(max(peak, sampler.peak) - before)
                     sampled.append(sampler.peak - before)
                     message = refusal(html)
