@@ -43,6 +43,23 @@ class DemoQuerySetMixin:
         return self.all() if is_demo_user(user) else self.real()
 
 
+def demo_flag() -> models.BooleanField:
+    """The ``is_demo`` field of every model that can hold demo records (``seed_demo``)."""
+    return models.BooleanField(
+        default=False, editable=False,
+        help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
+    )
+
+
+def record_version() -> models.PositiveIntegerField:
+    """The ``version`` field of records edited on forms (``unodc_portal.versioning``)."""
+    return models.PositiveIntegerField(
+        default=1, editable=False,
+        help_text="Changes on every change of the record; a form saved on an older version is "
+        "refused (no edit silently lost).",
+    )
+
+
 class NaturalKeyModel(models.Model):
     natural_key_fields: tuple[str, ...] = ("slug",)
 
@@ -185,10 +202,7 @@ class Organisation(NaturalKeyModel):
     )
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
-    is_demo = models.BooleanField(
-        default=False, editable=False,
-        help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
-    )
+    is_demo = demo_flag()
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -301,10 +315,7 @@ class Project(NaturalKeyModel):
         Organisation, blank=True, related_name="benefiting_projects"
     )
     description = models.TextField(blank=True)
-    is_demo = models.BooleanField(
-        default=False, editable=False,
-        help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
-    )
+    is_demo = demo_flag()
 
     objects = ProjectQuerySet.as_manager()
     history = HistoricalRecords()
@@ -407,15 +418,8 @@ class Event(NaturalKeyModel, ReportedPeriod):
     reported_participants_wording = models.CharField(
         max_length=120, blank=True, help_text='The words used for the count ("over forty one").'
     )
-    is_demo = models.BooleanField(
-        default=False, editable=False,
-        help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
-    )
-    version = models.PositiveIntegerField(
-        default=1, editable=False,
-        help_text="Changes on every change of the record; a form saved on an older version is "
-        "refused (no edit silently lost).",
-    )
+    is_demo = demo_flag()
+    version = record_version()
 
     objects = EventQuerySet.as_manager()
     history = HistoricalRecords()
@@ -533,15 +537,8 @@ class Participant(models.Model):
     position = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    is_demo = models.BooleanField(
-        default=False, editable=False,
-        help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
-    )
-    version = models.PositiveIntegerField(
-        default=1, editable=False,
-        help_text="Changes on every change of the record; a form saved on an older version is "
-        "refused (no edit silently lost).",
-    )
+    is_demo = demo_flag()
+    version = record_version()
     created_at = models.DateTimeField(auto_now_add=True)
     name_key = models.CharField(
         max_length=200, blank=True, editable=False,
@@ -587,14 +584,11 @@ class Participant(models.Model):
         self.match_key = match_key(self.name)
 
 
-class ParticipationQuerySet(models.QuerySet):
+class ParticipationQuerySet(DemoQuerySetMixin, models.QuerySet):
     def real(self):
         """Neither the participation nor its participant or event is demo data (a demo account
         may have linked a real event to a demo participant)."""
         return self.filter(is_demo=False, participant__is_demo=False, event__is_demo=False)
-
-    def visible_to(self, user):
-        return self.all() if is_demo_user(user) else self.real()
 
 
 class Participation(models.Model):
@@ -608,10 +602,7 @@ class Participation(models.Model):
     )
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.REGISTERED)
-    is_demo = models.BooleanField(
-        default=False, editable=False,
-        help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
-    )
+    is_demo = demo_flag()
 
     objects = ParticipationQuerySet.as_manager()
     history = HistoricalRecords()
@@ -829,15 +820,8 @@ class Seizure(NaturalKeyModel):
         help_text="The operation or project it is reported under.",
     )
     notes = models.TextField(blank=True)
-    is_demo = models.BooleanField(
-        default=False, editable=False,
-        help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
-    )
-    version = models.PositiveIntegerField(
-        default=1, editable=False,
-        help_text="Changes on every change of the record; a form saved on an older version is "
-        "refused (no edit silently lost).",
-    )
+    is_demo = demo_flag()
+    version = record_version()
 
     objects = SeizureQuerySet.as_manager()
     history = HistoricalRecords()

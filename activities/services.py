@@ -47,23 +47,6 @@ def _save(obj, reason: str):
     return obj
 
 
-def _sync_children(current, *, key, field, wanted: dict, make, verb: str):
-    """Make an event's child rows (keyed by ``key``) match ``wanted`` {key: value of
-    ``field``}: delete the unwanted, update the changed, create the missing — one by one, so
-    that history records each."""
-    existing = {getattr(child, key): child for child in current}
-    for pk, child in existing.items():
-        if pk not in wanted:
-            child._change_reason = f"Removed {verb}"
-            child.delete()
-        elif getattr(child, field) != wanted[pk]:
-            setattr(child, field, wanted[pk])
-            _save(child, f"Changed {verb}")
-    for pk, value in wanted.items():
-        if pk not in existing:
-            _save(make(pk, value), f"Added {verb}")
-
-
 @transaction.atomic
 def substance_save(substance: Substance, *, user=None) -> Substance:
     """Save a substance and re-derive the kilograms of the seizures measured in litres through
@@ -134,17 +117,9 @@ def event_record(
         field="status", verb=verb,
         make=lambda pk, status: Participation(event=event, participant_id=pk, status=status),
     )
-    if trainers_removed is None:
-        _sync_children(
-            event.trainer_links.all(), key="organisation_id", field="trainer_count",
-            wanted=trainer_counts,
-            make=lambda pk, count: EventTrainerOrganisation(
-                event=event, organisation_id=pk, trainer_count=count),
-            verb=verb,
-        )
-        return event
+    links = {link.organisation_id: link for link in event.trainer_links.all()}
     _apply_changes(
-        {link.organisation_id: link for link in event.trainer_links.all()}, trainers_removed,
+        links, set(links) if trainers_removed is None else trainers_removed,
         trainer_counts, field="trainer_count", verb=verb,
         make=lambda pk, count: EventTrainerOrganisation(
             event=event, organisation_id=pk, trainer_count=count),

@@ -11,7 +11,14 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from activities.models import Article, DemoQuerySetMixin, NaturalKeyModel, NaturalKeyQuerySet
+from activities.models import (
+    Article,
+    DemoQuerySetMixin,
+    NaturalKeyModel,
+    NaturalKeyQuerySet,
+    demo_flag,
+    record_version,
+)
 from unodc_portal.roles import is_demo_user
 from unodc_portal.validators import validate_currency
 
@@ -42,10 +49,7 @@ class Donor(NaturalKeyModel):
     )
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
-    is_demo = models.BooleanField(
-        default=False, editable=False,
-        help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
-    )
+    is_demo = demo_flag()
 
     objects = DonorQuerySet.as_manager()
 
@@ -169,15 +173,8 @@ class Contribution(NaturalKeyModel):
         related_name="contributions", help_text="The bulletin article it came from.",
     )
     notes = models.TextField(blank=True)
-    is_demo = models.BooleanField(
-        default=False, editable=False,
-        help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
-    )
-    version = models.PositiveIntegerField(
-        default=1, editable=False,
-        help_text="Changes on every change of the record; a form saved on an older version is "
-        "refused (no edit silently lost).",
-    )
+    is_demo = demo_flag()
+    version = record_version()
 
     objects = ContributionQuerySet.as_manager()
     history = HistoricalRecords()
