@@ -314,7 +314,7 @@ class EventRecordView(OfficerMixin, View):
         kept = probe.reconcile(expected) if not missing else []
         data = probe.data
 
-        forms = self.build_forms(self.get_event(), data)
+        forms = self.build_forms(event, data)  # refreshed above
         event_form, participations, new_participants, trainer_links = forms
         event_form.is_valid() & participations.is_valid() & trainer_links.is_valid()
         new_participants.picked = getattr(participations, "participants", {})
