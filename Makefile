@@ -2,7 +2,7 @@
 #   make run    — try it locally: virtualenv, install, migrate, load the bulletin, serve on :8000
 #   make test   — the whole test suite (SQLite unless DATABASE_URL says otherwise)
 #   make lint   — ruff
-#   make check  — Django's system check, missing migrations, ruff
+#   make check  — Django's system check, missing migrations, ruff, import layers (import-linter)
 #   make serve  — production-style: gunicorn + whitenoise, settings from the environment
 #   make backup — one dated, database-independent backup file in backups/
 #   make restore FILE=backups/… — load a backup into an empty database (SQLite or PostgreSQL)
@@ -62,6 +62,7 @@ check: $(STAMP)
 	DJANGO_SECRET_KEY=check-only $(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 serve: $(STAMP)
 	$(PY) manage.py check --deploy --fail-level WARNING

@@ -20,9 +20,8 @@ from activities.models import (
     Substance,
     Theme,
 )
-from donors.models import Contribution
-from unodc_portal.admin_history import DemoVisibleAdmin, HistoryAdmin, register_history_log
-from unodc_portal.versioning import VersionedAdminMixin, VersionedModelForm, bump_versions
+from unodc_portal.core.admin_history import DemoVisibleAdmin, HistoryAdmin, register_history_log
+from unodc_portal.core.versioning import VersionedAdminMixin, VersionedModelForm, bump_versions
 
 
 @admin.register(Country)
@@ -69,29 +68,15 @@ class ThemeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ContributionInline(admin.TabularInline):
-    model = Contribution
-    fk_name = "project"
-    extra = 0
-    fields = ["key", "donor", "kind", "amount", "currency", "status", "year", "is_published"]
-    autocomplete_fields = ["donor"]
-    show_change_link = True
-
-
 @admin.register(Project)
 class ProjectAdmin(DemoVisibleAdmin, HistoryAdmin):
-    # Contributions edited in the inline move their versions on (they are saved here).
     list_display = ["code", "title", "kind", "status", "parent", "budget_amount", "budget_currency"]
     list_filter = ["kind", "status", "themes", "countries"]
     list_select_related = ["parent"]
     search_fields = ["code", "title"]
     autocomplete_fields = ["parent", "countries", "themes", "implementers", "beneficiaries"]
-    inlines = [ContributionInline]
-
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        if formset.model is Contribution:
-            bump_versions(Contribution, [obj.pk for obj, _ in formset.changed_objects])
+    # donors.admin adds the project's contributions (activities knows nothing of donors).
+    inlines = []
 
 
 class ParticipationInline(admin.TabularInline):

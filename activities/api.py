@@ -21,8 +21,8 @@ from activities.models import (
     Project,
     Seizure,
 )
-from unodc_portal.api import CountryCodeField, PageField, key, keys
-from unodc_portal.roles import can_see_personal_data
+from unodc_portal.core.api import CountryCodeField, PageField, key, keys
+from unodc_portal.core.roles import can_see_personal_data
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 """The columns of the programme record's CSV/XLSX exports, one ``Columns`` per model, shared by
-both formats (``unodc_portal.exports``). Participants' columns hold personal data: their export
+both formats (``unodc_portal.core.exports``). Participants' columns hold personal data: their export
 is for officers and admins only, like the register it comes from."""
 
 from django.db.models import Prefetch
 
 from activities.models import Organisation
-from unodc_portal.exports import Column, Columns
+from unodc_portal.core.exports import Column, Columns
 
 
 def codes(field):

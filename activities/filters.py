@@ -2,7 +2,8 @@
 
 Callers pass the queryset to filter — always starting from the model's visibility rule where
 it has one (``Article.objects.visible_to(user)``) — and the request, whose user decides what a
-filter may look through (the ``donor`` filter of projects sees visible contributions only).
+filter may look through (the projects' ``donor`` filter, added in ``unodc_portal.site.filters``,
+sees visible contributions only).
 """
 
 import django_filters as filters
@@ -12,6 +13,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from activities.matching import match_key, name_key
 from activities.models import (
     Article,
+    Country,
     Event,
     Organisation,
     Participant,
@@ -20,10 +22,10 @@ from activities.models import (
     Substance,
     Theme,
 )
-from donors.models import Contribution, Donor
-from unodc_portal.filters import (
+from unodc_portal.core.filters import (
     SEARCH_MAX_LENGTH,
-    CountryFilter,
+    ByLabelIterator,
+    KeyChoiceField,
     KeyFilter,
     PortalFilterSet,
     SearchFilter,
@@ -34,6 +36,27 @@ from unodc_portal.filters import (
     oldest_first,
     period_filters,
 )
+
+
+class CountryChoiceField(KeyChoiceField):
+    iterator = ByLabelIterator
+
+    def __init__(self, *args, **kwargs):
+        kwargs["upper"] = True
+        super().__init__(*args, **kwargs)
+
+
+class CountryFilter(KeyFilter):
+    """A country by ISO code in any case (``?country=kg``), listed by name."""
+
+    field_class = CountryChoiceField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Country.objects.all())
+        kwargs.setdefault("label", "Country")
+        super().__init__(key="code", **kwargs)
+
+
 
 # year and month are filled from the start date when known, so they order worded dates too.
 BY_DATE = oldest_first("Date", "year", "month", "start_date")
@@ -65,8 +88,6 @@ class ProjectFilter(PortalFilterSet):
     theme = KeyFilter(key="slug", field_name="themes", queryset=Theme.objects.all())
     status = filters.ChoiceFilter(choices=Project.Status.choices, empty_label="Any")
     kind = filters.ChoiceFilter(choices=Project.Kind.choices, empty_label="Any")
-    donor = KeyFilter(key="slug", queryset=Donor.objects.only("slug", "name"),
-                      method="filter_donor")
     sort = SortFilter(sorts={
         "code": a_to_z("Code", "code"),
         "title": BY_TITLE,
@@ -78,11 +99,6 @@ class ProjectFilter(PortalFilterSet):
     class Meta(PortalFilterSet.Meta):
         model = Project
         fields = []
-
-    def filter_donor(self, queryset, name, donor):
-        """Projects with a contribution from ``donor`` that the user may see."""
-        visible = Contribution.objects.visible_to(self.user).filter(donor=donor)
-        return queryset.filter(pk__in=visible.values("project"))
 
 
 class EventFilter(PortalFilterSet):

@@ -12,7 +12,6 @@ from django.utils.text import slugify
 
 from activities.matching import match_key, name_key
 from activities.models import (
-    DemoQuerySetMixin,
     Event,
     Organisation,
     Participant,
@@ -20,8 +19,9 @@ from activities.models import (
     Person,
     Seizure,
 )
-from unodc_portal.uploads import size
-from unodc_portal.versioning import VersionedModelForm, parse_version
+from unodc_portal.core.records import DemoQuerySetMixin
+from unodc_portal.core.uploads import size
+from unodc_portal.core.versioning import VersionedModelForm, parse_version
 
 # The largest register (record) number the database can hold: a larger one is no record.
 RECORD_NUMBER_MAX = 2**63 - 1
@@ -515,7 +515,7 @@ class DismissForm(forms.Form):
 
 class ImportUploadForm(forms.Form):
     """The file is inspected (size, a workbook's parts, a CSV's rows and columns) by
-    ``unodc_portal.uploads`` through ``imports.read_upload`` before any parser reads it."""
+    ``unodc_portal.core.uploads`` through ``imports.read_upload`` before any parser reads it."""
 
     file = forms.FileField(widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
 

@@ -22,8 +22,8 @@ from django_countries import countries
 
 from activities.matching import match_key, name_key
 from activities.models import Country, Organisation, Participant, Participation
-from unodc_portal import uploads
-from unodc_portal.exports import FORMULA_PREFIXES
+from unodc_portal.core import uploads
+from unodc_portal.core.exports import FORMULA_PREFIXES
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def file_hash(data: bytes) -> str:
 def read_upload(upload) -> tuple[bytes, list[list]]:
     """The file's bytes and its rows (the first is the header). Raises ImportFileError.
 
-    ``unodc_portal.uploads`` inspects the file before any parser sees it (size; for a workbook
+    ``unodc_portal.core.uploads`` inspects the file before any parser sees it (size; for a workbook
     its zip directory and every part against it; for CSV rows, columns and line length)."""
     limits = uploads.Limits.from_settings(max_bytes=settings.IMPORT_MAX_BYTES)
     try:

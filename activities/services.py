@@ -23,8 +23,8 @@ from activities.models import (
     Seizure,
     Substance,
 )
-from unodc_portal.roles import is_demo_user
-from unodc_portal.versioning import bump_version, bump_versions
+from unodc_portal.core.roles import is_demo_user
+from unodc_portal.core.versioning import bump_version, bump_versions
 
 # Which attendance status wins when two records of one person were both at an event.
 STATUS_STRENGTH = {

@@ -3,7 +3,7 @@ from django.urls import path
 from activities import views
 from activities import views_officer as officer
 
-app_name = "activities"
+app_name = "activities"  # served through unodc_portal.urls, composed with donors' records
 
 # Programme officers' pages (activities/views_officer.py). They come first so that
 # "events/new/" is never taken for an event called "new" (and "new" is not a valid event slug).

@@ -7,12 +7,8 @@ record's page is a 404 for everyone else. Participants appear only as protected 
 except to those who may see personal data (``can_see_personal_data``).
 """
 
-from dataclasses import dataclass
 
 from django.db.models import Prefetch
-from django.http import Http404
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
@@ -28,10 +24,9 @@ from activities.models import (
     Project,
     Seizure,
 )
-from donors.models import Contribution, Donor
-from unodc_portal.exports import DownloadLinksMixin, ExportMixin
-from unodc_portal.lists import ListPageMixin
-from unodc_portal.roles import can_see_personal_data
+from unodc_portal.core.exports import DownloadLinksMixin, ExportMixin
+from unodc_portal.core.lists import DetailPageMixin, ListPageMixin, capped
+from unodc_portal.core.roles import can_see_personal_data
 
 
 def visible_articles(user):
@@ -40,41 +35,6 @@ def visible_articles(user):
         "slug", "title", "start_date", "end_date", "year", "month", "date_wording", "bulletin",
         "position", "status",
     )
-
-
-DETAIL_LIST_LIMIT = 20
-
-
-@dataclass
-class Capped:
-    """The first rows of a related list on a detail page; when there are more, the page links
-    to ``url``, the list page filtered to the same rows."""
-
-    rows: list
-    more: bool
-    url: str
-
-
-def capped(queryset, list_url_name: str, **filters) -> Capped:
-    rows = list(queryset[: DETAIL_LIST_LIMIT + 1])
-    url = f"{reverse(list_url_name)}?{urlencode(filters)}"
-    return Capped(rows[:DETAIL_LIST_LIMIT], len(rows) > DETAIL_LIST_LIMIT, url)
-
-
-class DetailPageMixin:
-    """Breadcrumbs for a detail page: Home > <list, where there is one> > <record>."""
-
-    list_url_name = ""
-    list_label = ""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        crumbs = [(reverse(self.list_url_name), self.list_label)] if self.list_url_name else []
-        context["crumbs"] = [*crumbs, ("", self.crumb_label())]
-        return context
-
-    def crumb_label(self) -> str:
-        return str(self.object)
 
 
 # --------------------------------------------------------------------------------------------
@@ -108,15 +68,6 @@ class ArticleDetailView(DetailPageMixin, DetailView):
                 "countries",
             )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        contributions = Contribution.objects.visible_to(user).filter(article=self.object)
-        context["donors"] = Donor.objects.visible_to(user).filter(
-            pk__in=contributions.values("donor")
-        )
-        return context
-
 
 # --------------------------------------------------------------------------------------------
 # Projects
@@ -146,12 +97,6 @@ class ProjectDetailView(DetailPageMixin, DetailView):
     def crumb_label(self):
         return self.object.code
 
-    def get_object(self, queryset=None):
-        # The code is any text in the address; PostgreSQL cannot compare text with a NUL in it.
-        if "\x00" in self.kwargs["code"]:
-            raise Http404("No such project.")
-        return super().get_object(queryset)
-
     def get_queryset(self):
         user = self.request.user
         return Project.objects.visible_to(user).select_related("parent").prefetch_related(
@@ -167,17 +112,11 @@ class ProjectDetailView(DetailPageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         project = self.object
         user = self.request.user
-        contributions = Contribution.objects.visible_to(user).filter(project=project)
         context.update(
             events=capped(
                 project.events.visible_to(user).with_related(), "activities:event_list",
                 project=project.code,
             ),
-            contributions=capped(
-                contributions.select_related("donor", "event"), "donors:contribution_list",
-                project=project.code,
-            ),
-            contribution_totals=aggregates.currency_totals(contributions),
             seizures=capped(
                 project.seizures.visible_to(user).with_related(), "activities:seizure_list",
                 project=project.code,
@@ -215,10 +154,6 @@ class EventDetailView(DetailPageMixin, DetailView):
             Prefetch(
                 "trainer_links",
                 queryset=EventTrainerOrganisation.objects.select_related("organisation"),
-            ),
-            Prefetch(
-                "contributions",
-                queryset=Contribution.objects.visible_to(user).select_related("donor", "project"),
             ),
             Prefetch("articles", queryset=visible_articles(user)),
         )

@@ -54,9 +54,9 @@ from activities.models import (
     Seizure,
     Substance,
 )
-from unodc_portal.exports import DownloadLinksMixin, ExportMixin
-from unodc_portal.roles import mark_if_demo
-from unodc_portal.versioning import MISSING_MESSAGE, StaleVersion, kept_note, stale_message
+from unodc_portal.core.exports import DownloadLinksMixin, ExportMixin
+from unodc_portal.core.roles import mark_if_demo
+from unodc_portal.core.versioning import MISSING_MESSAGE, StaleVersion, kept_note, stale_message
 
 
 class StaleFormMixin:

@@ -123,7 +123,7 @@ def prepare(database: str) -> None:
     from django.core.management import call_command
 
     from activities.models import Country, Event
-    from unodc_portal.roles import OFFICERS_GROUP, ensure_groups
+    from unodc_portal.core.roles import OFFICERS_GROUP, ensure_groups
 
     call_command("migrate", verbosity=0)
     ensure_groups(apps)

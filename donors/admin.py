@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.db import models
 
+from activities import admin as activities_admin
+from activities.models import Project
 from donors.models import Contribution, Donor, DonorAccount, ExchangeRate
-from unodc_portal.admin_history import DemoVisibleAdmin, HistoryAdmin, register_history_log
-from unodc_portal.versioning import VersionedAdminMixin
+from unodc_portal.core.admin_history import DemoVisibleAdmin, HistoryAdmin, register_history_log
+from unodc_portal.core.versioning import VersionedAdminMixin, bump_versions
 
 
 class DonorAccountInline(admin.TabularInline):
@@ -53,3 +55,28 @@ class ExchangeRateAdmin(admin.ModelAdmin):
 
 
 register_history_log(Contribution)
+
+
+class ProjectContributionInline(admin.TabularInline):
+    model = Contribution
+    fk_name = "project"
+    extra = 0
+    fields = ["key", "donor", "kind", "amount", "currency", "status", "year", "is_published"]
+    autocomplete_fields = ["donor"]
+    show_change_link = True
+
+
+# A project's admin page lists its contributions: donors extend activities' project admin
+# (contributions point at projects; activities knows nothing of donors).
+admin.site.unregister(Project)
+
+
+@admin.register(Project)
+class ProjectAdmin(activities_admin.ProjectAdmin):
+    inlines = [*activities_admin.ProjectAdmin.inlines, ProjectContributionInline]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # Contributions edited in the inline move their versions on (they are saved here).
+        if formset.model is Contribution:
+            bump_versions(Contribution, [obj.pk for obj, _ in formset.changed_objects])

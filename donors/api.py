@@ -10,7 +10,7 @@ from donors.currency import USD, MissingRate, cents, with_usd
 from donors.filters import ContributionFilter, DonorFilter
 from donors.models import Contribution, Donor
 from donors.views import visible_count
-from unodc_portal.api import CountryCodeField, PageField, key
+from unodc_portal.core.api import CountryCodeField, PageField, key
 
 
 class DonorSerializer(serializers.ModelSerializer):

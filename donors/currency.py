@@ -11,7 +11,7 @@ Everything that shows a US-dollar equivalent goes through this module:
 - ``with_usd(contributions)`` annotates each row with ``usd_month`` (the month used),
   ``usd_rate`` (US dollars per unit, or None) and ``usd_amount`` — lists, exports and the API;
 - ``usd_month()`` and ``usd_sum()`` are the expressions that grouped totals use
-  (``activities.aggregates.ContributionTotals``), so that a total and its equivalent come from one
+  (``activities.totals.ContributionTotals``), so that a total and its equivalent come from one
   grouped query;
 - ``UsdEquivalent`` folds grouped rows (one per currency and month) into what a page says.
 """

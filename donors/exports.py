@@ -1,10 +1,10 @@
 """The columns of the donors' and contributions' CSV/XLSX exports, shared by both formats
-(``unodc_portal.exports``). Rows come from the list views' querysets: contributions from
+(``unodc_portal.core.exports``). Rows come from the list views' querysets: contributions from
 ``Contribution.objects.visible_to(user)`` annotated by ``donors.currency.with_usd``."""
 
 from activities.exports import choice, country_code
 from donors.currency import cents
-from unodc_portal.exports import Column, Columns
+from unodc_portal.core.exports import Column, Columns
 
 DONOR_COLUMNS = Columns(
     name="donors",

@@ -5,10 +5,9 @@ Contribution querysets passed in must start from ``Contribution.objects.visible_
 
 import django_filters as filters
 
-from activities.filters import project_filter
+from activities.filters import CountryFilter, project_filter
 from donors.models import Contribution, Donor
-from unodc_portal.filters import (
-    CountryFilter,
+from unodc_portal.core.filters import (
     KeyFilter,
     PortalFilterSet,
     SearchFilter,

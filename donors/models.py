@@ -11,16 +11,16 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from activities.models import (
-    Article,
+from activities.models import Article
+from unodc_portal.core.records import (
     DemoQuerySetMixin,
     NaturalKeyModel,
     NaturalKeyQuerySet,
     demo_flag,
     record_version,
 )
-from unodc_portal.roles import is_demo_user
-from unodc_portal.validators import validate_currency
+from unodc_portal.core.roles import is_demo_user
+from unodc_portal.core.validators import validate_currency
 
 
 class DonorQuerySet(DemoQuerySetMixin, NaturalKeyQuerySet):

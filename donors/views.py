@@ -11,15 +11,14 @@ from django.db.models.functions import Coalesce
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from activities import aggregates
 from activities.models import Article, Event, Project
-from activities.views import DetailPageMixin, capped
+from donors import totals
 from donors.currency import with_usd
 from donors.exports import CONTRIBUTION_COLUMNS, DONOR_COLUMNS
 from donors.filters import ContributionFilter, DonorFilter, MyContributionFilter
 from donors.models import Contribution, Donor, donor_for
-from unodc_portal.exports import DownloadLinksMixin, ExportMixin
-from unodc_portal.lists import ListPageMixin
+from unodc_portal.core.exports import DownloadLinksMixin, ExportMixin
+from unodc_portal.core.lists import DetailPageMixin, ListPageMixin, capped
 
 
 def visible_count(user):
@@ -68,7 +67,7 @@ class DonorDetailView(DetailPageMixin, DetailView):
             contributions.select_related("project", "event"), "donors:contribution_list",
             donor=self.object.slug,
         )
-        context["contribution_totals"] = aggregates.currency_totals(contributions)
+        context["contribution_totals"] = totals.currency_totals(contributions)
         context["projects"] = Project.objects.visible_to(user).filter(
             pk__in=contributions.values("project")
         ).only("code", "title", "is_demo")
@@ -90,7 +89,7 @@ class ContributionListView(DownloadLinksMixin, ListPageMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["totals"] = aggregates.contribution_totals(self.object_list)
+        context["totals"] = totals.contribution_totals(self.object_list)
         context.setdefault("hide_donor", False)
         return context
 
@@ -148,7 +147,7 @@ class MyContributionListView(DonorWorkspaceMixin, DownloadLinksMixin, ListPageMi
         context.update(
             donor=self.donor,
             hide_donor=True,
-            totals=aggregates.contribution_totals(self.object_list),
+            totals=totals.contribution_totals(self.object_list),
             projects=Project.objects.visible_to(self.request.user).filter(pk__in=projects)
             .only("code", "title", "is_demo"),
             events=Event.objects.visible_to(self.request.user).filter(

@@ -164,7 +164,7 @@ def build_world() -> SimpleNamespace:
     from activities import services
     from activities.imports import COLUMNS
     from donors import models as dm
-    from unodc_portal.roles import DONORS_GROUP, OFFICERS_GROUP, ensure_groups
+    from unodc_portal.core.roles import DONORS_GROUP, OFFICERS_GROUP, ensure_groups
 
     ensure_groups(apps)
     groups = {g.name: g for g in apps.get_model("auth", "Group").objects.all()}
@@ -295,7 +295,7 @@ def build_minimal_world() -> SimpleNamespace:
     from activities import models as am
     from activities import services
     from activities.imports import COLUMNS
-    from unodc_portal.roles import DONORS_GROUP, OFFICERS_GROUP, ensure_groups
+    from unodc_portal.core.roles import DONORS_GROUP, OFFICERS_GROUP, ensure_groups
 
     ensure_groups(apps)
     groups = {g.name: g for g in apps.get_model("auth", "Group").objects.all()}

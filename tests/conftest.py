@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from tests import factories, template_vars
-from unodc_portal.roles import DONORS_GROUP, OFFICERS_GROUP, ensure_groups
+from unodc_portal.core.roles import DONORS_GROUP, OFFICERS_GROUP, ensure_groups
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -30,10 +30,10 @@ def no_missing_template_variables_in_any_thread():
 
 @pytest.fixture(autouse=True)
 def jobs_after_the_response_are_done():
-    """E-mail sent after the response (unodc_portal.after_response) belongs to the test that
+    """E-mail sent after the response (unodc_portal.core.after_response) belongs to the test that
     asked for it: finished, and its errors raised, before the next test starts."""
     yield
-    from unodc_portal.after_response import drain
+    from unodc_portal.core.after_response import drain
 
     drain()
 

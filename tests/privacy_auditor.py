@@ -49,12 +49,12 @@ REGISTRATIONS = "registrations"  # the home page's headline, a dimension of its 
 class Rules(enum.Enum):
     """The method the attacker assumes was applied."""
 
-    CURRENT = "current"  # activities.aggregates.protect as of issue 11
+    CURRENT = "current"  # activities.privacy.protect as of issue 11
     MAIN = "main"  # main at 789fe32: every row by count, "not shown" ≥ 3 only beside a small one
 
 
 def label_key(label: str) -> tuple[str, str]:
-    """The published label order (``activities.aggregates._label_key``, without the address)."""
+    """The published label order (``activities.privacy.label_order``, without the address)."""
     return (label.casefold(), label)
 
 

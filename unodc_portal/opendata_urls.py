@@ -1,6 +1,6 @@
 """Open data: the IATI activity file and the read-only JSON API, in the ``opendata`` namespace.
 
-- ``/iati/activities.xml`` — IATI 2.03 (``unodc_portal.iati``)
+- ``/iati/activities.xml`` — IATI 2.03 (``unodc_portal.site.iati``)
 - ``/api/`` — the API root, then ``/api/<records>/`` and ``/api/<records>/<key>/``
 - ``/api/schema/`` — the OpenAPI 3 schema (drf-spectacular)
 - ``/api/docs/`` — Swagger UI from local static files (drf-spectacular-sidecar), started by
@@ -12,9 +12,10 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from activities.api import ArticleViewSet, EventViewSet, ProjectViewSet, SeizureViewSet
+from activities.api import ArticleViewSet, EventViewSet, SeizureViewSet
 from donors.api import ContributionViewSet, DonorViewSet
-from unodc_portal import views
+from unodc_portal.site import views
+from unodc_portal.site.pages import ProjectViewSet
 
 app_name = "opendata"
 

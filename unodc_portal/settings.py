@@ -89,9 +89,10 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "unodc_portal",
+    "unodc_portal.core",
     "activities",
     "donors",
+    "unodc_portal.site",
 ]
 
 MIDDLEWARE = [
@@ -100,14 +101,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "unodc_portal.middleware.RefuseNulMiddleware",  # PostgreSQL cannot compare text with NUL
+    "unodc_portal.core.middleware.RefuseNulMiddleware",  # PostgreSQL cannot compare text with NUL
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "unodc_portal.middleware.PrivateResponsesMiddleware",
+    "unodc_portal.core.middleware.PrivateResponsesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "unodc_portal.middleware.AdminSearchLimitMiddleware",  # a pasted essay in the admin's search
+    # A pasted essay in the admin's search box is refused.
+    "unodc_portal.core.middleware.AdminSearchLimitMiddleware",
     # Officers' and admins' sessions: end with the browser, and after 8 idle hours.
-    "unodc_portal.sessions.PersonalDataSessionMiddleware",
+    "unodc_portal.core.sessions.PersonalDataSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -127,7 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "unodc_portal.context_processors.roles",
+                "unodc_portal.site.context_processors.roles",
             ],
         },
     },
@@ -162,7 +164,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Users who may see personal data (officers, admins): the session cookie ends with the browser
-# session, and the server ends a session idle for longer than this (unodc_portal/sessions.py).
+# session, and the server ends a session idle for longer than this (unodc_portal/core/sessions.py).
 PERSONAL_DATA_SESSION_IDLE = datetime.timedelta(
     hours=envint("DJANGO_PERSONAL_DATA_SESSION_IDLE_HOURS", 8)
 )
@@ -172,7 +174,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "unodc_portal.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "unodc_portal.core.client_ip.client_ip"
 AXES_VERBOSE = False
 TRUSTED_PROXIES = envint("DJANGO_TRUSTED_PROXIES", 0)
 
@@ -191,7 +193,7 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "UNODC portal <noreply@localhost>")
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
 # Reset requests allowed per address and per client address in a window (counters in the
-# database, unodc_portal/throttle.py); the password-change form's old-password check follows
+# database, unodc_portal/core/throttle.py); the password-change form's old-password check follows
 # the sign-in lockout (AXES_FAILURE_LIMIT failures, then AXES_COOLOFF_TIME).
 PASSWORD_RESET_LIMIT_PER_ADDRESS = envint("DJANGO_PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
 PASSWORD_RESET_LIMIT_PER_CLIENT = envint("DJANGO_PASSWORD_RESET_LIMIT_PER_CLIENT", 20)
@@ -212,7 +214,7 @@ DEMO_ACCOUNTS_FILE = Path(
     os.environ.get("PORTAL_DEMO_ACCOUNTS_FILE", "").strip() or BASE_DIR / ".demo-accounts"
 )
 
-# The read-only JSON API (/api/, unodc_portal/api.py): the list pages' FilterSets, session or
+# The read-only JSON API (/api/, unodc_portal/core/api.py): the list pages' FilterSets, session or
 # token authentication, JSON only (the browsable API's templates carry inline styles that the
 # Content-Security-Policy refuses; /api/docs/ is the browsable documentation).
 REST_FRAMEWORK = {
@@ -223,7 +225,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "unodc_portal.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "unodc_portal.core.api.Pagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
@@ -249,7 +251,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"  # officers land on their workspace (unodc_portal.views.SignInView)
+LOGIN_REDIRECT_URL = "home"  # officers land on their workspace (unodc_portal.site.views.SignInView)
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en-gb"
@@ -318,7 +320,8 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# Uploads: every uploaded file is inspected by unodc_portal/uploads.py before anything parses it.
+# Uploads: every uploaded file is inspected by unodc_portal/core/uploads.py before anything
+# parses it.
 # A participant list of 20,000 rows in the template's 7 columns is about 1 MB as an XLSX, whose
 # largest part (the sheet) unpacks to about 10 MB at 12 to 23 to 1; Excel writes about ten parts.
 # The defaults leave several times that room and no more: 50 MB unpacked, whatever the file
@@ -343,7 +346,7 @@ UPLOAD_MAX_COLUMNS = 50
 UPLOAD_MAX_LINE_CHARS = 32_768
 # Bytes of a file past UPLOAD_MAX_BYTES are read and dropped, never kept in memory or on disk.
 FILE_UPLOAD_HANDLERS = [
-    "unodc_portal.uploads.LimitedUploadHandler",
+    "unodc_portal.core.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

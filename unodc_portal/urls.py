@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from unodc_portal import accounts, views
+from activities import urls as activities_urls
+from unodc_portal.site import accounts, pages, views
 
 admin.site.site_header = "UNODC Central Asia portal — administration"
 admin.site.site_title = "UNODC portal admin"
@@ -42,12 +43,14 @@ urlpatterns = [
         "accounts/password/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("", include("activities.urls")),
+    # activities' pages, the project, event and article pages composed with donors' records
+    # (unodc_portal.site.pages: activities does not import donors).
+    path("", include((pages.composed(activities_urls.urlpatterns), "activities"))),
     path("", include("donors.urls")),
     path("", include("unodc_portal.opendata_urls")),
 ]
 
-handler400 = "unodc_portal.views.bad_request"
-handler403 = "unodc_portal.views.permission_denied"
-handler404 = "unodc_portal.views.page_not_found"
-handler500 = "unodc_portal.views.server_error"
+handler400 = "unodc_portal.site.views.bad_request"
+handler403 = "unodc_portal.site.views.permission_denied"
+handler404 = "unodc_portal.site.views.page_not_found"
+handler500 = "unodc_portal.site.views.server_error"

@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django_countries.fields
 import simple_history.models
-import unodc_portal.validators
+import unodc_portal.core.validators
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -268,7 +268,7 @@ class Migration(migrations.Migration):
                 ('end_date', models.DateField(blank=True, null=True)),
                 ('start_year', models.PositiveSmallIntegerField(blank=True, help_text='Where only the year it began is stated.', null=True)),
                 ('budget_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('budget_currency', models.CharField(blank=True, help_text='ISO 4217 code of the budget amount.', max_length=3, validators=[unodc_portal.validators.validate_currency])),
+                ('budget_currency', models.CharField(blank=True, help_text='ISO 4217 code of the budget amount.', max_length=3, validators=[unodc_portal.core.validators.validate_currency])),
                 ('description', models.TextField(blank=True)),
                 ('beneficiaries', models.ManyToManyField(blank=True, related_name='benefiting_projects', to='activities.organisation')),
                 ('countries', models.ManyToManyField(blank=True, related_name='projects', to='activities.country')),
@@ -293,7 +293,7 @@ class Migration(migrations.Migration):
                 ('end_date', models.DateField(blank=True, null=True)),
                 ('start_year', models.PositiveSmallIntegerField(blank=True, help_text='Where only the year it began is stated.', null=True)),
                 ('budget_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('budget_currency', models.CharField(blank=True, help_text='ISO 4217 code of the budget amount.', max_length=3, validators=[unodc_portal.validators.validate_currency])),
+                ('budget_currency', models.CharField(blank=True, help_text='ISO 4217 code of the budget amount.', max_length=3, validators=[unodc_portal.core.validators.validate_currency])),
                 ('description', models.TextField(blank=True)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),

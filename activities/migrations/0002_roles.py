@@ -1,9 +1,9 @@
 """The groups Programme officers and Donors with the model permissions they had when this
 migration was written.
 
-Frozen: it reads nothing from the live code (``unodc_portal.roles`` may grant permissions for
+Frozen: it reads nothing from the live code (``unodc_portal.core.roles`` may grant permissions for
 models that do not exist yet at this point of the migration history). ``manage.py sync_roles``
-keeps the groups in step with ``unodc_portal.roles`` after ``migrate``.
+keeps the groups in step with ``unodc_portal.core.roles`` after ``migrate``.
 
 On a fresh database the permissions do not exist yet when migrations run (Django creates them
 after the last migration), so they are created here first."""

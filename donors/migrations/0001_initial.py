@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import simple_history.models
-import unodc_portal.validators
+import unodc_portal.core.validators
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('key', models.SlugField(max_length=100, unique=True)),
                 ('kind', models.CharField(choices=[('cash', 'Cash'), ('in_kind', 'In kind')], max_length=20)),
                 ('amount', models.DecimalField(blank=True, decimal_places=2, help_text='Leave empty where the amount is not known.', max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('currency', models.CharField(blank=True, help_text='ISO 4217 code.', max_length=3, validators=[unodc_portal.validators.validate_currency])),
+                ('currency', models.CharField(blank=True, help_text='ISO 4217 code.', max_length=3, validators=[unodc_portal.core.validators.validate_currency])),
                 ('in_kind_description', models.CharField(blank=True, help_text='What was given in kind ("two narcotic detector dogs").', max_length=300)),
                 ('status', models.CharField(choices=[('pledged', 'Pledged'), ('committed', 'Committed'), ('received', 'Received'), ('not_stated', 'Not stated')], default='not_stated', max_length=20)),
                 ('date', models.DateField(blank=True, null=True)),
@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
             name='ExchangeRate',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('currency', models.CharField(max_length=3, validators=[unodc_portal.validators.validate_currency])),
+                ('currency', models.CharField(max_length=3, validators=[unodc_portal.core.validators.validate_currency])),
                 ('month', models.DateField(help_text='Any day of the month; stored as its first day.')),
                 ('usd_per_unit', models.DecimalField(decimal_places=8, max_digits=18, validators=[django.core.validators.MinValueValidator(Decimal('1E-8'))], verbose_name='US dollars per unit')),
             ],
@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
                 ('key', models.SlugField(max_length=100)),
                 ('kind', models.CharField(choices=[('cash', 'Cash'), ('in_kind', 'In kind')], max_length=20)),
                 ('amount', models.DecimalField(blank=True, decimal_places=2, help_text='Leave empty where the amount is not known.', max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('currency', models.CharField(blank=True, help_text='ISO 4217 code.', max_length=3, validators=[unodc_portal.validators.validate_currency])),
+                ('currency', models.CharField(blank=True, help_text='ISO 4217 code.', max_length=3, validators=[unodc_portal.core.validators.validate_currency])),
                 ('in_kind_description', models.CharField(blank=True, help_text='What was given in kind ("two narcotic detector dogs").', max_length=300)),
                 ('status', models.CharField(choices=[('pledged', 'Pledged'), ('committed', 'Committed'), ('received', 'Received'), ('not_stated', 'Not stated')], default='not_stated', max_length=20)),
                 ('date', models.DateField(blank=True, null=True)),

@@ -11,8 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from activities import aggregates
-from activities.aggregates import FEWER_THAN, NOT_SHOWN, protect
 from activities.models import Event, Seizure
+from activities.privacy import FEWER_THAN, NOT_SHOWN, protect
+from donors import totals as money
 from donors.models import Contribution
 from tests import factories
 from tests.pages import register
@@ -244,7 +245,7 @@ def test_contribution_totals_are_per_currency_and_count_unknown_amounts():
     factories.ContributionFactory(donor=canada, amount=Decimal("70"), currency="EUR")
     factories.ContributionFactory(amount=None, currency="", kind="in_kind")
     factories.ContributionFactory(amount=Decimal("999"), currency="CAD", is_published=False)
-    totals = aggregates.contribution_totals(Contribution.objects.visible_to(AnonymousUser()))
+    totals = money.contribution_totals(Contribution.objects.visible_to(AnonymousUser()))
     assert [(row.label, row.amounts) for row in totals.per_currency] == [
         ("EUR", [("EUR", Decimal("70"))]),
         ("USD", [("USD", Decimal("150"))]),
@@ -263,7 +264,7 @@ def test_contribution_totals_are_per_currency_and_count_unknown_amounts():
 @pytest.mark.django_db
 def test_no_contribution_chart_when_no_year_is_known():
     factories.ContributionFactory(date=None, year=None, amount=None, currency="")
-    totals = aggregates.contribution_totals(Contribution.objects.all())
+    totals = money.contribution_totals(Contribution.objects.all())
     assert totals.count == 1
     assert totals.charts == []
 

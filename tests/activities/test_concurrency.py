@@ -18,8 +18,8 @@ from django.utils import timezone
 from activities import services
 from activities.models import Event, ImportBatch, Participant, Seizure
 from tests import factories
-from unodc_portal.roles import OFFICERS_GROUP
-from unodc_portal.versioning import StaleVersion, bump_version
+from unodc_portal.core.roles import OFFICERS_GROUP
+from unodc_portal.core.versioning import StaleVersion, bump_version
 
 pytestmark = pytest.mark.django_db
 

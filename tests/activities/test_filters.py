@@ -4,11 +4,12 @@ with or without a request, on the queryset of the visibility rule."""
 import pytest
 from django.http import QueryDict
 
-from activities.filters import EventFilter, ProjectFilter
+from activities.filters import EventFilter
 from activities.models import Article, Event
 from donors.filters import ContributionFilter
 from donors.models import Contribution
 from tests import factories
+from unodc_portal.site.filters import ProjectFilter
 
 pytestmark = pytest.mark.django_db
 

@@ -301,7 +301,7 @@ def test_a_semicolon_without_a_formula_after_it_and_phone_numbers_are_accepted(o
 
 
 # --------------------------------------------------------------------------------------------
-# Files that would exhaust the server (unodc_portal/uploads.py inspects them first)
+# Files that would exhaust the server (unodc_portal/core/uploads.py inspects them first)
 # --------------------------------------------------------------------------------------------
 def bomb_workbook():
     """A valid-looking template workbook whose shared strings unpack to 3 MB (about 400 to 1)."""

@@ -244,7 +244,7 @@ class TestArticle:
         assert article.paragraphs == ["One.", "Two.", "Three."]
 
     def test_paragraphs_split_a_body_saved_from_a_browser_with_crlf_line_endings(self):
-        from unodc_portal.templatetags.portal import excerpt
+        from unodc_portal.core.templatetags.portal import excerpt
 
         article = factories.ArticleFactory.build(body="One.\r\n\r\nTwo.\r\nstill two.")
         assert article.paragraphs == ["One.", "Two.\nstill two."]

@@ -4,7 +4,7 @@
 import pytest
 
 from tests.iati import fetch, narratives
-from unodc_portal import iati
+from unodc_portal.site import iati
 
 UNODC_PROJECTS = ["ICP-KGZ", "KGZ-PRISON-REFORM", "KGZK50", "LEGAL-ADVISORY", "TKM-FARAP",
                   "TREATNET"]

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from activities import models as am
 from tests.bulletin.snapshot import snapshot
-from unodc_portal.fixtures import fixture_files
+from unodc_portal.site.fixtures import fixture_files
 
 # A valid new record that comes before the broken one in the same load: it must not survive.
 VALID_FIRST = """\

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from activities import models as am
 from tests.bulletin.snapshot import history_counts, snapshot
-from unodc_portal.fixtures import FIXTURE_DIR, fixture_files
+from unodc_portal.site.fixtures import FIXTURE_DIR, fixture_files
 
 pytestmark = pytest.mark.django_db
 

@@ -55,7 +55,7 @@ def test_a_draft_article_appears_through_a_contribution_only_to_who_may_see_draf
 
 def test_the_donor_workspace_hides_a_draft_source_article(contributions, client, roles):
     from donors.models import DonorAccount
-    from unodc_portal.roles import DONORS_GROUP
+    from unodc_portal.core.roles import DONORS_GROUP
 
     user = factories.UserFactory(username="giver")
     user.groups.add(roles[DONORS_GROUP])

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from activities import aggregates
 from donors import currency
+from donors import totals as money
 from donors.models import Contribution
 from tests import factories
 
@@ -55,7 +55,7 @@ def test_totals_per_currency_carry_the_equivalent_and_the_months_used():
     factories.ContributionFactory(amount=Decimal("50000"), currency="EUR",
                                   date=datetime.date(2011, 3, 15))
     factories.ContributionFactory(amount=Decimal("20000"), currency="EUR", date=None, year=2010)
-    totals = aggregates.contribution_totals(Contribution.objects.all())
+    totals = money.contribution_totals(Contribution.objects.all())
     (row,) = totals.per_currency
     (line,) = row.lines
     assert (line.currency, line.total, line.usd) == ("EUR", Decimal(70000), Decimal(95000))
@@ -70,7 +70,7 @@ def test_a_missing_rate_is_named_and_never_counted_as_zero():
     factories.ContributionFactory(amount=Decimal("50000"), currency="EUR",
                                   date=datetime.date(2011, 3, 15))
     factories.ContributionFactory(amount=Decimal("20000"), currency="EUR", date=None, year=2011)
-    (row,) = aggregates.contribution_totals(Contribution.objects.all()).per_currency
+    (row,) = money.contribution_totals(Contribution.objects.all()).per_currency
     (line,) = row.lines
     assert line.total == Decimal(70000)
     # Only the converted part: the July amount is left out, not converted at zero.
@@ -84,14 +84,14 @@ def test_a_missing_rate_is_named_and_never_counted_as_zero():
 def test_with_no_rate_at_all_there_is_no_equivalent():
     factories.ContributionFactory(amount=Decimal("3000000"), currency="EUR", date=None,
                                   year=2011)
-    (row,) = aggregates.contribution_totals(Contribution.objects.all()).per_currency
+    (row,) = money.contribution_totals(Contribution.objects.all()).per_currency
     assert row.lines[0].usd is None
     assert row.lines[0].rate_note == "no rate for EUR, July 2011"
 
 
 def test_an_undated_amount_has_no_rate_and_says_so():
     factories.ContributionFactory(amount=Decimal(5), currency="EUR", date=None, year=None)
-    (row,) = aggregates.contribution_totals(Contribution.objects.all()).per_currency
+    (row,) = money.contribution_totals(Contribution.objects.all()).per_currency
     assert row.lines[0].usd is None
     assert row.lines[0].rate_note == "no date for the EUR amount, so no rate"
 
@@ -103,7 +103,7 @@ def test_totals_by_year_convert_each_year_at_its_own_rates():
     factories.ContributionFactory(amount=Decimal(100), currency="EUR", date=None, year=2011)
     factories.ContributionFactory(amount=Decimal(5), currency="USD", date=None, year=2011)
     by_year = {row.label: row for row in
-               aggregates.contribution_totals(Contribution.objects.all()).by_year}
+               money.contribution_totals(Contribution.objects.all()).by_year}
     assert by_year["2010"].lines[0].usd == Decimal(130)
     assert [(line.currency, line.usd) for line in by_year["2011"].lines] == [
         ("EUR", Decimal(140)), ("USD", Decimal(5)),

@@ -8,7 +8,7 @@ from django.test import Client
 
 from tests import factories
 from tests.hostile.strategies import MARKUP
-from unodc_portal.roles import DONORS_GROUP, OFFICERS_GROUP
+from unodc_portal.core.roles import DONORS_GROUP, OFFICERS_GROUP
 
 # Any answer but a server error: 2xx, a redirect (a refused export goes back to its list), 400,
 # 403, 404, or 409 (a form saved from a missing or damaged version). A 500 is raised by the test

@@ -13,13 +13,13 @@ from activities.filters import (
     ArticleFilter,
     EventFilter,
     ParticipantFilter,
-    ProjectFilter,
     SeizureFilter,
 )
 from donors.filters import ContributionFilter, DonorFilter, MyContributionFilter
 from tests.hostile import strategies as hs
 from tests.hostile.conftest import examples
 from tests.hostile.pages import assert_answered, clients, records
+from unodc_portal.site.filters import ProjectFilter
 
 pytestmark = pytest.mark.django_db
 

@@ -81,7 +81,7 @@ OPENDATA = {
 
 # --------------------------------------------------------------------------------------------
 # The Django admin: admins only. Staff status is what lets one in, and only admins have it
-# (unodc_portal/roles.py: officers and donors work in the portal's own pages), so everyone else
+# (unodc_portal/core/roles.py: officers and donors work in the portal's own pages), so everyone else
 # — officers included — is sent to the admin's sign-in page and never gets an admin page's body.
 # --------------------------------------------------------------------------------------------
 ADMIN_ONLY = statuses(ADMIN_LOGIN, admin=200)

@@ -9,8 +9,8 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from tests import factories
-from unodc_portal.after_response import drain
-from unodc_portal.client_ip import client_ip
+from unodc_portal.core.after_response import drain
+from unodc_portal.core.client_ip import client_ip
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery-staple"

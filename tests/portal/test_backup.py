@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from activities.models import Event, Seizure
 from donors.models import Contribution
 from tests import factories
-from unodc_portal.backup import PortableSerializer, backed_up_models
-from unodc_portal.roles import ensure_groups
+from unodc_portal.core.roles import ensure_groups
+from unodc_portal.site.backup import PortableSerializer, backed_up_models
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

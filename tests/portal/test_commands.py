@@ -16,8 +16,8 @@ from activities.matching import match_key
 from activities.models import Event, Organisation, Participant, Participation, Project, Seizure
 from donors.models import Contribution, Donor, donor_for
 from tests import factories
-from unodc_portal.demo import read_passwords
-from unodc_portal.roles import can_see_personal_data, is_demo_user, is_officer
+from unodc_portal.core.roles import can_see_personal_data, is_demo_user, is_officer
+from unodc_portal.site.demo import read_passwords
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -145,7 +145,7 @@ def test_seed_demo_passwords_are_generated_per_installation_into_an_owner_only_f
         assert len(password) >= 20 and password not in out
         assert User.objects.get(username=name).check_password(password)
     # No password is a constant of the code or the README.
-    source = (ROOT / "unodc_portal/management/commands/seed_demo.py").read_text()
+    source = (ROOT / "unodc_portal/site/management/commands/seed_demo.py").read_text()
     readme = (ROOT / "README.md").read_text()
     assert "demo-officer-password" not in source + readme
     # Run again: the same passwords, the file's path and the names printed again.

@@ -26,11 +26,12 @@ from activities.models import (
     Project,
     Seizure,
 )
+from donors import totals as money
 from donors.models import Contribution, Donor
 from tests import factories
-from unodc_portal.checks import check_no_demo_accounts
-from unodc_portal.management.commands.remove_demo import REMOVED_REASON
-from unodc_portal.roles import is_demo_user
+from unodc_portal.core.checks import check_no_demo_accounts
+from unodc_portal.core.roles import is_demo_user
+from unodc_portal.site.management.commands.remove_demo import REMOVED_REASON
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -245,8 +246,8 @@ def test_aggregates_leave_demo_records_out_at_the_source(world):
     assert aggregates.reported_participants(Event.objects.all()).events == 0
     totals = aggregates.seizure_totals(Seizure.objects.all())
     assert sum(s.seizures for s in totals.substances) == 1
-    money = aggregates.contribution_totals(Contribution.objects.all())
-    assert money.count == 1 and [r.label for r in money.by_donor] == ["Real Donor"]
+    money_totals = money.contribution_totals(Contribution.objects.all())
+    assert money_totals.count == 1 and [r.label for r in money_totals.by_donor] == ["Real Donor"]
 
 
 def test_the_iati_file_holds_no_demo_project_even_if_unodc_implements_it(client, world):

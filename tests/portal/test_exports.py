@@ -17,7 +17,7 @@ from activities.exports import PARTICIPANT_COLUMNS, PROJECT_COLUMNS
 from donors.exports import CONTRIBUTION_COLUMNS
 from tests import factories
 from tests.pages import client_for
-from unodc_portal.exports import csv_cell, csv_lines, neutralise
+from unodc_portal.core.exports import csv_cell, csv_lines, neutralise
 
 pytestmark = pytest.mark.django_db
 

@@ -39,7 +39,7 @@ def test_the_scan_sees_the_templates_and_the_code():
     files = {path.relative_to(ROOT).as_posix() for path in sources()}
     assert "templates/base.html" in files
     assert "templates/activities/event_form.html" in files
-    assert "unodc_portal/admin_history.py" in files
+    assert "unodc_portal/core/admin_history.py" in files
 
 
 @pytest.mark.parametrize("kind", INLINE)

@@ -12,9 +12,9 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 
-from unodc_portal import throttle
-from unodc_portal.after_response import drain
-from unodc_portal.models import Throttle
+from unodc_portal.core import throttle
+from unodc_portal.core.after_response import drain
+from unodc_portal.core.models import Throttle
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery-staple"

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
-from unodc_portal.roles import (
+from unodc_portal.core.roles import (
     DONOR_PERMISSIONS,
     DONORS_GROUP,
     OFFICER_PERMISSIONS,
@@ -83,7 +83,7 @@ import django, sys
 django.setup()
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from unodc_portal import roles
+from unodc_portal.core import roles
 # A role now needs a model that appears only after 0002 in the migration history.
 roles.OFFICER_PERMISSIONS["activities"]["importbatch"] = ["view"]
 call_command("migrate", verbosity=0)

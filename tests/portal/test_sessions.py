@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from unodc_portal.sessions import LAST_ACTIVITY_KEY
+from unodc_portal.core.sessions import LAST_ACTIVITY_KEY
 
 PASSWORD = "correct-horse-battery-staple"  # tests/factories.py UserFactory
 

@@ -49,7 +49,7 @@ def test_unknown_page_gets_the_styled_404(client):
 
 
 def test_styled_403_and_500_templates_render(client, rf):
-    from unodc_portal import views
+    from unodc_portal.site import views
 
     forbidden = views.permission_denied(rf.get("/"))
     assert forbidden.status_code == 403

@@ -1,6 +1,6 @@
-"""unodc_portal.uploads: every limit refuses a file with a message naming the limit and what the
-file has, before any parser inflates a byte; a lying zip directory is caught; a real workbook
-and a real CSV pass."""
+"""unodc_portal.core.uploads: every limit refuses a file with a message naming the limit and
+what the file has, before any parser inflates a byte; a lying zip directory is caught; a real
+workbook and a real CSV pass."""
 
 import csv
 import io
@@ -16,8 +16,8 @@ from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFi
 from django.http.multipartparser import MultiPartParser
 
 from tests.zipbombs import Part, repeated, shared_strings_bomb, template_parts, workbook, zip_bytes
-from unodc_portal import uploads
-from unodc_portal.uploads import Limits, UploadRefused
+from unodc_portal.core import uploads
+from unodc_portal.core.uploads import Limits, UploadRefused
 
 HEADER = ["Name", "Sex", "Organisation", "Country", "Position", "E-mail", "Phone"]
 SMALL = Limits(max_bytes=5 * 2**20, max_uncompressed=40_000, max_part=20_000, max_parts=20,

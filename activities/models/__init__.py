@@ -1,0 +1,69 @@
+"""The programme record, one module per sub-domain:
+
+- ``reference``: countries, organisations, publicly named people, themes
+- ``projects``: projects, programmes, operations, initiatives
+- ``events``: events, their trainer organisations, participations
+- ``participants``: participants (personal data), duplicate decisions, participant imports
+- ``seizures``: substances and seizures
+- ``bulletin``: bulletins and their articles
+
+Every model that a fixture holds has a natural key on a stable business field (code, ISO code,
+slug), so that fixtures load into any database, in any order, and twice without duplicates.
+The base classes (natural keys, demo flag, record version, reported dates) are in
+``unodc_portal.core.records``.
+"""
+
+from activities.models.bulletin import Article, ArticleQuerySet, Bulletin
+from activities.models.events import (
+    RESERVED_EVENT_SLUGS,
+    Event,
+    EventQuerySet,
+    EventTrainerOrganisation,
+    Participation,
+    ParticipationQuerySet,
+    validate_event_slug,
+)
+from activities.models.participants import (
+    DuplicateDismissal,
+    ImportBatch,
+    Participant,
+    ParticipantQuerySet,
+)
+from activities.models.projects import Project, ProjectQuerySet
+from activities.models.reference import Country, Organisation, OrganisationQuerySet, Person, Theme
+from activities.models.seizures import (
+    KG_PER_UNIT,
+    Seizure,
+    SeizureQuerySet,
+    Substance,
+    quantity_in_kg,
+)
+
+__all__ = [
+    "KG_PER_UNIT",
+    "RESERVED_EVENT_SLUGS",
+    "Article",
+    "ArticleQuerySet",
+    "Bulletin",
+    "Country",
+    "DuplicateDismissal",
+    "Event",
+    "EventQuerySet",
+    "EventTrainerOrganisation",
+    "ImportBatch",
+    "Organisation",
+    "OrganisationQuerySet",
+    "Participant",
+    "ParticipantQuerySet",
+    "Participation",
+    "ParticipationQuerySet",
+    "Person",
+    "Project",
+    "ProjectQuerySet",
+    "Seizure",
+    "SeizureQuerySet",
+    "Substance",
+    "Theme",
+    "quantity_in_kg",
+    "validate_event_slug",
+]

@@ -1,0 +1,165 @@
+"""Participants (private personal data), duplicate decisions and participant imports."""
+
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from activities.matching import match_key, name_key
+from activities.models.events import Event
+from activities.models.reference import Country, Organisation
+from unodc_portal.core.records import (
+    DemoQuerySetMixin,
+    demo_flag,
+    record_version,
+)
+
+
+class ParticipantQuerySet(DemoQuerySetMixin, models.QuerySet):
+    def with_related(self):
+        return self.select_related("organisation", "country")
+
+    def likely_duplicates_of(self, participant):
+        """Other records in the same organisation with the same phonetic key."""
+        return self.filter(
+            organisation_id=participant.organisation_id,
+            match_key=participant.match_key or match_key(participant.name),
+        ).exclude(pk=participant.pk)
+
+
+class Participant(models.Model):
+    """A person who attends events. Personal data: seen only by officers and admins."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        NOT_RECORDED = "not_recorded", "Not recorded"
+
+    name = models.CharField(max_length=200)
+    sex = models.CharField(max_length=20, choices=Sex.choices, default=Sex.NOT_RECORDED)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="participants",
+    )
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="participants"
+    )
+    position = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    is_demo = demo_flag()
+    version = record_version()
+    created_at = models.DateTimeField(auto_now_add=True)
+    name_key = models.CharField(
+        max_length=200, blank=True, editable=False,
+        help_text="The name ignoring case, spacing and accents (activities.matching).",
+    )
+    match_key = models.CharField(
+        max_length=200, blank=True, editable=False,
+        help_text="Phonetic key of the name: the same key in one organisation is a likely "
+        "duplicate (activities.matching).",
+    )
+
+    objects = ParticipantQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [
+            # participant register: filter by sex and country
+            models.Index(fields=["sex", "country"], name="activities_participant_sex_idx"),
+            # duplicates: likely duplicates in one organisation, on entry, import and review
+            models.Index(
+                fields=["match_key", "organisation"], name="activities_particip_match_idx"
+            ),
+            # import: a row that matches an existing record (same name, same organisation)
+            models.Index(fields=["name_key", "organisation"], name="activities_particip_name_idx"),
+            # participant register: name search and ordering
+            models.Index(fields=["name", "id"], name="activities_particip_order_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("activities:participant_detail", args=[self.pk])
+
+    def fill_derived_fields(self):
+        """The matching keys from the name (bulk writes call this before bulk_create)."""
+        self.name_key = name_key(self.name)
+        self.match_key = match_key(self.name)
+
+
+class DuplicateDismissal(models.Model):
+    """An officer's decision that a group of likely duplicates (same phonetic key in one
+    organisation) are different people. The group leaves the review list until it grows."""
+
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    match_key = models.CharField(max_length=200)
+    records = models.PositiveIntegerField(help_text="How many records the group had.")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-dismissed_at"]
+        indexes = [
+            # duplicate review: is this group dismissed?
+            models.Index(fields=["match_key", "organisation"], name="activities_dismissal_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.match_key} ({self.records} records, not duplicates)"
+
+
+class ImportBatch(models.Model):
+    """An uploaded participant list for one event: parsed, classified row by row and kept until
+    an officer confirms it (or it expires). Nothing reaches the register before confirmation."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Awaiting confirmation"
+        COMMITTED = "committed", "Imported"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="import_batches")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+        related_name="import_batches",
+    )
+    file_name = models.CharField(max_length=255)
+    file_hash = models.CharField(max_length=64, help_text="SHA-256 of the uploaded file.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEW)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    rows = models.JSONField(
+        default=list, help_text="Each row as read, with its classification and errors."
+    )
+    counts = models.JSONField(default=dict, help_text="Rows per classification.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "import batches"
+        indexes = [
+            # upload: has this file already been imported into this event?
+            models.Index(fields=["event", "file_hash"], name="activities_import_hash_idx"),
+            # upload: expired previews are removed
+            models.Index(fields=["status", "expires_at"], name="activities_import_expiry_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("activities:import_preview", args=[self.pk])
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.counts.get("error"))

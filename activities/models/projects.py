@@ -1,0 +1,122 @@
+"""Projects, programmes, operations and initiatives."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from activities.models.reference import Country, Organisation, Theme
+from unodc_portal.core.records import (
+    END_BEFORE_START,
+    DemoQuerySetMixin,
+    NaturalKeyModel,
+    NaturalKeyQuerySet,
+    demo_flag,
+    not_before,
+)
+from unodc_portal.core.validators import validate_currency
+
+
+class ProjectQuerySet(DemoQuerySetMixin, NaturalKeyQuerySet):
+    pass
+
+
+class Project(NaturalKeyModel):
+    """A project, programme, operation or initiative, keyed by its code."""
+
+    class Kind(models.TextChoices):
+        PROJECT = "project", "Project"
+        PROGRAMME = "programme", "Programme"
+        OPERATION = "operation", "Operation"
+        INITIATIVE = "initiative", "Initiative"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        ONGOING = "ongoing", "Ongoing"
+        COMPLETED = "completed", "Completed"
+        NOT_STATED = "not_stated", "Not stated"
+
+    natural_key_fields = ("code",)
+
+    code = models.CharField(
+        max_length=40, unique=True,
+        help_text="Official code (KGZK50) or a stable readable code (TARCET).",
+    )
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PROJECT)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STATED)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children",
+        help_text="The programme this project sits inside.",
+    )
+    countries = models.ManyToManyField(Country, blank=True, related_name="projects")
+    region = models.CharField(max_length=120, blank=True, help_text="e.g. Central Asia")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="projects")
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Where only the year it began is stated."
+    )
+    budget_amount = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    budget_currency = models.CharField(
+        max_length=3, blank=True, validators=[validate_currency],
+        help_text="ISO 4217 code of the budget amount.",
+    )
+    implementers = models.ManyToManyField(
+        Organisation, blank=True, related_name="implemented_projects",
+        help_text="UNODC for its own projects; other agencies for programmes only mentioned.",
+    )
+    beneficiaries = models.ManyToManyField(
+        Organisation, blank=True, related_name="benefiting_projects"
+    )
+    description = models.TextField(blank=True)
+    is_demo = demo_flag()
+
+    objects = ProjectQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget_amount__isnull=True) | Q(budget_amount__gte=0),
+                name="activities_project_budget_not_negative",
+                violation_error_message="The budget cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_amount__isnull=True) | ~Q(budget_currency=""),
+                name="activities_project_budget_has_currency",
+                violation_error_message="A budget amount needs its currency.",
+            ),
+            not_before(
+                "start_date", "end_date", "activities_project_end_not_before_start",
+                END_BEFORE_START,
+            ),
+        ]
+        indexes = [
+            # projects list: filter by status and kind
+            models.Index(fields=["status", "kind"], name="activities_project_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} — {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("activities:project_detail", args=[self.code])
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.budget_amount is not None and not self.budget_currency:
+            errors["budget_currency"] = "A budget amount needs its currency."
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = END_BEFORE_START
+        if errors:
+            raise ValidationError(errors)

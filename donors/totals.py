@@ -1,0 +1,178 @@
+"""Money totals: contributions per currency, never added across currencies.
+
+Each total carries its US-dollar equivalent at the rate of the contributions' months
+(``donors.currency``), with missing rates named, never counted as zero. Callers pass querysets
+that start from ``Contribution.objects.visible_to(user)``; no total counts demo records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from django.db.models import Count, F, Sum
+from django.urls import reverse
+
+from donors.currency import UsdEquivalent, usd_sum, with_month
+
+
+# Contributions (callers pass Contribution.objects.visible_to(user), filtered)
+# --------------------------------------------------------------------------------------------
+@dataclass
+class MoneyRow:
+    """One line of a totals table: a label, its amounts per currency (each with its US-dollar
+    equivalent, ``donors.currency.UsdEquivalent``), and how many of its contributions state no
+    amount."""
+
+    label: str
+    url: str = ""
+    lines: list[UsdEquivalent] = field(default_factory=list)
+    contributions: int = 0
+    without_amount: int = 0
+
+    @property
+    def amounts(self) -> list[tuple[str, Decimal]]:
+        """(currency, total) per currency, never added across currencies."""
+        return [(line.currency, line.total) for line in self.lines]
+
+    @property
+    def usd_total(self) -> Decimal | None:
+        """The US-dollar equivalents added up across currencies, or None when a rate is
+        missing for any of them (a missing rate is never counted as zero)."""
+        if not self.lines or not all(line.complete for line in self.lines):
+            return None
+        return sum((line.usd or Decimal(0) for line in self.lines), Decimal(0))
+
+    def line(self, currency: str) -> UsdEquivalent:
+        if not self.lines or self.lines[-1].currency != currency:
+            self.lines.append(UsdEquivalent(currency))
+        return self.lines[-1]
+
+
+def _money_rows(rows, label_of, url_of, key_of) -> list[MoneyRow]:
+    """Shape grouped rows (one per key, currency and rate month, ordered by key and currency)
+    into one MoneyRow per key, in order."""
+    lines: dict = {}
+    for row in rows:
+        line = lines.setdefault(key_of(row), MoneyRow(label_of(row), url_of(row)))
+        if row["total"] is not None:
+            line.line(row["currency"]).add(row["usd_month"], row["total"], row["usd"])
+        line.contributions += row["n"]
+        line.without_amount += row["n"] - row["with_amount"]
+    return list(lines.values())
+
+
+def _grouped(contributions, *keys):
+    """One row per combination of ``keys``, currency and rate month (``donors.currency``), with
+    the amounts' sum and its US-dollar equivalent; years in order, unknown year last."""
+    ordering = [F(key).asc(nulls_last=True) if key == "year" else key for key in keys]
+    return (
+        with_month(contributions)
+        .values(*keys, "currency", "usd_month")
+        .annotate(
+            total=Sum("amount"), n=Count("pk"), with_amount=Count("amount"),
+            usd=usd_sum(),
+        )
+        .order_by(*ordering, "currency", F("usd_month").asc(nulls_last=True))
+    )
+
+
+class ContributionTotals:
+    """Totals over ``contributions`` (which must come from ``visible_to(user)``): per currency,
+    by donor, by project, by year, and per donor and year. Each is one grouped query, run when
+    a page first asks for it."""
+
+    def __init__(self, contributions):
+        self.contributions = contributions.filter(is_demo=False).order_by()
+
+    @cached_property
+    def per_currency(self) -> list[MoneyRow]:
+        """One row per currency, then the contributions that state no amount."""
+        rows = _money_rows(
+            _grouped(self.contributions), lambda r: r["currency"] or "Amount not stated",
+            lambda r: "", lambda r: r["currency"],
+        )
+        return sorted(rows, key=lambda row: not row.amounts)
+
+    @cached_property
+    def by_donor(self) -> list[MoneyRow]:
+        return _money_rows(
+            _grouped(self.contributions, "donor__name", "donor__slug"),
+            lambda r: r["donor__name"],
+            lambda r: reverse("donors:donor_detail", args=[r["donor__slug"]]),
+            lambda r: r["donor__slug"],
+        )
+
+    @cached_property
+    def by_project(self) -> list[MoneyRow]:
+        return _money_rows(
+            _grouped(self.contributions, "project__code", "project__title"),
+            lambda r: f"{r['project__code']} — {r['project__title']}",
+            lambda r: reverse("activities:project_detail", args=[r["project__code"]]),
+            lambda r: r["project__code"],
+        )
+
+    @cached_property
+    def by_year(self) -> list[MoneyRow]:
+        return _money_rows(
+            _grouped(self.contributions, "year"),
+            lambda r: str(r["year"]) if r["year"] else "Year not stated",
+            lambda r: "", lambda r: r["year"],
+        )
+
+    @cached_property
+    def donor_year(self) -> list[dict]:
+        return list(_grouped(self.contributions, "donor__name", "year"))
+
+    @property
+    def count(self) -> int:
+        return sum(row.contributions for row in self.per_currency)
+
+    @property
+    def without_amount(self) -> int:
+        return sum(row.without_amount for row in self.per_currency)
+
+    @cached_property
+    def charts(self) -> list[dict]:
+        """Contributions per donor and year: their number (every contribution, with or without
+        an amount), then the amounts, one chart per currency. None when no year is known: a
+        single bar of "year not stated" says nothing the totals do not."""
+        years = sorted({row["year"] for row in self.donor_year}, key=lambda y: (y is None, y))
+        if not any(years):
+            return []
+        labels = [str(year) if year else "Year not stated" for year in years]
+        donors = list(dict.fromkeys(row["donor__name"] for row in self.donor_year))
+
+        def series(rows, value):
+            data = {donor: [0] * len(years) for donor in donors}
+            for row in rows:
+                data[row["donor__name"]][years.index(row["year"])] += value(row)
+            return [{"label": d, "data": values} for d, values in data.items() if any(values)]
+
+        charts = [{
+            "id": "contributions-count-chart",
+            "title": "Number of contributions per donor and year",
+            "type": "bar", "stacked": True, "labels": labels,
+            "datasets": series(self.donor_year, lambda row: row["n"]),
+            "x_title": "Year", "y_title": "Contributions", "series_title": "Donor",
+        }]
+        for currency in sorted({r["currency"] for r in self.donor_year if r["total"] is not None}):
+            rows = [r for r in self.donor_year if r["currency"] == currency and r["total"]]
+            charts.append({
+                "id": f"contributions-{currency.lower()}-chart",
+                "title": f"Amounts in {currency} per donor and year",
+                "type": "bar", "stacked": True, "labels": labels,
+                "datasets": series(rows, lambda row: float(row["total"])),
+                "x_title": "Year", "y_title": currency, "series_title": "Donor",
+            })
+        return charts
+
+
+def contribution_totals(contributions) -> ContributionTotals:
+    return ContributionTotals(contributions)
+
+
+def currency_totals(contributions) -> list[MoneyRow]:
+    """Totals per currency only (one query), for detail pages."""
+    return ContributionTotals(contributions).per_currency

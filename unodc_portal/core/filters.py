@@ -1,0 +1,246 @@
+"""Building blocks shared by the FilterSets of both apps.
+
+The FilterSets in ``activities/filters.py`` and ``donors/filters.py`` are used unchanged by the
+list pages, the JSON API and the CSV/XLSX exports, so everything a filter does lives here or in
+them — never in a view. Conventions every list follows:
+
+- ``q`` is the search box (``SearchFilter``): every word must appear in one of the searched
+  fields; longer than ``SEARCH_MAX_LENGTH`` is a form error.
+- ``sort`` is the ordering (``SortFilter``): an explicit whitelist; an unknown value is a form
+  error.
+- related records are chosen by a stable key in the URL (country ISO code, project code, slug),
+  never by primary key.
+- ranges are explicit fields (``date_after``/``date_before``, ``year_min``/``year_max``); a range
+  whose start is after its end is a form error.
+"""
+
+from functools import reduce
+from operator import and_, or_
+
+import django_filters as filters
+from django import forms
+from django.db.models import F, Q, Value
+from django.db.models.functions import NullIf
+from django.http import QueryDict
+from django_filters import fields as filter_fields
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from unodc_portal.core.records import DemoQuerySetMixin
+
+SEARCH_MAX_LENGTH = 200
+YEAR_MIN, YEAR_MAX = 1990, 2100
+
+# (start field, end field, message): a range given backwards is refused with this message.
+RANGES = [
+    ("date_after", "date_before", "The start of the date range is after its end."),
+    ("year_min", "year_max", "The first year is after the last year."),
+]
+
+
+class FilterForm(forms.Form):
+    """Checks the ranges that a FilterSet declares (see ``RANGES``)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for start, end, message in RANGES:
+            low, high = cleaned.get(start), cleaned.get(end)
+            if low is not None and high is not None and low > high:
+                self.add_error(end, message)
+        return cleaned
+
+
+class PortalFilterSet(filters.FilterSet):
+    class Meta:
+        form = FilterForm
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Always bound: with no parameters the filters still run, so that a default sort
+        # applies to the first page just as to any other.
+        super().__init__(QueryDict() if data is None else data, *args, **kwargs)
+        # Choices of related records follow the user's visibility (demo records for demo
+        # accounts only).
+        for choice_filter in self.filters.values():
+            queryset = getattr(choice_filter, "queryset", None)
+            if isinstance(queryset, DemoQuerySetMixin):
+                choice_filter.queryset = queryset.visible_to(self.user)
+                choice_filter.__dict__.pop("_field", None)
+
+    def set_choices(self, name: str, choices) -> None:
+        """Give filter ``name`` the choices of this request. The form field a filter builds is
+        cached on it; one built earlier from the class's filters (the API schema does that)
+        must not keep the old choices."""
+        self.filters[name].extra["choices"] = list(choices)
+        self.filters[name].__dict__.pop("_field", None)
+
+    @property
+    def user(self):
+        """The user whose visibility rules apply (anonymous when the FilterSet has no request,
+        as in a script)."""
+        return getattr(self.request, "user", None)
+
+
+class SearchFilter(filters.CharFilter):
+    """The search box: each word must occur (case-insensitively) in one of ``search_fields``."""
+
+    def __init__(self, *, search_fields, **kwargs):
+        self.search_fields = tuple(search_fields)
+        kwargs.setdefault("label", "Search")
+        kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
+        kwargs.setdefault("strip", True)
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        words = value.split() if value else []
+        if not words:
+            return qs
+        conditions = [
+            reduce(or_, (Q(**{f"{field}__icontains": word}) for field in self.search_fields))
+            for word in words
+        ]
+        return qs.filter(reduce(and_, conditions))
+
+
+class SortFilter(filters.OrderingFilter):
+    """Sorting from an explicit whitelist.
+
+    ``sorts`` maps each URL value to ``(ascending label, descending label, fields)``, where a
+    field is a name or an expression (``blank_as_null("city")``); "-value" sorts descending.
+    Empty values sort last either way, and the primary key breaks ties so that pages never
+    overlap. ``default`` (a URL value) applies when no sort is asked for; without it
+    the model's ordering stands.
+    """
+
+    def __init__(self, *, sorts, default="", **kwargs):
+        self.sorts = dict(sorts)
+        self.default = default
+        choices = []
+        for param, (ascending, descending, _fields) in self.sorts.items():
+            choices += [(param, ascending), (f"-{param}", descending)]
+        kwargs.setdefault("label", "Sort by")
+        kwargs.setdefault("empty_label", "Default order")
+        super().__init__(choices=choices, **kwargs)
+
+    def filter(self, qs, value):
+        params = [param for param in (value or []) if param] or (
+            [self.default] if self.default else []
+        )
+        ordering = []
+        for param in params:
+            descending = param.startswith("-")
+            for field in self.sorts[param.lstrip("-")][2]:
+                expression = F(field) if isinstance(field, str) else field
+                ordering.append(
+                    expression.desc(nulls_last=True) if descending
+                    else expression.asc(nulls_last=True)
+                )
+        return qs.order_by(*ordering, "pk") if ordering else qs
+
+
+def a_to_z(label: str, *fields):
+    """A text sort for ``SortFilter``: "Title, A to Z" / "Title, Z to A"."""
+    return (f"{label}, A to Z", f"{label}, Z to A", fields)
+
+
+def oldest_first(label: str, *fields):
+    """A date sort for ``SortFilter``: "Date, oldest first" / "Date, newest first"."""
+    return (f"{label}, oldest first", f"{label}, newest first", fields)
+
+
+class YearFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        super().__init__(**kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class KeyChoiceField(filter_fields.ModelChoiceField):
+    """A related record chosen by its stable key (``to_field_name``)."""
+
+    def __init__(self, *args, upper=False, **kwargs):
+        self.upper = upper
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if self.upper and isinstance(value, str):
+            value = value.strip().upper()
+        return super().to_python(value)
+
+
+@extend_schema_field(OpenApiTypes.STR)  # the API schema: a key such as "KGZK50", not an id
+class KeyFilter(filters.ModelChoiceFilter):
+    """A related record in the URL by its stable key, not its primary key."""
+
+    field_class = KeyChoiceField
+
+    def __init__(self, *, key, **kwargs):
+        kwargs["to_field_name"] = key
+        kwargs.setdefault("empty_label", "Any")
+        super().__init__(**kwargs)
+
+
+class ByLabelIterator(filter_fields.ModelChoiceIterator):
+    """Choices sorted by their label (country names), the empty choice first."""
+
+    def __iter__(self):
+        choices = list(super().__iter__())
+        head = [choice for choice in choices if not hasattr(choice[0], "instance")]
+        records = [choice for choice in choices if hasattr(choice[0], "instance")]
+        return iter(head + sorted(records, key=lambda choice: str(choice[1])))
+
+
+def blank_as_null(field):
+    """For sorting text fields: blanks count as empty and go last."""
+    return NullIf(field, Value(""))
+
+
+def period_ends_on_or_after(day):
+    """Records (with a ``ReportedPeriod``) that may run on or after ``day``: by their dates, or
+    by year and month where the days were never stated."""
+    undated = Q(start_date__isnull=True)
+    return (
+        Q(end_date__gte=day)
+        | Q(end_date__isnull=True, start_date__gte=day)
+        | (undated & Q(year__gt=day.year))
+        | (undated & Q(year=day.year) & (Q(month__gte=day.month) | Q(month__isnull=True)))
+    )
+
+
+def period_starts_on_or_before(day):
+    """Records (with a ``ReportedPeriod``) that may start on or before ``day``."""
+    undated = Q(start_date__isnull=True)
+    return (
+        Q(start_date__lte=day)
+        | (undated & Q(year__lt=day.year))
+        | (undated & Q(year=day.year) & (Q(month__lte=day.month) | Q(month__isnull=True)))
+    )
+
+
+class PeriodFilter(filters.DateFilter):
+    """A date bound on records with a ``ReportedPeriod``: ``date_after`` keeps those whose period
+    reaches the day or later, ``date_before`` those that begin on the day or earlier."""
+
+    def __init__(self, *, condition, **kwargs):
+        self.condition = condition
+        kwargs.setdefault("widget", DateInput)
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        return qs.filter(self.condition(value)) if value else qs
+
+
+def period_filters():
+    """The ``date_after`` and ``date_before`` filters of a list of dated records."""
+    return (
+        PeriodFilter(condition=period_ends_on_or_after, label="From"),
+        PeriodFilter(condition=period_starts_on_or_before, label="To"),
+    )

@@ -1,0 +1,126 @@
+"""The one list-page mechanism: filters, sorting, page size, forgiving pagination.
+
+A list view is ``class EventListView(ListPageMixin, FilterView)`` with a ``filterset_class``, a
+``template_name`` that extends ``includes/list_page.html`` and a ``get_queryset`` that starts from
+the model's visibility rule. Bad input never gives a 500:
+
+- filter values that do not validate show the form's errors beside the fields (and no rows);
+- ``page_size`` outside ``PAGE_SIZES`` shows an error beside the chooser and uses the default;
+- ``page`` that is not a whole number, or is below 1, gives the first page; beyond the last
+  page gives the last page.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.core.paginator import Paginator
+from django.urls import reverse
+from django.utils.http import urlencode
+
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
+
+
+class PageSizeForm(forms.Form):
+    page_size = forms.TypedChoiceField(
+        label="Rows per page",
+        choices=[(size, str(size)) for size in PAGE_SIZES],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+    def page_size_or_default(self) -> int:
+        if self.is_valid() and self.cleaned_data["page_size"]:
+            return self.cleaned_data["page_size"]
+        return DEFAULT_PAGE_SIZE
+
+
+def page_number(value, last: int) -> int:
+    """The page to show for a ``page`` parameter: 1 unless a whole number from 1 to ``last``;
+    ``last`` for numbers beyond it."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    if number < 1:
+        return 1
+    return min(number, last)
+
+
+class ListPageMixin:
+    """Pagination and page-size handling for a ``django_filters.views.FilterView``."""
+
+    page_kwarg = "page"
+    paginator_class = Paginator
+
+    def get(self, request, *args, **kwargs):
+        data = request.GET.copy()
+        data.setdefault("page_size", str(DEFAULT_PAGE_SIZE))
+        self.page_size_form = PageSizeForm(data)
+        return super().get(request, *args, **kwargs)
+
+    def get_paginate_by(self, queryset):
+        return self.page_size_form.page_size_or_default()
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        page = paginator.page(
+            page_number(self.request.GET.get(self.page_kwarg), paginator.num_pages)
+        )
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = context["filter"]
+        paginator, page = context["paginator"], context["page_obj"]
+        context.update(
+            page_size_form=self.page_size_form,
+            page_range=paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            # What the rows are, for "1-25 of 40 events".
+            noun_plural=filterset._meta.model._meta.verbose_name_plural,
+            noun_singular=filterset._meta.model._meta.verbose_name,
+            filters_invalid=filterset.is_bound and not filterset.is_valid(),
+            filters_active=any(
+                self.request.GET.get(name) for name in filterset.filters if name != "sort"
+            ),
+        )
+        return context
+
+
+# --------------------------------------------------------------------------------------------
+# Detail pages
+# --------------------------------------------------------------------------------------------
+DETAIL_LIST_LIMIT = 20
+
+
+@dataclass
+class Capped:
+    """The first rows of a related list on a detail page; when there are more, the page links
+    to ``url``, the list page filtered to the same rows."""
+
+    rows: list
+    more: bool
+    url: str
+
+
+def capped(queryset, list_url_name: str, **filters) -> Capped:
+    rows = list(queryset[: DETAIL_LIST_LIMIT + 1])
+    url = f"{reverse(list_url_name)}?{urlencode(filters)}"
+    return Capped(rows[:DETAIL_LIST_LIMIT], len(rows) > DETAIL_LIST_LIMIT, url)
+
+
+class DetailPageMixin:
+    """Breadcrumbs for a detail page: Home > <list, where there is one> > <record>."""
+
+    list_url_name = ""
+    list_label = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        crumbs = [(reverse(self.list_url_name), self.list_label)] if self.list_url_name else []
+        context["crumbs"] = [*crumbs, ("", self.crumb_label())]
+        return context
+
+    def crumb_label(self) -> str:
+        return str(self.object)

@@ -1,0 +1,26 @@
+"""The portal's own tables: counters of attempts, shared by every worker and server."""
+
+from django.db import models
+
+
+class Throttle(models.Model):
+    """How many attempts of one kind (``scope``) one key made in the current window: password
+    reset requests per address and per client, failed old-password checks per user and client.
+    The key is stored as a keyed hash (``unodc_portal.core.throttle``), never as the address."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64, help_text="HMAC-SHA256 of the key, hex.")
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="unodc_portal_throttle_unique"),
+        ]
+        indexes = [
+            # expired counters are removed by age
+            models.Index(fields=["window_start"], name="unodc_portal_throttle_age_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.scope}: {self.count} since {self.window_start:%Y-%m-%d %H:%M}"

@@ -1,0 +1,136 @@
+"""Base classes of the record's models: natural keys, demo records, record versions, and dates
+as reported (exact days when stated, the wording when not). Used by every domain app."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from unodc_portal.core.roles import is_demo_user
+
+
+class NaturalKeyQuerySet(models.QuerySet):
+    """``get_by_natural_key`` for models keyed by their ``natural_key_fields``."""
+
+    def get_by_natural_key(self, *key):
+        return self.get(**dict(zip(self.model.natural_key_fields, key, strict=True)))
+
+
+class DemoQuerySetMixin:
+    """Demo records (``is_demo``, made by ``seed_demo``) are seen only by demo accounts; every
+    page, export and API answer reads ``visible_to(user)``. Totals and breakdowns read
+    ``real()`` whoever asks (``activities.aggregates``)."""
+
+    def real(self):
+        return self.filter(is_demo=False)
+
+    def visible_to(self, user):
+        return self.all() if is_demo_user(user) else self.real()
+
+
+def demo_flag() -> models.BooleanField:
+    """The ``is_demo`` field of every model that can hold demo records (``seed_demo``)."""
+    return models.BooleanField(
+        default=False, editable=False,
+        help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
+    )
+
+
+def record_version() -> models.PositiveIntegerField:
+    """The ``version`` field of records edited on forms (``unodc_portal.core.versioning``)."""
+    return models.PositiveIntegerField(
+        default=1, editable=False,
+        help_text="Changes on every change of the record; a form saved on an older version is "
+        "refused (no edit silently lost).",
+    )
+
+
+class NaturalKeyModel(models.Model):
+    natural_key_fields: tuple[str, ...] = ("slug",)
+
+    objects = NaturalKeyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return tuple(getattr(self, name) for name in self.natural_key_fields)
+
+
+def not_before(start: str, end: str, name: str, message: str) -> models.CheckConstraint:
+    """A range whose end, when both ends are known, is not before its start."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{end}__isnull": True})
+        | Q(**{f"{start}__isnull": True})
+        | Q(**{f"{end}__gte": F(start)}),
+        name=name,
+        violation_error_message=message,
+    )
+
+
+END_BEFORE_START = "The end date cannot be before the start date."
+
+
+# --------------------------------------------------------------------------------------------
+# Dates as reported: exact days when stated, the wording ("late April") when not
+# --------------------------------------------------------------------------------------------
+class ReportedPeriod(models.Model):
+    """Start and end dates when the source gives days; otherwise the year, month and wording.
+
+    ``year`` and ``month`` are filled from ``start_date`` when it is known, so that lists can
+    filter and sort records whose days were never stated ("late April").
+    """
+
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Filled from the start date when it is known."
+    )
+    month = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Filled from the start date when it is known.",
+    )
+    date_wording = models.CharField(
+        max_length=120, blank=True,
+        help_text='The dates as the source words them, where it gives no days ("late April").',
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            not_before(
+                "start_date", "end_date", "%(app_label)s_%(class)s_end_not_before_start",
+                END_BEFORE_START,
+            ),
+            models.CheckConstraint(
+                condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
+                name="%(app_label)s_%(class)s_month_in_range",
+                violation_error_message="The month must be between 1 and 12.",
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
+    def fill_derived_fields(self):
+        if self.start_date:
+            self.year = self.start_date.year
+            self.month = self.start_date.month
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = END_BEFORE_START
+        if self.end_date and not self.start_date:
+            errors["start_date"] = "Give the start date when the end date is known."
+        if self.start_date:
+            if self.year and self.year != self.start_date.year:
+                errors["year"] = "The year does not match the start date."
+            if self.month and self.month != self.start_date.month:
+                errors["month"] = "The month does not match the start date."
+        if self.month and not self.year:
+            errors["year"] = "Give the year when the month is known."
+        if errors:
+            raise ValidationError(errors)

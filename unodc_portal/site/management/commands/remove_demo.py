@@ -1,0 +1,134 @@
+"""Remove the demo: every demo record (``is_demo``) and demo account, with their history.
+
+- Demo records are deleted with every history row of theirs (simple-history), and so are
+  participations that tie a demo participant or a demo event to anything.
+- Demo accounts (members of ``Demo accounts``) are deleted with their admin log entries, their
+  donor link and tokens, and the group itself; the passwords file goes too.
+- Changes that demo accounts made to *real* records stay in history — the record's state is what
+  it is — with the user removed and the reason "change by a removed demo account"; the command
+  lists them (model, record, date) so that someone can review them.
+
+Runs with debug on or off (it only deletes), in one transaction: an error changes nothing.
+"""
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import ProtectedError, Q
+
+from activities.models import (
+    Event,
+    EventTrainerOrganisation,
+    Organisation,
+    Participant,
+    Participation,
+    Project,
+    Seizure,
+)
+from donors.models import Contribution, Donor
+from unodc_portal.core.roles import DEMO_GROUP
+from unodc_portal.site import demo
+
+REMOVED_REASON = "change by a removed demo account"
+
+
+def _ids(model) -> set:
+    """Primary keys of a model's demo records, present or deleted (read from history too)."""
+    ids = set(model.objects.filter(is_demo=True).values_list("pk", flat=True))
+    history = getattr(model, "history", None)
+    if history is not None:
+        ids |= set(history.filter(is_demo=True).values_list("id", flat=True))
+    return ids
+
+
+class Command(BaseCommand):
+    help = ("Delete every demo record and demo account (seed_demo) with their history; list the "
+            "changes demo accounts made to real records, which stay with the user removed.")
+
+    def handle(self, *args, **options):
+        try:
+            with transaction.atomic():
+                kept = self.remove()
+        except ProtectedError as exc:
+            blocking = sorted({f"{obj._meta.verbose_name} {obj}" for obj in exc.protected_objects})
+            raise CommandError(
+                "Nothing was removed: real records still refer to demo records — "
+                + "; ".join(blocking[:20]) + ". Change them, then run remove_demo again."
+            ) from exc
+        removed_file = demo.remove_accounts_file()
+        for line in self.summary:
+            self.stdout.write(line)
+        if removed_file:
+            self.stdout.write(f"Deleted {demo.accounts_file()}.")
+        if kept:
+            self.stdout.write(
+                f"\n{len(kept)} change(s) by demo accounts to real records are kept in history "
+                f"with the user removed (reason: “{REMOVED_REASON}”):"
+            )
+            for model, record, date in kept:
+                self.stdout.write(f"  {model}  {record}  {date:%Y-%m-%d %H:%M:%S %Z}")
+        else:
+            self.stdout.write("No demo account changed a real record.")
+
+    def remove(self):
+        User = get_user_model()
+        users = list(User.objects.filter(groups__name=DEMO_GROUP).order_by("pk"))
+        user_ids = [user.pk for user in users]
+        ids = {model: _ids(model) for model in
+               (Project, Event, Participant, Participation, Seizure, Contribution)}
+        participations = (
+            Q(is_demo=True) | Q(participant_id__in=ids[Participant]) | Q(event_id__in=ids[Event])
+        )
+        ids[Participation] |= set(Participation.history.filter(participations)
+                                  .values_list("id", flat=True))
+        self.summary = []
+
+        # The records, children first (protected foreign keys).
+        counts = {}
+        demo_orgs = Organisation.objects.filter(is_demo=True)
+        demo_donors = Donor.objects.filter(is_demo=True)
+        for label, queryset in [
+            ("contributions", Contribution.objects.filter(
+                Q(is_demo=True) | Q(donor__in=demo_donors) | Q(project_id__in=ids[Project]))),
+            ("seizures", Seizure.objects.filter(is_demo=True)),
+            ("participations", Participation.objects.filter(participations)),
+            ("participants", Participant.objects.filter(is_demo=True)),
+            ("trainer links", EventTrainerOrganisation.objects.filter(
+                Q(event_id__in=ids[Event]) | Q(organisation__in=demo_orgs))),
+            ("events", Event.objects.filter(is_demo=True)),
+            ("projects", Project.objects.filter(is_demo=True)),
+            ("donors", demo_donors),
+            ("organisations", demo_orgs),
+        ]:
+            for record in queryset:  # one by one: collect ids of what is deleted
+                if hasattr(record, "history"):
+                    ids.setdefault(type(record), set()).add(record.pk)
+            counts[label] = queryset.delete()[1].get(queryset.model._meta.label, 0)
+
+        # Their history, including the deletion rows just written.
+        for model, pks in ids.items():
+            model.history.filter(id__in=pks).delete()
+
+        # Changes by demo accounts to real records: kept, without the user.
+        kept = []
+        for model in (Project, Event, Participant, Participation, Seizure, Contribution):
+            rows = model.history.filter(history_user_id__in=user_ids).order_by("history_date")
+            for row in rows:
+                kept.append((model._meta.verbose_name, str(row.instance), row.history_date))
+            rows.update(history_user=None, history_change_reason=REMOVED_REASON)
+
+        log_entries = LogEntry.objects.filter(user_id__in=user_ids).delete()[0]
+        for user in users:
+            user.delete()
+        Group.objects.filter(name=DEMO_GROUP).delete()
+
+        records = ", ".join(f"{n} {label}" for label, n in counts.items() if n)
+        self.summary.append(f"Deleted demo records: {records or 'none'}.")
+        self.summary.append(
+            f"Deleted {len(users)} demo account(s)"
+            + (f" ({', '.join(user.username for user in users)})" if users else "")
+            + f" and {log_entries} admin log entr{'y' if log_entries == 1 else 'ies'}."
+        )
+        return kept

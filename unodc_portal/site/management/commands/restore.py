@@ -1,0 +1,22 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from unodc_portal.site.backup import RestoreError, backup_restore
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a backup written by `manage.py backup` into an empty, migrated database of either "
+        "kind (this also moves a portal from SQLite to PostgreSQL). All or nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args, file, **options):
+        try:
+            loaded = backup_restore(file)
+        except RestoreError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(self.style.SUCCESS(f"Restored {loaded} rows from {file}"))
