@@ -2,7 +2,7 @@
 
 A contribution keeps its own currency. Its US-dollar equivalent uses the UN operational rate
 (``ExchangeRate``) of the contribution's month: the month of its date, or July of its year when
-only the year is known (``Contribution.rate_month``, written here as a database expression). A
+only the year is known (``usd_month()``, the one home of that rule). A
 missing rate is never counted as zero: it is reported, naming the currency and the month ("no
 rate for EUR, July 2011"), and the amount it would have converted is left out of the equivalent.
 
@@ -11,7 +11,7 @@ Everything that shows a US-dollar equivalent goes through this module:
 - ``with_usd(contributions)`` annotates each row with ``usd_month`` (the month used),
   ``usd_rate`` (US dollars per unit, or None) and ``usd_amount`` — lists, exports and the API;
 - ``usd_month()`` and ``usd_sum()`` are the expressions that grouped totals use
-  (``activities.totals.ContributionTotals``), so that a total and its equivalent come from one
+  (``donors.totals.ContributionTotals``), so that a total and its equivalent come from one
   grouped query;
 - ``UsdEquivalent`` folds grouped rows (one per currency and month) into what a page says.
 """
@@ -85,7 +85,7 @@ class MonthOfDate(Func):
 
 def usd_month():
     """The month whose rate converts a contribution: the month of its date, else July of its
-    year, else NULL (no date, so no rate). The database twin of ``Contribution.rate_month``."""
+    year, else NULL (no date, so no rate)."""
     return Coalesce(
         MonthOfDate("date"),
         MonthOfYear("year", YEAR_ONLY_MONTH),

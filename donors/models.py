@@ -1,6 +1,5 @@
 """The money and in-kind record: donors, their contributions, and exchange rates."""
 
-import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from unodc_portal.core.records import (
     DemoQuerySetMixin,
     NaturalKeyModel,
     NaturalKeyQuerySet,
+    YearFromDate,
     demo_flag,
     record_version,
 )
@@ -124,7 +124,7 @@ class ContributionQuerySet(DemoQuerySetMixin, NaturalKeyQuerySet):
         )
 
 
-class Contribution(NaturalKeyModel):
+class Contribution(YearFromDate, NaturalKeyModel):
     class Kind(models.TextChoices):
         CASH = "cash", "Cash"
         IN_KIND = "in_kind", "In kind"
@@ -210,32 +210,13 @@ class Contribution(NaturalKeyModel):
     def get_absolute_url(self):
         return reverse("donors:donor_detail", args=[self.donor.slug])
 
-    @property
-    def rate_month(self) -> datetime.date | None:
-        """The month whose exchange rate converts this contribution (July for a year only)."""
-        if self.date:
-            return self.date.replace(day=1)
-        if self.year:
-            return datetime.date(self.year, 7, 1)
-        return None
-
     def clean(self):
         super().clean()
-        errors = {}
+        errors = self.date_mismatch_errors()
         if self.amount is not None and not self.currency:
             errors["currency"] = "An amount needs its currency."
-        if self.date and self.year and self.date.year != self.year:
-            errors["year"] = "The year does not match the date."
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        self.fill_derived_fields()
-        super().save(*args, **kwargs)
-
-    def fill_derived_fields(self):
-        if self.date:
-            self.year = self.date.year
 
 
 class ExchangeRate(NaturalKeyModel):

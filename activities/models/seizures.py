@@ -15,6 +15,7 @@ from unodc_portal.core.records import (
     DemoQuerySetMixin,
     NaturalKeyModel,
     NaturalKeyQuerySet,
+    YearFromDate,
     demo_flag,
     record_version,
 )
@@ -80,7 +81,7 @@ class SeizureQuerySet(DemoQuerySetMixin, NaturalKeyQuerySet):
         return self.select_related("substance", "country", "seizing_agency", "project")
 
 
-class Seizure(NaturalKeyModel):
+class Seizure(YearFromDate, NaturalKeyModel):
     """A quantity seized, as entered and normalised to kilograms.
 
     Individual seizures add up; aggregate figures (a total reported over years) are shown
@@ -186,17 +187,12 @@ class Seizure(NaturalKeyModel):
         quantity = "?" if self.quantity is None else f"{self.quantity.normalize():f}"
         return f"{qualifier}{quantity} {self.get_unit_display()} ({self.key})"
 
-    def save(self, *args, **kwargs):
-        self.fill_derived_fields()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("activities:seizure_detail", args=[self.pk])
 
     def fill_derived_fields(self):
         """The year from the date, and the kilograms from the quantity as entered."""
-        if self.date:
-            self.year = self.date.year
+        super().fill_derived_fields()
         density = self.substance.density_kg_per_l if self.substance_id else None
         self.quantity_kg = quantity_in_kg(self.quantity, self.unit, density)[0]
 
@@ -210,9 +206,7 @@ class Seizure(NaturalKeyModel):
 
     def clean(self):
         super().clean()
-        errors = {}
-        if self.date and self.year and self.date.year != self.year:
-            errors["year"] = "The year does not match the date."
+        errors = self.date_mismatch_errors()
         # "is not None": an end year 0 is an end year (it passed, then broke the constraint).
         if self.end_year is not None and self.year and self.end_year < self.year:
             errors["end_year"] = "The period cannot end before it starts."

@@ -22,14 +22,15 @@ def rate(code, year, month, usd):
     )
 
 
-def test_the_database_rate_month_is_the_models_rate_month():
+def test_the_rate_month_is_the_month_of_the_date_else_july_of_the_year():
     dated = factories.ContributionFactory(date=datetime.date(2011, 4, 15))
     year_only = factories.ContributionFactory(date=None, year=2010)
     undated = factories.ContributionFactory(date=None, year=None)
     months = dict(currency.with_usd(Contribution.objects.all()).values_list("pk", "usd_month"))
-    assert months[dated.pk] == dated.rate_month == datetime.date(2011, 4, 1)
-    assert months[year_only.pk] == year_only.rate_month == datetime.date(2010, 7, 1)
-    assert months[undated.pk] is None and undated.rate_month is None
+    assert months[dated.pk] == datetime.date(2011, 4, 1)
+    assert months[year_only.pk] == datetime.date(2010, currency.YEAR_ONLY_MONTH, 1)
+    assert currency.YEAR_ONLY_MONTH == 7
+    assert months[undated.pk] is None
 
 
 def test_each_row_is_converted_at_its_months_rate_and_a_missing_rate_gives_none():

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from donors.currency import with_month
 from donors.models import Contribution, ExchangeRate
 from tests import factories
 
@@ -65,7 +66,8 @@ class TestContribution:
     )
     def test_rate_month_is_the_contributions_month_or_july(self, date, year, month):
         contribution = factories.ContributionFactory(date=date, year=year)
-        assert contribution.rate_month == month
+        annotated = with_month(Contribution.objects.filter(pk=contribution.pk)).get()
+        assert annotated.usd_month == month
 
 
 class TestVisibility:

@@ -74,7 +74,42 @@ END_BEFORE_START = "The end date cannot be before the start date."
 # --------------------------------------------------------------------------------------------
 # Dates as reported: exact days when stated, the wording ("late April") when not
 # --------------------------------------------------------------------------------------------
-class ReportedPeriod(models.Model):
+class YearFromDate:
+    """The year (and the month, where ``month_field`` names one) follow the record's date when
+    it is known, so that lists filter and sort records known only by their year the same way.
+    The one home of that rule: reported periods (from the start date), seizures and
+    contributions (from the date). Bulk writes call ``fill_derived_fields()`` themselves."""
+
+    date_field = "date"
+    month_field = ""
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
+    def fill_derived_fields(self):
+        day = getattr(self, self.date_field)
+        if day:
+            self.year = day.year
+            if self.month_field:
+                setattr(self, self.month_field, day.month)
+
+    def date_mismatch_errors(self) -> dict[str, str]:
+        """A year (or month) typed beside a date that says otherwise, per field."""
+        day = getattr(self, self.date_field)
+        if not day:
+            return {}
+        label = self._meta.get_field(self.date_field).verbose_name
+        errors = {}
+        if self.year and self.year != day.year:
+            errors["year"] = f"The year does not match the {label}."
+        month = getattr(self, self.month_field) if self.month_field else None
+        if month and month != day.month:
+            errors[self.month_field] = f"The month does not match the {label}."
+        return errors
+
+
+class ReportedPeriod(YearFromDate, models.Model):
     """Start and end dates when the source gives days; otherwise the year, month and wording.
 
     ``year`` and ``month`` are filled from ``start_date`` when it is known, so that lists can
@@ -109,27 +144,16 @@ class ReportedPeriod(models.Model):
             ),
         ]
 
-    def save(self, *args, **kwargs):
-        self.fill_derived_fields()
-        super().save(*args, **kwargs)
-
-    def fill_derived_fields(self):
-        if self.start_date:
-            self.year = self.start_date.year
-            self.month = self.start_date.month
+    date_field = "start_date"
+    month_field = "month"
 
     def clean(self):
         super().clean()
-        errors = {}
+        errors = self.date_mismatch_errors()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = END_BEFORE_START
         if self.end_date and not self.start_date:
             errors["start_date"] = "Give the start date when the end date is known."
-        if self.start_date:
-            if self.year and self.year != self.start_date.year:
-                errors["year"] = "The year does not match the start date."
-            if self.month and self.month != self.start_date.month:
-                errors["month"] = "The month does not match the start date."
         if self.month and not self.year:
             errors["year"] = "Give the year when the month is known."
         if errors:
