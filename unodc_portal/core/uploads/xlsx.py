@@ -1,56 +1,18 @@
-"""Every uploaded file passes through here before anything parses it, so that no upload can
-exhaust the server's memory, time or disk. (Today the participant import; attachments later.)
-
-Limits are settings (``UPLOAD_*`` in ``unodc_portal/settings.py``, which gives the reasons for the
-defaults). A refusal raises ``UploadRefused`` whose message says which limit the file passes and
-what the file has; the caller shows it on the form and stores nothing.
-
-- **Request size.** ``LimitedUploadHandler`` (first in ``FILE_UPLOAD_HANDLERS``) stops keeping a
-  file's bytes once it passes ``UPLOAD_MAX_BYTES``: the rest of the request is read and thrown
-  away, and the form receives an empty placeholder whose ``size`` is the real size, so the usual
-  "the file is 40.0 MB; the limit is 5 MB" message follows. Nothing over the limit is held in
-  memory or written to a temporary file.
-- **XLSX** (a zip of XML parts): the archive's end record and central directory are read first,
-  without decompressing anything, and the number of parts, each part's uncompressed size, their
-  total, and the compression ratio (of each part and overall) are capped. A zip bomb cannot get
-  past these if its directory tells the truth. An attacker's directory may lie (declare 100 KB for
-  a part that inflates to gigabytes, or point several parts at the same bytes), so each part is
-  then inflated once, in 64 KiB steps, with the declared size as a hard budget: more output than
-  declared, a stream that does not end within its declared compressed bytes, a wrong CRC, parts
-  that overlap, an unknown compression method or encryption all refuse the file. Only then may a
-  parser (openpyxl, whose zipfile reads the same directory) open it, and what it inflates is at
-  most the capped total. The same pass reads every part (a parser finds parts by the content
-  types, not by their names) as XML in UTF-8 and in UTF-16, the encodings expat reads untold (a
-  part declaring another, such as EBCDIC, is refused): no part may declare a DTD (no Office part
-  has one; it is the way to entity-expansion attacks, which expat also limits), and the workbook
-  may hold at most ``UPLOAD_MAX_SHARED_STRINGS`` shared strings, which openpyxl keeps in memory
-  all at once (a 25 MB part of short strings would otherwise cost it about 120 MB and 16 s),
-  and ``UPLOAD_MAX_CELLS`` cells, which it parses all, even right of the columns it is asked
-  for (a 5 MB file of 25 MB of cells: 19 s).
-- **CSV**: rows, columns (not counting trailing empty cells), the length of each physical line
-  and the lines one row may run over are capped while reading, so a file of one enormous line,
-  or of millions of separators or of quoted line breaks, is refused before the csv module builds
-  a huge row.
-"""
+"""XLSX: the zip's directory is checked, then each part inflated once against its declared size
+and scanned for a DTD, shared strings and cells, before any parser opens the file."""
 
 from __future__ import annotations
 
-import csv
 import io
 import itertools
 import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler
+from unodc_portal.core.uploads.limits import Limits, UploadRefused, size
 
 STEP = 64 * 1024  # bytes inflated at a time while checking a part
-MAX_LINES_PER_ROW = 100  # physical lines of one CSV row (quoted cells may hold line breaks)
 # A DTD in UTF-8 and in both UTF-16 byte orders (expat reads all three).
 DTD_MARKERS = tuple(
     marker.encode(encoding)
@@ -78,105 +40,6 @@ CELLS = start_tags("c")
 SCAN_OVERLAP = 80  # longer than any marker or tag searched, so none is missed between steps
 XML_DECLARED_ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)")
 READ_UNTOLD = (b"utf-8", b"utf8", b"utf-16", b"utf16")
-
-
-class UploadRefused(Exception):
-    """The file is refused whole; the message says why, for the person who uploaded it."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_bytes: int
-    max_uncompressed: int
-    max_part: int
-    max_parts: int
-    max_ratio: int
-    ratio_floor: int
-    max_strings: int
-    max_cells: int
-    max_rows: int
-    max_columns: int
-    max_line: int
-
-    @classmethod
-    def from_settings(cls, **overrides) -> Limits:
-        values = {
-            "max_bytes": settings.UPLOAD_MAX_BYTES,
-            "max_uncompressed": settings.UPLOAD_MAX_UNCOMPRESSED_BYTES,
-            "max_part": settings.UPLOAD_MAX_PART_BYTES,
-            "max_parts": settings.UPLOAD_MAX_PARTS,
-            "max_ratio": settings.UPLOAD_MAX_RATIO,
-            "ratio_floor": settings.UPLOAD_RATIO_FLOOR_BYTES,
-            "max_strings": settings.UPLOAD_MAX_SHARED_STRINGS,
-            "max_cells": settings.UPLOAD_MAX_CELLS,
-            "max_rows": settings.UPLOAD_MAX_ROWS,
-            "max_columns": settings.UPLOAD_MAX_COLUMNS,
-            "max_line": settings.UPLOAD_MAX_LINE_CHARS,
-        }
-        values.update(overrides)
-        return cls(**values)
-
-
-def size(n: int) -> str:
-    """A byte count as people read it: 812 bytes, 40 KB, 4.9 MB, 2.1 GB."""
-    if n < 1024:
-        return f"{n:,} bytes"
-    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
-        if n >= scale:
-            value = n / scale
-            return f"{value:,.0f} {unit}" if value == int(value) else f"{value:,.1f} {unit}"
-    raise AssertionError  # pragma: no cover
-
-
-# --------------------------------------------------------------------------------------------
-# The request: nothing over the limit is kept
-# --------------------------------------------------------------------------------------------
-class OversizedUpload(InMemoryUploadedFile):
-    """What a form receives for a file over ``UPLOAD_MAX_BYTES``: no content, its real size."""
-
-    oversized = True
-
-    def __init__(self, name, content_type, real_size, charset=None):
-        super().__init__(io.BytesIO(b""), "file", name, content_type, real_size, charset)
-
-
-class LimitedUploadHandler(FileUploadHandler):
-    """Passes each file's bytes on to the next handler (memory or temporary file) up to
-    ``UPLOAD_MAX_BYTES``; past that it swallows them and answers an ``OversizedUpload``."""
-
-    def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
-        self.received = 0
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > settings.UPLOAD_MAX_BYTES:
-            return None  # the following handlers never see bytes past the limit
-        return raw_data
-
-    def file_complete(self, file_size):
-        if self.received > settings.UPLOAD_MAX_BYTES:
-            return OversizedUpload(self.file_name, self.content_type, self.received,
-                                   self.charset)
-        return None  # the next handler holds the file
-
-
-def read_bytes(upload, limits: Limits) -> bytes:
-    """The upload's bytes, refused over ``limits.max_bytes`` or when blank."""
-    limit = limits.max_bytes
-    if getattr(upload, "oversized", False):  # over UPLOAD_MAX_BYTES, which may be the lower
-        limit = min(limit, settings.UPLOAD_MAX_BYTES)
-    if upload.size > limit:
-        raise UploadRefused(
-            f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is {size(limit)}. "
-            "Split the list into smaller files."
-        )
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise UploadRefused(f"The file is over the {size(limit)} limit.")
-    if not data.strip():
-        raise UploadRefused("The file is empty.")
-    return data
 
 
 # --------------------------------------------------------------------------------------------
@@ -394,54 +257,3 @@ def _inflate_within(raw: memoryview, part: zipfile.ZipInfo,
 def _lie(part: zipfile.ZipInfo, what: str) -> str:
     return (f"The workbook's zip directory does not match its content (the part "
             f"{part.filename[:80]} {what}); the file is damaged or was made to mislead.")
-
-
-# --------------------------------------------------------------------------------------------
-# CSV: rows, columns and line length capped while reading
-# --------------------------------------------------------------------------------------------
-def csv_rows(text: str, dialect, limits: Limits) -> list[list[str]]:
-    """The rows of CSV text (the header first), refusing the file at the first line, row or
-    column over the limits. Rows keep at most ``limits.max_columns`` cells."""
-    counter = {"line": 0, "row_start": 0, "rows": 0}
-    rows = []
-    try:
-        for row in csv.reader(_lines(text, limits.max_line, counter), dialect):
-            counter["row_start"] = counter["line"]
-            width = len(row)
-            while width and not row[width - 1].strip():
-                width -= 1
-            if width > limits.max_columns:
-                raise UploadRefused(
-                    f"Row {len(rows) + 1} of the file has {width:,} columns; the limit is "
-                    f"{limits.max_columns}. Keep only the template's columns."
-                )
-            rows.append(row[:limits.max_columns])
-            counter["rows"] = len(rows)
-            if len(rows) > limits.max_rows + 1:
-                raise UploadRefused(
-                    f"The file has more than {limits.max_rows:,} rows; split it."
-                )
-    except csv.Error as exc:
-        raise UploadRefused(
-            f"The CSV file cannot be read near line {counter['line']} ({exc})."
-        ) from exc
-    return rows
-
-
-def _lines(text: str, max_line: int, counter: dict) -> Iterator[str]:
-    for line in io.StringIO(text, newline=""):
-        counter["line"] += 1
-        if len(line) > max_line:
-            raise UploadRefused(
-                f"The CSV file cannot be read near line {counter['line']}: the line is "
-                f"{len(line):,} characters long; the limit is {max_line:,}."
-            )
-        # Quoted cells may hold line breaks, but a row of thousands of short lines is millions
-        # of cells in the making (or a quotation mark left open).
-        if counter["line"] - counter["row_start"] > MAX_LINES_PER_ROW:
-            raise UploadRefused(
-                f"Row {counter['rows'] + 1} of the file, from line {counter['row_start'] + 1}, "
-                f"runs over more than {MAX_LINES_PER_ROW} lines; a quotation mark is probably "
-                "not closed."
-            )
-        yield line
