@@ -54,10 +54,6 @@ class Breakdown:
         return self.title
 
     @property
-    def has_small_cells(self) -> bool:
-        return any(cell.shown == FEWER_THAN for cell in self.cells)
-
-    @property
     def drawable_as_bars(self) -> bool:
         """Worth a bar chart: at least two groups have a number to draw."""
         return sum(not cell.suppressed for cell in self.cells) >= 2

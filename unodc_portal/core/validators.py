@@ -1,4 +1,4 @@
-"""Validators shared by both apps."""
+"""Validators shared by the domain apps."""
 
 from functools import cache
 
@@ -10,13 +10,6 @@ from django.core.exceptions import ValidationError
 def currency_codes() -> frozenset[str]:
     """ISO 4217 alphabetic codes, from pycountry's copy of the standard."""
     return frozenset(currency.alpha_3 for currency in pycountry.currencies)
-
-
-def currency_choices() -> list[tuple[str, str]]:
-    return sorted(
-        ((c.alpha_3, f"{c.alpha_3} — {c.name}") for c in pycountry.currencies),
-        key=lambda choice: choice[0],
-    )
 
 
 def validate_currency(value: str) -> None:
