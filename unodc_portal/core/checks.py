@@ -1,4 +1,4 @@
-"""System checks of the portal (registered in ``UnodcPortalConfig.ready``)."""
+"""System checks of the portal (registered in ``CoreConfig.ready``)."""
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
