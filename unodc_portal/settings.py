@@ -303,10 +303,10 @@ def csp_hash(inline: str) -> str:
 
 
 # Content-Security-Policy (django-csp 4): scripts and styles only from the portal's own static
-# files — no inline scripts, no CDN, and one style attribute only: django-simple-history's admin
-# history page has <p class="paginator" style="border-top: 0">, allowed by its hash (style-src-attr
-# covers attributes only, so the hash admits no <style> element) rather than by a copy of that
-# template. data: images are Bootstrap's SVG icons.
+# files — no inline scripts, no CDN, and one style attribute only: the paginator of
+# django-simple-history's admin history page carries "border-top: 0", allowed by its hash rather
+# than by a copy of that template (style-src-attr covers attributes only, so the hash admits no
+# style element). data: images are Bootstrap's SVG icons.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
