@@ -19,12 +19,14 @@ Everything that differs between a laptop and production is read from the environ
                            e-mail to the console).
 """
 
+import base64
 import datetime
+import hashlib
 import os
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
+from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -294,13 +296,23 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+
+def csp_hash(inline: str) -> str:
+    """The CSP source that allows exactly this inline text: 'sha256-<base64 of its digest>'."""
+    return f"'sha256-{base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()}'"
+
+
 # Content-Security-Policy (django-csp 4): scripts and styles only from the portal's own static
-# files — no inline scripts, no style attributes, no CDN. data: images are Bootstrap's SVG icons.
+# files — no inline scripts, no CDN, and one style attribute only: the paginator of
+# django-simple-history's admin history page carries "border-top: 0", allowed by its hash rather
+# than by a copy of that template (style-src-attr covers attributes only, so the hash admits no
+# style element). data: images are Bootstrap's SVG icons.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
+        "style-src-attr": [UNSAFE_HASHES, csp_hash("border-top: 0")],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

@@ -13,18 +13,25 @@
   };
 
   // ---- formset rows --------------------------------------------------------------------------
+  // The <template> holds the formset's empty_form rendered through the same include as the
+  // server's rows; a copy gets the next form number in place of Django's __prefix__ (in
+  // attributes only: names, ids, labels' for — an option's text is left as it is).
   function addRow(prefix) {
     const total = document.getElementById(`id_${prefix}-TOTAL_FORMS`);
     const template = document.getElementById(`${prefix}-template`);
     const rows = document.querySelector(`[data-formset="${prefix}"]`);
     if (!total || !template || !rows) return null;
-    const index = Number(total.value);
-    const html = template.innerHTML.replace(/__prefix__/g, String(index));
-    const holder = document.createElement("div");
-    holder.innerHTML = html.trim();
-    const row = holder.firstElementChild;
+    const index = String(Number(total.value));
+    const row = template.content.firstElementChild.cloneNode(true);
+    [row, ...row.querySelectorAll("*")].forEach((element) => {
+      Array.from(element.attributes).forEach((attribute) => {
+        if (attribute.value.includes("__prefix__")) {
+          attribute.value = attribute.value.replaceAll("__prefix__", index);
+        }
+      });
+    });
     rows.appendChild(row);
-    total.value = String(index + 1);
+    total.value = String(Number(index) + 1);
     return row;
   }
 

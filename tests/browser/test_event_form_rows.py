@@ -1,0 +1,97 @@
+"""The event form's formset rows in a real browser: a row added by static/js/officer.js is a copy
+of the formset's empty_form, rendered by the same include as the server's rows, so it has the
+same fields and labels under the next form number, and what is typed in it is saved."""
+
+import pytest
+from playwright.sync_api import expect
+
+from activities.models import Event
+from tests import factories
+from tests.browser.helpers import problems, sign_in, watch_csp
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# What a row offers, read in the page: each field's name with the form number as N, and the text
+# of the label that points at it (through its for=, which must find the field).
+ROW_FIELDS = """(row) => Array.from(row.querySelectorAll("input, select, textarea"), (field) => {
+  const label = field.id ? document.querySelector(`label[for="${field.id}"]`) : null;
+  return [field.name.replace(/-\\d+-/, "-N-"), label ? label.textContent.trim() : null,
+          document.querySelectorAll(`[id="${field.id}"]`).length];
+})"""
+
+
+@pytest.fixture
+def event_with_rows(roles):
+    officer = factories.UserFactory(username="olga")
+    officer.groups.add(roles["Programme officers"])
+    event = factories.EventFactory(slug="planning", title="Operational planning")
+    factories.EventTrainerOrganisationFactory(event=event, organisation__name="Border Academy")
+    factories.ParticipationFactory(event=event, participant__name="Alisher Usmonov")
+    factories.ParticipantFactory(name="Madina Yusupova")
+    factories.OrganisationFactory(name="Police Academy", acronym="PA")
+    return event
+
+
+def rows(page, prefix):
+    return page.locator(f'[data-formset="{prefix}"] > .formset-row')
+
+
+def total(page, prefix):
+    return int(page.input_value(f"#id_{prefix}-TOTAL_FORMS"))
+
+
+@pytest.mark.parametrize(("prefix", "button"), [
+    ("trainers", "Add another trainer organisation"),
+    ("new", "Add another new participant"),
+])
+def test_an_added_row_has_the_fields_of_a_server_row(page, live_server, event_with_rows,
+                                                     prefix, button):
+    watch_csp(page)
+    sign_in(page, "olga", next_url="/events/planning/edit/")
+    page.wait_for_url("**/events/planning/edit/")
+    before, forms = rows(page, prefix).count(), total(page, prefix)
+    server_row = rows(page, prefix).first.evaluate(ROW_FIELDS)
+
+    page.get_by_role("button", name=button).click()
+    expect(rows(page, prefix)).to_have_count(before + 1)
+    assert total(page, prefix) == forms + 1
+    added = rows(page, prefix).last
+    assert added.evaluate(ROW_FIELDS) == server_row
+    # Every id once on the page (a copy that reused an id would count 2 in its own row).
+    assert all(count == 1 for _, _, count in server_row)
+    names = added.evaluate("(row) => Array.from(row.querySelectorAll('[name]'), (f) => f.name)")
+    assert names and all(name.startswith(f"{prefix}-{forms}-") for name in names)
+    assert "__prefix__" not in added.evaluate("(row) => row.outerHTML")
+    # The first field has the focus, ready to type in.
+    assert added.evaluate("(row) => row.contains(document.activeElement)")
+    assert problems(page) == []
+
+
+def test_what_is_typed_in_added_rows_is_saved(page, live_server, event_with_rows):
+    watch_csp(page)
+    sign_in(page, "olga", next_url="/events/planning/edit/")
+    page.wait_for_url("**/events/planning/edit/")
+    # One row added to each formset: the last row is the browser's copy.
+    for button in ["Add another trainer organisation", "Add another new participant"]:
+        page.get_by_role("button", name=button).click()
+    trainers = total(page, "trainers") - 1
+    new = total(page, "new") - 1
+    page.select_option(f"#id_trainers-{trainers}-organisation", label="Police Academy (PA)")
+    page.fill(f"#id_trainers-{trainers}-trainer_count", "2")
+    page.fill(f"#id_new-{new}-name", "Timur Nazarov")
+    page.select_option(f"#id_new-{new}-sex", "male")
+    # A participant from the register, picked in the search: the row it lands in is a copy too
+    # when the server sent no empty one.
+    page.locator("#participant-search").fill("Yusup")
+    page.locator("#participant-results li", has_text="Madina Yusupova").click()
+    expect(page.locator('[data-formset="part"] .participant-label strong')).to_have_text(
+        ["Alisher Usmonov", "Madina Yusupova"])
+    page.get_by_role("button", name="Save the event").click()
+    expect(page.locator(".messages")).to_contain_text("with 3 participant record(s)")
+
+    event = Event.objects.get(slug="planning")
+    assert set(event.participations.values_list("participant__name", flat=True)) == {
+        "Alisher Usmonov", "Madina Yusupova", "Timur Nazarov"}
+    assert dict(event.trainer_links.values_list("organisation__name", "trainer_count")) \
+        == {"Border Academy": 3, "Police Academy": 2}
+    assert problems(page) == []
