@@ -2,8 +2,7 @@
 templates/includes/money_line.html, which prints a ``donors.currency.UsdEquivalent``.
 
 Totals are already such lines; ``contribution_line`` makes one of a single contribution, so that a
-row says its equivalent and a missing rate in the words of the totals. (It lives here, above the
-donors layer, because the donors app has no template tags of its own yet.)"""
+row says its equivalent and a missing rate in the words of the totals."""
 
 from django import template
 
