@@ -44,13 +44,23 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import factories
-from tests.pages import PRIVATE_EMAIL_DOMAIN, PRIVATE_NAME, PRIVATE_PHONE_PREFIX
 
-ROLES = ("anonymous", "donor", "other_donor", "officer", "admin")
+# The roles, each a user of the world: ``no_group`` is signed in but in no group and with no
+# permission (a member of the public with an account: the public pages, and 403 wherever a
+# role is needed).
+ROLES = ("anonymous", "no_group", "donor", "other_donor", "officer", "admin")
 SIGNED_IN = ROLES[1:]
 DONORS = ("donor", "other_donor")
-NOT_STAFF = ("anonymous", "donor", "other_donor", "officer")
+NOT_STAFF = ("anonymous", "no_group", "donor", "other_donor", "officer")
 PERSONAL_DATA_ROLES = ("officer", "admin")
+# The roles that tests/conftest.py has a ``<role>_user`` fixture for, for the page tests that
+# make their own records instead of using the world (``client_for_fixture``).
+FIXTURE_ROLES = ("anonymous", "donor", "officer", "admin")
+
+# Participants whose name, e-mail or phone must never reach a public page.
+PRIVATE_NAME = "Zebulon Quixote-Marchbanks"
+PRIVATE_EMAIL_DOMAIN = "private-participant.example"
+PRIVATE_PHONE_PREFIX = "+996 777 31"
 
 # The private things of the world and the text that gives each away. An absent marker must show
 # none of its texts; a present one at least one.
@@ -59,13 +69,15 @@ MARKERS = {
         PRIVATE_NAME, PRIVATE_EMAIL_DOMAIN, PRIVATE_PHONE_PREFIX,
         PRIVATE_PHONE_PREFIX.replace(" ", "").lstrip("+"),
     ),
-    # Unpublished contributions: a description and an amount in a currency no other row uses,
-    # so that a total per currency gives the row away too.
+    # Unpublished contributions: a key, a description and an amount in a currency no other row
+    # uses, so that a total per currency gives the row away too.
     "donor_unpublished": (
-        "Quokka survey drones", "777,777", "777777", "777 777", '"ISK"', "ISK ", " ISK",
+        "Quokka survey drones", "alpha-unpublished", "777,777", "777777", "777 777", '"ISK"',
+        "ISK ", " ISK",
     ),
     "other_unpublished": (
-        "Narwhal kayak fleet", "555,555", "555555", "555 555", '"NOK"', "NOK ", " NOK",
+        "Narwhal kayak fleet", "beta-unpublished", "555,555", "555555", "555 555", '"NOK"',
+        "NOK ", " NOK",
     ),
     "draft": ("Unreleased draft about marmots",),
     "admin_body": ('id="user-tools"',),
@@ -132,9 +144,11 @@ def statuses(default: Status, **per_role: Status) -> dict[str, Status]:
 
 
 PUBLIC = statuses(200)
-# Officers' pages: anonymous visitors are sent to sign in; donors get 403.
+# Officers' pages: anonymous visitors are sent to sign in; donors and accounts without a group
+# get 403 (activities.views_officer.OfficerMixin: signed in without the permission).
 OFFICERS = statuses(403, anonymous=LOGIN, officer=200, admin=200)
-# The donor workspace: anonymous → sign in; accounts without a donor get 403.
+# The donor workspace: anonymous → sign in; accounts without a donor linked — officers, admins
+# and accounts without a group — get 403 (donors.views.DonorWorkspaceMixin).
 DONORS_ONLY = statuses(403, anonymous=LOGIN, donor=200, other_donor=200)
 # Views that answer only POST: GET is refused the way the page refuses the role, else 405.
 OFFICERS_POST_ONLY = statuses(403, anonymous=LOGIN, officer=405, admin=405)
@@ -158,37 +172,48 @@ def cells(expectations: Mapping[str, Expect]) -> list:
 # --------------------------------------------------------------------------------------------
 # The world
 # --------------------------------------------------------------------------------------------
+def add_users(w: SimpleNamespace, minimal: bool = False) -> None:
+    """``w.users``, one account per signed-in role (the donors' users acting for ``w.donor_a``
+    and ``w.donor_b``), and ``w.sessions``, a session for each made once (signing in for every
+    cell would cost a write each). No passwords: the production hasher is slow, and the tests
+    sign in with the session."""
+    from unodc_portal.core.roles import DONORS_GROUP, OFFICERS_GROUP, ensure_groups
+
+    ensure_groups(apps)
+    groups = {g.name: g for g in apps.get_model("auth", "Group").objects.all()}
+
+    def user(role, **kwargs):
+        return factories.UserFactory(
+            username=role.replace("_", "-"), password="!", minimal=minimal, **kwargs
+        )
+
+    w.users = {"admin": user("admin", is_staff=True, is_superuser=True)}
+    for role, donor in (("donor", w.donor_a), ("other_donor", w.donor_b)):
+        w.users[role] = user(role)
+        w.users[role].groups.add(groups[DONORS_GROUP])
+        factories.DonorAccountFactory(user=w.users[role], donor=donor, minimal=minimal)
+    w.users["officer"] = user("officer")
+    w.users["officer"].groups.add(groups[OFFICERS_GROUP])
+    w.users["no_group"] = user("no_group")
+    assert set(w.users) == set(SIGNED_IN)
+    w.sessions = {}
+    for role, account in w.users.items():
+        signed_in = Client()
+        signed_in.force_login(type(account).objects.get(pk=account.pk))
+        w.sessions[role] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+
+
 def build_world() -> SimpleNamespace:
     """One of everything each page needs, with the markers of ``MARKERS`` in place."""
     from activities import models as am
     from activities import services
     from activities.imports import COLUMNS
     from donors import models as dm
-    from unodc_portal.core.roles import DONORS_GROUP, OFFICERS_GROUP, ensure_groups
 
-    ensure_groups(apps)
-    groups = {g.name: g for g in apps.get_model("auth", "Group").objects.all()}
     w = SimpleNamespace()
-
-    # Users: no password (the production hasher is slow; the tests sign in with force_login).
-    def user(username, **kwargs):
-        return factories.UserFactory(username=username, password="!", **kwargs)
-
     w.donor_a = factories.DonorFactory(name="Donor Alpha", slug="donor-alpha")
     w.donor_b = factories.DonorFactory(name="Donor Beta", slug="donor-beta")
-    w.users = {"admin": user("admin", is_staff=True, is_superuser=True)}
-    for role, donor in (("donor", w.donor_a), ("other_donor", w.donor_b)):
-        w.users[role] = user(role.replace("_", "-"))
-        w.users[role].groups.add(groups[DONORS_GROUP])
-        factories.DonorAccountFactory(user=w.users[role], donor=donor)
-    w.users["officer"] = user("officer")
-    w.users["officer"].groups.add(groups[OFFICERS_GROUP])
-    # One session per role, made once (signing in for every cell would cost a write each).
-    w.sessions = {}
-    for role, account in w.users.items():
-        signed_in = Client()
-        signed_in.force_login(type(account).objects.get(pk=account.pk))
-        w.sessions[role] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+    add_users(w)
 
     # The programme record.
     w.organisation = factories.OrganisationFactory(name="Drug Control Agency", acronym="DCA")
@@ -295,29 +320,11 @@ def build_minimal_world() -> SimpleNamespace:
     from activities import models as am
     from activities import services
     from activities.imports import COLUMNS
-    from unodc_portal.core.roles import DONORS_GROUP, OFFICERS_GROUP, ensure_groups
 
-    ensure_groups(apps)
-    groups = {g.name: g for g in apps.get_model("auth", "Group").objects.all()}
     w = SimpleNamespace()
-
-    def user(username, **kwargs):
-        return factories.UserFactory(username=username, password="!", minimal=True, **kwargs)
-
     w.donor_a = factories.DonorFactory(minimal=True)
     w.donor_b = factories.DonorFactory(minimal=True)
-    w.users = {"admin": user("admin", is_staff=True, is_superuser=True)}
-    for role, donor in (("donor", w.donor_a), ("other_donor", w.donor_b)):
-        w.users[role] = user(role.replace("_", "-"))
-        w.users[role].groups.add(groups[DONORS_GROUP])
-        factories.DonorAccountFactory(user=w.users[role], donor=donor, minimal=True)
-    w.users["officer"] = user("officer")
-    w.users["officer"].groups.add(groups[OFFICERS_GROUP])
-    w.sessions = {}
-    for role, account in w.users.items():
-        signed_in = Client()
-        signed_in.force_login(type(account).objects.get(pk=account.pk))
-        w.sessions[role] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+    add_users(w, minimal=True)
 
     w.country = factories.CountryFactory(minimal=True)  # referred to by nothing
     w.organisation = factories.OrganisationFactory(minimal=True)
@@ -435,6 +442,14 @@ def client_for(role: str, client, world):
     return client
 
 
+def client_for_fixture(role: str, client, request):
+    """``client`` signed in as the ``<role>_user`` fixture of tests/conftest.py (one of
+    ``FIXTURE_ROLES``), for the tests that make their own records rather than use the world."""
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(f"{role}_user"))
+    return client
+
+
 def body_text(response) -> str:
     """The answer as text: HTML, JSON, CSV and XML as they are; an XLSX workbook as its cells."""
     content = (
@@ -473,6 +488,10 @@ def check_cell(expectations: Mapping[str, Expect], name: str, role: str, world, 
         if wanted == 200 and expect.content_type:
             assert response["Content-Type"].startswith(expect.content_type), where
     text = body_text(response)
+    if response.status_code == 404 and response.get("Content-Type", "").startswith("text/html"):
+        # The portal's own 404 page (templates/404.html), not a bare one: it keeps the
+        # navigation.
+        assert "Main navigation" in text, f"{where}: a bare 404 page"
     for marker, texts in MARKERS.items():
         if role in expect.shows.get(marker, ()):
             assert any(t in text for t in texts), f"{where}: should show {marker}"
