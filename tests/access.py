@@ -6,6 +6,11 @@ and the Django admin in ``tests/portal/test_access.py``); ``tests/portal/test_ac
 walks the URL resolver and fails on a URL without an expectation, or an expectation without a
 URL.
 
+The roles (``ROLES``): an anonymous visitor; an account in no group and with no permission
+(``no_group``: the public pages, 403 wherever a role is needed); the users of two donors
+(``donor``, ``other_donor``); a programme officer; an admin. The older role lists and client
+helpers of the page tests live here too (``FIXTURE_ROLES``, ``client_for_fixture``).
+
 Every cell (one URL, one role) is checked against one shared world (``build_world``), built
 once per test module inside a transaction that is rolled back after the module (each test runs
 in a savepoint within it, as pytest-django's ``db`` does). The world holds one of each private
@@ -22,7 +27,7 @@ that a page hiding everything cannot pass for a page hiding the right things.
 
 For each cell, a marker named in the expectation's ``shows`` for that role must appear; one in
 ``may_show`` may or may not; every other marker must not appear. So an expectation lists only
-what a role may see, and every leak is a failure.
+what a role may see, and every leak is a failure. A 404 must be the portal's own page.
 """
 
 from __future__ import annotations
@@ -120,7 +125,9 @@ def no_args(world):
 class Expect:
     """What each role gets from one URL name. ``args`` makes the URL's arguments from the
     world; ``query`` is appended to the URL; ``shows`` / ``may_show`` name, per marker, the roles
-    that must / may see it; ``content_type`` (start of) is checked on every 200."""
+    that must / may see it; ``content_type`` (start of) is checked on every 200; ``echo`` is a
+    text the page repeats from the query (a form's error naming the value asked for), taken out
+    of the answer before the markers are looked for."""
 
     status: Mapping[str, Status]
     args: Callable[[SimpleNamespace], Sequence] = no_args
@@ -128,6 +135,7 @@ class Expect:
     shows: Mapping[str, Collection[str]] = field(default_factory=dict)
     may_show: Mapping[str, Collection[str]] = field(default_factory=dict)
     content_type: str = "text/html"
+    echo: str = ""
 
     def url(self, name: str, world) -> str:
         return reverse(url_name(name), args=self.args(world)) + self.query
@@ -488,6 +496,8 @@ def check_cell(expectations: Mapping[str, Expect], name: str, role: str, world, 
         if wanted == 200 and expect.content_type:
             assert response["Content-Type"].startswith(expect.content_type), where
     text = body_text(response)
+    if expect.echo:
+        text = text.replace(expect.echo, "")
     if response.status_code == 404 and response.get("Content-Type", "").startswith("text/html"):
         # The portal's own 404 page (templates/404.html), not a bare one: it keeps the
         # navigation.
