@@ -121,24 +121,31 @@ def no_args(world):
     return ()
 
 
+def by_other_donor(world) -> str:
+    """A list's filter by the donor whose unpublished contribution is the only one in NOK."""
+    return f"?donor={world.donor_b.slug}"
+
+
 @dataclass(frozen=True)
 class Expect:
     """What each role gets from one URL name. ``args`` makes the URL's arguments from the
-    world; ``query`` is appended to the URL; ``shows`` / ``may_show`` name, per marker, the roles
-    that must / may see it; ``content_type`` (start of) is checked on every 200; ``echo`` is a
-    text the page repeats from the query (a form's error naming the value asked for), taken out
-    of the answer before the markers are looked for."""
+    world; ``query`` (a string, or a callable making it from the world) is appended to the URL;
+    ``shows`` / ``may_show`` name, per marker, the roles that must / may see it;
+    ``content_type`` (start of) is checked on every 200; ``echo`` is a text the page repeats
+    from the query (a form's error naming the value asked for), taken out of the answer before
+    the markers are looked for."""
 
     status: Mapping[str, Status]
     args: Callable[[SimpleNamespace], Sequence] = no_args
-    query: str = ""
+    query: str | Callable[[SimpleNamespace], str] = ""
     shows: Mapping[str, Collection[str]] = field(default_factory=dict)
     may_show: Mapping[str, Collection[str]] = field(default_factory=dict)
     content_type: str = "text/html"
     echo: str = ""
 
     def url(self, name: str, world) -> str:
-        return reverse(url_name(name), args=self.args(world)) + self.query
+        query = self.query(world) if callable(self.query) else self.query
+        return reverse(url_name(name), args=self.args(world)) + query
 
 
 def url_name(key: str) -> str:

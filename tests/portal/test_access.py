@@ -64,7 +64,7 @@ OPENDATA = {
     "opendata:donor-detail": _api(args=lambda w: [w.donor_b.slug]),
     "opendata:contribution-list": _api(shows=CONTRIBUTIONS),
     "opendata:contribution-list#donor": _api(
-        query="?donor=donor-beta",
+        query=access.by_other_donor,
         shows={"other_unpublished": ["other_donor", "admin"], "published": ROLES},
     ),
     "opendata:contribution-detail": _api(
