@@ -6,6 +6,11 @@ and the Django admin in ``tests/portal/test_access.py``); ``tests/portal/test_ac
 walks the URL resolver and fails on a URL without an expectation, or an expectation without a
 URL.
 
+The roles (``ROLES``): an anonymous visitor; an account in no group and with no permission
+(``no_group``: the public pages, 403 wherever a role is needed); the users of two donors
+(``donor``, ``other_donor``); a programme officer; an admin. The older role lists and client
+helpers of the page tests live here too (``FIXTURE_ROLES``, ``client_for_fixture``).
+
 Every cell (one URL, one role) is checked against one shared world (``build_world``), built
 once per test module inside a transaction that is rolled back after the module (each test runs
 in a savepoint within it, as pytest-django's ``db`` does). The world holds one of each private
@@ -22,7 +27,7 @@ that a page hiding everything cannot pass for a page hiding the right things.
 
 For each cell, a marker named in the expectation's ``shows`` for that role must appear; one in
 ``may_show`` may or may not; every other marker must not appear. So an expectation lists only
-what a role may see, and every leak is a failure.
+what a role may see, and every leak is a failure. A 404 must be the portal's own page.
 """
 
 from __future__ import annotations
@@ -44,13 +49,23 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import factories
-from tests.pages import PRIVATE_EMAIL_DOMAIN, PRIVATE_NAME, PRIVATE_PHONE_PREFIX
 
-ROLES = ("anonymous", "donor", "other_donor", "officer", "admin")
+# The roles, each a user of the world: ``no_group`` is signed in but in no group and with no
+# permission (a member of the public with an account: the public pages, and 403 wherever a
+# role is needed).
+ROLES = ("anonymous", "no_group", "donor", "other_donor", "officer", "admin")
 SIGNED_IN = ROLES[1:]
 DONORS = ("donor", "other_donor")
-NOT_STAFF = ("anonymous", "donor", "other_donor", "officer")
+NOT_STAFF = ("anonymous", "no_group", "donor", "other_donor", "officer")
 PERSONAL_DATA_ROLES = ("officer", "admin")
+# The roles that tests/conftest.py has a ``<role>_user`` fixture for, for the page tests that
+# make their own records instead of using the world (``client_for_fixture``).
+FIXTURE_ROLES = ("anonymous", "donor", "officer", "admin")
+
+# Participants whose name, e-mail or phone must never reach a public page.
+PRIVATE_NAME = "Zebulon Quixote-Marchbanks"
+PRIVATE_EMAIL_DOMAIN = "private-participant.example"
+PRIVATE_PHONE_PREFIX = "+996 777 31"
 
 # The private things of the world and the text that gives each away. An absent marker must show
 # none of its texts; a present one at least one.
@@ -59,13 +74,15 @@ MARKERS = {
         PRIVATE_NAME, PRIVATE_EMAIL_DOMAIN, PRIVATE_PHONE_PREFIX,
         PRIVATE_PHONE_PREFIX.replace(" ", "").lstrip("+"),
     ),
-    # Unpublished contributions: a description and an amount in a currency no other row uses,
-    # so that a total per currency gives the row away too.
+    # Unpublished contributions: a key, a description and an amount in a currency no other row
+    # uses, so that a total per currency gives the row away too.
     "donor_unpublished": (
-        "Quokka survey drones", "777,777", "777777", "777 777", '"ISK"', "ISK ", " ISK",
+        "Quokka survey drones", "alpha-unpublished", "777,777", "777777", "777 777", '"ISK"',
+        "ISK ", " ISK",
     ),
     "other_unpublished": (
-        "Narwhal kayak fleet", "555,555", "555555", "555 555", '"NOK"', "NOK ", " NOK",
+        "Narwhal kayak fleet", "beta-unpublished", "555,555", "555555", "555 555", '"NOK"',
+        "NOK ", " NOK",
     ),
     "draft": ("Unreleased draft about marmots",),
     "admin_body": ('id="user-tools"',),
@@ -104,21 +121,31 @@ def no_args(world):
     return ()
 
 
+def by_other_donor(world) -> str:
+    """A list's filter by the donor whose unpublished contribution is the only one in NOK."""
+    return f"?donor={world.donor_b.slug}"
+
+
 @dataclass(frozen=True)
 class Expect:
     """What each role gets from one URL name. ``args`` makes the URL's arguments from the
-    world; ``query`` is appended to the URL; ``shows`` / ``may_show`` name, per marker, the roles
-    that must / may see it; ``content_type`` (start of) is checked on every 200."""
+    world; ``query`` (a string, or a callable making it from the world) is appended to the URL;
+    ``shows`` / ``may_show`` name, per marker, the roles that must / may see it;
+    ``content_type`` (start of) is checked on every 200; ``echo`` is a text the page repeats
+    from the query (a form's error naming the value asked for), taken out of the answer before
+    the markers are looked for."""
 
     status: Mapping[str, Status]
     args: Callable[[SimpleNamespace], Sequence] = no_args
-    query: str = ""
+    query: str | Callable[[SimpleNamespace], str] = ""
     shows: Mapping[str, Collection[str]] = field(default_factory=dict)
     may_show: Mapping[str, Collection[str]] = field(default_factory=dict)
     content_type: str = "text/html"
+    echo: str = ""
 
     def url(self, name: str, world) -> str:
-        return reverse(url_name(name), args=self.args(world)) + self.query
+        query = self.query(world) if callable(self.query) else self.query
+        return reverse(url_name(name), args=self.args(world)) + query
 
 
 def url_name(key: str) -> str:
@@ -132,9 +159,11 @@ def statuses(default: Status, **per_role: Status) -> dict[str, Status]:
 
 
 PUBLIC = statuses(200)
-# Officers' pages: anonymous visitors are sent to sign in; donors get 403.
+# Officers' pages: anonymous visitors are sent to sign in; donors and accounts without a group
+# get 403 (activities.views_officer.OfficerMixin: signed in without the permission).
 OFFICERS = statuses(403, anonymous=LOGIN, officer=200, admin=200)
-# The donor workspace: anonymous → sign in; accounts without a donor get 403.
+# The donor workspace: anonymous → sign in; accounts without a donor linked — officers, admins
+# and accounts without a group — get 403 (donors.views.DonorWorkspaceMixin).
 DONORS_ONLY = statuses(403, anonymous=LOGIN, donor=200, other_donor=200)
 # Views that answer only POST: GET is refused the way the page refuses the role, else 405.
 OFFICERS_POST_ONLY = statuses(403, anonymous=LOGIN, officer=405, admin=405)
@@ -158,37 +187,48 @@ def cells(expectations: Mapping[str, Expect]) -> list:
 # --------------------------------------------------------------------------------------------
 # The world
 # --------------------------------------------------------------------------------------------
+def add_users(w: SimpleNamespace, minimal: bool = False) -> None:
+    """``w.users``, one account per signed-in role (the donors' users acting for ``w.donor_a``
+    and ``w.donor_b``), and ``w.sessions``, a session for each made once (signing in for every
+    cell would cost a write each). No passwords: the production hasher is slow, and the tests
+    sign in with the session."""
+    from unodc_portal.core.roles import DONORS_GROUP, OFFICERS_GROUP, ensure_groups
+
+    ensure_groups(apps)
+    groups = {g.name: g for g in apps.get_model("auth", "Group").objects.all()}
+
+    def user(role, **kwargs):
+        return factories.UserFactory(
+            username=role.replace("_", "-"), password="!", minimal=minimal, **kwargs
+        )
+
+    w.users = {"admin": user("admin", is_staff=True, is_superuser=True)}
+    for role, donor in (("donor", w.donor_a), ("other_donor", w.donor_b)):
+        w.users[role] = user(role)
+        w.users[role].groups.add(groups[DONORS_GROUP])
+        factories.DonorAccountFactory(user=w.users[role], donor=donor, minimal=minimal)
+    w.users["officer"] = user("officer")
+    w.users["officer"].groups.add(groups[OFFICERS_GROUP])
+    w.users["no_group"] = user("no_group")
+    assert set(w.users) == set(SIGNED_IN)
+    w.sessions = {}
+    for role, account in w.users.items():
+        signed_in = Client()
+        signed_in.force_login(type(account).objects.get(pk=account.pk))
+        w.sessions[role] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+
+
 def build_world() -> SimpleNamespace:
     """One of everything each page needs, with the markers of ``MARKERS`` in place."""
     from activities import models as am
     from activities import services
     from activities.imports import COLUMNS
     from donors import models as dm
-    from unodc_portal.core.roles import DONORS_GROUP, OFFICERS_GROUP, ensure_groups
 
-    ensure_groups(apps)
-    groups = {g.name: g for g in apps.get_model("auth", "Group").objects.all()}
     w = SimpleNamespace()
-
-    # Users: no password (the production hasher is slow; the tests sign in with force_login).
-    def user(username, **kwargs):
-        return factories.UserFactory(username=username, password="!", **kwargs)
-
     w.donor_a = factories.DonorFactory(name="Donor Alpha", slug="donor-alpha")
     w.donor_b = factories.DonorFactory(name="Donor Beta", slug="donor-beta")
-    w.users = {"admin": user("admin", is_staff=True, is_superuser=True)}
-    for role, donor in (("donor", w.donor_a), ("other_donor", w.donor_b)):
-        w.users[role] = user(role.replace("_", "-"))
-        w.users[role].groups.add(groups[DONORS_GROUP])
-        factories.DonorAccountFactory(user=w.users[role], donor=donor)
-    w.users["officer"] = user("officer")
-    w.users["officer"].groups.add(groups[OFFICERS_GROUP])
-    # One session per role, made once (signing in for every cell would cost a write each).
-    w.sessions = {}
-    for role, account in w.users.items():
-        signed_in = Client()
-        signed_in.force_login(type(account).objects.get(pk=account.pk))
-        w.sessions[role] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+    add_users(w)
 
     # The programme record.
     w.organisation = factories.OrganisationFactory(name="Drug Control Agency", acronym="DCA")
@@ -295,29 +335,11 @@ def build_minimal_world() -> SimpleNamespace:
     from activities import models as am
     from activities import services
     from activities.imports import COLUMNS
-    from unodc_portal.core.roles import DONORS_GROUP, OFFICERS_GROUP, ensure_groups
 
-    ensure_groups(apps)
-    groups = {g.name: g for g in apps.get_model("auth", "Group").objects.all()}
     w = SimpleNamespace()
-
-    def user(username, **kwargs):
-        return factories.UserFactory(username=username, password="!", minimal=True, **kwargs)
-
     w.donor_a = factories.DonorFactory(minimal=True)
     w.donor_b = factories.DonorFactory(minimal=True)
-    w.users = {"admin": user("admin", is_staff=True, is_superuser=True)}
-    for role, donor in (("donor", w.donor_a), ("other_donor", w.donor_b)):
-        w.users[role] = user(role.replace("_", "-"))
-        w.users[role].groups.add(groups[DONORS_GROUP])
-        factories.DonorAccountFactory(user=w.users[role], donor=donor, minimal=True)
-    w.users["officer"] = user("officer")
-    w.users["officer"].groups.add(groups[OFFICERS_GROUP])
-    w.sessions = {}
-    for role, account in w.users.items():
-        signed_in = Client()
-        signed_in.force_login(type(account).objects.get(pk=account.pk))
-        w.sessions[role] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+    add_users(w, minimal=True)
 
     w.country = factories.CountryFactory(minimal=True)  # referred to by nothing
     w.organisation = factories.OrganisationFactory(minimal=True)
@@ -435,6 +457,14 @@ def client_for(role: str, client, world):
     return client
 
 
+def client_for_fixture(role: str, client, request):
+    """``client`` signed in as the ``<role>_user`` fixture of tests/conftest.py (one of
+    ``FIXTURE_ROLES``), for the tests that make their own records rather than use the world."""
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(f"{role}_user"))
+    return client
+
+
 def body_text(response) -> str:
     """The answer as text: HTML, JSON, CSV and XML as they are; an XLSX workbook as its cells."""
     content = (
@@ -473,6 +503,12 @@ def check_cell(expectations: Mapping[str, Expect], name: str, role: str, world, 
         if wanted == 200 and expect.content_type:
             assert response["Content-Type"].startswith(expect.content_type), where
     text = body_text(response)
+    if expect.echo:
+        text = text.replace(expect.echo, "")
+    if response.status_code == 404 and response.get("Content-Type", "").startswith("text/html"):
+        # The portal's own 404 page (templates/404.html), not a bare one: it keeps the
+        # navigation.
+        assert "Main navigation" in text, f"{where}: a bare 404 page"
     for marker, texts in MARKERS.items():
         if role in expect.shows.get(marker, ()):
             assert any(t in text for t in texts), f"{where}: should show {marker}"

@@ -1,27 +1,21 @@
-"""Helpers for the tests of the public pages: roles, private participants with names that cannot
-appear by accident, and row builders for the query-count tests."""
+"""Helpers for the tests of the public pages: private participants with names that cannot appear
+by accident, and row builders for the query-count tests. The roles and the signed-in clients are
+the permission matrix's (tests/access.py), named here as the page tests know them."""
 
 import itertools
 
 from activities import models as am
 from tests import factories
+from tests.access import FIXTURE_ROLES as ROLES
+from tests.access import PRIVATE_EMAIL_DOMAIN, PRIVATE_NAME, PRIVATE_PHONE_PREFIX
+from tests.access import client_for_fixture as client_for
 
-ROLES = ["anonymous", "donor", "officer", "admin"]
-
-# Participants whose name, e-mail or phone must never reach a public page.
-PRIVATE_NAME = "Zebulon Quixote-Marchbanks"
-PRIVATE_EMAIL_DOMAIN = "private-participant.example"
-PRIVATE_PHONE_PREFIX = "+996 777 31"
+__all__ = [
+    "PRIVATE_EMAIL_DOMAIN", "PRIVATE_NAME", "PRIVATE_PHONE_PREFIX", "ROLES",
+    "assert_no_personal_data", "client_for", "fresh_countries", "private_participant", "register",
+]
 
 _serial = itertools.count(1)
-
-
-def client_for(role, client, request):
-    """The test client signed in as ``role`` (fixtures ``donor_user``, ``officer_user``,
-    ``admin_user`` are taken from ``request``)."""
-    if role != "anonymous":
-        client.force_login(request.getfixturevalue(f"{role}_user"))
-    return client
 
 
 def private_participant(**kwargs):

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from tests import access, factories
 from tests.access import CONTRIBUTIONS, DONORS_ONLY, PUBLIC, Expect
+from unodc_portal.core.roles import OFFICERS_GROUP
 
 world = access.world_fixture()
 
@@ -30,6 +31,14 @@ EXPECTATIONS = {
     "donors:donor_detail": Expect(PUBLIC, lambda w: [w.donor_b.slug], shows=DONOR_B_PAGE),
     "donors:donor_detail#donor": Expect(PUBLIC, lambda w: [w.donor_a.slug], shows=DONOR_A_PAGE),
     "donors:contribution_list": Expect(PUBLIC, shows=CONTRIBUTIONS),
+    # Filtered by the currency of the other donor's unpublished contribution, which no other
+    # row uses: neither the rows nor the totals give it away. For those who may not see it, NOK
+    # is no choice, and the form says so; the choices list the donor's own ISK for its users.
+    "donors:contribution_list#currency": Expect(
+        PUBLIC, query="?currency=NOK", echo="NOK is not one of the available choices",
+        shows={"other_unpublished": ["other_donor", "admin"], "donor_unpublished": [
+            "donor", "admin"]},
+    ),
     "donors:contribution_export": Expect(
         PUBLIC, lambda w: ["csv"], content_type=CSV, shows=CONTRIBUTIONS
     ),
@@ -111,3 +120,30 @@ def test_a_donor_whose_only_contribution_is_unpublished_is_not_named_as_contribu
         text = access.body_text(client.get(url))
         named = "Gammafund Withheld" in text or "donor-gamma" in text
         assert named is (role == "admin" and url in pages), f"{url} as {role}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", access.ROLES)
+def test_contribution_totals_count_only_the_contributions_the_role_may_see(role, world, client):
+    """Each unpublished contribution is the only one in its currency: its currency is among
+    the totals exactly for those who may see it."""
+    response = access.client_for(role, client, world).get(reverse("donors:contribution_list"))
+    currencies = {
+        line.currency for row in response.context["totals"].per_currency for line in row.lines
+    }
+    assert world.published[0].currency in currencies
+    assert ("ISK" in currencies) is (role in {"donor", "admin"})
+    assert ("NOK" in currencies) is (role in {"other_donor", "admin"})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["officer", "no_group"])
+def test_officers_and_accounts_without_a_group_may_not_change_donors_or_contributions(
+    role, world
+):
+    user = type(world.users[role]).objects.get(pk=world.users[role].pk)
+    for permission in ("change_contribution", "add_contribution", "change_donor"):
+        assert not user.has_perm(f"donors.{permission}"), permission
+    # The officer is in the officers' group, whose permissions it does have.
+    assert user.groups.filter(name=OFFICERS_GROUP).exists() is (role == "officer")
+    assert user.has_perm("activities.add_event") is (role == "officer")

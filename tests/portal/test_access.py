@@ -63,6 +63,10 @@ OPENDATA = {
     "opendata:donor-list": _api(),
     "opendata:donor-detail": _api(args=lambda w: [w.donor_b.slug]),
     "opendata:contribution-list": _api(shows=CONTRIBUTIONS),
+    "opendata:contribution-list#donor": _api(
+        query=access.by_other_donor,
+        shows={"other_unpublished": ["other_donor", "admin"], "published": ROLES},
+    ),
     "opendata:contribution-detail": _api(
         args=lambda w: [w.published[1].key], shows={"published": ROLES}
     ),
@@ -216,6 +220,18 @@ def test_an_admin_delete_posted_by_an_admin_deletes(world, client):
     url = reverse("admin:activities_theme_delete", args=[obj.pk])
     access.client_for("admin", client, world).post(url, {"post": "yes"})
     assert not type(obj).objects.filter(pk=obj.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_the_api_counts_only_the_contributions_the_role_may_see(role, world, client):
+    """A donor's contribution count is a figure of its unpublished contribution too."""
+    donors = access.client_for(role, client, world).get(reverse("opendata:donor-list")).json()
+    counts = {donor["slug"]: donor["contribution_count"] for donor in donors["results"]}
+    assert counts == {
+        "donor-alpha": 1 + (role in {"donor", "admin"}),
+        "donor-beta": 1 + (role in {"other_donor", "admin"}),
+    }
 
 
 @pytest.mark.django_db
