@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Q
 from django_countries import countries
 
-from activities.matching import match_key, name_key
+from activities.matching import duplicate_key, name_key
 from activities.models import Country, Organisation, Participant, Participation
 from unodc_portal.core import uploads
 from unodc_portal.core.exports import FORMULA_PREFIXES
@@ -322,7 +321,8 @@ def classify(raw: list[dict], event) -> tuple[list[dict], dict]:
     rows = [validate_row(r, lookup) for r in raw]
     for row in rows:
         row["name_key"] = name_key(row["clean"]["name"])
-        row["match_key"] = match_key(row["clean"]["name"])
+        row["duplicate_key"] = duplicate_key(row["organisation_id"], row["clean"]["name"])
+        row["match_key"] = row["duplicate_key"][1]
 
     # Rows that name the same person twice in one file.
     seen_exact: dict[tuple, int] = {}
@@ -331,7 +331,7 @@ def classify(raw: list[dict], event) -> tuple[list[dict], dict]:
         if row["errors"]:
             continue
         exact = (row["organisation_id"], row["name_key"])
-        like = (row["organisation_id"], row["match_key"])
+        like = row["duplicate_key"]
         if exact in seen_exact:
             row["errors"].append(
                 ["Name", f"the same person as row {seen_exact[exact]} (listed twice)."]
@@ -343,10 +343,13 @@ def classify(raw: list[dict], event) -> tuple[list[dict], dict]:
         else:
             seen_like[like] = row["n"]
 
-    existing = _existing_by_keys(
-        {r["match_key"] for r in rows if not r["errors"]},
-        {r["organisation_id"] for r in rows if not r["errors"]},
-    )
+    # The register's likely duplicates of the rows (activities.matching.duplicate_key).
+    existing = {
+        key: [{"id": p.pk, "name": p.name, "name_key": p.name_key} for p in records]
+        for key, records in Participant.objects.real().only(
+            "pk", "name", "organisation_id", "name_key", "match_key",
+        ).likely_duplicates(r["duplicate_key"] for r in rows if not r["errors"]).items()
+    }
     in_event = set(Participation.objects.filter(event=event).values_list("participant_id",
                                                                          flat=True))
     for row in rows:
@@ -355,7 +358,7 @@ def classify(raw: list[dict], event) -> tuple[list[dict], dict]:
         if row["errors"]:
             row["status"] = "error"
             continue
-        candidates = existing.get((row["organisation_id"], row["match_key"]), [])
+        candidates = existing.get(row["duplicate_key"], [])
         same = [c for c in candidates if c["name_key"] == row["name_key"]]
         if same:
             row["match"] = same[0]
@@ -367,6 +370,7 @@ def classify(raw: list[dict], event) -> tuple[list[dict], dict]:
             row["status"] = "new"
     counts = dict.fromkeys(STATUS_LABELS, 0)
     for row in rows:
+        del row["duplicate_key"]  # match_key and organisation_id are kept with the row
         counts[row["status"]] += 1
     return rows, counts
 
@@ -378,29 +382,3 @@ STATUS_LABELS = {
     "duplicate": "Likely duplicate",
     "error": "Error",
 }
-
-
-def _existing_by_keys(keys: set[str], organisation_ids: set) -> dict[tuple, list[dict]]:
-    """Register records with any of these phonetic keys in these organisations, in chunks (the
-    (match_key, organisation) index answers each)."""
-    found: dict[tuple, list[dict]] = {}
-    keys_list = sorted(keys)
-    has_none = None in organisation_ids
-    org_ids = [pk for pk in organisation_ids if pk is not None]
-    for start in range(0, len(keys_list), 900):  # under every database's parameter limit
-        chunk = keys_list[start:start + 900]
-        queryset = Participant.objects.real().filter(match_key__in=chunk)
-        if has_none and org_ids:
-            queryset = queryset.filter(Q(organisation_id__in=org_ids) | Q(organisation=None))
-        elif has_none:
-            queryset = queryset.filter(organisation=None)
-        else:
-            queryset = queryset.filter(organisation_id__in=org_ids)
-        # No ORDER BY: sorting would tempt the planner away from the matching index.
-        for pk, name, org_id, nkey, mkey in sorted(queryset.order_by().values_list(
-            "pk", "name", "organisation_id", "name_key", "match_key"
-        )):
-            found.setdefault((org_id, mkey), []).append(
-                {"id": pk, "name": name, "name_key": nkey}
-            )
-    return found
