@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from activities import imports
 from activities.history import merge_reason
 from activities.models import (
+    DuplicateDismissal,
     Event,
     EventTrainerOrganisation,
     ImportBatch,
@@ -191,6 +192,18 @@ def participant_merge(*, keep: Participant, other: Participant) -> Participant:
     other._change_reason = reason
     other.delete()
     return keep
+
+
+def duplicate_dismiss(*, organisation, match_key: str, records: int, user) -> DuplicateDismissal:
+    """Record that the group of ``records`` likely duplicates (``match_key`` in
+    ``organisation``) are different people: the group leaves the review list until it grows.
+    Saying it again about the same group replaces the earlier decision."""
+    dismissal, _created = DuplicateDismissal.objects.update_or_create(
+        organisation=organisation, match_key=match_key,
+        defaults={"records": records,
+                  "dismissed_by": user if user and user.is_authenticated else None},
+    )
+    return dismissal
 
 
 # --------------------------------------------------------------------------------------------

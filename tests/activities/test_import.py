@@ -182,7 +182,21 @@ def test_page_of_a_long_preview_is_paginated(officer_client, setting):
     response = upload(officer_client, setting["event"], csv_file(rows))
     page = officer_client.get(response["Location"] + "?page=3")
     html = page.content.decode()
-    assert "Page 3 of 3" in html and "Person Number119" in html and "Person Number0<" not in html
+    # Page 3 of 3: the site's one pagination marks it current, with no page after it.
+    assert (page.context["page_obj"].number, page.context["paginator"].num_pages) == (3, 3)
+    assert '<nav aria-label="Pages of rows"' in html
+    assert 'aria-current="page"><span class="page-link">3</span>' in html
+    assert 'rel="next"' not in html and 'rel="prev"' in html
+    assert "Person Number119" in html and "Person Number0<" not in html
+
+
+def test_preview_page_numbers_are_forgiven_as_on_every_list(officer_client, setting):
+    rows = [[f"Person Number{i}", "", "", "", "", "", ""] for i in range(120)]
+    url = upload(officer_client, setting["event"], csv_file(rows))["Location"]
+    for page, shown in [("abc", 1), ("0", 1), ("999", 3)]:
+        response = officer_client.get(url, {"page": page})
+        assert response.status_code == 200
+        assert response.context["page_obj"].number == shown
 
 
 @pytest.mark.parametrize(
