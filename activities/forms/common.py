@@ -1,6 +1,6 @@
 """What the officers' forms share: register numbers as clients send them, the bound on the
-reported participant count, slugs, date inputs, choices that follow the user's visibility, and
-formset management data."""
+reported participant count, slugs, choices that follow the user's visibility, and formset
+management data. (Date inputs are the filters' ``unodc_portal.core.filters.DateInput``.)"""
 
 from __future__ import annotations
 
@@ -68,13 +68,6 @@ def unique_slug(model, text: str, field: str = "slug", max_length: int = 80) -> 
     while slug in taken or slug == "new":
         slug, number = f"{base}-{number}", number + 1
     return slug
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class VisibleChoicesMixin:

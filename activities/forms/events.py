@@ -9,7 +9,6 @@ from django import forms
 
 from activities.forms.common import (
     RECORD_NUMBER_MAX,
-    DateInput,
     RecordChoicesField,
     VisibleChoicesMixin,
     bound_reported_participants,
@@ -19,6 +18,7 @@ from activities.forms.common import (
 )
 from activities.matching import duplicate_key, name_key
 from activities.models import Event, Organisation, Participant, Participation, Person
+from unodc_portal.core.filters import DateInput
 from unodc_portal.core.versioning import VersionedModelForm, parse_version
 
 

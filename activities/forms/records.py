@@ -8,8 +8,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from activities.forms.common import DateInput, VisibleChoicesMixin, unique_slug
+from activities.forms.common import VisibleChoicesMixin, unique_slug
 from activities.models import Organisation, Participant, Person, Seizure
+from unodc_portal.core.filters import DateInput
 from unodc_portal.core.uploads import size
 from unodc_portal.core.versioning import VersionedModelForm
 
