@@ -10,7 +10,6 @@ import django_filters as filters
 from django.db.models import Q
 from django.db.models.functions import Coalesce, ExtractYear
 
-from activities.matching import match_key, name_key
 from activities.models import (
     Article,
     Country,
@@ -179,12 +178,4 @@ class ParticipantFilter(PortalFilterSet):
         e-mail or phone."""
         if not value:
             return queryset
-        condition = (
-            Q(name_key__contains=name_key(value))
-            | Q(email__icontains=value)
-            | Q(phone__icontains=value)
-        )
-        key = match_key(value)
-        if key:
-            condition |= Q(match_key__contains=key)
-        return queryset.filter(condition)
+        return queryset.search(value, also=Q(email__icontains=value) | Q(phone__icontains=value))

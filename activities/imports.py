@@ -1,5 +1,6 @@
-"""Participant lists from spreadsheets: the template's columns (defined once, here), reading XLSX
-and CSV files, and classifying each row against the register in a few bulk queries.
+"""Participant lists from spreadsheets: the template's columns (defined once, here) and reading
+XLSX and CSV files into rows. Checking and classifying the rows against the register is
+``activities.import_rows``; the template download is ``activities.import_template``.
 
 The template download, the parser and the error messages all use ``COLUMNS``.
 """
@@ -10,20 +11,12 @@ import csv
 import datetime
 import hashlib
 import io
-import re
 import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db.models import Q
-from django_countries import countries
 
-from activities.matching import match_key, name_key
-from activities.models import Country, Organisation, Participant, Participation
 from unodc_portal.core import uploads
-from unodc_portal.core.exports import FORMULA_PREFIXES
 
 
 @dataclass(frozen=True)
@@ -47,20 +40,21 @@ COLUMNS = (
     Column("email", "E-mail", "Optional.", 254),
     Column("phone", "Phone", "Optional; may start with + (+996 555 123456).", 40),
 )
-COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 HEADER_ALIASES = {
     **{column.key: column.key for column in COLUMNS},
     **{column.label.casefold(): column.key for column in COLUMNS},
     "e-mail": "email", "email address": "email", "organization": "organisation",
     "gender": "sex", "full name": "name", "telephone": "phone",
 }
-PHONE_NUMBER = re.compile(r"^\+[\d\s().-]+$")
-SEX_WORDS = {
-    Participant.Sex.FEMALE: {"female", "f", "woman", "w", "ж", "жен", "женский", "ayol"},
-    Participant.Sex.MALE: {"male", "m", "man", "м", "муж", "мужской", "erkak"},
-    Participant.Sex.NOT_RECORDED: {"", "not recorded", "-", "n/a"},
+
+# What an import row can be, in the preview's order.
+STATUS_LABELS = {
+    "new": "New",
+    "match": "Matches existing",
+    "already": "Already at this event",
+    "duplicate": "Likely duplicate",
+    "error": "Error",
 }
-SEX_BY_WORD = {word: sex for sex, words in SEX_WORDS.items() for word in words}
 
 
 class ImportFileError(Exception):
@@ -199,208 +193,3 @@ def _jsonable(value):
     if isinstance(value, int | float):
         return {"number": str(int(value) if float(value).is_integer() else value)}
     return str(value)
-
-
-# --------------------------------------------------------------------------------------------
-# Validating and classifying rows
-# --------------------------------------------------------------------------------------------
-class Lookup:
-    """Reference data for a whole file, read in a few queries."""
-
-    def __init__(self):
-        self.organisations: dict[str, list[tuple[int, str]]] = {}
-        # Real organisations only: demo ones (seed_demo) never enter the real record.
-        for pk, name, acronym in Organisation.objects.real().values_list(
-                "pk", "name", "acronym"):
-            label = f"{name} ({acronym})" if acronym else name
-            for word in {name.casefold().strip(), acronym.casefold().strip()} - {""}:
-                self.organisations.setdefault(word, []).append((pk, label))
-        self.countries = dict(Country.objects.values_list("code", "pk"))
-
-    def organisation(self, text: str) -> tuple[int | None, str]:
-        found = self.organisations.get(text.casefold().strip(), [])
-        unique = dict(found)
-        if len(unique) == 1:
-            return next(iter(unique)), ""
-        if len(unique) > 1:
-            return None, (
-                f"“{text}” names more than one organisation ("
-                + "; ".join(sorted(unique.values())) + "); write its full name."
-            )
-        return None, (
-            f"No organisation “{text}” in the portal. Check the spelling or the acronym, or add "
-            "the organisation first (Workspace → add an organisation)."
-        )
-
-    def country(self, text: str) -> tuple[int | None, str]:
-        text = text.strip()
-        # alpha2() reads digits as a numeric code through int(), which takes any Unicode digit
-        # ("²") and then fails: only ASCII text can be a code.
-        code = (countries.alpha2(text) if text.isascii() else "") or countries.by_name(text)
-        if not code:
-            return None, f"“{text}” is not a country code or name (e.g. KG or Kyrgyzstan)."
-        pk = self.countries.get(code)
-        if pk is None:
-            return None, (
-                f"{countries.name(code)} ({code}) is not among the portal's countries; ask an "
-                "administrator to add it."
-            )
-        return pk, ""
-
-
-def _text(column: Column, value, errors: list) -> str:
-    if isinstance(value, dict):
-        kind, shown = next(iter(value.items()))
-        if column.key == "phone" and kind == "number":
-            return shown
-        what = "a date" if kind == "date" else "a number"
-        errors.append((column.label, f"{what} ({shown}) where text is expected."))
-        return ""
-    text = str(value).strip()
-    message = _formula_error(column, text)
-    if message:
-        errors.append((column.label, message))
-        return ""
-    if len(text) > column.max_length:
-        errors.append((column.label, f"longer than {column.max_length} characters."))
-        return ""
-    return text
-
-
-def _formula_error(column: Column, text: str) -> str:
-    """Why a spreadsheet could run the cell as a formula: a formula sign at the start, or right
-    after a ";" (where spreadsheets set for Russian, Kazakh or Uzbek split cells); "" if not.
-    Phone numbers (+996 555 123456, and several separated by ";") are not formulas."""
-    for index, piece in enumerate(text.split(";")):
-        if not piece.startswith(FORMULA_PREFIXES):
-            continue
-        if column.key == "phone" and PHONE_NUMBER.match(piece.strip()):
-            continue
-        if index == 0:
-            return (f"starts with “{piece[0]}”, which spreadsheets run as a formula; remove "
-                    "the sign.")
-        return (f"has “{piece[0]}” right after “;”, which spreadsheets set to separate cells "
-                "with “;” run as a formula; remove the sign or the “;”.")
-    return ""
-
-
-def validate_row(raw: dict, lookup: Lookup) -> dict:
-    """One row's cleaned values and errors, without touching the database."""
-    errors: list[tuple[str, str]] = []
-    values = {column.key: _text(column, raw["values"].get(column.key, ""), errors)
-              for column in COLUMNS}
-    if not values["name"] and not any(c == "Name" for c, _ in errors):
-        errors.append(("Name", "the name is missing."))
-    sex = SEX_BY_WORD.get(values["sex"].casefold())
-    if sex is None:
-        errors.append(("Sex", f"“{values['sex']}” is not female, male or empty."))
-    organisation_id = country_id = None
-    if values["organisation"]:
-        organisation_id, message = lookup.organisation(values["organisation"])
-        if message:
-            errors.append(("Organisation", message))
-    if values["country"]:
-        country_id, message = lookup.country(values["country"])
-        if message:
-            errors.append(("Country", message))
-    if values["email"]:
-        try:
-            validate_email(values["email"])
-        except ValidationError:
-            errors.append(("E-mail", f"“{values['email']}” is not an e-mail address."))
-    return {
-        "n": raw["n"], "values": raw["values"], "clean": values, "sex": sex,
-        "organisation_id": organisation_id, "country_id": country_id,
-        "errors": [list(e) for e in errors],
-    }
-
-
-def classify(raw: list[dict], event) -> tuple[list[dict], dict]:
-    """Each row as new / match / duplicate / already / error, in a few queries whatever the
-    number of rows. Returns the rows and the count of each status."""
-    lookup = Lookup()
-    rows = [validate_row(r, lookup) for r in raw]
-    for row in rows:
-        row["name_key"] = name_key(row["clean"]["name"])
-        row["match_key"] = match_key(row["clean"]["name"])
-
-    # Rows that name the same person twice in one file.
-    seen_exact: dict[tuple, int] = {}
-    seen_like: dict[tuple, int] = {}
-    for row in rows:
-        if row["errors"]:
-            continue
-        exact = (row["organisation_id"], row["name_key"])
-        like = (row["organisation_id"], row["match_key"])
-        if exact in seen_exact:
-            row["errors"].append(
-                ["Name", f"the same person as row {seen_exact[exact]} (listed twice)."]
-            )
-            continue
-        seen_exact[exact] = row["n"]
-        if like in seen_like:
-            row["file_duplicate_of"] = seen_like[like]
-        else:
-            seen_like[like] = row["n"]
-
-    existing = _existing_by_keys(
-        {r["match_key"] for r in rows if not r["errors"]},
-        {r["organisation_id"] for r in rows if not r["errors"]},
-    )
-    in_event = set(Participation.objects.filter(event=event).values_list("participant_id",
-                                                                         flat=True))
-    for row in rows:
-        row.setdefault("match", None)
-        row.setdefault("duplicates", [])
-        if row["errors"]:
-            row["status"] = "error"
-            continue
-        candidates = existing.get((row["organisation_id"], row["match_key"]), [])
-        same = [c for c in candidates if c["name_key"] == row["name_key"]]
-        if same:
-            row["match"] = same[0]
-            row["status"] = "already" if same[0]["id"] in in_event else "match"
-        elif candidates or row.get("file_duplicate_of"):
-            row["duplicates"] = candidates[:5]
-            row["status"] = "duplicate"
-        else:
-            row["status"] = "new"
-    counts = dict.fromkeys(STATUS_LABELS, 0)
-    for row in rows:
-        counts[row["status"]] += 1
-    return rows, counts
-
-
-STATUS_LABELS = {
-    "new": "New",
-    "match": "Matches existing",
-    "already": "Already at this event",
-    "duplicate": "Likely duplicate",
-    "error": "Error",
-}
-
-
-def _existing_by_keys(keys: set[str], organisation_ids: set) -> dict[tuple, list[dict]]:
-    """Register records with any of these phonetic keys in these organisations, in chunks (the
-    (match_key, organisation) index answers each)."""
-    found: dict[tuple, list[dict]] = {}
-    keys_list = sorted(keys)
-    has_none = None in organisation_ids
-    org_ids = [pk for pk in organisation_ids if pk is not None]
-    for start in range(0, len(keys_list), 900):  # under every database's parameter limit
-        chunk = keys_list[start:start + 900]
-        queryset = Participant.objects.real().filter(match_key__in=chunk)
-        if has_none and org_ids:
-            queryset = queryset.filter(Q(organisation_id__in=org_ids) | Q(organisation=None))
-        elif has_none:
-            queryset = queryset.filter(organisation=None)
-        else:
-            queryset = queryset.filter(organisation_id__in=org_ids)
-        # No ORDER BY: sorting would tempt the planner away from the matching index.
-        for pk, name, org_id, nkey, mkey in sorted(queryset.order_by().values_list(
-            "pk", "name", "organisation_id", "name_key", "match_key"
-        )):
-            found.setdefault((org_id, mkey), []).append(
-                {"id": pk, "name": name, "name_key": nkey}
-            )
-    return found

@@ -9,6 +9,9 @@ double letters single and the words sorted (so "Usmonov Alisher" is "Alisher Usm
 records with the same ``match_key`` in the same organisation are *likely* the same person and are
 shown to an officer, who decides and merges. The word's first letter and its final vowel are kept:
 Usmonov and Usmonova (a man and a woman of one family) stay apart, and so do Karimov and Rahimov.
+
+``duplicate_key`` is that rule's key, (organisation, match_key); the event page, the import and
+the duplicates page all find likely duplicates through ``ParticipantQuerySet.likely_duplicates``.
 """
 
 import re
@@ -59,3 +62,8 @@ def match_key(name: str) -> str:
     words = re.findall(r"[a-z]+", latin.replace("'", "").replace("`", ""))
     keys = sorted(k for k in (_word_key(w) for w in words) if k)
     return " ".join(keys)[:200]
+
+
+def duplicate_key(organisation_id: int | None, name: str) -> tuple[int | None, str]:
+    """What two likely duplicates share: the organisation and the phonetic key of the name."""
+    return organisation_id, match_key(name)

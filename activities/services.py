@@ -12,9 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from activities import imports
+from activities import import_rows, imports
 from activities.history import merge_reason
 from activities.models import (
+    DuplicateDismissal,
     Event,
     EventTrainerOrganisation,
     ImportBatch,
@@ -193,6 +194,18 @@ def participant_merge(*, keep: Participant, other: Participant) -> Participant:
     return keep
 
 
+def duplicate_dismiss(*, organisation, match_key: str, records: int, user) -> DuplicateDismissal:
+    """Record that the group of ``records`` likely duplicates (``match_key`` in
+    ``organisation``) are different people: the group leaves the review list until it grows.
+    Saying it again about the same group replaces the earlier decision."""
+    dismissal, _created = DuplicateDismissal.objects.update_or_create(
+        organisation=organisation, match_key=match_key,
+        defaults={"records": records,
+                  "dismissed_by": user if user and user.is_authenticated else None},
+    )
+    return dismissal
+
+
 # --------------------------------------------------------------------------------------------
 # Spreadsheet import
 # --------------------------------------------------------------------------------------------
@@ -210,7 +223,7 @@ def import_batch_create(*, event: Event, upload, user) -> ImportBatch:
             f"This file was already imported into this event on "
             f"{timezone.localtime(done.committed_at):%d %B %Y at %H:%M}."
         )
-    classified, counts = imports.classify(imports.raw_rows(rows), event)
+    classified, counts = import_rows.classify(imports.raw_rows(rows), event)
     now = timezone.now()
     ImportBatch.objects.filter(status=ImportBatch.Status.PREVIEW, expires_at__lt=now).delete()
     return ImportBatch.objects.create(
@@ -234,7 +247,7 @@ def participants_import(*, batch: ImportBatch, user) -> dict:
     if batch.expires_at < timezone.now():
         raise ValidationError("This preview has expired; upload the file again.")
     raw = [{"n": r["n"], "values": r["values"]} for r in batch.rows]
-    rows, counts = imports.classify(raw, batch.event)
+    rows, counts = import_rows.classify(raw, batch.event)
     if counts["error"]:
         batch.rows, batch.counts = rows, counts
         batch.save(update_fields=["rows", "counts"])

@@ -1,47 +1,55 @@
 from django.urls import path
 
 from activities import views
-from activities import views_officer as officer
+from activities.officer import (
+    duplicates,
+    events,
+    history,
+    importing,
+    participants,
+    seizures,
+    workspace,
+)
 
 app_name = "activities"  # served through unodc_portal.urls, composed with donors' records
 
-# Programme officers' pages (activities/views_officer.py). They come first so that
+# Programme officers' pages (activities/officer/, one module per concern). They come first so that
 # "events/new/" is never taken for an event called "new" (and "new" is not a valid event slug).
 officer_urlpatterns = [
-    path("workspace/", officer.WorkspaceView.as_view(), name="workspace"),
-    path("events/new/", officer.EventRecordView.as_view(), name="event_create"),
-    path("events/<slug:slug>/edit/", officer.EventRecordView.as_view(), name="event_update"),
-    path("events/<slug:slug>/history/", officer.EventHistoryView.as_view(),
+    path("workspace/", workspace.WorkspaceView.as_view(), name="workspace"),
+    path("events/new/", events.EventRecordView.as_view(), name="event_create"),
+    path("events/<slug:slug>/edit/", events.EventRecordView.as_view(), name="event_update"),
+    path("events/<slug:slug>/history/", history.EventHistoryView.as_view(),
          name="event_history"),
-    path("events/<slug:slug>/participants/import/", officer.ParticipantImportView.as_view(),
+    path("events/<slug:slug>/participants/import/", importing.ParticipantImportView.as_view(),
          name="participant_import"),
-    path("imports/<int:pk>/", officer.ImportPreviewView.as_view(), name="import_preview"),
-    path("imports/template.<str:fmt>", officer.ImportTemplateView.as_view(),
+    path("imports/<int:pk>/", importing.ImportPreviewView.as_view(), name="import_preview"),
+    path("imports/template.<str:fmt>", importing.ImportTemplateView.as_view(),
          name="import_template"),
-    path("participants/", officer.ParticipantListView.as_view(), name="participant_list"),
-    path("participants/export.<str:fmt>", officer.ParticipantExportView.as_view(),
+    path("participants/", participants.ParticipantListView.as_view(), name="participant_list"),
+    path("participants/export.<str:fmt>", participants.ParticipantExportView.as_view(),
          name="participant_export"),
-    path("participants/search.json", officer.ParticipantSearchView.as_view(),
+    path("participants/search.json", participants.ParticipantSearchView.as_view(),
          name="participant_search"),
-    path("participants/duplicates/", officer.DuplicateListView.as_view(),
+    path("participants/duplicates/", duplicates.DuplicateListView.as_view(),
          name="participant_duplicates"),
-    path("participants/duplicates/dismiss/", officer.DuplicateDismissView.as_view(),
+    path("participants/duplicates/dismiss/", duplicates.DuplicateDismissView.as_view(),
          name="participant_duplicates_dismiss"),
-    path("participants/<int:pk>/", officer.ParticipantDetailView.as_view(),
+    path("participants/<int:pk>/", participants.ParticipantDetailView.as_view(),
          name="participant_detail"),
-    path("participants/<int:pk>/edit/", officer.ParticipantUpdateView.as_view(),
+    path("participants/<int:pk>/edit/", participants.ParticipantUpdateView.as_view(),
          name="participant_update"),
-    path("participants/<int:pk>/history/", officer.ParticipantHistoryView.as_view(),
+    path("participants/<int:pk>/history/", history.ParticipantHistoryView.as_view(),
          name="participant_history"),
-    path("participants/<int:pk>/merge/<int:other_pk>/", officer.ParticipantMergeView.as_view(),
+    path("participants/<int:pk>/merge/<int:other_pk>/", duplicates.ParticipantMergeView.as_view(),
          name="participant_merge"),
-    path("seizures/new/", officer.SeizureCreateView.as_view(), name="seizure_create"),
-    path("seizures/<int:pk>/edit/", officer.SeizureUpdateView.as_view(), name="seizure_update"),
-    path("seizures/<int:pk>/history/", officer.SeizureHistoryView.as_view(),
+    path("seizures/new/", seizures.SeizureCreateView.as_view(), name="seizure_create"),
+    path("seizures/<int:pk>/edit/", seizures.SeizureUpdateView.as_view(), name="seizure_update"),
+    path("seizures/<int:pk>/history/", history.SeizureHistoryView.as_view(),
          name="seizure_history"),
-    path("workspace/organisations/new/", officer.OrganisationCreateView.as_view(),
+    path("workspace/organisations/new/", workspace.OrganisationCreateView.as_view(),
          name="organisation_create"),
-    path("workspace/people/new/", officer.PersonCreateView.as_view(), name="person_create"),
+    path("workspace/people/new/", workspace.PersonCreateView.as_view(), name="person_create"),
 ]
 
 

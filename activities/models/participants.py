@@ -3,10 +3,11 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from activities.matching import match_key, name_key
+from activities.matching import duplicate_key, match_key, name_key
 from activities.models.events import Event
 from activities.models.reference import Country, Organisation
 from unodc_portal.core.records import (
@@ -15,17 +16,65 @@ from unodc_portal.core.records import (
     record_version,
 )
 
+# Keys per query when looking up likely duplicates: under every database's parameter limit.
+KEYS_PER_QUERY = 900
+
 
 class ParticipantQuerySet(DemoQuerySetMixin, models.QuerySet):
     def with_related(self):
         return self.select_related("organisation", "country")
 
+    def search(self, text: str, *, also: Q | None = None):
+        """Records whose name is written like ``text`` — case, spacing, accents, Cyrillic or
+        Latin (its ``name_key`` or phonetic ``match_key`` contains the text's) — or that match
+        ``also``. The register's search box and the event page's search-as-you-type."""
+        condition = Q(name_key__contains=name_key(text)) | (also or Q())
+        key = match_key(text)
+        if key:
+            condition |= Q(match_key__contains=key)
+        return self.filter(condition)
+
+    # The "likely duplicate" rule: the same phonetic key in the same organisation
+    # (activities.matching.duplicate_key). Its only home; the event page, the import, the
+    # duplicates page and a participant's page all ask here.
+    def likely_duplicates(self, keys) -> dict[tuple, list]:
+        """This queryset's records per (organisation_id, match_key) in ``keys`` (made by
+        ``duplicate_key``), each list by register number; keys with no record are absent. One
+        query per 900 keys, each answered by the (match_key, organisation) index."""
+        keys = set(keys)
+        by_key = sorted({key for _organisation, key in keys})
+        organisations = {organisation for organisation, _key in keys}
+        ids = [pk for pk in organisations if pk is not None]
+        if None in organisations:
+            in_organisations = Q(organisation_id__in=ids) | Q(organisation=None)
+        else:
+            in_organisations = Q(organisation_id__in=ids)
+        found: dict[tuple, list] = {}
+        for start in range(0, len(by_key), KEYS_PER_QUERY):
+            chunk = by_key[start:start + KEYS_PER_QUERY]
+            # No ORDER BY: sorting would tempt the planner away from the matching index.
+            for record in self.filter(in_organisations, match_key__in=chunk).order_by():
+                key = (record.organisation_id, record.match_key)
+                if key in keys:
+                    found.setdefault(key, []).append(record)
+        for records in found.values():
+            records.sort(key=lambda record: record.pk)
+        return found
+
     def likely_duplicates_of(self, participant):
         """Other records in the same organisation with the same phonetic key."""
-        return self.filter(
-            organisation_id=participant.organisation_id,
-            match_key=participant.match_key or match_key(participant.name),
-        ).exclude(pk=participant.pk)
+        organisation_id, key = duplicate_key(participant.organisation_id, participant.name)
+        return self.filter(organisation_id=organisation_id, match_key=key).exclude(
+            pk=participant.pk)
+
+    def duplicate_groups(self):
+        """(organisation_id, match_key, records) of every key held by more than one record,
+        read from the (match_key, organisation) index alone."""
+        return (
+            self.exclude(match_key="").values("organisation_id", "match_key")
+            .annotate(records=models.Count("id")).filter(records__gt=1)
+            .order_by("match_key", "organisation_id")
+        )
 
 
 class Participant(models.Model):

@@ -200,3 +200,101 @@ def test_officer_marks_a_group_as_different_people_until_it_grows(client, office
     third = factories.ParticipantFactory(name="Usmanov Alisher", organisation=keep.organisation)
     html = client.get(url).content.decode()
     assert reverse("activities:participant_merge", args=[keep.pk, third.pk]) in html
+
+
+# --------------------------------------------------------------------------------------------
+# One rule, three places: the event page, the import and the review list agree
+# --------------------------------------------------------------------------------------------
+def test_event_page_import_and_review_list_find_the_same_likely_duplicates(
+    client, officer_user
+):
+    from activities.models import ImportBatch
+    from tests.activities.test_event_entry import add_new, event_data
+    from tests.activities.test_import import csv_file, upload
+
+    agency = factories.OrganisationFactory(name="Drug Control Agency", acronym="DCA")
+    other_agency = factories.OrganisationFactory(name="Border Service", acronym="BS")
+    latin = factories.ParticipantFactory(name="Alisher Usmonov", organisation=agency)
+    cyrillic = factories.ParticipantFactory(name="Усмонов Алишер", organisation=agency)
+    alone = factories.ParticipantFactory(name="Alisher Usmanov", organisation=other_agency)
+    factories.ParticipantFactory(name="Alisher Usmonova", organisation=agency)  # another person
+    client.force_login(officer_user)
+
+    # The review list: one group, the two records in one organisation.
+    review = client.get(reverse("activities:participant_duplicates"))
+    assert [[p.pk for p in members] for members in review.context["groups"]] == [
+        [latin.pk, cyrillic.pk]]
+
+    # The event page: a new "Usmanov Alisher" at the agency is refused, naming the same two;
+    # at the other agency, naming the one record there.
+    data = event_data()
+    add_new(data, [{"name": "Usmanov Alisher", "organisation": str(agency.pk)},
+                   {"name": "USMONOV Alisher", "organisation": str(other_agency.pk)}])
+    page = client.post(reverse("activities:event_create"), data)
+    assert page.status_code == 400
+    rows = page.context["new_participants"].forms
+    assert f"Alisher Usmonov (No. {latin.pk}); Усмонов Алишер (No. {cyrillic.pk})." in \
+        rows[0].errors["name"][0]
+    assert f"Alisher Usmanov (No. {alone.pk})." in rows[1].errors["name"][0]
+
+    # The import: the same rows are likely duplicates of the same records.
+    event = factories.EventFactory()
+    upload(client, event, csv_file([["Usmanov Alisher", "", "DCA", "", "", "", ""],
+                                    ["USMONOV Alisher", "", "BS", "", "", "", ""]]))
+    first, second = ImportBatch.objects.get(event=event).rows
+    assert first["status"] == second["status"] == "duplicate"
+    assert [d["id"] for d in first["duplicates"]] == [latin.pk, cyrillic.pk]
+    assert [d["id"] for d in second["duplicates"]] == [alone.pk]
+
+    # And the rule itself, asked directly.
+    from activities.matching import duplicate_key
+
+    found = Participant.objects.likely_duplicates([
+        duplicate_key(agency.pk, "Usmanov Alisher"),
+        duplicate_key(other_agency.pk, "USMONOV Alisher"),
+        duplicate_key(None, "Usmanov Alisher"),
+    ])
+    assert {key: [p.pk for p in records] for key, records in found.items()} == {
+        duplicate_key(agency.pk, "Alisher Usmonov"): [latin.pk, cyrillic.pk],
+        duplicate_key(other_agency.pk, "Alisher Usmanov"): [alone.pk],
+    }
+
+
+def test_likely_duplicates_without_an_organisation_are_those_without_one(db):
+    from activities.matching import duplicate_key
+
+    nowhere = factories.ParticipantFactory(name="Alisher Usmonov", organisation=None)
+    factories.ParticipantFactory(name="Alisher Usmonov")  # in an organisation
+    found = Participant.objects.likely_duplicates([duplicate_key(None, "Usmanov Alisher")])
+    assert found == {(None, match_key("Alisher Usmonov")): [nowhere]}
+    assert Participant.objects.likely_duplicates([]) == {}
+
+
+def test_the_different_people_mark_is_written_by_its_service(client, officer_user, pair,
+                                                            monkeypatch):
+    from activities import services
+
+    keep, _other = pair
+    calls = []
+    real = services.duplicate_dismiss
+    monkeypatch.setattr(services, "duplicate_dismiss",
+                        lambda **kwargs: calls.append(kwargs) or real(**kwargs))
+    client.force_login(officer_user)
+    client.post(reverse("activities:participant_duplicates_dismiss"), {
+        "organisation": keep.organisation_id, "match_key": keep.match_key, "records": "2"})
+    assert len(calls) == 1
+    assert (calls[0]["organisation"], calls[0]["match_key"], calls[0]["records"],
+            calls[0]["user"]) == (keep.organisation, keep.match_key, 2, officer_user)
+
+
+def test_duplicate_dismiss_replaces_an_earlier_decision_on_the_same_group(pair, officer_user):
+    from activities.models import DuplicateDismissal
+    from activities.services import duplicate_dismiss
+
+    keep, _other = pair
+    duplicate_dismiss(organisation=keep.organisation, match_key=keep.match_key, records=2,
+                      user=officer_user)
+    duplicate_dismiss(organisation=keep.organisation, match_key=keep.match_key, records=3,
+                      user=officer_user)
+    dismissal = DuplicateDismissal.objects.get()
+    assert (dismissal.records, dismissal.dismissed_by) == (3, officer_user)

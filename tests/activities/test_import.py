@@ -182,7 +182,21 @@ def test_page_of_a_long_preview_is_paginated(officer_client, setting):
     response = upload(officer_client, setting["event"], csv_file(rows))
     page = officer_client.get(response["Location"] + "?page=3")
     html = page.content.decode()
-    assert "Page 3 of 3" in html and "Person Number119" in html and "Person Number0<" not in html
+    # Page 3 of 3: the site's one pagination marks it current, with no page after it.
+    assert (page.context["page_obj"].number, page.context["paginator"].num_pages) == (3, 3)
+    assert '<nav aria-label="Pages of rows"' in html
+    assert 'aria-current="page"><span class="page-link">3</span>' in html
+    assert 'rel="next"' not in html and 'rel="prev"' in html
+    assert "Person Number119" in html and "Person Number0<" not in html
+
+
+def test_preview_page_numbers_are_forgiven_as_on_every_list(officer_client, setting):
+    rows = [[f"Person Number{i}", "", "", "", "", "", ""] for i in range(120)]
+    url = upload(officer_client, setting["event"], csv_file(rows))["Location"]
+    for page, shown in [("abc", 1), ("0", 1), ("999", 3)]:
+        response = officer_client.get(url, {"page": page})
+        assert response.status_code == 200
+        assert response.context["page_obj"].number == shown
 
 
 @pytest.mark.parametrize(
@@ -381,3 +395,51 @@ def test_a_country_in_non_ascii_digits_is_an_error_not_a_server_error(
     row = ImportBatch.objects.get().rows[0]
     assert row["status"] == "error"
     assert any("is not a country code or name" in reason for _column, reason in row["errors"])
+
+
+def test_the_template_is_written_by_xlsxwriter_and_read_back_by_openpyxl(officer_client):
+    """One library writes spreadsheets (XlsxWriter, as the exports); openpyxl only reads. The
+    workbook it writes opens in openpyxl with every sheet, every cell text, the header bold."""
+    import zipfile
+
+    factories.OrganisationFactory(name="State Service on Drug Control", acronym="SSDC")
+    response = officer_client.get(reverse("activities:import_template", args=["xlsx"]))
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert 'filename="participants-template.xlsx"' in response["Content-Disposition"]
+    app = zipfile.ZipFile(io.BytesIO(response.content)).read("docProps/app.xml").decode()
+    assert "<Application>Microsoft Excel</Application>" in app  # XlsxWriter's, not openpyxl's
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.properties.creator != "openpyxl"
+    assert workbook.sheetnames == ["Participants", "How to fill it in", "Organisations"]
+    header = workbook["Participants"][1]
+    assert [cell.value for cell in header] == HEADER
+    assert all(cell.font.b for cell in header)
+    notes = [[cell.value for cell in row] for row in workbook["How to fill it in"].iter_rows()]
+    assert notes[0] == ["Column", "What to write"]
+    assert notes[1] == ["Name", imports.COLUMNS[0].help + " Required."]
+    assert notes[-1][0].startswith("Only the first sheet is read.")
+    assert [[c.value for c in row] for row in workbook["Organisations"].iter_rows()] == [
+        ["Acronym", "Name"], ["SSDC", "State Service on Drug Control"]]
+    cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row
+             if cell.value is not None]
+    assert {cell.data_type for cell in cells} == {"s"}
+
+
+def test_the_template_view_builds_the_workbook_with_xlsxwriter(officer_client, monkeypatch):
+    import xlsxwriter
+
+    from activities import import_template
+
+    made = []
+
+    class Spy(xlsxwriter.Workbook):
+        def __init__(self, *args, **kwargs):
+            made.append(kwargs or args[1])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(import_template.xlsxwriter, "Workbook", Spy)
+    officer_client.get(reverse("activities:import_template", args=["xlsx"]))
+    assert len(made) == 1 and made[0]["strings_to_formulas"] is False
+    assert officer_client.get(reverse("activities:import_template", args=["ods"])
+                              ).status_code == 404

@@ -150,3 +150,60 @@ def test_list_keeps_a_block_for_download_links(client, name):
     response = get(client, name)
     assert "includes/list_page.html" in [t.name for t in response.templates]
     assert "{% block downloads %}" in get_template("includes/list_page.html").template.source
+
+
+# --------------------------------------------------------------------------------------------
+# The officers' pages page the same way, with the site's one pagination include
+# --------------------------------------------------------------------------------------------
+def test_the_site_has_one_pagination_include_and_every_paged_page_uses_it():
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.template import TemplateDoesNotExist
+
+    with pytest.raises(TemplateDoesNotExist):
+        get_template("includes/pager.html")
+    includes = set()
+    for root in settings.TEMPLATES[0]["DIRS"]:
+        for path in Path(root).rglob("*.html"):
+            includes |= set(re.findall(r'include "(includes/pag[a-z]*\.html)"', path.read_text()))
+    assert includes == {"includes/pagination.html"}
+
+
+def test_the_register_is_a_list_page_like_the_public_ones(officer_client):
+    factories.ParticipantFactory.create_batch(12)
+    response = officer_client.get(reverse("activities:participant_list"), {"page_size": 10})
+    assert "includes/list_page.html" in [t.name for t in response.templates]
+    html = response.content.decode()
+    assert '<nav aria-label="Pages of participants"' in html
+    assert 'aria-label="Page 2"' in html
+
+
+@pytest.mark.parametrize(("page", "shown"), [("abc", 1), ("-1", 1), ("2", 2), ("999", 2)])
+def test_duplicate_review_pages_forgive_page_numbers(officer_client, page, shown):
+    organisation = factories.OrganisationFactory()
+    for i in range(30):  # more than 25 groups of two or more: two pages
+        name = "Alisher " + "".join("bdfgklmnprstvz"[int(d)] for d in f"{i:03d}") + "ov"
+        factories.ParticipantFactory(name=name, organisation=organisation)
+        factories.ParticipantFactory(name=name.upper(), organisation=organisation)
+    response = officer_client.get(reverse("activities:participant_duplicates"), {"page": page})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == shown
+    groups = response.context["groups"]
+    assert len(groups) == len(response.context["page_obj"].object_list)
+    assert (len(groups) == 25) if shown == 1 else (0 < len(groups) < 25)
+    assert all(len(members) >= 2 for members in groups)
+    assert '<nav aria-label="Pages of duplicates"' in response.content.decode()
+
+
+def test_event_history_pages_participant_changes_forgivingly(officer_client):
+    event = factories.EventFactory()
+    factories.ParticipationFactory.create_batch(51, event=event)  # 51 changes: two pages of 50
+    url = reverse("activities:event_history", args=[event.slug])
+    for page, shown in [("abc", 1), ("999", 2)]:
+        response = officer_client.get(url, {"page": page})
+        assert response.status_code == 200
+        assert response.context["participation_page"].number == shown
+    html = officer_client.get(url).content.decode()
+    assert '<nav aria-label="Pages of participant changes"' in html
+    assert 'aria-label="Page 2"' in html

@@ -64,6 +64,57 @@ def test_bad_filter_values_do_not_break_the_page(officer_client, register):
     assert response.status_code == 200
     assert response.context["filter"].errors
     assert "Select a valid choice" in response.content.decode()
+    # As on every public list: a page number that is no page gives a page, never a 404.
     for page in ["999", "x"]:
-        missing = officer_client.get(reverse("activities:participant_list"), {"page": page})
-        assert missing.status_code == 404 and "Main navigation" in missing.content.decode()
+        response = officer_client.get(reverse("activities:participant_list"), {"page": page})
+        assert response.status_code == 200 and "Main navigation" in response.content.decode()
+        assert response.context["page_obj"].number == 1
+
+
+# --------------------------------------------------------------------------------------------
+# Pages: the shared list mechanism (unodc_portal.core.lists), as on the public lists
+# --------------------------------------------------------------------------------------------
+@pytest.fixture
+def twelve(db):
+    return factories.ParticipantFactory.create_batch(12)
+
+
+def register_page(client, **params):
+    response = client.get(reverse("activities:participant_list"), params)
+    assert response.status_code == 200
+    return response
+
+
+def test_register_pages_with_the_chosen_page_size(officer_client, twelve):
+    first = register_page(officer_client, page_size=10)
+    assert first.context["paginator"].per_page == 10
+    assert len(first.context["page_obj"].object_list) == 10
+    html = first.content.decode()
+    assert "1\u201310 of 12" in html
+    assert 'value="10" selected' in html  # the page-size chooser shows the choice
+    assert "page=2" in html and "page_size=10" in html  # the next page keeps the size
+    second = register_page(officer_client, page_size=10, page=2)
+    assert second.context["page_obj"].number == 2
+    assert len(second.context["page_obj"].object_list) == 2
+    # Each shown row carries its number of events, on every page.
+    assert all(hasattr(p, "event_count") for p in second.context["page_obj"])
+
+
+def test_register_default_page_size_is_that_of_every_list(officer_client):
+    factories.ParticipantFactory.create_batch(26)
+    response = register_page(officer_client)
+    assert response.context["paginator"].per_page == 25
+    assert len(response.context["page_obj"].object_list) == 25
+
+
+@pytest.mark.parametrize(("page", "shown"), [("abc", 1), ("0", 1), ("-3", 1), ("999", 2)])
+def test_register_forgives_page_numbers_as_public_lists_do(officer_client, twelve, page, shown):
+    response = register_page(officer_client, page_size=10, page=page)
+    assert response.context["page_obj"].number == shown
+
+
+def test_register_unknown_page_size_is_a_form_error_and_the_default_is_used(officer_client,
+                                                                           twelve):
+    response = register_page(officer_client, page_size=7)
+    assert "page_size" in response.context["page_size_form"].errors
+    assert response.context["paginator"].per_page == 25

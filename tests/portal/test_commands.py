@@ -114,7 +114,7 @@ def test_seed_demo_makes_its_own_records_and_attaches_nothing_to_the_real_record
     assert unpublished.donor == donor_for(donor_user)
     assert unpublished in Contribution.objects.visible_to(donor_user)
     # The only likely duplicates are the spelling variants seeded on purpose.
-    from activities.views_officer import duplicate_groups
+    from activities.selectors import duplicate_groups
 
     officer = User.objects.get(username="demo-officer")
     groups = {(g["match_key"], g["records"]) for g in duplicate_groups(officer)}

@@ -1,111 +1,25 @@
-"""Officers' forms: the event page (event, participants, trainer organisations), quick-add of
-organisations and people, seizures, participants, merging and import uploads."""
+"""The event page's forms: the event itself, its participants from the register, new
+participants (refused when a likely duplicate is already in the register) and its trainer
+organisations. A submitted page says which rows it was loaded with, so saving applies the
+officer's changes only (see ``services.event_record``)."""
 
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
-from django.db.models import Q
-from django.utils.text import slugify
 
-from activities.matching import match_key, name_key
-from activities.models import (
-    Event,
-    Organisation,
-    Participant,
-    Participation,
-    Person,
-    Seizure,
+from activities.forms.common import (
+    RECORD_NUMBER_MAX,
+    RecordChoicesField,
+    VisibleChoicesMixin,
+    bound_reported_participants,
+    management_data,
+    record_number,
+    unique_slug,
 )
-from unodc_portal.core.records import DemoQuerySetMixin
-from unodc_portal.core.uploads import size
+from activities.matching import duplicate_key, name_key
+from activities.models import Event, Organisation, Participant, Participation, Person
+from unodc_portal.core.filters import DateInput
 from unodc_portal.core.versioning import VersionedModelForm, parse_version
-
-# The largest register (record) number the database can hold: a larger one is no record.
-RECORD_NUMBER_MAX = 2**63 - 1
-
-
-def record_number(value) -> int | None:
-    """A register number typed or sent by a client, or None where it cannot be one."""
-    text = str(value or "").strip()
-    if not text.isdecimal() or len(text) > len(str(RECORD_NUMBER_MAX)):
-        return None
-    number = int(text)
-    return number if 0 < number <= RECORD_NUMBER_MAX else None
-
-
-class RecordChoicesField(forms.ModelMultipleChoiceField):
-    """Several records by number. A number the database cannot hold is refused like an unknown
-    one (Django's ``__in`` lookup, unlike ``exact``, sends it to SQLite, which overflows)."""
-
-    def _check_values(self, value):
-        for pk in value:
-            if record_number(pk) is None:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
-
-
-# The reported participant count: PostgreSQL's integer column holds at most 2,147,483,647,
-# SQLite's holds more. The forms that write it (the event page, the admin) refuse a larger
-# count on every database alike, with a message, instead of leaving it to the column.
-REPORTED_PARTICIPANTS_MAX = 2**31 - 1
-
-
-def bound_reported_participants(form) -> None:
-    """Give ``form``'s reported participant count the same upper bound on every database."""
-    field = form.fields.get("reported_participants")
-    if field is None:
-        return
-    field.max_value = REPORTED_PARTICIPANTS_MAX
-    field.widget.attrs["max"] = str(REPORTED_PARTICIPANTS_MAX)
-    field.validators.append(MaxValueValidator(
-        REPORTED_PARTICIPANTS_MAX,
-        message=f"The reported participant count can be at most "
-        f"{REPORTED_PARTICIPANTS_MAX:,}.",
-    ))
-
-
-def unique_slug(model, text: str, field: str = "slug", max_length: int = 80) -> str:
-    """A slug from ``text`` not yet used by ``model`` (suffix -2, -3 … when taken)."""
-    base = (slugify(text) or "record")[: max_length - 6].strip("-") or "record"
-    taken = set(
-        model.objects.filter(**{f"{field}__startswith": base}).values_list(field, flat=True)
-    )
-    slug, number = base, 2
-    while slug in taken or slug == "new":
-        slug, number = f"{base}-{number}", number + 1
-    return slug
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-# --------------------------------------------------------------------------------------------
-# The event page
-# --------------------------------------------------------------------------------------------
-class VisibleChoicesMixin:
-    """A form whose related-record choices follow ``user``'s visibility: demo records
-    (``is_demo``) are offered to demo accounts only, and only for a new or a demo record — a
-    demo account editing a real record cannot tie it to demo data."""
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        instance = getattr(self, "instance", None)
-        if instance is not None and instance.pk and not getattr(instance, "is_demo", True):
-            user = None  # a real record links to real records only, whoever edits it
-        for field in self.fields.values():
-            queryset = getattr(field, "queryset", None)
-            if isinstance(queryset, DemoQuerySetMixin):
-                field.queryset = queryset.visible_to(user)
 
 
 class EventForm(VisibleChoicesMixin, VersionedModelForm):
@@ -266,11 +180,6 @@ class BaseParticipationFormSet(forms.BaseFormSet):
         return data
 
 
-def management_data(prefix: str, total: int, initial: int) -> dict[str, str]:
-    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
-            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
-
-
 ParticipationFormSet = forms.formset_factory(
     ParticipationForm, formset=BaseParticipationFormSet, extra=1
 )
@@ -297,6 +206,10 @@ class NewParticipantForm(forms.ModelForm):
             self.fields["country"].choices = country_choices
 
 
+def _organisation_id(data: dict) -> int | None:
+    return data["organisation"].pk if data.get("organisation") else None
+
+
 class BaseNewParticipantFormSet(forms.BaseModelFormSet):
     """New participants; a likely duplicate of someone in the register or on this page is an
     error on its row unless the officer says it is a different person."""
@@ -307,20 +220,13 @@ class BaseNewParticipantFormSet(forms.BaseModelFormSet):
         super().clean()
         rows = [f for f in self.forms if f.cleaned_data and f.has_changed()
                 and "name" in f.cleaned_data]
-        keys = {match_key(f.cleaned_data["name"]) for f in rows}
-        existing = {}
-        for participant in Participant.objects.with_related().filter(
-            match_key__in=keys
-        ).order_by():
-            existing.setdefault((participant.organisation_id, participant.match_key), []).append(
-                participant
-            )
+        existing = Participant.objects.with_related().likely_duplicates(
+            duplicate_key(_organisation_id(f.cleaned_data), f.cleaned_data["name"]) for f in rows
+        )
         seen = {}
         for index, form in enumerate(rows, start=1):
             data = form.cleaned_data
-            organisation_id = data["organisation"].pk if data.get("organisation") else None
-            exact = (organisation_id, name_key(data["name"]))
-            like = (organisation_id, match_key(data["name"]))
+            exact = (_organisation_id(data), name_key(data["name"]))
             if exact in seen:
                 form.add_error("name", f"Listed twice (also new row {seen[exact]}).")
                 continue
@@ -333,7 +239,7 @@ class BaseNewParticipantFormSet(forms.BaseModelFormSet):
                     f"Already listed above as {picked[0].name} (No. {picked[0].pk}).",
                 )
                 continue
-            similar = existing.get(like, [])
+            similar = existing.get(duplicate_key(_organisation_id(data), data["name"]), [])
             if similar and not data.get("not_duplicate"):
                 names = "; ".join(f"{p.name} (No. {p.pk})" for p in similar[:3])
                 form.add_error(
@@ -443,115 +349,3 @@ class BaseTrainerLinkFormSet(forms.BaseFormSet):
 TrainerLinkFormSet = forms.formset_factory(
     TrainerLinkForm, formset=BaseTrainerLinkFormSet, extra=1, can_delete=True
 )
-
-
-# --------------------------------------------------------------------------------------------
-# Quick-add: a missing organisation or person without leaving the event page
-# --------------------------------------------------------------------------------------------
-class OrganisationForm(VisibleChoicesMixin, forms.ModelForm):
-    class Meta:
-        model = Organisation
-        fields = ["name", "acronym", "kind", "country"]
-
-    def clean(self):
-        cleaned = super().clean()
-        name = cleaned.get("name")
-        if name:
-            clash = Organisation.objects.filter(Q(name__iexact=name))
-            acronym = cleaned.get("acronym")
-            if acronym:
-                clash = clash | Organisation.objects.filter(
-                    acronym__iexact=acronym, country=cleaned.get("country")
-                )
-            if clash.exists():
-                raise ValidationError(
-                    f"Already in the portal: {clash.first()}. Choose it from the list."
-                )
-        return cleaned
-
-    def save(self, commit=True):
-        self.instance.slug = unique_slug(Organisation, self.instance.acronym + " "
-                                         + self.instance.name if self.instance.acronym
-                                         else self.instance.name)
-        return super().save(commit)
-
-
-class PersonForm(VisibleChoicesMixin, forms.ModelForm):
-    class Meta:
-        model = Person
-        fields = ["name", "honorific", "position", "organisation"]
-
-    def save(self, commit=True):
-        self.instance.slug = unique_slug(Person, self.instance.name)
-        return super().save(commit)
-
-
-# --------------------------------------------------------------------------------------------
-# Participants, merging, import, seizures
-# --------------------------------------------------------------------------------------------
-class ParticipantForm(VisibleChoicesMixin, VersionedModelForm):
-    class Meta:
-        model = Participant
-        fields = ["name", "sex", "organisation", "country", "position", "email", "phone"]
-
-
-class MergeForm(forms.Form):
-    keep = forms.TypedChoiceField(
-        coerce=int, widget=forms.RadioSelect, label="Which record to keep",
-        help_text="The other record's events move to the kept one and its empty fields are "
-        "filled from the other; the other record is then removed (its history stays).",
-    )
-
-    def __init__(self, *args, records, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["keep"].choices = [(p.pk, f"No. {p.pk}: {p.name}") for p in records]
-
-
-class DismissForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=Organisation.objects.all(), required=False)
-    match_key = forms.CharField(max_length=200)
-    records = forms.IntegerField(min_value=2, max_value=2**31 - 1)
-
-
-class ImportUploadForm(forms.Form):
-    """The file is inspected (size, a workbook's parts, a CSV's rows and columns) by
-    ``unodc_portal.core.uploads`` through ``imports.read_upload`` before any parser reads it."""
-
-    file = forms.FileField(widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].label = (
-            f"Participant list (.xlsx or .csv, at most {size(settings.IMPORT_MAX_BYTES)})"
-        )
-
-
-class SeizureForm(VisibleChoicesMixin, VersionedModelForm):
-    class Meta:
-        model = Seizure
-        fields = [
-            "key", "kind", "substance", "qualifier", "quantity", "unit", "date", "year",
-            "end_year", "period_wording", "country", "region", "place", "seizing_agency",
-            "project", "notes",
-        ]
-        widgets = {
-            "date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3}),
-            "quantity": forms.NumberInput(attrs={"step": "any", "min": "0"}),
-        }
-        help_texts = {"key": "A short stable name; leave empty to make one."}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["key"].required = False
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("key") and cleaned.get("substance"):
-            when = cleaned.get("date") or cleaned.get("year") or "undated"
-            place = cleaned.get("country") or cleaned.get("region") or ""
-            cleaned["key"] = unique_slug(
-                Seizure, f"{cleaned['substance'].slug} {place} {when}", field="key",
-                max_length=100,
-            )
-            self.instance.key = cleaned["key"]
-        return cleaned

@@ -1,0 +1,91 @@
+"""What the officers' forms share: register numbers as clients send them, the bound on the
+reported participant count, slugs, choices that follow the user's visibility, and formset
+management data. (Date inputs are the filters' ``unodc_portal.core.filters.DateInput``.)"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.utils.text import slugify
+
+from unodc_portal.core.records import DemoQuerySetMixin
+
+# The largest register (record) number the database can hold: a larger one is no record.
+RECORD_NUMBER_MAX = 2**63 - 1
+
+
+def record_number(value) -> int | None:
+    """A register number typed or sent by a client, or None where it cannot be one."""
+    text = str(value or "").strip()
+    if not text.isdecimal() or len(text) > len(str(RECORD_NUMBER_MAX)):
+        return None
+    number = int(text)
+    return number if 0 < number <= RECORD_NUMBER_MAX else None
+
+
+class RecordChoicesField(forms.ModelMultipleChoiceField):
+    """Several records by number. A number the database cannot hold is refused like an unknown
+    one (Django's ``__in`` lookup, unlike ``exact``, sends it to SQLite, which overflows)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if record_number(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+# The reported participant count: PostgreSQL's integer column holds at most 2,147,483,647,
+# SQLite's holds more. The forms that write it (the event page, the admin) refuse a larger
+# count on every database alike, with a message, instead of leaving it to the column.
+REPORTED_PARTICIPANTS_MAX = 2**31 - 1
+
+
+def bound_reported_participants(form) -> None:
+    """Give ``form``'s reported participant count the same upper bound on every database."""
+    field = form.fields.get("reported_participants")
+    if field is None:
+        return
+    field.max_value = REPORTED_PARTICIPANTS_MAX
+    field.widget.attrs["max"] = str(REPORTED_PARTICIPANTS_MAX)
+    field.validators.append(MaxValueValidator(
+        REPORTED_PARTICIPANTS_MAX,
+        message=f"The reported participant count can be at most "
+        f"{REPORTED_PARTICIPANTS_MAX:,}.",
+    ))
+
+
+def unique_slug(model, text: str, field: str = "slug", max_length: int = 80) -> str:
+    """A slug from ``text`` not yet used by ``model`` (suffix -2, -3 … when taken)."""
+    base = (slugify(text) or "record")[: max_length - 6].strip("-") or "record"
+    taken = set(
+        model.objects.filter(**{f"{field}__startswith": base}).values_list(field, flat=True)
+    )
+    slug, number = base, 2
+    while slug in taken or slug == "new":
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+class VisibleChoicesMixin:
+    """A form whose related-record choices follow ``user``'s visibility: demo records
+    (``is_demo``) are offered to demo accounts only, and only for a new or a demo record — a
+    demo account editing a real record cannot tie it to demo data."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk and not getattr(instance, "is_demo", True):
+            user = None  # a real record links to real records only, whoever edits it
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if isinstance(queryset, DemoQuerySetMixin):
+                field.queryset = queryset.visible_to(user)
+
+
+def management_data(prefix: str, total: int, initial: int) -> dict[str, str]:
+    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
+            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}

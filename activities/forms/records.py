@@ -1,0 +1,127 @@
+"""The officers' other forms: quick-add of organisations and people (from the event page),
+participants, merging, dismissing a duplicate group, import uploads and seizures."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from activities.forms.common import VisibleChoicesMixin, unique_slug
+from activities.models import Organisation, Participant, Person, Seizure
+from unodc_portal.core.filters import DateInput
+from unodc_portal.core.uploads import size
+from unodc_portal.core.versioning import VersionedModelForm
+
+
+# --------------------------------------------------------------------------------------------
+# Quick-add: a missing organisation or person without leaving the event page
+# --------------------------------------------------------------------------------------------
+class OrganisationForm(VisibleChoicesMixin, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "acronym", "kind", "country"]
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("name")
+        if name:
+            clash = Organisation.objects.filter(Q(name__iexact=name))
+            acronym = cleaned.get("acronym")
+            if acronym:
+                clash = clash | Organisation.objects.filter(
+                    acronym__iexact=acronym, country=cleaned.get("country")
+                )
+            if clash.exists():
+                raise ValidationError(
+                    f"Already in the portal: {clash.first()}. Choose it from the list."
+                )
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance.slug = unique_slug(Organisation, self.instance.acronym + " "
+                                         + self.instance.name if self.instance.acronym
+                                         else self.instance.name)
+        return super().save(commit)
+
+
+class PersonForm(VisibleChoicesMixin, forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["name", "honorific", "position", "organisation"]
+
+    def save(self, commit=True):
+        self.instance.slug = unique_slug(Person, self.instance.name)
+        return super().save(commit)
+
+
+# --------------------------------------------------------------------------------------------
+# Participants, merging, import, seizures
+# --------------------------------------------------------------------------------------------
+class ParticipantForm(VisibleChoicesMixin, VersionedModelForm):
+    class Meta:
+        model = Participant
+        fields = ["name", "sex", "organisation", "country", "position", "email", "phone"]
+
+
+class MergeForm(forms.Form):
+    keep = forms.TypedChoiceField(
+        coerce=int, widget=forms.RadioSelect, label="Which record to keep",
+        help_text="The other record's events move to the kept one and its empty fields are "
+        "filled from the other; the other record is then removed (its history stays).",
+    )
+
+    def __init__(self, *args, records, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].choices = [(p.pk, f"No. {p.pk}: {p.name}") for p in records]
+
+
+class DismissForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.all(), required=False)
+    match_key = forms.CharField(max_length=200)
+    records = forms.IntegerField(min_value=2, max_value=2**31 - 1)
+
+
+class ImportUploadForm(forms.Form):
+    """The file is inspected (size, a workbook's parts, a CSV's rows and columns) by
+    ``unodc_portal.core.uploads`` through ``imports.read_upload`` before any parser reads it."""
+
+    file = forms.FileField(widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = (
+            f"Participant list (.xlsx or .csv, at most {size(settings.IMPORT_MAX_BYTES)})"
+        )
+
+
+class SeizureForm(VisibleChoicesMixin, VersionedModelForm):
+    class Meta:
+        model = Seizure
+        fields = [
+            "key", "kind", "substance", "qualifier", "quantity", "unit", "date", "year",
+            "end_year", "period_wording", "country", "region", "place", "seizing_agency",
+            "project", "notes",
+        ]
+        widgets = {
+            "date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3}),
+            "quantity": forms.NumberInput(attrs={"step": "any", "min": "0"}),
+        }
+        help_texts = {"key": "A short stable name; leave empty to make one."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("key") and cleaned.get("substance"):
+            when = cleaned.get("date") or cleaned.get("year") or "undated"
+            place = cleaned.get("country") or cleaned.get("region") or ""
+            cleaned["key"] = unique_slug(
+                Seizure, f"{cleaned['substance'].slug} {place} {when}", field="key",
+                max_length=100,
+            )
+            self.instance.key = cleaned["key"]
+        return cleaned

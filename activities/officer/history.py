@@ -1,0 +1,73 @@
+"""History pages: what changed in an event, a participant or a seizure, when and by whom
+(from django-simple-history); an event's page also lists the changes to its participant list,
+paged as every list pages. Admins get a link to restore a version in the admin."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.views.generic import DetailView
+
+from activities import selectors
+from activities.history import history_entries
+from activities.models import Event, Participant, Seizure
+from activities.officer.base import OfficerMixin, paged
+
+
+class HistoryView(OfficerMixin, DetailView):
+    """What changed in a record, when and by whom; admins get a link to restore a version."""
+
+    template_name = "activities/record_history.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        obj = self.object
+        meta = obj._meta
+        context["entries"] = history_entries(obj)
+        context["model_name"] = meta.verbose_name
+        context["can_restore"] = self.request.user.is_staff and self.request.user.has_perm(
+            f"{meta.app_label}.change_{meta.model_name}")
+        context["restore_url_name"] = f"admin:{meta.app_label}_{meta.model_name}_simple_history"
+        context["back_url"] = self.back_url(obj)
+        return context
+
+
+class EventHistoryView(HistoryView):
+    model = Event
+    permission_required = "activities.change_event"
+
+    def get_queryset(self):
+        return Event.objects.visible_to(self.request.user)
+
+    def back_url(self, obj):
+        return reverse("activities:event_update", args=[obj.slug])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        changes = paged(self.request, selectors.participation_changes(self.object),
+                        self.paginate_by)
+        context["participation_page"] = changes["page_obj"]
+        context["participation_page_range"] = changes["page_range"]
+        return context
+
+
+class ParticipantHistoryView(HistoryView):
+    model = Participant
+    permission_required = "activities.view_participant"
+
+    def get_queryset(self):
+        return Participant.objects.visible_to(self.request.user)
+
+    def back_url(self, obj):
+        return reverse("activities:participant_detail", args=[obj.pk])
+
+
+class SeizureHistoryView(HistoryView):
+    model = Seizure
+    permission_required = "activities.change_seizure"
+
+    def get_queryset(self):
+        return Seizure.objects.visible_to(self.request.user)
+
+    def back_url(self, obj):
+        return reverse("activities:seizure_update", args=[obj.pk])

@@ -1,0 +1,105 @@
+"""Spreadsheet import of participant lists: the template to fill in, the upload (read and
+classified into a batch, nothing written to the register) and the preview, whose confirmation
+writes the whole batch (``services.participants_import``)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView
+from django.views.generic.edit import FormView
+
+from activities import imports, selectors, services
+from activities.forms import ImportUploadForm
+from activities.import_template import template_csv, template_xlsx
+from activities.models import Event
+from activities.officer.base import OfficerMixin, paged
+from unodc_portal.core.exports import XLSX_CONTENT_TYPE
+
+IMPORT_PERMISSIONS = ["activities.add_participant", "activities.add_participation"]
+
+
+class ImportTemplateView(OfficerMixin, View):
+    """The template file: the columns of imports.COLUMNS, in XLSX or CSV."""
+
+    permission_required = IMPORT_PERMISSIONS
+
+    def get(self, request, fmt):
+        if fmt == "csv":
+            response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+        elif fmt == "xlsx":
+            response = HttpResponse(template_xlsx(selectors.template_organisations()),
+                                    content_type=XLSX_CONTENT_TYPE)
+        else:
+            raise Http404("The template is offered as .xlsx or .csv.")
+        response["Content-Disposition"] = f'attachment; filename="participants-template.{fmt}"'
+        return response
+
+
+class ParticipantImportView(OfficerMixin, FormView):
+    template_name = "activities/participant_import.html"
+    form_class = ImportUploadForm
+    permission_required = IMPORT_PERMISSIONS
+
+    def dispatch(self, request, *args, **kwargs):
+        self.event = get_object_or_404(Event.objects.visible_to(request.user), slug=kwargs["slug"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["event"] = self.event
+        context["columns"] = imports.COLUMNS
+        return context
+
+    def form_valid(self, form):
+        try:
+            batch = services.import_batch_create(
+                event=self.event, upload=form.cleaned_data["file"], user=self.request.user
+            )
+        except imports.ImportFileError as exc:
+            form.add_error("file", str(exc))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        return redirect(batch)
+
+
+class ImportPreviewView(OfficerMixin, DetailView):
+    """Every row of an uploaded file as new / matches existing / likely duplicate / error,
+    paginated as every list pages and filterable by status; confirming writes the whole
+    batch."""
+
+    template_name = "activities/importbatch_detail.html"
+    permission_required = IMPORT_PERMISSIONS
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.import_batches(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        status = self.request.GET.get("status", "")
+        rows = selectors.import_preview_rows(self.object, status)
+        context.update(paged(self.request, rows, self.paginate_by))
+        context["status"] = status
+        context["status_labels"] = imports.STATUS_LABELS
+        context["counts"] = selectors.import_counts(self.object)
+        context["columns"] = imports.COLUMNS
+        context["expired"] = self.object.expires_at < timezone.now()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        try:
+            result = services.participants_import(batch=self.object, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(self.object)
+        messages.success(
+            request,
+            f"Imported: {result['created']} new participant record(s), {result['linked']} "
+            f"existing record(s) added to the event, {result['already']} already there.",
+        )
+        return redirect(self.object)

@@ -1,0 +1,112 @@
+"""The participant register (officers only): the list, through the shared list mechanism
+(``unodc_portal.core.lists``: numbered pages, a page-size chooser, forgiving page numbers), its
+CSV/XLSX export, the event page's search-as-you-type, a participant's page and its edit form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.views import View
+from django.views.generic import DetailView, UpdateView
+from django_filters.views import FilterView
+
+from activities import selectors, services
+from activities.exports import PARTICIPANT_COLUMNS
+from activities.filters import ParticipantFilter
+from activities.forms import ParticipantForm, record_number
+from activities.history import history_entries, merged_records, merged_values
+from activities.models import Participant
+from activities.officer.base import OfficerMixin, StaleFormMixin
+from unodc_portal.core.exports import DownloadLinksMixin, ExportMixin
+from unodc_portal.core.lists import ListPageMixin
+from unodc_portal.core.versioning import StaleVersion
+
+
+class ParticipantListView(OfficerMixin, DownloadLinksMixin, ListPageMixin, FilterView):
+    filterset_class = ParticipantFilter
+    template_name = "activities/participant_list.html"
+    export_url_name = "activities:participant_export"
+
+    def get_queryset(self):
+        # Ordered by the (name, id) index; event counts are read for the shown page only, so
+        # the register does not group 200,000 rows to show fifty.
+        return Participant.objects.visible_to(self.request.user).with_related().order_by(
+            "name", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        page.object_list = context["object_list"] = selectors.with_event_counts(
+            list(context["object_list"]))
+        return context
+
+
+class ParticipantExportView(ExportMixin, ParticipantListView):
+    """The register's rows as CSV/XLSX, with personal data: officers and admins only (the
+    register's OfficerMixin runs first)."""
+
+    export_columns = PARTICIPANT_COLUMNS
+    list_url_name = "activities:participant_list"
+
+
+class ParticipantSearchView(OfficerMixin, View):
+    """Search-as-you-type for the event page: up to 20 participants as JSON. Matches the name
+    as typed and its phonetic key, so Усмонов finds Usmonov, or the register number."""
+
+    def get(self, request):
+        q = request.GET.get("q", "").strip()[:100]
+        number = record_number(q)
+        if len(q) < 2 and number is None:
+            return JsonResponse({"results": []})
+        return JsonResponse({"results": [
+            {
+                "id": p.pk, "name": p.name,
+                "organisation": str(p.organisation) if p.organisation else "",
+                "country": p.country.name if p.country else "",
+                "position": p.position,
+            }
+            for p in selectors.participant_search(request.user, q, number)
+        ]})
+
+
+class ParticipantDetailView(OfficerMixin, DetailView):
+    model = Participant
+    template_name = "activities/participant_detail.html"
+
+    def get_queryset(self):
+        return Participant.objects.visible_to(self.request.user).with_related()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        participant = self.object
+        context.update(selectors.participant_page(participant, self.request.user))
+        context["history"] = history_entries(participant, limit=10)
+        # Records merged into this one: their differing values, read from their history.
+        context["merged_records"] = merged_records(participant)
+        context["merged_values"] = merged_values(participant)
+        return context
+
+
+class ParticipantUpdateView(OfficerMixin, StaleFormMixin, UpdateView):
+    model = Participant
+    form_class = ParticipantForm
+    permission_required = "activities.change_participant"
+    template_name = "activities/participant_form.html"
+
+    def get_queryset(self):
+        return Participant.objects.visible_to(self.request.user)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            services.record_save(
+                form.instance, expected_version=form.cleaned_data["record_version"],
+                reason="Edited on the participant page",
+            )
+        except StaleVersion as exc:
+            return self.stale(form, exc)
+        messages.success(self.request, "Saved.")
+        return redirect(self.get_success_url())
