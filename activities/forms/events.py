@@ -215,12 +215,15 @@ class BaseNewParticipantFormSet(forms.BaseModelFormSet):
     error on its row unless the officer says it is a different person."""
 
     picked: dict[int, Participant] = {}
+    # The records the officer may see (the view sets ``Participant.objects.visible_to(user)``):
+    # a demo record is never named to a real account as a likely duplicate.
+    register = Participant.objects.real()
 
     def clean(self):
         super().clean()
         rows = [f for f in self.forms if f.cleaned_data and f.has_changed()
                 and "name" in f.cleaned_data]
-        existing = Participant.objects.with_related().likely_duplicates(
+        existing = self.register.with_related().likely_duplicates(
             duplicate_key(_organisation_id(f.cleaned_data), f.cleaned_data["name"]) for f in rows
         )
         seen = {}

@@ -1,13 +1,11 @@
-"""What the officers' pages share: access, the answer to a save from an older version, safe
-``next`` links and forgiving pagination for lists that are not a FilterView."""
+"""What the officers' pages share: access, the answer to a save from an older version and safe
+``next`` links. (Lists that are not a FilterView page with ``unodc_portal.core.lists.paged``.)"""
 
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.paginator import Page, Paginator
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from unodc_portal.core.lists import page_number
 from unodc_portal.core.versioning import StaleVersion, kept_note
 
 
@@ -37,17 +35,3 @@ def safe_next(request, default: str) -> str:
     ):
         return target
     return default
-
-
-def paged(request, rows, per_page: int, page_kwarg: str = "page") -> dict:
-    """One page of ``rows`` (a list or a queryset) the way every list page pages
-    (``unodc_portal.core.lists``): a ``page`` that is not a whole number, or below 1, gives the
-    first page, one beyond the last gives the last. The context ``includes/pagination.html``
-    reads: ``page_obj``, ``paginator`` and ``page_range``."""
-    paginator = Paginator(rows, per_page, allow_empty_first_page=True)
-    page: Page = paginator.page(page_number(request.GET.get(page_kwarg), paginator.num_pages))
-    return {
-        "page_obj": page,
-        "paginator": paginator,
-        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-    }

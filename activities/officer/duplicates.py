@@ -16,7 +16,8 @@ from django.views.generic.edit import FormView
 from activities import selectors, services
 from activities.forms import DismissForm, MergeForm, record_number
 from activities.models import Participant
-from activities.officer.base import OfficerMixin, paged, safe_next
+from activities.officer.base import OfficerMixin, safe_next
+from unodc_portal.core.lists import paged
 
 MERGE_COMPARED_FIELDS = ["name", "sex", "organisation", "country", "position", "email", "phone"]
 

@@ -80,6 +80,7 @@ class EventRecordView(OfficerMixin, View):
             form_kwargs={"organisation_choices": organisations,
                          "country_choices": selectors.country_choices()},
         )
+        new_participants.register = participations.register
         trainer_links = TrainerLinkFormSet(
             data, initial=initial_links or None, prefix="trainers",
             form_kwargs={"organisation_choices": organisations},

@@ -10,7 +10,8 @@ from django.views.generic import DetailView
 from activities import selectors
 from activities.history import history_entries
 from activities.models import Event, Participant, Seizure
-from activities.officer.base import OfficerMixin, paged
+from activities.officer.base import OfficerMixin
+from unodc_portal.core.lists import paged
 
 
 class HistoryView(OfficerMixin, DetailView):

@@ -17,8 +17,9 @@ from activities import imports, selectors, services
 from activities.forms import ImportUploadForm
 from activities.import_template import template_csv, template_xlsx
 from activities.models import Event
-from activities.officer.base import OfficerMixin, paged
+from activities.officer.base import OfficerMixin
 from unodc_portal.core.exports import XLSX_CONTENT_TYPE
+from unodc_portal.core.lists import paged
 
 IMPORT_PERMISSIONS = ["activities.add_participant", "activities.add_participation"]
 

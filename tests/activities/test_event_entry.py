@@ -174,6 +174,19 @@ def test_new_participant_like_one_in_the_register_is_stopped_until_confirmed(off
     assert Participant.objects.filter(name="Усмонов Алишер").exists()
 
 
+def test_a_demo_participant_is_never_named_to_a_real_officer_as_a_likely_duplicate(
+    officer_client,
+):
+    organisation = factories.OrganisationFactory()
+    factories.ParticipantFactory(name="Alisher Usmonov", organisation=organisation,
+                                 is_demo=True)
+    data = event_data()
+    add_new(data, [{"name": "Усмонов Алишер", "organisation": str(organisation.pk)}])
+    response = officer_client.post(reverse("activities:event_create"), data)
+    assert response.status_code == 302, "the demo record is not in this officer's register"
+    assert Participant.objects.filter(name="Усмонов Алишер", is_demo=False).exists()
+
+
 def test_new_participant_listed_twice_and_one_already_picked_are_errors(officer_client):
     organisation = factories.OrganisationFactory()
     picked = factories.ParticipantFactory(name="Madina Yusupova", organisation=organisation)

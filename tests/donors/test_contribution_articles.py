@@ -37,13 +37,11 @@ URLS = [
 
 
 @pytest.mark.parametrize(("url", "published_shown_as"), URLS)
-@pytest.mark.parametrize("role", ["anonymous", "donor", "officer", "admin"])
+@pytest.mark.parametrize("role", access.FIXTURE_ROLES)
 def test_a_draft_article_appears_through_a_contribution_only_to_who_may_see_drafts(
     role, url, published_shown_as, contributions, client, request
 ):
-    if role != "anonymous":
-        client.force_login(request.getfixturevalue(f"{role}_user"))
-    response = client.get(url)
+    response = access.client_for_fixture(role, client, request).get(url)
     assert response.status_code == 200
     text = access.body_text(response)
     may_see_drafts = role == "admin"

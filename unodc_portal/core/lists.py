@@ -48,6 +48,20 @@ def page_number(value, last: int) -> int:
     return min(number, last)
 
 
+def page_range(paginator, page):
+    """The page numbers the pagination include shows: the ends, and two each side of ``page``."""
+    return paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+def paged(request, rows, per_page: int, page_kwarg: str = "page") -> dict:
+    """One page of ``rows`` (a list or a queryset that is not a FilterView's), paged as every
+    list page pages: the context ``includes/pagination.html`` reads (``page_obj``,
+    ``paginator``, ``page_range``), with the same forgiving ``page_number``."""
+    paginator = Paginator(rows, per_page, allow_empty_first_page=True)
+    page = paginator.page(page_number(request.GET.get(page_kwarg), paginator.num_pages))
+    return {"page_obj": page, "paginator": paginator, "page_range": page_range(paginator, page)}
+
+
 class ListPageMixin:
     """Pagination and page-size handling for a ``django_filters.views.FilterView``."""
 
@@ -76,7 +90,7 @@ class ListPageMixin:
         paginator, page = context["paginator"], context["page_obj"]
         context.update(
             page_size_form=self.page_size_form,
-            page_range=paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            page_range=page_range(paginator, page),
             # What the rows are, for "1-25 of 40 events".
             noun_plural=filterset._meta.model._meta.verbose_name_plural,
             noun_singular=filterset._meta.model._meta.verbose_name,
