@@ -4,6 +4,7 @@
 #   make lint   — ruff
 #   make check  — Django's system check, missing migrations, ruff, import layers (import-linter)
 #   make serve  — production-style: gunicorn + whitenoise, settings from the environment
+#                 (a synthetic database, seed_scale, only with SERVE_SYNTHETIC=1, on 127.0.0.1)
 #   make backup — one dated, database-independent backup file in backups/
 #   make restore FILE=backups/… — load a backup into an empty database (SQLite or PostgreSQL)
 
@@ -69,6 +70,7 @@ serve: $(STAMP)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py sync_roles
+	SERVE_SYNTHETIC="$(SERVE_SYNTHETIC)" $(PY) manage.py serve_guard --host "$(HOST)"
 	$(BIN)/gunicorn unodc_portal.wsgi:application --bind $(HOST):$(PORT) \
 		--worker-class gthread --workers $(WORKERS) --threads $(THREADS) \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1

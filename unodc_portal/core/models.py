@@ -1,4 +1,5 @@
-"""The portal's own tables: counters of attempts, shared by every worker and server."""
+"""The portal's own tables: counters of attempts, shared by every worker and server, and the
+marker of a database that holds synthetic data (seed_scale)."""
 
 from django.db import models
 
@@ -24,3 +25,21 @@ class Throttle(models.Model):
 
     def __str__(self):
         return f"{self.scope}: {self.count} since {self.window_start:%Y-%m-%d %H:%M}"
+
+
+class SyntheticData(models.Model):
+    """One run of ``manage.py seed_scale``: its row marks the database as holding synthetic
+    data at programme scale. ``make serve`` refuses such a database unless told explicitly
+    (``manage.py serve_guard``), and ``seed_scale`` refuses any database holding records that
+    are neither the bulletin's nor its own."""
+
+    seed = models.BigIntegerField()
+    sizes = models.JSONField(default=dict, help_text="Records made, per kind.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "synthetic data runs"
+
+    def __str__(self):
+        return f"Synthetic data run {self.pk} (seed {self.seed})"
