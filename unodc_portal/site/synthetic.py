@@ -3,9 +3,10 @@
 participants in Latin and Cyrillic script with spelling variants, participations, seizures,
 donors with contributions in several currencies and the exchange rates of the months they use.
 
-Written with ``bulk_create`` in large batches, in one transaction. Derived fields are filled as
-a save would fill them (``fill_derived_fields()``: participants' name keys, events' year and
-month, seizures' kilograms, contributions' year). Deterministic for one seed.
+Written in batches of ``BATCH`` rows (COPY on PostgreSQL: ``synthetic_writer``), in one
+transaction. Derived fields are filled as a save would fill them (``fill_derived_fields()``:
+participants' name keys, events' year and month, seizures' kilograms, contributions' year).
+Deterministic for one seed.
 
 History: each project, event, participant, seizure and contribution gets its one "created" row
 (reason ``REASON``), as a record saved once has; a record's history page and the participant
@@ -38,6 +39,7 @@ from activities.models import (
 from donors.models import Contribution, Donor, ExchangeRate
 from unodc_portal.core.models import SyntheticData
 from unodc_portal.site import synthetic_names as names
+from unodc_portal.site import synthetic_writer as writer
 from unodc_portal.site.synthetic_safety import SYNTHETIC_CODE, SYNTHETIC_DOMAIN, SYNTHETIC_PREFIX
 
 BATCH = 10_000
@@ -100,19 +102,16 @@ class Seeder:
         self.sizes, self.seed, self.stream = sizes, seed, progress
         self.rng = random.Random(seed)
 
-    def bulk(self, label, model, rows, total, **options):
-        """bulk_create the rows (an iterable) in batches, advancing the progress line; the
-        created objects are returned only when ``keep`` is given."""
-        keep = options.pop("keep", False)
-        history = getattr(model, "history", None) if model is not Participation else None
+    def bulk(self, label, model, rows, total, keep=False):
+        """Write the rows (an iterable of new instances) in batches, advancing the progress
+        line; the written instances, with their keys, are returned when ``keep`` is given."""
+        history = hasattr(model, "history") and model is not Participation
         progress, batch, created = Progress(self.stream, label, total), [], []
 
         def write():
-            made = model.objects.bulk_create(batch, **options)
-            if history is not None:
-                history.bulk_history_create(made, batch_size=BATCH, default_date=self.now,
-                                            default_change_reason=REASON)
-            created.extend(made if keep else ())
+            writer.write(model, batch, history_date=self.now if history else None,
+                         reason=REASON)
+            created.extend(batch if keep else ())
             progress.add(len(batch))
 
         for row in rows:
@@ -334,4 +333,4 @@ class Seeder:
         rates = (ExchangeRate(currency=currency, month=month, usd_per_unit=(
             CURRENCIES[currency] * Decimal(rng.randint(90, 110)) / 100).quantize(
                 Decimal("0.00000001"))) for currency, month in sorted(months))
-        self.bulk("exchange rates", ExchangeRate, rates, len(months), ignore_conflicts=True)
+        ExchangeRate.objects.bulk_create(rates, ignore_conflicts=True)  # one per month used
