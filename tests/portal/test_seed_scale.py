@@ -214,3 +214,14 @@ def test_pages_render_over_synthetic_data_for_every_role(seeded, client, request
     for record in (synthetic(Seizure, "key").first(), Donor.objects.first(),
                    Contribution.objects.first().project):
         assert client.get(record.get_absolute_url()).status_code == 200
+
+
+def test_records_carry_one_created_history_row_and_participations_none(seeded):
+    for model in (Event, Participant, Seizure, Contribution):
+        rows = model.history.filter(history_type="+")
+        assert rows.count() == model.objects.count() == model.history.count()
+        assert set(rows.values_list("history_change_reason", flat=True)) == {
+            "Synthetic data (seed_scale)"}
+    person = Participant.objects.first()
+    assert person.history.get().name == person.name
+    assert not Participation.history.exists()
