@@ -85,7 +85,7 @@ def person_name(rng: random.Random, sex: str) -> tuple[str, tuple]:
     first = rng.randrange(len(FIRST[sex]))
     father = rng.randrange(len(FIRST["male"]))
     last = rng.randrange(len(LAST))
-    parts = (sex, first, father if rng.random() < 0.4 else None, last)
+    parts = (sex, first, father if rng.random() < 0.75 else None, last)
     return write_name(parts, rng.random() < 0.3), parts
 
 
