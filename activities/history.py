@@ -36,7 +36,9 @@ def history_entries(obj, limit: int | None = None) -> list[Entry]:
               if f.editable and f.name not in HIDDEN_FIELDS}
     entries = []
     wanted: dict[type, set] = {}
-    for newer, older in zip(versions, [*versions[1:], None], strict=True):
+    # Each version against the one before it; the oldest against nothing (a record written
+    # without history, by a bulk write or a restore, has no versions at all).
+    for newer, older in zip(versions, [*versions[1:], None][: len(versions)], strict=True):
         entry = Entry(version=newer, kind=KINDS.get(newer.history_type, newer.history_type))
         if older is not None and newer.history_type == "~":
             delta = newer.diff_against(older, included_fields=list(fields))

@@ -57,3 +57,13 @@ def test_participant_page_shows_recent_history_and_training_history(client, offi
     client.force_login(officer_user)
     html = client.get(participation.participant.get_absolute_url()).content.decode()
     assert "Dog-handler course" in html and "Recent changes" in html and "Created" in html
+
+
+def test_a_record_written_without_history_has_pages_with_no_entries(client, officer_user):
+    participant = factories.ParticipantFactory(name="Written In Bulk")
+    participant.history.all().delete()  # as a bulk write or a restore without history leaves it
+    client.force_login(officer_user)
+    for name in ("activities:participant_detail", "activities:participant_history"):
+        response = client.get(reverse(name, args=[participant.pk]))
+        assert response.status_code == 200, name
+        assert "Written In Bulk" in response.content.decode()
