@@ -178,6 +178,11 @@ class Seizure(YearFromDate, NaturalKeyModel):
         indexes = [
             # seizures list: kind and year-range filters, totals by year
             models.Index(fields=["kind", "year"], name="activities_seizure_kind_idx"),
+            # admin seizure changelist: the default order, and its year filter's choices
+            models.Index(
+                F("year").desc(nulls_last=True), F("date").desc(nulls_last=True), F("key"),
+                name="activities_seizure_order_idx",
+            ),
         ]
 
     def __str__(self):
