@@ -11,6 +11,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from activities.models import Article
+from unodc_portal.core.indexes import NullsLastIndex
 from unodc_portal.core.records import (
     DemoQuerySetMixin,
     NaturalKeyModel,
@@ -202,7 +203,7 @@ class Contribution(YearFromDate, NaturalKeyModel):
             models.Index(fields=["kind", "status"], name="donors_contrib_kind_idx"),
             # admin contribution changelist: the default order (newest year first, then by
             # donor) and its year filter's choices
-            models.Index(F("year").desc(nulls_last=True), name="donors_contrib_year_idx"),
+            NullsLastIndex(F("year").desc(nulls_last=True), name="donors_contrib_year_idx"),
         ]
 
     def __str__(self):

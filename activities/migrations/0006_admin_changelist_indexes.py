@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+import unodc_portal.core.indexes
+
 
 class Migration(migrations.Migration):
 
@@ -13,7 +15,7 @@ class Migration(migrations.Migration):
         # admin event and participation changelists: the events' default order, newest first
         migrations.AddIndex(
             model_name='event',
-            index=models.Index(
+            index=unodc_portal.core.indexes.NullsLastIndex(
                 models.OrderBy(models.F('start_date'), descending=True, nulls_last=True),
                 models.OrderBy(models.F('year'), descending=True, nulls_last=True),
                 models.OrderBy(models.F('month'), descending=True, nulls_last=True),
@@ -25,7 +27,7 @@ class Migration(migrations.Migration):
         # admin seizure changelist: the default order and its year filter's choices
         migrations.AddIndex(
             model_name='seizure',
-            index=models.Index(
+            index=unodc_portal.core.indexes.NullsLastIndex(
                 models.OrderBy(models.F('year'), descending=True, nulls_last=True),
                 models.OrderBy(models.F('date'), descending=True, nulls_last=True),
                 models.F('key'),

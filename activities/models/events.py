@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from activities.models.projects import Project
 from activities.models.reference import Country, Organisation, Person
+from unodc_portal.core.indexes import NullsLastIndex
 from unodc_portal.core.records import (
     DemoQuerySetMixin,
     NaturalKeyModel,
@@ -108,7 +109,7 @@ class Event(NaturalKeyModel, ReportedPeriod):
             models.Index(fields=["city"], name="activities_event_city_idx"),
             # admin event changelist (and the participation changelist, ordered by event): the
             # default order, newest first with undated events last, read in index order
-            models.Index(
+            NullsLastIndex(
                 F("start_date").desc(nulls_last=True), F("year").desc(nulls_last=True),
                 F("month").desc(nulls_last=True), F("title"), F("id").desc(),
                 name="activities_event_order_idx",

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from activities.models.projects import Project
 from activities.models.reference import Country, Organisation
+from unodc_portal.core.indexes import NullsLastIndex
 from unodc_portal.core.records import (
     DemoQuerySetMixin,
     NaturalKeyModel,
@@ -179,7 +180,7 @@ class Seizure(YearFromDate, NaturalKeyModel):
             # seizures list: kind and year-range filters, totals by year
             models.Index(fields=["kind", "year"], name="activities_seizure_kind_idx"),
             # admin seizure changelist: the default order, and its year filter's choices
-            models.Index(
+            NullsLastIndex(
                 F("year").desc(nulls_last=True), F("date").desc(nulls_last=True), F("key"),
                 name="activities_seizure_order_idx",
             ),

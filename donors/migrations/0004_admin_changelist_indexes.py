@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+import unodc_portal.core.indexes
+
 
 class Migration(migrations.Migration):
 
@@ -13,7 +15,7 @@ class Migration(migrations.Migration):
         # admin contribution changelist: newest year first, and its year filter's choices
         migrations.AddIndex(
             model_name='contribution',
-            index=models.Index(
+            index=unodc_portal.core.indexes.NullsLastIndex(
                 models.OrderBy(models.F('year'), descending=True, nulls_last=True),
                 name='donors_contrib_year_idx',
             ),
