@@ -9,7 +9,8 @@ Only ever uses its own PostgreSQL database, ``unodc_admin`` on 127.0.0.1 (``--da
 another URL, whose database name must still end in ``_admin``). ``--seed`` refuses a database
 that holds events other than its own (slugs ``bench-…``). Each page is requested once to warm
 up, then ``--runs`` times through Django's test client as a signed-in superuser; the median is
-printed per page, with the number of queries and whether a COUNT over the table was issued.
+printed per page, with the time spent in SQL, the number of queries and whether a COUNT was
+issued (the rest of the time is rendering the page's 100 rows).
 """
 
 import argparse
@@ -116,15 +117,17 @@ def time_pages(runs: int):
     client.force_login(user)
     for url in PAGES:
         assert client.get(url).status_code == 200, url  # warm-up
-        times = []
+        times, sql_times = [], []
         for _ in range(runs):
             with CaptureQueriesContext(connection) as queries:
                 start = time.perf_counter()
                 response = client.get(url)
                 times.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, url
+            sql_times.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
         counted = any("COUNT(*)" in q["sql"].upper() for q in queries.captured_queries)
-        print(f"{statistics.median(times):8.0f} ms  {len(queries.captured_queries):3d} queries  "
+        print(f"{statistics.median(times):6.0f} ms (SQL {statistics.median(sql_times):4.0f} ms)  "
+              f"{len(queries.captured_queries):3d} queries  "
               f"{'COUNT' if counted else '     '}  {url}")
 
 

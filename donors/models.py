@@ -11,11 +11,11 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from activities.models import Article
-from unodc_portal.core.indexes import NullsLastIndex
 from unodc_portal.core.records import (
     DemoQuerySetMixin,
     NaturalKeyModel,
     NaturalKeyQuerySet,
+    NullsLastIndex,
     YearFromDate,
     demo_flag,
     record_version,

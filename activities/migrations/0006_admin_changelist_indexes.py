@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import unodc_portal.core.indexes
+import unodc_portal.core.records
 
 
 class Migration(migrations.Migration):
@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         # admin event and participation changelists: the events' default order, newest first
         migrations.AddIndex(
             model_name='event',
-            index=unodc_portal.core.indexes.NullsLastIndex(
+            index=unodc_portal.core.records.NullsLastIndex(
                 models.OrderBy(models.F('start_date'), descending=True, nulls_last=True),
                 models.OrderBy(models.F('year'), descending=True, nulls_last=True),
                 models.OrderBy(models.F('month'), descending=True, nulls_last=True),
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         # admin seizure changelist: the default order and its year filter's choices
         migrations.AddIndex(
             model_name='seizure',
-            index=unodc_portal.core.indexes.NullsLastIndex(
+            index=unodc_portal.core.records.NullsLastIndex(
                 models.OrderBy(models.F('year'), descending=True, nulls_last=True),
                 models.OrderBy(models.F('date'), descending=True, nulls_last=True),
                 models.F('key'),

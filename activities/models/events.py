@@ -9,11 +9,11 @@ from simple_history.models import HistoricalRecords
 
 from activities.models.projects import Project
 from activities.models.reference import Country, Organisation, Person
-from unodc_portal.core.indexes import NullsLastIndex
 from unodc_portal.core.records import (
     DemoQuerySetMixin,
     NaturalKeyModel,
     NaturalKeyQuerySet,
+    NullsLastIndex,
     ReportedPeriod,
     demo_flag,
     record_version,

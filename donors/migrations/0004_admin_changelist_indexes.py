@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import unodc_portal.core.indexes
+import unodc_portal.core.records
 
 
 class Migration(migrations.Migration):
@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         # admin contribution changelist: newest year first, and its year filter's choices
         migrations.AddIndex(
             model_name='contribution',
-            index=unodc_portal.core.indexes.NullsLastIndex(
+            index=unodc_portal.core.records.NullsLastIndex(
                 models.OrderBy(models.F('year'), descending=True, nulls_last=True),
                 name='donors_contrib_year_idx',
             ),
