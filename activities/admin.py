@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django_countries import countries
 
 from activities import services
@@ -20,7 +21,12 @@ from activities.models import (
     Substance,
     Theme,
 )
-from unodc_portal.core.admin_history import DemoVisibleAdmin, HistoryAdmin, register_history_log
+from unodc_portal.core.admin_history import (
+    DemoVisibleAdmin,
+    HistoryAdmin,
+    LargeTableAdmin,
+    register_history_log,
+)
 from unodc_portal.core.versioning import VersionedAdminMixin, VersionedModelForm, bump_versions
 
 
@@ -101,8 +107,19 @@ class EventAdminForm(VersionedModelForm):
         bound_reported_participants(self)
 
 
+def real_participation_count():
+    """An event's real participations (no figure counts demo records), as a subquery: the
+    database counts for the page's rows only, after the LIMIT, where a JOIN and GROUP BY would
+    count every participation of every event before sorting."""
+    counted = (
+        Participation.objects.filter(event=OuterRef("pk"), is_demo=False)
+        .order_by().values("event").annotate(n=Count("pk")).values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 @admin.register(Event)
-class EventAdmin(DemoVisibleAdmin, VersionedAdminMixin, HistoryAdmin):
+class EventAdmin(LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin, HistoryAdmin):
     form = EventAdminForm
     list_display = [
         "title", "kind", "start_date", "end_date", "date_wording", "city", "country",
@@ -117,9 +134,8 @@ class EventAdmin(DemoVisibleAdmin, VersionedAdminMixin, HistoryAdmin):
     inlines = [TrainerOrganisationInline, ParticipationInline]
 
     def get_queryset(self, request):
-        # Real participations only: no figure counts demo records.
-        return super().get_queryset(request).annotate(participant_records=Count(
-            "participations", filter=Q(participations__is_demo=False)))
+        return super().get_queryset(request).annotate(
+            participant_records=real_participation_count())
 
     @admin.display(description="participant records", ordering="participant_records")
     def participant_records(self, obj):
@@ -148,7 +164,7 @@ class EventVersionMixin:
 
 
 @admin.register(EventTrainerOrganisation)
-class EventTrainerOrganisationAdmin(EventVersionMixin, admin.ModelAdmin):
+class EventTrainerOrganisationAdmin(LargeTableAdmin, EventVersionMixin, admin.ModelAdmin):
     list_display = ["event", "organisation", "trainer_count"]
     list_select_related = ["event", "organisation"]
     search_fields = ["event__title", "organisation__name", "organisation__acronym"]
@@ -156,7 +172,7 @@ class EventTrainerOrganisationAdmin(EventVersionMixin, admin.ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(DemoVisibleAdmin, VersionedAdminMixin, HistoryAdmin):
+class ParticipantAdmin(LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin, HistoryAdmin):
     list_display = ["name", "sex", "organisation", "country", "position", "email", "is_demo"]
     list_filter = ["sex", "country", "is_demo", "organisation__kind"]
     list_select_related = ["organisation", "country"]
@@ -177,7 +193,7 @@ class ParticipantAdmin(DemoVisibleAdmin, VersionedAdminMixin, HistoryAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(DemoVisibleAdmin, EventVersionMixin, HistoryAdmin):
+class ParticipationAdmin(LargeTableAdmin, DemoVisibleAdmin, EventVersionMixin, HistoryAdmin):
     list_display = ["participant", "event", "status"]
     list_filter = ["status"]
     list_select_related = ["participant", "event"]
@@ -198,7 +214,7 @@ class SubstanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Seizure)
-class SeizureAdmin(DemoVisibleAdmin, VersionedAdminMixin, HistoryAdmin):
+class SeizureAdmin(LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin, HistoryAdmin):
     list_display = [
         "key", "kind", "substance", "qualifier", "quantity", "unit", "quantity_kg", "year",
         "period_wording", "country", "region",

@@ -4,7 +4,12 @@ from django.db import models
 from activities import admin as activities_admin
 from activities.models import Project
 from donors.models import Contribution, Donor, DonorAccount, ExchangeRate
-from unodc_portal.core.admin_history import DemoVisibleAdmin, HistoryAdmin, register_history_log
+from unodc_portal.core.admin_history import (
+    DemoVisibleAdmin,
+    HistoryAdmin,
+    LargeTableAdmin,
+    register_history_log,
+)
 from unodc_portal.core.versioning import VersionedAdminMixin, bump_versions
 
 
@@ -35,12 +40,15 @@ class DonorAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(DemoVisibleAdmin, VersionedAdminMixin, HistoryAdmin):
+class ContributionAdmin(LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin, HistoryAdmin):
+    """No donor filter: it would list every donor on every visit (thousands at scale); the
+    search finds a donor's contributions by name."""
+
     list_display = [
         "key", "donor", "project", "kind", "amount", "currency", "in_kind_description",
         "status", "date", "year", "is_published",
     ]
-    list_filter = ["is_published", "kind", "status", "currency", "year", "donor"]
+    list_filter = ["is_published", "kind", "status", "currency", "year"]
     list_select_related = ["donor", "project"]
     search_fields = ["key", "donor__name", "project__code", "project__title", "in_kind_description"]
     autocomplete_fields = ["donor", "project", "event", "article"]

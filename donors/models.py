@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -15,6 +15,7 @@ from unodc_portal.core.records import (
     DemoQuerySetMixin,
     NaturalKeyModel,
     NaturalKeyQuerySet,
+    NullsLastIndex,
     YearFromDate,
     demo_flag,
     record_version,
@@ -200,6 +201,9 @@ class Contribution(YearFromDate, NaturalKeyModel):
             models.Index(fields=["currency"], name="donors_contrib_currency_idx"),
             # contributions list: kind and status filters
             models.Index(fields=["kind", "status"], name="donors_contrib_kind_idx"),
+            # admin contribution changelist: the default order (newest year first, then by
+            # donor) and its year filter's choices
+            NullsLastIndex(F("year").desc(nulls_last=True), name="donors_contrib_year_idx"),
         ]
 
     def __str__(self):

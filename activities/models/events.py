@@ -13,6 +13,7 @@ from unodc_portal.core.records import (
     DemoQuerySetMixin,
     NaturalKeyModel,
     NaturalKeyQuerySet,
+    NullsLastIndex,
     ReportedPeriod,
     demo_flag,
     record_version,
@@ -106,6 +107,13 @@ class Event(NaturalKeyModel, ReportedPeriod):
             models.Index(fields=["kind"], name="activities_event_kind_idx"),
             # events list: city filter
             models.Index(fields=["city"], name="activities_event_city_idx"),
+            # admin event changelist (and the participation changelist, ordered by event): the
+            # default order, newest first with undated events last, read in index order
+            NullsLastIndex(
+                F("start_date").desc(nulls_last=True), F("year").desc(nulls_last=True),
+                F("month").desc(nulls_last=True), F("title"), F("id").desc(),
+                name="activities_event_order_idx",
+            ),
         ]
 
     def __str__(self):

@@ -15,6 +15,7 @@ from unodc_portal.core.records import (
     DemoQuerySetMixin,
     NaturalKeyModel,
     NaturalKeyQuerySet,
+    NullsLastIndex,
     YearFromDate,
     demo_flag,
     record_version,
@@ -178,6 +179,11 @@ class Seizure(YearFromDate, NaturalKeyModel):
         indexes = [
             # seizures list: kind and year-range filters, totals by year
             models.Index(fields=["kind", "year"], name="activities_seizure_kind_idx"),
+            # admin seizure changelist: the default order, and its year filter's choices
+            NullsLastIndex(
+                F("year").desc(nulls_last=True), F("date").desc(nulls_last=True), F("key"),
+                name="activities_seizure_order_idx",
+            ),
         ]
 
     def __str__(self):

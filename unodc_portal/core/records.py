@@ -1,10 +1,12 @@
-"""Base classes of the record's models: natural keys, demo records, record versions, and dates
-as reported (exact days when stated, the wording when not). Used by every domain app."""
+"""Base classes of the record's models: natural keys, demo records, record versions, dates as
+reported (exact days when stated, the wording when not), and the index of a newest-first order.
+Used by every domain app."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import OrderBy
 
 from unodc_portal.core.roles import is_demo_user
 
@@ -158,3 +160,22 @@ class ReportedPeriod(YearFromDate, models.Model):
             errors["year"] = "Give the year when the month is known."
         if errors:
             raise ValidationError(errors)
+
+
+class NullsLastIndex(models.Index):
+    """An index for a default order with NULLS LAST (newest first, undated rows last), as the
+    events', seizures' and contributions' ``Meta.ordering`` say: its
+    ``F(...).desc(nulls_last=True)`` parts are written ``DESC NULLS LAST`` on PostgreSQL, so the
+    planner reads ``ORDER BY … DESC NULLS LAST … LIMIT`` from the index. SQLite refuses ``NULLS
+    LAST`` in an index and needs none: NULL sorts lowest there, so plain ``DESC`` puts it last."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        index = self
+        if schema_editor.connection.vendor != "postgresql":
+            index = self.clone()
+            index.expressions = tuple(
+                OrderBy(part.expression, descending=part.descending)
+                if isinstance(part, OrderBy) else part
+                for part in self.expressions
+            )
+        return super(NullsLastIndex, index).create_sql(model, schema_editor, using, **kwargs)
