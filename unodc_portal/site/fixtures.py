@@ -77,7 +77,7 @@ _YamlLoader.yaml_implicit_resolvers = {
 }
 
 
-def _read(path: Path) -> list[dict]:
+def read_records(path: Path) -> list[dict]:
     try:
         text = path.read_text(encoding="utf-8")
         records = json.loads(text) if path.suffix == ".json" else yaml.load(text, _YamlLoader)
@@ -268,7 +268,7 @@ def load_fixtures(paths: list[Path]) -> LoadReport:
     report = LoadReport()
     pending = []
     for path in paths:
-        for index, record in enumerate(_read(path)):
+        for index, record in enumerate(read_records(path)):
             label = _label(path, index, record)
             pending.append((label, _check_shape(label, record), record))
     first_seen: dict[tuple, str] = {}

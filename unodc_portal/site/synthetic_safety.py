@@ -33,7 +33,7 @@ from activities.models import (
 )
 from donors.models import Contribution, Donor, ExchangeRate
 from unodc_portal.core.models import SyntheticData
-from unodc_portal.site.fixtures import FIXTURE_DIR, _read, fixture_files
+from unodc_portal.site.fixtures import FIXTURE_DIR, fixture_files, read_records
 
 SYNTHETIC_PREFIX = "synthetic-"
 SYNTHETIC_CODE = "SYN"
@@ -56,7 +56,7 @@ def bulletin_keys() -> dict[str, set]:
     keys: dict[str, set] = {}
     labels = {model._meta.label_lower: model for model in KEYED}
     for path in fixture_files(FIXTURE_DIR):
-        for record in _read(path):
+        for record in read_records(path):
             model = labels.get(str(record.get("model", "")).lower())
             fields = record.get("fields") or {}
             if model is not None and model.natural_key_fields[0] in fields:
