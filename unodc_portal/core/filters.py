@@ -54,6 +54,15 @@ class PortalFilterSet(filters.FilterSet):
     class Meta:
         form = FilterForm
 
+    @classmethod
+    def get_filters(cls):
+        """The declared filters, the sort control last: a subclass that adds a filter (the
+        site's project filter adds ``donor``) keeps the form's order, filters then sort."""
+        found = super().get_filters()
+        if "sort" in found:
+            found["sort"] = found.pop("sort")
+        return found
+
     def __init__(self, data=None, *args, **kwargs):
         # Always bound: with no parameters the filters still run, so that a default sort
         # applies to the first page just as to any other.

@@ -15,7 +15,3 @@ class ProjectFilter(activities_filters.ProjectFilter):
     def filter_donor(self, queryset, name, donor):
         visible = Contribution.objects.visible_to(self.user).filter(donor=donor)
         return queryset.filter(pk__in=visible.values("project"))
-
-
-# The sort control stays last in the form, after the filters.
-ProjectFilter.base_filters["sort"] = ProjectFilter.base_filters.pop("sort")
