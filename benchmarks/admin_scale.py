@@ -14,7 +14,6 @@ issued (the rest of the time is rendering the page's 100 rows).
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -23,7 +22,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/unodc_admin")
@@ -34,17 +32,9 @@ args = parser.parse_args()
 if not urlparse(args.database).path.lstrip("/").endswith("_admin"):
     sys.exit("Refusing: the benchmark only uses a database whose name ends in _admin.")
 
-os.environ["DATABASE_URL"] = args.database
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unodc_portal.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key")
-os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("DJANGO_HTTPS", "0")
-os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+from bench_server import setup_django  # noqa: E402  (benchmarks/bench_server.py)
 
-import django  # noqa: E402
-
-django.setup()
+setup_django(args.database)
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -1,9 +1,15 @@
-"""What the server benchmarks share: the virtualenv's programs, the production-like settings a
-benchmark server runs with (debug off, no HTTPS redirect), and the measures of a worker's
-resident memory (the kernel's high-water mark, and a sampling thread to cross-check it)."""
+"""What the benchmarks share: the virtualenv's programs, the production-like settings a
+benchmark runs with (debug off, no HTTPS redirect), Django set up in the benchmark's own process
+(``setup_django``) or a gunicorn server started and waited for (``start_server``), and the
+measures of a worker's resident memory (the kernel's high-water mark, and a sampling thread to
+cross-check it)."""
 
+import os
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import psutil
@@ -21,6 +27,39 @@ SERVER_ENV = {
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
     "DJANGO_LOG_LEVEL": "WARNING",
 }
+
+
+def setup_django(database: str | None = None) -> None:
+    """Django in this process, as the benchmark servers run it (the test client's host
+    allowed); ``database`` becomes ``DATABASE_URL`` where given."""
+    sys.path.insert(0, str(ROOT))
+    if database:
+        os.environ["DATABASE_URL"] = database
+    for name, value in {**SERVER_ENV, "DJANGO_ALLOWED_HOSTS": "testserver"}.items():
+        os.environ.setdefault(name, value)
+    import django
+
+    django.setup()
+
+
+def start_server(database: str, port: int, **popen) -> tuple[subprocess.Popen, str]:
+    """One sync gunicorn worker on ``database`` at 127.0.0.1:``port``, answering ``/healthz``
+    before this returns: (the server process, its base address)."""
+    env = {**os.environ, **SERVER_ENV, "DATABASE_URL": database}
+    server = subprocess.Popen(
+        [str(GUNICORN), "unodc_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "1", "--worker-class", "sync", "--timeout", "900", "--log-level",
+         "warning"],
+        cwd=ROOT, env=env, start_new_session=True, **popen,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server, base
 
 
 def high_water_mark(pid: int) -> int:

@@ -29,11 +29,11 @@ from pathlib import Path
 
 import psutil
 from bench_server import (  # benchmarks/bench_server.py, beside this script
-    GUNICORN,
     PYTHON,
-    SERVER_ENV,
     Sampler,
     high_water_mark,
+    setup_django,
+    start_server,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,11 +44,7 @@ LIMIT_MB = 200
 
 def prepare(database: str, rows: int) -> None:
     """Create, migrate and fill the benchmark database (once)."""
-    os.environ.update(SERVER_ENV, DATABASE_URL=database)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_django(database)
     import psycopg2
     from django.conf import settings
     from django.core.management import call_command
@@ -123,21 +119,8 @@ def main():
     subprocess.run([str(PYTHON), __file__, "--prepare-only", str(args.rows), args.database],
                    check=True)
 
-    env = {**os.environ, **SERVER_ENV, "DATABASE_URL": args.database}
-    server = subprocess.Popen(
-        [str(GUNICORN), "unodc_portal.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
-         "--workers", "1", "--worker-class", "sync", "--timeout", "900", "--log-level",
-         "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{args.port}"
+    server, base = start_server(args.database, args.port)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.2)
         master = psutil.Process(server.pid)
         (worker,) = master.children()
         results = {"rows": args.rows, "database": "postgresql", "server": "gunicorn, 1 sync worker"}

@@ -46,12 +46,12 @@ from pathlib import Path
 
 import psutil
 from bench_server import (  # benchmarks/bench_server.py, beside this script
-    GUNICORN,
     PYTHON,
-    SERVER_ENV,
     Sampler,
     high_water_mark,
     reset_high_water_mark,
+    setup_django,
+    start_server,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,10 +113,7 @@ def legit_files() -> dict[str, tuple[str, bytes]]:
 # --------------------------------------------------------------------------------------------
 def prepare(database: str) -> None:
     """Migrate the throw-away database and make an officer and an event."""
-    os.environ.update(SERVER_ENV, DATABASE_URL=database)
-    import django
-
-    django.setup()
+    setup_django(database)
     from django.apps import apps
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
@@ -136,10 +133,7 @@ def prepare(database: str) -> None:
 
 def stored(database: str) -> None:
     """Print the import batches and participants in the database, as JSON."""
-    os.environ.update(SERVER_ENV, DATABASE_URL=database)
-    import django
-
-    django.setup()
+    setup_django(database)
     from activities.models import ImportBatch, Participant
 
     print(json.dumps({"batches": ImportBatch.objects.count(),
@@ -206,22 +200,11 @@ def main():
     with tempfile.TemporaryDirectory(prefix="hostile-upload-") as scratch:
         database = f"sqlite:///{scratch}/bench.sqlite3"
         subprocess.run([str(PYTHON), __file__, "--prepare-only", database], check=True)
-        env = {**os.environ, **SERVER_ENV, "DATABASE_URL": database}
-        server = subprocess.Popen(
-            [str(GUNICORN), "unodc_portal.wsgi:application", "--bind",
-             f"127.0.0.1:{args.port}", "--workers", "1", "--worker-class", "sync", "--timeout",
-             "900", "--log-level", "warning"],
-            cwd=ROOT, env=env, start_new_session=True,
+        server, base = start_server(
+            database, args.port,
             stderr=(Path(scratch) / "server.log").open("w"),  # a "Bad Request" per refusal
         )
-        base = f"http://127.0.0.1:{args.port}"
         try:
-            for _ in range(150):
-                try:
-                    urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
-                    break
-                except OSError:
-                    time.sleep(0.2)
             (worker,) = psutil.Process(server.pid).children()
             browser = Browser(base)
             browser.sign_in()

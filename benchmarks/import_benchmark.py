@@ -15,7 +15,6 @@ the same register. Prints the median of the runs and writes benchmarks/results/i
 import argparse
 import io
 import json
-import os
 import random
 import statistics
 import sys
@@ -24,17 +23,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "unodc_portal.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key")
-os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("DJANGO_HTTPS", "0")
-os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+from bench_server import setup_django  # noqa: E402  (benchmarks/bench_server.py)
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
