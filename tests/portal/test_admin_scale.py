@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from activities import models as am
 from donors import models as dm
+from donors.currency import converting
 from tests import factories
 from tests.portal.test_admin import FACTORIES, PORTAL_MODELS, url_for
 from tests.querycount import assert_constant_queries
@@ -163,9 +164,10 @@ def many_rows(db):
                                  for i in range(n))
     project = am.Project.objects.first()
     donor = dm.Donor.objects.first()
-    dm.Contribution.objects.bulk_create(
-        dm.Contribution(key=f"bulk-c-{i}", donor=donor, project=project, kind="cash",
-                        amount=i, currency="USD", year=2011) for i in range(n))
+    with converting():
+        dm.Contribution.objects.bulk_create(
+            dm.Contribution(key=f"bulk-c-{i}", donor=donor, project=project, kind="cash",
+                            amount=i, currency="USD", year=2011) for i in range(n))
 
 
 SELECT = re.compile(r'<select\b[^>]*\bname="([^"]*)"[^>]*>(.*?)</select>', re.S)
@@ -255,9 +257,10 @@ def _seed_for_plans():
         am.Seizure(key=f"plan-{i}", substance=substance, quantity=1, unit="kg",
                    year=2008 + i % 18) for i in range(3000))
     donor, project = factories.DonorFactory(), factories.ProjectFactory()
-    dm.Contribution.objects.bulk_create(
-        dm.Contribution(key=f"plan-{i}", donor=donor, project=project, kind="cash", amount=1,
-                        currency="USD", year=2008 + i % 18) for i in range(3000))
+    with converting():
+        dm.Contribution.objects.bulk_create(
+            dm.Contribution(key=f"plan-{i}", donor=donor, project=project, kind="cash",
+                            amount=1, currency="USD", year=2008 + i % 18) for i in range(3000))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
