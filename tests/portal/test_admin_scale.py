@@ -280,3 +280,24 @@ def test_changelist_page_is_read_in_its_default_order_from_an_index(rf, admin_us
     cl = admin.site._registry[model].get_changelist_instance(request)
     plan = cl.queryset[:cl.list_per_page].explain()
     assert index in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="The planner's estimate is PostgreSQL's.")
+def test_a_large_filtered_list_counts_at_most_the_threshold_then_takes_the_planners_estimate(
+        monkeypatch):
+    monkeypatch.setattr(admin_history, "EXACT_COUNT_UP_TO", 50)
+    factories.ParticipantFactory.create_batch(30, sex="female")
+    factories.ParticipantFactory.create_batch(80, sex="male")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE activities_participant")
+    small = am.Participant.objects.filter(sex="female")
+    assert EstimatedCountPaginator(small, 10).count == 30  # exact below the threshold
+    large = am.Participant.objects.filter(sex="male")
+    with CaptureQueriesContext(connection) as queries:
+        count = EstimatedCountPaginator(large, 10).count
+    assert count >= 51  # never below what was counted
+    assert any("LIMIT 51" in q["sql"] for q in queries.captured_queries)
+    assert any(q["sql"].startswith("EXPLAIN") for q in queries.captured_queries)
+    assert not any(q["sql"].startswith("SELECT COUNT(*)") and "LIMIT" not in q["sql"]
+                   for q in queries.captured_queries)
