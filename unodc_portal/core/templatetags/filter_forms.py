@@ -55,8 +55,8 @@ def plain_select(field, attrs):
     for group_name, options, _index in context["optgroups"]:
         html = format_html_join("", '<option value="{}"{}{}>{}</option>', (
             (option["value"], SELECTED if option["selected"] else "",
-             flatatt(option["attrs"] and {k: v for k, v in option["attrs"].items()
-                                          if k != "selected"}), option["label"])
+             flatatt({k: v for k, v in option["attrs"].items() if k != "selected"}),
+             option["label"])
             for option in options
         ))
         groups.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, html)
