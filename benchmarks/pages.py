@@ -26,8 +26,9 @@ debug off) is started on the size's database:
 2. page cache on (only at ``--load-sizes``, 1M by default): for each page, ``wrk -t2 -c16 -d10s
    --timeout 2s`` on ``/healthz`` with the page's headers, then the same on the page; requests
    per second, p99, the ratio of the two, error answers and socket errors (time-outs included);
-3. ``--write-run``: the anonymous pages loaded together while an officer saves an event through
-   its form once a second; the page cache's hit rate and the p99 under that invalidation.
+3. with the load (unless ``--no-write-run``): the anonymous pages loaded together while an
+   officer saves an event through its form once a second; the page cache's hit rate and the
+   p99 under that invalidation.
 
 Each of 1 and 2 is repeated ``--runs`` times (median of the runs). The table (Markdown) is
 printed and written to ``benchmarks/results/pages-<UTC date>.md``, with a verdict per page
@@ -109,13 +110,15 @@ parser.add_argument("--pages", default="",
 parser.add_argument("--runs", type=int, default=3, help="runs per measure (median kept)")
 parser.add_argument("--requests", type=int, default=5,
                     help="sequential requests per page and run, after one to warm up")
+parser.add_argument("--download-requests", type=int, default=1,
+                    help="requests per download and run (they take seconds at 1M)")
 parser.add_argument("--duration", type=int, default=10, help="seconds of each wrk run")
 parser.add_argument("--connections", type=int, default=16)
 parser.add_argument("--load-all", action="store_true",
                     help="load every page, the admin's record pages too (see LOAD_CHANGELISTS)")
-parser.add_argument("--write-run", action="store_true",
-                    help="also load the anonymous pages while an officer saves an event "
-                    "each second")
+parser.add_argument("--no-write-run", dest="write_run", action="store_false",
+                    help="leave out the run loading the anonymous pages while an officer saves "
+                    "an event each second")
 parser.add_argument("--write-duration", type=int, default=30)
 parser.add_argument("--redis", default="", help="REDIS_URL for the server (default: the "
                     "database cache), e.g. redis://127.0.0.1:6379/9")
@@ -637,9 +640,10 @@ def sessions() -> dict[str, dict[str, str]]:
 # --------------------------------------------------------------------------------------------
 # Measuring
 # --------------------------------------------------------------------------------------------
-def request(port: int, path: str, headers: dict, method="GET", body=None, timeout=300):
+def request(port: int, path: str, headers: dict, method="GET", body=None, timeout=300,
+            first_byte_only=False):
     """One request on a fresh connection: (status, ms to the first byte, ms in all, bytes,
-    response headers)."""
+    the response); ``first_byte_only`` hangs up after the first byte."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     started = time.perf_counter()
     connection.request(method, path, body=body, headers=headers)
@@ -647,7 +651,7 @@ def request(port: int, path: str, headers: dict, method="GET", body=None, timeou
     first = response.read(1)
     ttfb = (time.perf_counter() - started) * 1000
     size = len(first)
-    while chunk := response.read(1 << 16):
+    while not first_byte_only and (chunk := response.read(1 << 16)):
         size += len(chunk)
     total = (time.perf_counter() - started) * 1000
     connection.close()
@@ -668,13 +672,15 @@ class Timing:
     errors: list[str] = field(default_factory=list)
 
 
-def time_page(page: Page, port: int, headers: dict, requests: int, server, timing: Timing):
-    status = request(port, page.path, headers)[0]  # warm-up
+def time_page(page: Page, port: int, headers: dict, args, server, timing: Timing):
+    """One request to warm up (for a download, its first byte only), then ``--requests``
+    (``--download-requests`` for a download) one after another; the run's median is kept."""
+    status = request(port, page.path, headers, first_byte_only=page.download)[0]
     if status != page.status:
         timing.errors.append(f"{status}")
         return
     times, ttfbs, peaks, growths = [], [], [], []
-    for _ in range(requests):
+    for _ in range(args.download_requests if page.download else args.requests):
         if page.download:
             processes = workers(server)
             before = {}
@@ -853,6 +859,8 @@ def measure_size(size, args, samples, selectors, report):
     prepare(size, args.rebuild)
     headers = sessions()  # makes the accounts and records the samples may need first
     pages, skipped = build_pages(samples, selectors)
+    if not pages:
+        sys.exit(f"No page matches --pages {','.join(selectors)} (see --list).")
     report["skipped"] = sorted(set(report.get("skipped", [])) | set(skipped))
     known = {(page.label, page.role) for page in report.setdefault("pages", [])}
     report["pages"] += [page for page in pages if (page.label, page.role) not in known]
@@ -869,7 +877,11 @@ def measure_size(size, args, samples, selectors, report):
             started = time.monotonic()
             for page in pages:
                 timing = timings.setdefault((page.label, page.role), Timing())
-                time_page(page, args.port, headers[page.role], args.requests, server, timing)
+                measured = len(timing.ms)
+                time_page(page, args.port, headers[page.role], args, server, timing)
+                shown = f"{timing.ms[-1]:.0f} ms" if len(timing.ms) > measured else "—"
+                errors = f" errors: {','.join(timing.errors)}" if timing.errors else ""
+                print(f"  {page.label} ({page.role}): {shown}{errors}", flush=True)
             print(f"[{size}] single-request run {run + 1}/{args.runs}: "
                   f"{time.monotonic() - started:.0f} s", flush=True)
     finally:
@@ -1068,8 +1080,8 @@ def main():
             sys.exit(f"Unknown size {s!r}: one of {', '.join(SIZES)}.")
     sizes = [s for s in SIZES if s in sizes]  # smallest first
     args.load_sizes = load_sizes
-    if args.runs < 1 or args.requests < 1:
-        sys.exit("--runs and --requests must be at least 1.")
+    if min(args.runs, args.requests, args.download_requests) < 1:
+        sys.exit("--runs, --requests and --download-requests must be at least 1.")
     if load_sizes and not shutil.which("wrk"):
         sys.exit("wrk is missing (apt-get install -y wrk), or pass --load-sizes none.")
     selectors = [s.strip() for s in args.pages.split(",") if s.strip()]
@@ -1090,7 +1102,8 @@ def main():
     elapsed = time.monotonic() - started
     text = (f"# Pages measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC\n\n"
             f"`benchmarks/pages.py {' '.join(sys.argv[1:])}`: sizes {', '.join(sizes)}; "
-            f"{args.runs} run(s), {args.requests} requests per page and run (page cache off); "
+            f"{args.runs} run(s), {args.requests} requests per page and run "
+            f"({args.download_requests} per download; page cache off); "
             f"load at {', '.join(load_sizes) or 'no size'} ({args.connections} connections, "
             f"{args.duration} s, page cache on"
             f"{', Redis' if args.redis else ', database cache'}). Times in ms, medians.\n\n"
