@@ -107,7 +107,7 @@ def start_gthread_server(database: str, port: int, *, extra_env: dict | None = N
     server = subprocess.Popen(
         [str(GUNICORN), "unodc_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads),
-         "--timeout", "900", "--log-level", "warning"],
+         "--timeout", "900", "--graceful-timeout", "5", "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"

@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """Every page of the portal measured at 10,000 and at 1,000,000 participations.
 
-    .venv/bin/python benchmarks/pages.py                       # everything (about 1 h 45 min)
-    .venv/bin/python benchmarks/pages.py --sizes 10k --runs 1  # a quick look (about 3 min)
+    .venv/bin/python benchmarks/pages.py                       # everything (about 2 h 30 min)
+    .venv/bin/python benchmarks/pages.py --sizes 10k --runs 1  # a quick look (about 1.5 min)
     .venv/bin/python benchmarks/pages.py --pages event_list,participant --sizes 10k,1m
 
 Databases: only its own, PostgreSQL ``unodc_bench_10k`` and ``unodc_bench_1m`` on 127.0.0.1 (no
