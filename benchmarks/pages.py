@@ -187,13 +187,13 @@ def event():
 
 @once
 def small_events():
-    """The five synthetic events with the fewest participants: the write run saves them (any
+    """The 30 synthetic events with the fewest participants: the write run saves them (any
     save invalidates every cached page; small forms keep each save short)."""
     from django.db.models import Count
 
     from activities.models import Event
     return list(Event.objects.filter(slug__startswith="synthetic-")
-                .annotate(n=Count("participations")).order_by("n", "pk")[:5])
+                .annotate(n=Count("participations")).order_by("n", "pk")[:30])
 
 
 @once
