@@ -93,3 +93,44 @@ class Sampler(threading.Thread):
             except psutil.Error:
                 return
             time.sleep(self.interval)
+
+
+def start_gthread_server(database: str, port: int, *, extra_env: dict | None = None,
+                         base_env: dict | None = None, workers: int = 3,
+                         threads: int = 8) -> tuple[subprocess.Popen, str]:
+    """The server as ``make serve`` runs it — gunicorn, ``workers`` gthread workers of
+    ``threads`` threads — on ``database`` at 127.0.0.1:``port``, with the benchmark settings
+    (``SERVER_ENV``) and ``extra_env``; answering ``/healthz`` before this returns. Started in a
+    session of its own (``stop_server`` ends it and its workers)."""
+    env = {**(os.environ if base_env is None else base_env), **SERVER_ENV,
+           **(extra_env or {}), "DATABASE_URL": database}
+    server = subprocess.Popen(
+        [str(GUNICORN), "unodc_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads),
+         "--timeout", "900", "--graceful-timeout", "5", "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        if server.poll() is not None:
+            raise RuntimeError(f"the server on {port} exited ({server.returncode})")
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        stop_server(server)
+        raise RuntimeError(f"the server on {port} did not answer /healthz")
+    return server, base
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """End a server started here, and its workers (its own process group)."""
+    if server.poll() is None:
+        os.killpg(server.pid, 15)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, 9)
+            server.wait()
