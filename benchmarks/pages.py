@@ -320,6 +320,8 @@ SAMPLES: dict[str, Sample | Skip] = {
         OFFICER, queries=("", "?q=ivanov", "?country=KZ&sex=female", "?year=2015")),
     "activities:participant_export": Sample(OFFICER, args=lambda: ["csv"], download=True),
     "activities:participant_search": Sample(OFFICER, queries=("?q=ivan",)),
+    "activities:event_lookup": Sample(OFFICER, queries=("?q=workshop", "?q=border+liaison")),
+    "activities:organisation_lookup": Sample(OFFICER, queries=("?q=drug",)),
     "activities:participant_duplicates": Sample(OFFICER),
     "activities:participant_duplicates_dismiss": Skip(POST_ONLY),
     "activities:participant_detail": Sample(OFFICER, args=lambda: [participants()[0].pk]),
