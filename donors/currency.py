@@ -97,11 +97,14 @@ def drifted() -> int:
         fresh_month=month
     ).annotate(fresh_rate=rate).annotate(
         # Rounded to the stored places: SQLite multiplies decimals as floating-point numbers.
+        # Both sides rounded to the stored places: SQLite multiplies and stores decimals as
+        # floating-point numbers (PostgreSQL's are exact either way).
         fresh_amount=Round(ExpressionWrapper(F("amount") * F("fresh_rate"), output_field=MONEY),
-                           10, output_field=MONEY)
+                           10, output_field=MONEY),
+        stored_amount=Round("usd_amount", 10, output_field=MONEY),
     ).exclude(
         _same("usd_month", "fresh_month") & _same("usd_rate", "fresh_rate")
-        & _same("usd_amount", "fresh_amount")
+        & _same("stored_amount", "fresh_amount")
     )
     return stale.count()
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from donors import currency
@@ -125,6 +125,9 @@ def apply(step):
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow])
 @given(steps=steps)
+@example(steps=[("rate", "EUR", datetime.date(2011, 7, 1), Decimal("0.1000")),
+                ("contribution", {"currency": "EUR", "amount": Decimal("0.05"), "date": None,
+                                  "year": 2011})])
 def test_stored_equivalents_equal_their_recomputation_after_any_writes(steps):
     Contribution.objects.all().delete()
     ExchangeRate.objects.all().delete()
