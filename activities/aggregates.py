@@ -148,8 +148,15 @@ def _organisation_url(slug, urls: dict) -> str:
     if not slug:
         return ""
     if slug not in urls:
-        urls[slug] = reverse("activities:organisation_detail", args=[slug])
+        # reverse() once: a slug needs no quoting, so the others are put in its place.
+        if ("organisation", None) not in urls:
+            urls["organisation", None] = reverse("activities:organisation_detail",
+                                                 args=[_SLUG_MARK])
+        urls[slug] = urls["organisation", None].replace(_SLUG_MARK, slug)
     return urls[slug]
+
+
+_SLUG_MARK = "--slug--"
 
 
 # --------------------------------------------------------------------------------------------
@@ -222,8 +229,9 @@ def register_figures() -> RegisterFigures:
     (``activities.summaries``): the register's totals and one row per group, two queries
     whatever the number of events. Equal to ``register_figures_from_rows()`` (tested)."""
     totals = {t.dimension: t for t in RegisterTotal.objects.all()}
-    cells = list(RegisterCell.objects.filter(listed_events__gt=0)
-                 .select_related("organisation").order_by())
+    cells = RegisterCell.objects.filter(listed_events__gt=0).order_by().values_list(
+        "dimension", "key", "shown_sum", "hidden_events", "organisation__slug",
+        "organisation__name", "organisation__acronym")
     headline = totals.get("") or RegisterTotal()
     urls: dict[str, str] = {}
     sex_labels = dict(Participant.Sex.choices)
@@ -231,22 +239,18 @@ def register_figures() -> RegisterFigures:
     for dimension, title in zip(("sex", "country", "organisation"), _REGISTER_TITLES,
                                 strict=True):
         groups = []
-        for cell in cells:
-            if cell.dimension != dimension:
+        for cell_dimension, key, shown_sum, hidden_events, slug, name, acronym in cells:
+            if cell_dimension != dimension:
                 continue
             if dimension == "sex":
-                label, url = sex_labels.get(cell.key, cell.key), ""
+                label, url = sex_labels.get(key, key), ""
             elif dimension == "country":
-                label, url = _country_label(cell.key, urls), ""
-            elif cell.organisation is None:
-                label, url = NOT_RECORDED, ""
+                label, url = _country_label(key, urls), ""
             else:
-                organisation = cell.organisation
-                label = _organisation_label({"org_slug": organisation.slug,
-                                             "org_name": organisation.name,
-                                             "org_acronym": organisation.acronym})
-                url = _organisation_url(organisation.slug, urls)
-            groups.append((label, cell.shown_sum, url, cell.hidden_events > 0))
+                label = _organisation_label({"org_slug": slug, "org_name": name,
+                                             "org_acronym": acronym})
+                url = _organisation_url(slug, urls)
+            groups.append((label, shown_sum, url, hidden_events > 0))
         total = totals.get(dimension) or RegisterTotal()
         breakdowns.append(_register_breakdown(title, groups, total.total, total.events,
                                               total.left_out))

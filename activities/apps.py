@@ -9,4 +9,9 @@ class ActivitiesConfig(AppConfig):
     def ready(self):
         # Connects the signals that keep the stored participant summaries (README, "Stored
         # summaries") equal to the rows.
-        from activities import summaries  # noqa: F401
+        from django.db.models.signals import post_migrate
+
+        from activities import summaries
+
+        post_migrate.connect(summaries.fill_after_migrate, sender=self,
+                             dispatch_uid="summaries-fill-after-migrate")

@@ -24,7 +24,7 @@ import contextlib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models import Count, F, Q
 from django.db.models.signals import post_delete, post_init, post_save
 
@@ -466,3 +466,15 @@ for _model in _TRACKED:
     post_save.connect(_saved, sender=_model, dispatch_uid=f"summaries-save-{_model._meta.label}")
 post_delete.connect(_deleted, sender=Participation, dispatch_uid="summaries-delete-participation")
 post_delete.connect(_deleted, sender=Event, dispatch_uid="summaries-delete-event")
+
+
+def fill_after_migrate(using="default", **kwargs) -> None:
+    """After ``migrate``: where the summaries have never been built (the migration that made
+    their tables leaves them empty) and participations exist, build them."""
+    if using != DEFAULT_DB_ALIAS:
+        return
+    if RegisterTotal._meta.db_table not in connection.introspection.table_names():
+        return
+    if RegisterTotal.objects.exists() or not Participation.objects.exists():
+        return
+    rebuild()

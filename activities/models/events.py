@@ -35,6 +35,7 @@ def validate_event_slug(value):
 class EventQuerySet(GuardedQuerySetMixin, DemoQuerySetMixin, NaturalKeyQuerySet):
     # Demo events count in no figure: flipping the flag in bulk would bypass the summaries.
     guarded_fields = frozenset({"is_demo"})
+    guard_bulk_create = False  # a new event has no participants yet
 
     def with_related(self):
         return self.select_related("country", "organiser").prefetch_related("projects")

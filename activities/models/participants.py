@@ -25,6 +25,7 @@ class ParticipantQuerySet(GuardedQuerySetMixin, DemoQuerySetMixin, models.QueryS
     # Sex, country, organisation and the demo flag feed the participant figures.
     guarded_fields = frozenset({"sex", "country", "country_id", "organisation",
                                 "organisation_id", "is_demo"})
+    guard_bulk_create = False  # new people are at no event yet
 
     def with_related(self):
         return self.select_related("organisation", "country")

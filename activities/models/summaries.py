@@ -35,9 +35,11 @@ def check_bulk_write(model, what: str) -> None:
 
 class GuardedQuerySetMixin:
     """``update()`` / ``bulk_create()`` only inside ``summaries.writing()``; ``guarded_fields``
-    (None: all) names the fields whose update is guarded."""
+    (None: all) names the fields whose update is guarded, ``guard_bulk_create`` whether new
+    rows are."""
 
     guarded_fields: frozenset | None = None
+    guard_bulk_create = True
 
     def update(self, **kwargs):
         if self.guarded_fields is None or self.guarded_fields & set(kwargs):
@@ -45,7 +47,8 @@ class GuardedQuerySetMixin:
         return super().update(**kwargs)
 
     def bulk_create(self, objs, *args, **kwargs):
-        check_bulk_write(self.model, "bulk_create()")
+        if self.guard_bulk_create:
+            check_bulk_write(self.model, "bulk_create()")
         return super().bulk_create(objs, *args, **kwargs)
 
 
