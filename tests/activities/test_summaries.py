@@ -320,3 +320,46 @@ def test_loading_fixtures_and_demo_seeding_and_removal_keep_the_summaries_exact(
     assert aggregates.register_figures() == before  # demo records count in no figure
     call_command("remove_demo", stdout=io.StringIO())
     assert_exact()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_writers_to_one_event_both_count():
+    """Two transactions add a participant each to one event at the same moment: the second's
+    refresh waits for the first's lock on the register, then sees its participation, so the
+    delta of neither is applied twice or lost. (PostgreSQL only: SQLite has one writer.)"""
+    import threading
+    import time
+
+    from django.db import connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent transactions (PostgreSQL)")
+    event = factories.EventFactory()
+    register(event, 3, sex="female")
+    newcomers = [factories.ParticipantFactory(sex="male", country=None) for _ in range(2)]
+    holding = threading.Event()
+
+    def first():
+        try:
+            with transaction.atomic():
+                Participation.objects.create(event=event, participant=newcomers[0])
+                holding.set()
+                time.sleep(0.5)  # holds the register's lock
+        finally:
+            connections.close_all()
+
+    def second():
+        holding.wait(5)
+        try:
+            with transaction.atomic():
+                Participation.objects.create(event=event, participant=newcomers[1])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert aggregates.register_figures().total_shown == "5"
+    assert_exact()
