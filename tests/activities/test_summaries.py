@@ -256,6 +256,20 @@ def test_migrate_builds_summaries_that_were_never_built():
     assert_exact()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_rebuilds_the_summaries_its_backup_leaves_out(tmp_path):
+    event = factories.EventFactory()
+    register(event, 4, sex="female")
+    before = aggregates.register_figures()
+    path = tmp_path / "portal.json.gz"
+    call_command("backup", output=path, verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    assert aggregates.register_figures().total_shown == "0"
+    call_command("restore", path, verbosity=0)
+    assert aggregates.register_figures() == before
+    assert_exact()
+
+
 def test_a_deleted_event_and_a_demo_flag_leave_the_register():
     event, other = factories.EventFactory(), factories.EventFactory()
     register(event, 3, sex="female")
