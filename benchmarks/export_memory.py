@@ -63,6 +63,7 @@ def prepare(database: str, rows: int) -> None:
     call_command("migrate", verbosity=0)
 
     from activities.models import Project
+    from donors.currency import converting
     from donors.models import Contribution, Donor, ExchangeRate
 
     if Contribution.objects.count() == rows:
@@ -90,9 +91,11 @@ def prepare(database: str, rows: int) -> None:
             in_kind_description="Поддержка — support for the State Service on Drug Control",
         ))
         if len(batch) == 5000:
-            Contribution.objects.bulk_create(batch)
+            with converting():
+                Contribution.objects.bulk_create(batch)
             batch = []
-    Contribution.objects.bulk_create(batch)
+    with converting():
+        Contribution.objects.bulk_create(batch)
 
 
 

@@ -1,27 +1,33 @@
-"""US-dollar equivalents of contributions, computed in the database.
+"""US-dollar equivalents of contributions, stored with each contribution and summed in the
+database.
 
 A contribution keeps its own currency. Its US-dollar equivalent uses the UN operational rate
 (``ExchangeRate``) of the contribution's month: the month of its date, or July of its year when
-only the year is known (``usd_month()``, the one home of that rule). A
+only the year is known (``Contribution.fill_derived_fields``, the one home of that rule). A
 missing rate is never counted as zero: it is reported, naming the currency and the month ("no
 rate for EUR, July 2011"), and the amount it would have converted is left out of the equivalent.
 
-Everything that shows a US-dollar equivalent goes through this module:
+The equivalent is stored (``usd_month``, ``usd_rate``, ``usd_amount`` = amount times rate, exact),
+so that totals are plain sums over the rows, with no rate looked up per row:
 
-- ``with_usd(contributions)`` annotates each row with ``usd_month`` (the month used),
-  ``usd_rate`` (US dollars per unit, or None) and ``usd_amount`` — lists, exports and the API;
-- ``usd_month()`` and ``usd_sum()`` are the expressions that grouped totals use
-  (``donors.totals.ContributionTotals``), so that a total and its equivalent come from one
-  grouped query;
-- ``UsdEquivalent`` folds grouped rows (one per currency and month) into what a page says.
+- ``Contribution.save()`` converts the contribution it saves;
+- a rate saved or deleted (admin, fixtures, restore) converts its currency's contributions
+  again (``reconvert``, connected in ``donors.apps``);
+- bulk writes go through ``converting()``, which converts what they wrote once they are done; a
+  bulk ``update()`` of an amount, currency or date, or a ``bulk_create()``, outside it raises;
+- ``manage.py rebuild_summaries`` converts everything again and reports what had drifted.
+
+``UsdEquivalent`` folds grouped rows (one per currency) into what a page says.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import (
     Case,
     DateField,
@@ -30,21 +36,94 @@ from django.db.models import (
     F,
     Func,
     OuterRef,
+    Q,
     Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 
-from donors.models import ExchangeRate
+from donors.models import CONVERTING, YEAR_ONLY_MONTH, Contribution, ExchangeRate
+
+__all__ = ["YEAR_ONLY_MONTH"]
 
 USD = "USD"
-# A year-only contribution is converted at the rate of the middle of its year.
-YEAR_ONLY_MONTH = 7
-MONEY = DecimalField(max_digits=24, decimal_places=2)
+MONEY = DecimalField(max_digits=34, decimal_places=10)
 RATE = DecimalField(max_digits=18, decimal_places=8)
 CENTS = Decimal("0.01")
+
+
+def with_usd(contributions):
+    """Contributions with their stored ``usd_month``, ``usd_rate`` and ``usd_amount``: the
+    fields are the contribution's own, so this is the queryset itself (kept as the name lists,
+    exports and the API use for "with the equivalent")."""
+    return contributions
+
+
+def _rate_expression():
+    rate = ExchangeRate.objects.filter(currency=OuterRef("currency"), month=OuterRef("usd_month"))
+    return Case(
+        When(currency=USD, then=Value(Decimal(1), output_field=RATE)),
+        When(currency="", then=Value(None, output_field=RATE)),
+        default=Subquery(rate.values("usd_per_unit")[:1], output_field=RATE),
+        output_field=RATE,
+    )
+
+
+def reconvert(contributions=None) -> int:
+    """Convert ``contributions`` (all by default) again from the rates in the database: two
+    UPDATE statements. Returns how many rows were converted."""
+    contributions = Contribution.objects.all() if contributions is None else contributions
+    with converting(convert_after=False):
+        count = contributions.update(usd_rate=_rate_expression())
+        contributions.update(usd_amount=F("amount") * F("usd_rate"))
+    return count
+
+
+def reconvert_all() -> int:
+    """Every contribution's rate month, rate and equivalent, again from its fields and the
+    rates (after bulk writes; ``rebuild_summaries``). Three UPDATE statements."""
+    with converting(convert_after=False):
+        Contribution.objects.update(usd_month=_month_expression())
+    return reconvert()
+
+
+def drifted() -> int:
+    """How many contributions' stored month, rate or equivalent differ from a conversion now
+    (0 when in step): compared in the database, one query."""
+    month = _month_expression()
+    rate = _rate_expression()
+    stale = Contribution.objects.annotate(
+        fresh_month=month
+    ).annotate(fresh_rate=rate).annotate(
+        # Rounded to the stored places: SQLite multiplies decimals as floating-point numbers.
+        fresh_amount=Round(ExpressionWrapper(F("amount") * F("fresh_rate"), output_field=MONEY),
+                           10, output_field=MONEY)
+    ).exclude(
+        _same("usd_month", "fresh_month") & _same("usd_rate", "fresh_rate")
+        & _same("usd_amount", "fresh_amount")
+    )
+    return stale.count()
+
+
+def _same(stored: str, fresh: str) -> Q:
+    return Q(**{f"{stored}__isnull": True, f"{fresh}__isnull": True}) | Q(**{stored: F(fresh)})
+
+
+@contextlib.contextmanager
+def converting(convert_after: bool = True):
+    """The one way to write contributions in bulk (``update()`` of amounts, currencies or dates,
+    ``bulk_create()``): what was written is converted again when the block ends."""
+    token = CONVERTING.set(True)
+    try:
+        with transaction.atomic():
+            yield
+            if convert_after:
+                reconvert_all()
+    finally:
+        CONVERTING.reset(token)
+
+
 
 
 class MonthOfYear(Func):
@@ -83,45 +162,19 @@ class MonthOfDate(Func):
         return super().as_sql(compiler, connection, template=template, **extra_context)
 
 
-def usd_month():
-    """The month whose rate converts a contribution: the month of its date, else July of its
-    year, else NULL (no date, so no rate)."""
-    return Coalesce(
-        MonthOfDate("date"),
-        MonthOfYear("year", YEAR_ONLY_MONTH),
-        output_field=DateField(),
-    )
+def _month_expression():
+    """``Contribution.fill_derived_fields``'s month, as a database expression."""
+    return Coalesce(MonthOfDate("date"), MonthOfYear("year", YEAR_ONLY_MONTH),
+                    output_field=DateField())
 
 
-def usd_rate():
-    """US dollars per unit of the row's currency in its ``usd_month`` (which the queryset must
-    annotate): 1 for US dollars, the ``ExchangeRate`` of that currency and month otherwise,
-    NULL where there is none."""
-    rate = ExchangeRate.objects.filter(currency=OuterRef("currency"), month=OuterRef("usd_month"))
-    return Case(
-        When(currency=USD, then=Value(Decimal(1), output_field=RATE)),
-        default=Subquery(rate.values("usd_per_unit")[:1], output_field=RATE),
-        output_field=RATE,
-    )
-
-
-def with_month(contributions):
-    """Contributions annotated with ``usd_month``, for grouping by it and for ``usd_sum()``."""
-    return contributions.annotate(usd_month=usd_month())
-
-
-def usd_sum():
-    """The sum of the amounts that have a rate, in US dollars (NULL where none has); for a
-    queryset annotated by ``with_month``."""
-    return Sum(ExpressionWrapper(F("amount") * usd_rate(), output_field=MONEY))
-
-
-def with_usd(contributions):
-    """Contributions annotated with ``usd_month``, ``usd_rate`` and ``usd_amount`` (amount in US
-    dollars, NULL where the amount or the rate is missing)."""
-    return with_month(contributions).annotate(usd_rate=usd_rate()).annotate(
-        usd_amount=ExpressionWrapper(F("amount") * F("usd_rate"), output_field=MONEY),
-    )
+def rate_changed(sender, instance, **kwargs):
+    """A rate saved or deleted: its currency's contributions are converted again (signal
+    receiver, ``donors.apps``)."""
+    if kwargs.get("raw"):
+        # loaddata: the contributions may not be loaded yet; the loader converts at its end.
+        return
+    reconvert(Contribution.objects.filter(currency=instance.currency))
 
 
 def cents(amount: Decimal | None) -> Decimal | None:
@@ -146,31 +199,53 @@ class MissingRate:
 
 @dataclass
 class UsdEquivalent:
-    """The US-dollar equivalent of a total in one currency, built from grouped rows (one per
-    month). ``usd`` adds only the amounts that have a rate; ``missing`` names the months that
-    have none, and ``unconverted`` is the part of the total they hold."""
+    """The US-dollar equivalent of a total in one currency. ``usd`` adds only the amounts that
+    have a rate; ``missing`` names the months that have none, and ``unconverted`` is the part of
+    the total they hold; ``first_month`` and ``last_month`` bound the months whose rates were
+    used."""
 
     currency: str
     total: Decimal = Decimal(0)
     usd: Decimal | None = None
     unconverted: Decimal = Decimal(0)
-    months: list[datetime.date] = field(default_factory=list)
+    first_month: datetime.date | None = None
+    last_month: datetime.date | None = None
     missing: list[MissingRate] = field(default_factory=list)
 
     def add(self, month: datetime.date | None, total: Decimal | None, usd: Decimal | None):
-        """One grouped row: the amounts of this currency dated in ``month``."""
+        """One contribution (or the amounts of one month): ``usd`` None means no rate."""
+        if total is None:
+            return
+        if usd is None:
+            self.add_group(total, None, total)
+            self.add_missing(month)
+        else:
+            self.add_group(total, usd, Decimal(0), month, month)
+
+    def add_group(self, total, usd, unconverted, first=None, last=None):
+        """A grouped row of this currency: its total, the sum of its equivalents (None where no
+        amount had a rate), the part without a rate, and the months of the rates used."""
         if total is None:
             return
         self.total += total
-        if usd is None:
-            self.unconverted += total
-            missing = MissingRate(self.currency, month)
-            if missing not in self.missing:
-                self.missing.append(missing)
-            return
-        self.usd = (self.usd or Decimal(0)) + usd
-        if month is not None and month not in self.months:
-            self.months.append(month)
+        self.unconverted += unconverted or Decimal(0)
+        if usd is not None:
+            self.usd = (self.usd or Decimal(0)) + usd
+        if first is not None:
+            self.first_month = first if self.first_month is None else min(self.first_month, first)
+        if last is not None:
+            self.last_month = last if self.last_month is None else max(self.last_month, last)
+
+    def add_missing(self, month: datetime.date | None):
+        missing = MissingRate(self.currency, month)
+        if missing not in self.missing:
+            self.missing.append(missing)
+
+    def merge(self, other: UsdEquivalent):
+        self.add_group(other.total, other.usd, other.unconverted, other.first_month,
+                       other.last_month)
+        for missing in other.missing:
+            self.add_missing(missing.month)
 
     @property
     def converted(self) -> Decimal:
@@ -188,19 +263,19 @@ class UsdEquivalent:
     @property
     def months_label(self) -> str:
         """The months whose rates were used: "April 2011" or "April 2011 to July 2012"."""
-        months = sorted(self.months)
-        if not months:
+        if self.first_month is None:
             return ""
-        if len(months) == 1:
-            return month_label(months[0])
-        return f"{month_label(months[0])} to {month_label(months[-1])}"
+        if self.first_month == self.last_month:
+            return month_label(self.first_month)
+        return f"{month_label(self.first_month)} to {month_label(self.last_month)}"
 
     @property
     def rate_note(self) -> str:
         """What a page prints beside the equivalent: the months used, and what is missing."""
         parts = []
-        if self.months and not self.is_usd:
-            rates = "rate" if len(self.months) == 1 else f"{len(self.months)} monthly rates"
+        if self.first_month is not None and not self.is_usd:
+            rates = "rate" if self.first_month == self.last_month else "monthly rates"
             parts.append(f"at the {rates} of {self.months_label}")
-        parts += [str(missing) for missing in self.missing]
+        parts += [str(missing) for missing in sorted(
+            self.missing, key=lambda m: (m.month is None, m.month or datetime.date.min))]
         return "; ".join(parts)

@@ -1,5 +1,7 @@
 """The money and in-kind record: donors, their contributions, and exchange rates."""
 
+import contextvars
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -93,7 +95,33 @@ def donor_for(user):
         return None
 
 
+# True while ``donors.currency.converting()`` runs: the one way to write contributions in bulk.
+CONVERTING = contextvars.ContextVar("donors_converting", default=False)
+# The fields the stored US-dollar equivalent follows (``Contribution.fill_derived_fields``).
+CONVERTED_FROM = frozenset({"amount", "currency", "date", "year"})
+# A year-only contribution is converted at the rate of the middle of its year.
+YEAR_ONLY_MONTH = 7
+
+
 class ContributionQuerySet(DemoQuerySetMixin, NaturalKeyQuerySet):
+    def update(self, **kwargs):
+        """A bulk change of what the US-dollar equivalent follows goes through
+        ``donors.currency.converting()``, which converts again afterwards."""
+        if CONVERTED_FROM & kwargs.keys() and not CONVERTING.get():
+            raise RuntimeError(
+                "Contributions' amounts, currencies and dates change in bulk only inside "
+                "donors.currency.converting(), which keeps their US-dollar equivalents in step."
+            )
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        if not CONVERTING.get():
+            raise RuntimeError(
+                "Contributions are created in bulk only inside donors.currency.converting(), "
+                "which converts them to US dollars afterwards."
+            )
+        return super().bulk_create(objs, *args, **kwargs)
+
     def published(self):
         return self.filter(is_published=True)
 
@@ -169,6 +197,18 @@ class Contribution(YearFromDate, NaturalKeyModel):
         null=True, blank=True, help_text="Filled from the date when it is known."
     )
     is_published = models.BooleanField("published", default=False)
+    # The US-dollar equivalent, stored (``donors.currency``): the month whose rate converts the
+    # amount, that rate (1 for US dollars, None where there is none) and amount times rate, exact.
+    # Kept in step by every write of a contribution or a rate; ``rebuild_summaries`` repairs.
+    usd_month = models.DateField("rate month", null=True, blank=True, editable=False)
+    usd_rate = models.DecimalField(
+        "US dollars per unit", max_digits=18, decimal_places=8, null=True, blank=True,
+        editable=False,
+    )
+    usd_amount = models.DecimalField(
+        "US-dollar equivalent", max_digits=34, decimal_places=10, null=True, blank=True,
+        editable=False,
+    )
     article = models.ForeignKey(
         "activities.Article", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="contributions", help_text="The bulletin article it came from.",
@@ -178,7 +218,10 @@ class Contribution(YearFromDate, NaturalKeyModel):
     version = record_version()
 
     objects = ContributionQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The stored equivalent follows the rates: its changes are not the contribution's history.
+    history = HistoricalRecords(excluded_fields=["usd_month", "usd_rate", "usd_amount"])
+    # Computed by save() from the rates (not by fill_derived_fields): fixtures never state them.
+    computed_on_save = ("usd_rate", "usd_amount")
 
     class Meta:
         ordering = [models.F("year").desc(nulls_last=True), "donor", "key"]
@@ -204,6 +247,11 @@ class Contribution(YearFromDate, NaturalKeyModel):
             # admin contribution changelist: the default order (newest year first, then by
             # donor) and its year filter's choices
             NullsLastIndex(F("year").desc(nulls_last=True), name="donors_contrib_year_idx"),
+            # totals: the few amounts without a rate, whose months are named
+            models.Index(
+                fields=["currency"], name="donors_contrib_no_rate_idx",
+                condition=Q(amount__isnull=False, usd_rate__isnull=True),
+            ),
         ]
 
     def __str__(self):
@@ -214,6 +262,35 @@ class Contribution(YearFromDate, NaturalKeyModel):
     def get_absolute_url(self):
         return reverse("donors:donor_detail", args=[self.donor.slug])
 
+    def fill_derived_fields(self):
+        """The year from the date, and the month whose rate converts the amount: the month of
+        the date, else July of the year, else none."""
+        super().fill_derived_fields()
+        if self.date:
+            self.usd_month = self.date.replace(day=1)
+        elif self.year:
+            self.usd_month = datetime.date(self.year, YEAR_ONLY_MONTH, 1)
+        else:
+            self.usd_month = None
+
+    def save(self, *args, **kwargs):
+        """Saved with its US-dollar equivalent: the rate of its currency and month (one query;
+        none for US dollars), and amount times rate."""
+        self.fill_derived_fields()
+        if self.currency == "USD":
+            self.usd_rate = Decimal(1)
+        elif self.currency and self.usd_month:
+            self.usd_rate = ExchangeRate.objects.filter(
+                currency=self.currency, month=self.usd_month
+            ).values_list("usd_per_unit", flat=True).first()
+        else:
+            self.usd_rate = None
+        self.usd_amount = (
+            None if self.amount is None or self.usd_rate is None
+            else Decimal(self.amount) * self.usd_rate
+        )
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         errors = self.date_mismatch_errors()
@@ -223,10 +300,31 @@ class Contribution(YearFromDate, NaturalKeyModel):
             raise ValidationError(errors)
 
 
+class ExchangeRateQuerySet(NaturalKeyQuerySet):
+    def update(self, **kwargs):
+        """Contributions store their equivalents at these rates: a bulk change goes through
+        ``donors.currency.converting()``, which converts them again."""
+        if not CONVERTING.get():
+            raise RuntimeError(
+                "Exchange rates change in bulk only inside donors.currency.converting(), which "
+                "keeps contributions' US-dollar equivalents in step."
+            )
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        if not CONVERTING.get():
+            raise RuntimeError(
+                "Exchange rates are created in bulk only inside donors.currency.converting(), "
+                "which converts contributions again afterwards."
+            )
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class ExchangeRate(NaturalKeyModel):
     """A UN operational rate of exchange: US dollars per one unit of a currency in a month."""
 
     natural_key_fields = ("currency", "month")
+    objects = ExchangeRateQuerySet.as_manager()
 
     currency = models.CharField(max_length=3, validators=[validate_currency])
     month = models.DateField(help_text="Any day of the month; stored as its first day.")

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.urls import reverse
 
-from donors.currency import UsdEquivalent, usd_sum, with_month
+from donors.currency import UsdEquivalent
 
 
 # Contributions (callers pass Contribution.objects.visible_to(user), filtered)
@@ -51,46 +51,106 @@ class MoneyRow:
 
 
 def _money_rows(rows, label_of, url_of, key_of) -> list[MoneyRow]:
-    """Shape grouped rows (one per key, currency and rate month, ordered by key and currency)
-    into one MoneyRow per key, in order."""
+    """Shape grouped rows (one per key and currency, ordered by key and currency) into one
+    MoneyRow per key, in order; ``missing`` rows (key, currency, month without a rate) name the
+    missing rates."""
     lines: dict = {}
     for row in rows:
         line = lines.setdefault(key_of(row), MoneyRow(label_of(row), url_of(row)))
         if row["total"] is not None:
-            line.line(row["currency"]).add(row["usd_month"], row["total"], row["usd"])
+            equivalent = line.line(row["currency"])
+            equivalent.add_group(row["total"], row["usd"], row["unconverted"],
+                                 row["first_month"], row["last_month"])
+            for month in row.get("missing", ()):
+                equivalent.add_missing(month)
         line.contributions += row["n"]
         line.without_amount += row["n"] - row["with_amount"]
     return list(lines.values())
 
 
-def _grouped(contributions, *keys):
-    """One row per combination of ``keys``, currency and rate month (``donors.currency``), with
-    the amounts' sum and its US-dollar equivalent; years in order, unknown year last."""
+_HAS_RATE = Q(amount__isnull=False, usd_rate__isnull=False)
+_NO_RATE = Q(amount__isnull=False, usd_rate__isnull=True)
+
+
+def _grouped(contributions, *keys) -> list[dict]:
+    """One row per combination of ``keys`` and currency, with the amounts' sum, their stored
+    US-dollar equivalents' sum (``donors.currency``), the part without a rate and the months of
+    the rates used; a second query names the months without a rate (``missing`` in each row).
+    Years in order, unknown year last."""
     ordering = [F(key).asc(nulls_last=True) if key == "year" else key for key in keys]
-    return (
-        with_month(contributions)
-        .values(*keys, "currency", "usd_month")
+    rows = list(
+        contributions.values(*keys, "currency")
         .annotate(
             total=Sum("amount"), n=Count("pk"), with_amount=Count("amount"),
-            usd=usd_sum(),
+            usd=Sum("usd_amount"),
+            unconverted=Sum("amount", filter=_NO_RATE),
+            first_month=Min("usd_month", filter=_HAS_RATE),
+            last_month=Max("usd_month", filter=_HAS_RATE),
         )
-        .order_by(*ordering, "currency", F("usd_month").asc(nulls_last=True))
+        .order_by(*ordering, "currency")
     )
+    by_key = {tuple(row[k] for k in (*keys, "currency")): row for row in rows}
+    # Always asked, so that a page's queries do not depend on its data; a partial index
+    # (donors_contrib_no_rate_idx) keeps it to the few rows without a rate.
+    missing = (
+        contributions.filter(_NO_RATE).values(*keys, "currency", "usd_month").distinct()
+        .order_by(F("usd_month").asc(nulls_last=True))
+    )
+    for row in missing:
+        by_key[tuple(row[k] for k in (*keys, "currency"))].setdefault(
+            "missing", []).append(row["usd_month"])
+    return rows
+
+
+def _rolled_up(rows, *keys) -> list[dict]:
+    """``rows`` grouped by (some keys, currency) added up to one row per (``keys``, currency),
+    in the order of ``keys`` then currency (unknown year last)."""
+    merged: dict = {}
+    for row in rows:
+        key = tuple(row[k] for k in (*keys, "currency"))
+        into = merged.get(key)
+        if into is None:
+            merged[key] = {**row, "missing": list(row.get("missing", ()))}
+            continue
+        for name in ("n", "with_amount"):
+            into[name] += row[name]
+        for name in ("total", "usd", "unconverted"):
+            if row[name] is not None:
+                into[name] = row[name] if into[name] is None else into[name] + row[name]
+        for name, pick in (("first_month", min), ("last_month", max)):
+            if row[name] is not None:
+                into[name] = row[name] if into[name] is None else pick(into[name], row[name])
+        for month in row.get("missing", ()):
+            if month not in into["missing"]:
+                into["missing"].append(month)
+
+    def order(item):
+        return tuple(
+            (value is None, value or 0) if name == "year" else (value is None, value or "")
+            for name, value in zip((*keys, "currency"), item[0], strict=True)
+        )
+
+    return [row for _, row in sorted(merged.items(), key=order)]
 
 
 class ContributionTotals:
     """Totals over ``contributions`` (which must come from ``visible_to(user)``): per currency,
-    by donor, by project, by year, and per donor and year. Each is one grouped query, run when
-    a page first asks for it."""
+    by donor, by project, by year, and per donor and year. Two grouped queries in all (per donor
+    and year, whose rows the per-currency, per-donor and per-year totals add up; per project),
+    each run when a page first asks for it."""
 
     def __init__(self, contributions):
         self.contributions = contributions.filter(is_demo=False).order_by()
 
     @cached_property
+    def donor_year(self) -> list[dict]:
+        return _grouped(self.contributions, "donor__name", "donor__slug", "year")
+
+    @cached_property
     def per_currency(self) -> list[MoneyRow]:
         """One row per currency, then the contributions that state no amount."""
         rows = _money_rows(
-            _grouped(self.contributions), lambda r: r["currency"] or "Amount not stated",
+            _rolled_up(self.donor_year), lambda r: r["currency"] or "Amount not stated",
             lambda r: "", lambda r: r["currency"],
         )
         return sorted(rows, key=lambda row: not row.amounts)
@@ -98,7 +158,7 @@ class ContributionTotals:
     @cached_property
     def by_donor(self) -> list[MoneyRow]:
         return _money_rows(
-            _grouped(self.contributions, "donor__name", "donor__slug"),
+            _rolled_up(self.donor_year, "donor__name", "donor__slug"),
             lambda r: r["donor__name"],
             lambda r: reverse("donors:donor_detail", args=[r["donor__slug"]]),
             lambda r: r["donor__slug"],
@@ -116,14 +176,10 @@ class ContributionTotals:
     @cached_property
     def by_year(self) -> list[MoneyRow]:
         return _money_rows(
-            _grouped(self.contributions, "year"),
+            _rolled_up(self.donor_year, "year"),
             lambda r: str(r["year"]) if r["year"] else "Year not stated",
             lambda r: "", lambda r: r["year"],
         )
-
-    @cached_property
-    def donor_year(self) -> list[dict]:
-        return list(_grouped(self.contributions, "donor__name", "year"))
 
     @property
     def count(self) -> int:

@@ -61,8 +61,9 @@ def test_totals_per_currency_carry_the_equivalent_and_the_months_used():
     (line,) = row.lines
     assert (line.currency, line.total, line.usd) == ("EUR", Decimal(70000), Decimal(95000))
     assert line.complete
-    assert line.months == [datetime.date(2010, 7, 1), datetime.date(2011, 3, 1)]
-    assert line.rate_note == "at the 2 monthly rates of July 2010 to March 2011"
+    assert (line.first_month, line.last_month) == (
+        datetime.date(2010, 7, 1), datetime.date(2011, 3, 1))
+    assert line.rate_note == "at the monthly rates of July 2010 to March 2011"
     assert row.usd_total == Decimal(95000)
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from donors.currency import with_month
+from donors.currency import converting
 from donors.models import Contribution, ExchangeRate
 from tests import factories
 
@@ -25,7 +25,7 @@ class TestContribution:
         )
         assert errors_of(contribution)["currency"] == ["An amount needs its currency."]
         saved = factories.ContributionFactory()
-        with pytest.raises(IntegrityError), transaction.atomic():
+        with pytest.raises(IntegrityError), converting():
             Contribution.objects.filter(pk=saved.pk).update(currency="")
 
     def test_unknown_amount_needs_no_currency(self):
@@ -39,7 +39,7 @@ class TestContribution:
         )
         assert "amount" in errors_of(contribution)
         saved = factories.ContributionFactory()
-        with pytest.raises(IntegrityError), transaction.atomic():
+        with pytest.raises(IntegrityError), converting():
             Contribution.objects.filter(pk=saved.pk).update(amount=Decimal("-10"))
 
     def test_currency_must_be_iso_4217(self):
@@ -66,8 +66,7 @@ class TestContribution:
     )
     def test_rate_month_is_the_contributions_month_or_july(self, date, year, month):
         contribution = factories.ContributionFactory(date=date, year=year)
-        annotated = with_month(Contribution.objects.filter(pk=contribution.pk)).get()
-        assert annotated.usd_month == month
+        assert Contribution.objects.get(pk=contribution.pk).usd_month == month
 
 
 class TestVisibility:
@@ -99,7 +98,7 @@ class TestExchangeRate:
         rate = factories.ExchangeRateFactory.build(usd_per_unit=Decimal("-1"))
         assert "usd_per_unit" in errors_of(rate)
         saved = factories.ExchangeRateFactory()
-        with pytest.raises(IntegrityError), transaction.atomic():
+        with pytest.raises(IntegrityError), converting():
             ExchangeRate.objects.filter(pk=saved.pk).update(usd_per_unit=0)
 
     def test_month_is_stored_as_its_first_day(self):

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from activities import models as am
 from activities import summaries
 from donors import models as dm
+from donors.currency import converting
 from tests import factories
 from tests.portal.test_admin import FACTORIES, PORTAL_MODELS, url_for
 from tests.querycount import assert_constant_queries
@@ -164,9 +165,10 @@ def many_rows(db):
                                  for i in range(n))
     project = am.Project.objects.first()
     donor = dm.Donor.objects.first()
-    dm.Contribution.objects.bulk_create(
-        dm.Contribution(key=f"bulk-c-{i}", donor=donor, project=project, kind="cash",
-                        amount=i, currency="USD", year=2011) for i in range(n))
+    with converting():
+        dm.Contribution.objects.bulk_create(
+            dm.Contribution(key=f"bulk-c-{i}", donor=donor, project=project, kind="cash",
+                            amount=i, currency="USD", year=2011) for i in range(n))
 
 
 SELECT = re.compile(r'<select\b[^>]*\bname="([^"]*)"[^>]*>(.*?)</select>', re.S)
@@ -258,9 +260,10 @@ def _seed_for_plans():
         am.Seizure(key=f"plan-{i}", substance=substance, quantity=1, unit="kg",
                    year=2008 + i % 18) for i in range(3000))
     donor, project = factories.DonorFactory(), factories.ProjectFactory()
-    dm.Contribution.objects.bulk_create(
-        dm.Contribution(key=f"plan-{i}", donor=donor, project=project, kind="cash", amount=1,
-                        currency="USD", year=2008 + i % 18) for i in range(3000))
+    with converting():
+        dm.Contribution.objects.bulk_create(
+            dm.Contribution(key=f"plan-{i}", donor=donor, project=project, kind="cash",
+                            amount=1, currency="USD", year=2008 + i % 18) for i in range(3000))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
@@ -280,3 +283,24 @@ def test_changelist_page_is_read_in_its_default_order_from_an_index(rf, admin_us
     cl = admin.site._registry[model].get_changelist_instance(request)
     plan = cl.queryset[:cl.list_per_page].explain()
     assert index in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="The planner's estimate is PostgreSQL's.")
+def test_a_large_filtered_list_counts_at_most_the_threshold_then_takes_the_planners_estimate(
+        monkeypatch):
+    monkeypatch.setattr(admin_history, "EXACT_COUNT_UP_TO", 50)
+    factories.ParticipantFactory.create_batch(30, sex="female")
+    factories.ParticipantFactory.create_batch(80, sex="male")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE activities_participant")
+    small = am.Participant.objects.filter(sex="female")
+    assert EstimatedCountPaginator(small, 10).count == 30  # exact below the threshold
+    large = am.Participant.objects.filter(sex="male")
+    with CaptureQueriesContext(connection) as queries:
+        count = EstimatedCountPaginator(large, 10).count
+    assert count >= 51  # never below what was counted
+    assert any("LIMIT 51" in q["sql"] for q in queries.captured_queries)
+    assert any(q["sql"].startswith("EXPLAIN") for q in queries.captured_queries)
+    assert not any(q["sql"].startswith("SELECT COUNT(*)") and "LIMIT" not in q["sql"]
+                   for q in queries.captured_queries)

@@ -1,5 +1,5 @@
-"""Markup written once (issue 12, point 6): money is printed by one include, in the same words on
-every page; the event form's formset rows come from one include each, for the server's rows and
+"""Markup written once (issue 12, point 6): money is printed by one tag
+(``donors/templatetags/money_lines.py``, ``money_line``), in the same words on every page; the event form's formset rows come from one include each, for the server's rows and
 for the <template> the browser copies; django-simple-history's admin page is used as shipped,
 its one style attribute allowed by hash rather than by a copy of the template."""
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
-MONEY_INCLUDE = "includes/money_line.html"
+MONEY_TAG = re.compile(r"\{%\s*money_line\s")
 # What formatting money with its US-dollar equivalent looks like in a template.
 MONEY_MARKUP = {
     "the money tag": re.compile(r"\{%\s*money\s"),
@@ -39,12 +39,18 @@ def templates():
 
 
 @pytest.mark.parametrize("kind", MONEY_MARKUP)
-def test_money_is_formatted_only_in_the_money_include(kind):
+def test_money_is_formatted_only_by_the_money_line_tag(kind):
     found = sorted(name for name, text in templates().items()
                    if MONEY_MARKUP[kind].search(text))
-    allowed = {MONEY_INCLUDE} | (PLAIN_AMOUNTS if kind == "the money tag" else set())
-    assert MONEY_INCLUDE in found
-    assert set(found) <= allowed, f"money formatted outside {MONEY_INCLUDE}: {found}"
+    allowed = PLAIN_AMOUNTS if kind == "the money tag" else set()
+    assert set(found) <= allowed, f"money formatted outside the money_line tag: {found}"
+
+
+def test_every_page_that_prints_money_uses_the_tag():
+    users = sorted(name for name, text in templates().items() if MONEY_TAG.search(text))
+    assert users == ["donors/includes/contribution_cells.html",
+                     "donors/includes/currency_figures.html", "home.html",
+                     "includes/money_table.html"]
 
 
 def test_the_plain_amounts_are_still_plain():

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Min, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from lxml import etree
 
@@ -129,7 +129,13 @@ def unodc_projects():
     """The projects UNODC implements, with everything the file reads (a fixed number of
     queries whatever their number)."""
     published = Contribution.objects.visible_to(None)
-    first_event = Event.objects.real().filter(projects=OuterRef("pk"), start_date__isnull=False)
+    # The earliest of the project's events, from its links (the project_id index), not by
+    # walking every event in date order until one of the project's turns up.
+    first_event = (
+        Event.projects.through.objects
+        .filter(project=OuterRef("pk"), event__is_demo=False, event__start_date__isnull=False)
+        .order_by().values("project").annotate(first=Min("event__start_date")).values("first")
+    )
     first_article = Article.objects.published().filter(
         projects=OuterRef("pk"), start_date__isnull=False
     )
@@ -137,7 +143,7 @@ def unodc_projects():
         Project.objects.real().filter(implementers__slug=UNODC_SLUG)
         .select_related("parent")
         .annotate(
-            first_event=Subquery(first_event.order_by("start_date").values("start_date")[:1]),
+            first_event=Subquery(first_event),
             first_article=Subquery(
                 first_article.order_by("start_date").values("start_date")[:1]
             ),

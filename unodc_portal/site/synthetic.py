@@ -36,6 +36,7 @@ from activities.models import (
     Seizure,
     Substance,
 )
+from donors.currency import converting
 from donors.models import Contribution, Donor, ExchangeRate
 from unodc_portal.core.models import SyntheticData
 from unodc_portal.site import synthetic_names as names
@@ -329,8 +330,10 @@ class Seeder:
                     months.add((contribution.currency, day.replace(day=1)))
                 yield contribution
 
-        self.bulk("contributions", Contribution, rows(), self.sizes.contributions)
-        rates = (ExchangeRate(currency=currency, month=month, usd_per_unit=(
-            CURRENCIES[currency] * Decimal(rng.randint(90, 110)) / 100).quantize(
-                Decimal("0.00000001"))) for currency, month in sorted(months))
-        ExchangeRate.objects.bulk_create(rates, ignore_conflicts=True)  # one per month used
+        # Written in bulk, then converted to US dollars at the rates (donors.currency).
+        with converting():
+            self.bulk("contributions", Contribution, rows(), self.sizes.contributions)
+            rates = (ExchangeRate(currency=currency, month=month, usd_per_unit=(
+                CURRENCIES[currency] * Decimal(rng.randint(90, 110)) / 100).quantize(
+                    Decimal("0.00000001"))) for currency, month in sorted(months))
+            ExchangeRate.objects.bulk_create(rates, ignore_conflicts=True)  # one per month used
