@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models import Count, F, Q
-from django.db.models.signals import post_delete, post_init, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from activities.aggregates import NOT_RECORDED, _country_label, _organisation_url
 from activities.models import (
@@ -418,26 +418,29 @@ _TRACKED = {
 
 
 def _values(instance) -> tuple:
-    # From __dict__: never loads a deferred field.
-    return tuple(str(instance.__dict__.get(name)) for name in _TRACKED[type(instance)])
+    # From __dict__: never loads a deferred field (one not loaded reads as changed).
+    return tuple(instance.__dict__.get(name) for name in _TRACKED[type(instance)])
 
 
-def _remember(sender, instance, **kwargs):
-    instance._summary_values = _values(instance)
+def _before_save(sender, instance, raw=False, **kwargs):
+    """What the row holds before the save: one query by key, on saves only (a hook on every
+    load would cost every page that lists these records)."""
+    instance._summary_values = None
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    instance._summary_values = (sender._base_manager.filter(pk=instance.pk)
+                                .values_list(*_TRACKED[sender]).first())
 
 
 def _saved(sender, instance, created, raw=False, **kwargs):
     if raw:  # a restore or loaddata: it rebuilds when done
         return
     before = getattr(instance, "_summary_values", None)
-    now = _values(instance)
-    instance._summary_values = now
+    if not created and before == _values(instance):
+        return
     if sender is Participation:
-        if created or before != now:
-            old_event = getattr(instance, "_summary_event", None)
-            mark({instance.event_id, old_event})
-        instance._summary_event = instance.event_id
-    elif created or before == now:
+        mark({instance.event_id, before[0] if before else None})
+    elif created:  # a new participant, event, organisation or country is at no event yet
         return
     elif sender is Participant:
         mark_participants([instance.pk])
@@ -451,22 +454,16 @@ def _saved(sender, instance, created, raw=False, **kwargs):
              .values_list("event_id", flat=True).distinct().order_by())
 
 
-def _remember_event(sender, instance, **kwargs):
-    instance._summary_values = _values(instance)
-    instance._summary_event = instance.__dict__.get("event_id")
-
-
 def _deleted(sender, instance, **kwargs):
     mark([instance.event_id if sender is Participation else instance.pk])
 
 
 for _model in _TRACKED:
-    post_init.connect(_remember_event if _model is Participation else _remember, sender=_model,
-                      dispatch_uid=f"summaries-init-{_model._meta.label}")
+    pre_save.connect(_before_save, sender=_model,
+                     dispatch_uid=f"summaries-before-save-{_model._meta.label}")
     post_save.connect(_saved, sender=_model, dispatch_uid=f"summaries-save-{_model._meta.label}")
 post_delete.connect(_deleted, sender=Participation, dispatch_uid="summaries-delete-participation")
 post_delete.connect(_deleted, sender=Event, dispatch_uid="summaries-delete-event")
-
 
 def fill_after_migrate(using="default", **kwargs) -> None:
     """After ``migrate``: where the summaries have never been built (the migration that made
