@@ -370,7 +370,14 @@ class SeizureTotals:
     substances: list[SubstanceTotals]
     # Individual seizures without kilograms: (substance, unit label, count, reason).
     not_in_totals: list[dict]
+    # The first AGGREGATE_FIGURES_SHOWN aggregate figures, and how many there are in all: the
+    # pages link to the seizure list of them all rather than print thousands.
     aggregate_figures: list[Seizure]
+    aggregate_count: int = 0
+
+    @property
+    def more_aggregate_figures(self) -> int:
+        return self.aggregate_count - len(self.aggregate_figures)
 
     def chart(self) -> dict:
         """Kilograms seized per year, one stacked series per substance (individual seizures)."""
@@ -389,10 +396,14 @@ class SeizureTotals:
         }
 
 
+AGGREGATE_FIGURES_SHOWN = 10
+
+
 def seizure_totals(seizures) -> SeizureTotals:
     """Kilograms by substance and year over the individual seizures in ``seizures``; the
     individual seizures that have no kilograms, counted with the reason; and the aggregate
-    figures, listed as reported. Three queries."""
+    figures, listed as reported (the first ``AGGREGATE_FIGURES_SHOWN``, and their number). Four
+    queries."""
     seizures = seizures.filter(is_demo=False)
     individual = seizures.filter(kind=Seizure.Kind.INDIVIDUAL)
     rows = list(
@@ -424,12 +435,13 @@ def seizure_totals(seizures) -> SeizureTotals:
         .annotate(n=Count("pk"), quantity=Sum("quantity"))
         .order_by("substance__name", "unit")
     ]
+    aggregate = seizures.filter(kind=Seizure.Kind.AGGREGATE)
     figures = list(
-        seizures.filter(kind=Seizure.Kind.AGGREGATE)
-        .select_related("substance", "country", "project")
-        .order_by("substance__name", "year", "pk")
+        aggregate.select_related("substance", "country", "project")
+        .order_by("substance__name", "year", "pk")[:AGGREGATE_FIGURES_SHOWN]
     )
-    return SeizureTotals(years, list(substances.values()), not_in_totals, figures)
+    return SeizureTotals(years, list(substances.values()), not_in_totals, figures,
+                         aggregate.count())
 
 
 def _kg_missing_reason(row) -> str:

@@ -10,6 +10,7 @@ import django_filters as filters
 from django.db.models import Q
 from django.db.models.functions import Coalesce, ExtractYear
 
+from activities.lookups import EVENT_LABEL_FIELDS, event_label
 from activities.models import (
     Article,
     Country,
@@ -157,14 +158,17 @@ class ParticipantFilter(PortalFilterSet):
     q = filters.CharFilter(
         label="Name, e-mail or phone", method="search", max_length=SEARCH_MAX_LENGTH, strip=True
     )
+    # Organisations and events grow with the record: searched as the officer types.
     organisation = KeyFilter(
-        key="slug", queryset=Organisation.objects.only("slug", "name", "acronym")
+        key="slug", queryset=Organisation.objects.only("slug", "name", "acronym"),
+        lookup="activities:organisation_lookup",
     )
     country = CountryFilter()
     sex = filters.ChoiceFilter(choices=Participant.Sex.choices, empty_label="Any")
     event = KeyFilter(
         key="slug", field_name="participations__event", distinct=True, label="Event",
-        queryset=Event.objects.only("slug", "title"),
+        queryset=Event.objects.only(*EVENT_LABEL_FIELDS), labels=event_label,
+        lookup="activities:event_lookup",
     )
     year = YearFilter(field_name="participations__event__year", distinct=True,
                       label="Year of an event")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from activities import views
+from activities import lookups, views
 from activities.officer import (
     duplicates,
     events,
@@ -72,6 +72,10 @@ public_urlpatterns = [
         "organisations/<slug:slug>/", views.OrganisationDetailView.as_view(),
         name="organisation_detail",
     ),
+    # Search as you type for the filters of relations over growing tables (JSON).
+    path("lookup/events/", lookups.EventLookupView.as_view(), name="event_lookup"),
+    path("lookup/organisations/", lookups.OrganisationLookupView.as_view(),
+         name="organisation_lookup"),
 ]
 
 urlpatterns = [*officer_urlpatterns, *public_urlpatterns]

@@ -207,3 +207,31 @@ def test_event_history_pages_participant_changes_forgivingly(officer_client):
     html = officer_client.get(url).content.decode()
     assert '<nav aria-label="Pages of participant changes"' in html
     assert 'aria-label="Page 2"' in html
+
+
+# Counting: exact up to a threshold, the planner's estimate above it (PostgreSQL)
+# --------------------------------------------------------------------------------------------
+def test_a_list_counts_exactly_up_to_the_threshold_then_says_about(client, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from unodc_portal.core import lists
+
+    monkeypatch.setattr(lists, "EXACT_COUNT_UP_TO", 5)
+    factories.SeizureFactory.create_batch(4)
+    page = client.get(reverse("activities:seizure_list")).content.decode()
+    assert "4 seizures" in page and "about" not in page.split('id="result-count"')[1][:200]
+
+    factories.SeizureFactory.create_batch(8)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("activities:seizure_list") + "?page_size=10").content.decode()
+    counted = unescape(page.split('id="result-count">')[1].split("</p>")[0])
+    if connection.vendor == "postgresql":
+        # Counted up to 6 rows, then estimated: never a COUNT over every row.
+        match = re.fullmatch(r"1\u201310 of about (\d+) seizures", counted)
+        assert match and int(match.group(1)) >= 6, counted
+        assert any(q["sql"].startswith("EXPLAIN") for q in queries.captured_queries)
+    else:
+        assert counted == "1\u201310 of 12 seizures"  # SQLite keeps no estimate: exact

@@ -191,3 +191,19 @@ def test_kilograms_keep_the_qualifier_of_the_quantity(client, seizures):
     figure = Seizure.objects.get(key="tarcet-total")
     assert "more than 40,000 kg" in client.get(figure.get_absolute_url()).content.decode()
     assert "more than 40,000 kg" in client.get(LIST, {"kind": "aggregate"}).content.decode()
+
+
+def test_only_the_first_aggregate_figures_are_listed_with_a_link_to_them_all(client):
+    from activities.aggregates import AGGREGATE_FIGURES_SHOWN
+
+    figures = factories.SeizureFactory.create_batch(
+        AGGREGATE_FIGURES_SHOWN + 3, kind="aggregate", year=2010, end_year=2012)
+    for url, start in ((reverse("activities:seizure_list") + "?country=", "aggregate-figures"),
+                       (reverse("home"), "Reported over a period")):
+        page = client.get(url).content.decode()
+        block = page.split(start, 1)[1].split("</ul>", 1)[0]
+        listed = [f for f in figures if f'"{f.get_absolute_url()}"' in block]
+        assert len(listed) == AGGREGATE_FIGURES_SHOWN, url
+        assert f"All {AGGREGATE_FIGURES_SHOWN + 3} totals reported over a period" in page
+        assert "(3 more)" in page
+        assert "kind=aggregate" in page

@@ -1,7 +1,8 @@
 """Markup written once (issue 12, point 6): money is printed by one tag
-(``donors/templatetags/money_lines.py``, ``money_line``), in the same words on every page; the event form's formset rows come from one include each, for the server's rows and
-for the <template> the browser copies; django-simple-history's admin page is used as shipped,
-its one style attribute allowed by hash rather than by a copy of the template."""
+(``donors/templatetags/money_lines.py``, ``money_line``), in the same words on every page; the
+event form's formset rows come from one include each, for the server's rows and for the
+<template> the browser copies; django-simple-history's admin page is used as shipped, its one
+style attribute allowed by hash rather than by a copy of the template."""
 
 import base64
 import datetime

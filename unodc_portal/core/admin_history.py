@@ -3,8 +3,6 @@ and when, with a filter for deletions and a link to the record's history, where 
 version can be restored, deleted records included), and changelists that stay fast on large
 tables (``LargeTableAdmin``)."""
 
-import json
-
 from django.contrib import admin
 from django.contrib.admin.options import IS_FACETS_VAR, IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
@@ -18,6 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from unodc_portal.core.lists import capped_count
 from unodc_portal.core.roles import is_demo_user
 
 # Above this many rows (by the planner's estimate) an unfiltered changelist shows the estimate
@@ -46,21 +45,6 @@ def table_estimate(model, using="default"):
     return row[0] if row and row[0] >= 0 else None
 
 
-def query_estimate(queryset):
-    """The planner's row estimate for ``queryset`` (PostgreSQL's ``EXPLAIN``), or None where
-    the database gives none (SQLite)."""
-    connection = connections[queryset.db]
-    if connection.vendor != "postgresql":
-        return None
-    sql, params = queryset.order_by().query.get_compiler(queryset.db).as_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
-
-
 class EstimatedCountPaginator(Paginator):
     """Django's paginator, except that the count of a large list is not a ``COUNT(*)`` of every
     row it holds, which at a million rows costs more than the page itself:
@@ -69,7 +53,7 @@ class EstimatedCountPaginator(Paginator):
       ``table_estimate`` when that is above ``ESTIMATE_ABOVE``;
     - a filtered or searched one counts at most ``EXACT_COUNT_UP_TO`` + 1 rows (exact up to
       that), and above it takes the planner's estimate of the filtered query
-      (``query_estimate``).
+      (``unodc_portal.core.lists.capped_count``).
 
     An estimate is close, not exact (ANALYZE samples; demo rows hidden from the list are in
     it): the last page number may be a little off. On SQLite every count is exact."""
@@ -89,10 +73,7 @@ class EstimatedCountPaginator(Paginator):
                 return estimate
         if connections[rows.db].vendor != "postgresql":
             return super().count
-        capped = rows.order_by().values("pk")[:EXACT_COUNT_UP_TO + 1].count()
-        if capped <= EXACT_COUNT_UP_TO:
-            return capped
-        return max(query_estimate(rows) or 0, capped)
+        return capped_count(rows, EXACT_COUNT_UP_TO)[0]
 
 
 class LargeTableAdmin:

@@ -10,6 +10,9 @@ them — never in a view. Conventions every list follows:
   error.
 - related records are chosen by a stable key in the URL (country ISO code, project code, slug),
   never by primary key.
+- a related record from a table that grows with the record (events, organisations) is a
+  ``KeyFilter(lookup=<URL name>)``: the form renders only the chosen record, never the whole
+  table, and the browser searches the lookup URL as the user types (``LookupSelect``).
 - ranges are explicit fields (``date_after``/``date_before``, ``year_min``/``year_max``); a range
   whose start is after its end is a form error.
 """
@@ -19,9 +22,11 @@ from operator import and_, or_
 
 import django_filters as filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q, Value
 from django.db.models.functions import NullIf
 from django.http import QueryDict
+from django.urls import reverse
 from django_filters import fields as filter_fields
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -29,6 +34,8 @@ from drf_spectacular.utils import extend_schema_field
 from unodc_portal.core.records import DemoQuerySetMixin
 
 SEARCH_MAX_LENGTH = 200
+# Lookups (search as you type for a relation): what the browser sends and the server answers.
+LOOKUP_MIN_LENGTH, LOOKUP_MAX_LENGTH, LOOKUP_LIMIT = 2, 100, 20
 YEAR_MIN, YEAR_MAX = 1990, 2100
 
 # (start field, end field, message): a range given backwards is refused with this message.
@@ -74,6 +81,12 @@ class PortalFilterSet(filters.FilterSet):
             if isinstance(queryset, DemoQuerySetMixin):
                 choice_filter.queryset = queryset.visible_to(self.user)
                 choice_filter.__dict__.pop("_field", None)
+
+    @property
+    def uses_lookups(self) -> bool:
+        """Whether the form has a searchable relation (``KeyFilter(lookup=...)``): the page then
+        loads the search widget's script and style."""
+        return any(isinstance(f.extra.get("widget"), LookupSelect) for f in self.filters.values())
 
     def set_choices(self, name: str, choices) -> None:
         """Give filter ``name`` the choices of this request. The form field a filter builds is
@@ -173,11 +186,16 @@ class DateInput(forms.DateInput):
 
 
 class KeyChoiceField(filter_fields.ModelChoiceField):
-    """A related record chosen by its stable key (``to_field_name``)."""
+    """A related record chosen by its stable key (``to_field_name``), shown by ``labels(record)``
+    (``str`` by default)."""
 
-    def __init__(self, *args, upper=False, **kwargs):
+    def __init__(self, *args, upper=False, labels=None, **kwargs):
         self.upper = upper
+        self.labels = labels
         super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        return self.labels(obj) if self.labels else super().label_from_instance(obj)
 
     def to_python(self, value):
         if self.upper and isinstance(value, str):
@@ -185,15 +203,62 @@ class KeyChoiceField(filter_fields.ModelChoiceField):
         return super().to_python(value)
 
 
+class LookupSelect(forms.Select):
+    """A select of a relation over a table that grows with the record (20,000 events): it renders
+    the empty choice and the chosen record only — one query by key, whatever the size of the
+    table — and carries the URL that the browser's search widget (``static/js/lookup.js``, Tom
+    Select) asks as the user types. Without JavaScript, an address that carries a key still
+    shows that record chosen and filters by it."""
+
+    def __init__(self, lookup: str, attrs=None):
+        self.lookup = lookup  # the URL name of the lookup view
+        super().__init__(attrs)
+
+    def get_context(self, name, value, attrs):
+        attrs = {**(attrs or {}), "data-lookup-url": reverse(self.lookup),
+                 "data-lookup-min": LOOKUP_MIN_LENGTH}
+        return super().get_context(name, value, attrs)
+
+    def optgroups(self, name, value, attrs=None):
+        every_choice = self.choices
+        self.choices = list(self.chosen(every_choice, value))
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = every_choice
+
+    @staticmethod
+    def chosen(choices, value):
+        """The empty choice, and the records whose key is in ``value``, from the field's
+        queryset (so a record the user may not see is never shown)."""
+        field = choices.field
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        keys = [key for key in value if key]
+        if keys:
+            key_field = field.to_field_name or "pk"
+            try:
+                records = list(field.queryset.filter(**{f"{key_field}__in": keys}))
+            except (ValueError, TypeError, ValidationError):  # a key its column cannot hold
+                records = []
+            for record in records:
+                yield choices.choice(record)
+
+
 @extend_schema_field(OpenApiTypes.STR)  # the API schema: a key such as "KGZK50", not an id
 class KeyFilter(filters.ModelChoiceFilter):
-    """A related record in the URL by its stable key, not its primary key."""
+    """A related record in the URL by its stable key, not its primary key. With ``lookup`` (the
+    URL name of a view answering ``?q=`` with ``{"results": [{"value": key, "text": label}]}``)
+    the form offers the records through a search as the user types instead of listing them
+    all (``LookupSelect``)."""
 
     field_class = KeyChoiceField
 
-    def __init__(self, *, key, **kwargs):
+    def __init__(self, *, key, lookup: str = "", **kwargs):
         kwargs["to_field_name"] = key
         kwargs.setdefault("empty_label", "Any")
+        if lookup:
+            kwargs["widget"] = LookupSelect(lookup)
         super().__init__(**kwargs)
 
 

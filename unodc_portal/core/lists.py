@@ -8,17 +8,67 @@ the model's visibility rule. Bad input never gives a 500:
 - ``page_size`` outside ``PAGE_SIZES`` shows an error beside the chooser and uses the default;
 - ``page`` that is not a whole number, or is below 1, gives the first page; beyond the last
   page gives the last page.
+
+Counting: a list counts its rows exactly up to ``EXACT_COUNT_UP_TO``; above that, on
+PostgreSQL, it shows the planner's estimate for its query ("about 198,000"), so that a list of a
+million rows costs what one of ten thousand does (``EstimatedPaginator``).
 """
 
+import json
 from dataclasses import dataclass
+from functools import cached_property
 
 from django import forms
 from django.core.paginator import Paginator
+from django.db import connections
 from django.urls import reverse
 from django.utils.http import urlencode
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
+# Lists count their rows exactly up to this many; above, PostgreSQL's estimate is shown.
+EXACT_COUNT_UP_TO = 10_000
+
+
+def query_estimate(queryset) -> int | None:
+    """The planner's row estimate for ``queryset`` (PostgreSQL's ``EXPLAIN``), or None where
+    the database gives none (SQLite)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().query.get_compiler(queryset.db).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def capped_count(queryset, cap: int) -> tuple[int, bool]:
+    """(count, estimated): the exact number of rows up to ``cap`` (a ``COUNT`` over at most
+    ``cap`` + 1 rows), else the planner's estimate, never below what was counted. Exact on
+    SQLite."""
+    if connections[queryset.db].vendor != "postgresql":
+        return queryset.count(), False
+    counted = queryset.order_by().values("pk")[:cap + 1].count()
+    if counted <= cap:
+        return counted, False
+    return max(query_estimate(queryset) or 0, counted), True
+
+
+class EstimatedPaginator(Paginator):
+    """Django's paginator, counting as ``capped_count`` does; ``estimated`` tells the page to
+    say "about"."""
+
+    estimated = False
+
+    @cached_property
+    def count(self):
+        if not hasattr(self.object_list, "model"):
+            return super().count
+        count, self.estimated = capped_count(self.object_list, EXACT_COUNT_UP_TO)
+        return count
 
 
 class PageSizeForm(forms.Form):
@@ -66,7 +116,7 @@ class ListPageMixin:
     """Pagination and page-size handling for a ``django_filters.views.FilterView``."""
 
     page_kwarg = "page"
-    paginator_class = Paginator
+    paginator_class = EstimatedPaginator
 
     def get(self, request, *args, **kwargs):
         data = request.GET.copy()

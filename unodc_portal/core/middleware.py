@@ -4,14 +4,14 @@ from django.contrib import messages
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import SuspiciousOperation
 from django.http import JsonResponse
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.text import smart_split
 
 
 class RefuseNulMiddleware:
     """A NUL character in the address or its query string is a 400 (JSON under the API, as its
-    other refusals).
+    other refusals, and from the views that answer scripts in JSON).
 
     No page, filter or record key holds one, and PostgreSQL cannot compare text containing it:
     a view or Django's admin (which passes unknown query parameters to the database as field
@@ -31,8 +31,20 @@ class RefuseNulMiddleware:
         ):
             if request.path.startswith(reverse("opendata:api-root")):
                 return JsonResponse({"detail": self.message}, status=400)
+            if answers_json(request):
+                return JsonResponse({"error": self.message}, status=400)
             raise SuspiciousOperation(self.message)
         return self.get_response(request)
+
+
+def answers_json(request) -> bool:
+    """Whether the address is a view that answers JSON to scripts (``answers_json = True``: the
+    filters' lookups), whose refusals are JSON too."""
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return False
+    return getattr(getattr(view, "view_class", None), "answers_json", False)
 
 
 class PrivateResponsesMiddleware:

@@ -1,0 +1,56 @@
+"""Search as you type for a relation filter (``KeyFilter(lookup=...)`` in
+``unodc_portal/core/filters.py``): a view answering ``?q=`` with at most ``LOOKUP_LIMIT``
+records as ``{"results": [{"value": key, "text": label}]}``, for the browser's search widget
+(``static/js/lookup.js``).
+
+Each app's lookups (``activities/lookups.py``) say which records — always the model's
+``visible_to(user)`` — which fields are searched and which is the key. Every word typed must
+occur in one of the fields; fewer than ``LOOKUP_MIN_LENGTH`` characters give no results;
+longer than ``LOOKUP_MAX_LENGTH``, or a control character, is refused with 400 and a message.
+"""
+
+from functools import reduce
+from operator import and_, or_
+
+from django.db.models import Q
+from django.http import JsonResponse
+from django.views import View
+
+from unodc_portal.core.filters import LOOKUP_LIMIT, LOOKUP_MAX_LENGTH, LOOKUP_MIN_LENGTH
+
+
+class LookupView(View):
+    answers_json = True  # refusals too, a NUL in the address included (core.middleware)
+    key = "slug"
+    search_fields: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        """The records the user may choose from, ordered as the results are shown."""
+        raise NotImplementedError
+
+    def label(self, record) -> str:
+        """The text shown for a record: as the filter's form shows it once chosen."""
+        return str(record)
+
+    def get(self, request):
+        q = request.GET.get("q", "")
+        if len(q) > LOOKUP_MAX_LENGTH:
+            return refuse(f"Type at most {LOOKUP_MAX_LENGTH} characters.")
+        if any(ord(c) < 32 or ord(c) == 127 for c in q):
+            return refuse("The search contains a control character.")
+        words = q.split()
+        if len("".join(words)) < LOOKUP_MIN_LENGTH:
+            return JsonResponse({"results": []})
+        matches = reduce(and_, (
+            reduce(or_, (Q(**{f"{field}__icontains": word}) for field in self.search_fields))
+            for word in words
+        ))
+        records = self.get_queryset().filter(matches)[:LOOKUP_LIMIT]
+        return JsonResponse({"results": [
+            {"value": getattr(record, self.key), "text": self.label(record)}
+            for record in records
+        ]})
+
+
+def refuse(message: str) -> JsonResponse:
+    return JsonResponse({"error": message, "results": []}, status=400)
