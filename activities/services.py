@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from activities import import_rows, imports
+from activities import import_rows, imports, summaries
 from activities.history import merge_reason
 from activities.models import (
     DuplicateDismissal,
@@ -80,6 +80,7 @@ def record_save(obj, *, expected_version: int | None, reason: str):
 
 
 @transaction.atomic
+@summaries.writing()
 def event_record(
     *,
     event: Event,
@@ -99,7 +100,8 @@ def event_record(
     Trainer organisations likewise: ``trainer_counts`` added or set, ``trainers_removed``
     taken off (when None, those not listed are removed). An existing event is saved only when its
     stored version is still ``expected_version`` (else StaleVersion); the version moves on.
-    Any ValidationError undoes everything."""
+    Any ValidationError undoes everything. The event's stored figures are refreshed once, at
+    the end."""
     creating = event.pk is None
     if not creating:
         bump_version(event, expected=expected_version)
@@ -151,12 +153,13 @@ MERGE_FILLED_FIELDS = ("organisation", "country", "position", "email", "phone")
 
 
 @transaction.atomic
+@summaries.writing()
 def participant_merge(*, keep: Participant, other: Participant) -> Participant:
     """Merge ``other`` into ``keep``: its participations move to ``keep`` (where both records
     were at one event, one participation stays, with the stronger status: attended, then
     absent, then registered), empty fields of ``keep`` are filled from ``other``, and ``other``
     is deleted. History records every step with the merge as its reason, so the removed
-    record's values stay in its history."""
+    record's values stay in its history. Both records' events' figures are refreshed once."""
     if keep.pk == other.pk:
         raise ValidationError("A record cannot be merged with itself.")
     locked = {p.pk: p for p in Participant.objects.select_for_update().filter(
@@ -274,22 +277,25 @@ def participants_import(*, batch: ImportBatch, user) -> dict:
                                validate_constraints=False)
         new.append(participant)
     history_user = user if user and user.is_authenticated else None
-    created = bulk_create_with_history(
-        new, Participant, batch_size=1000, default_user=history_user,
-        default_change_reason=reason,
-    )
-    attending = [p.pk for p in created] + [
-        row["match"]["id"] for row in rows if row["status"] == "match"
-    ]
-    participations = [
-        Participation(event=batch.event, participant_id=pk, status=Participation.Status.ATTENDED,
-                      is_demo=demo)
-        for pk in attending
-    ]
-    bulk_create_with_history(
-        participations, Participation, batch_size=1000, default_user=history_user,
-        default_change_reason=reason,
-    )
+    # Participants and participations in bulk; the event's figures are refreshed once.
+    with summaries.writing():
+        created = bulk_create_with_history(
+            new, Participant, batch_size=1000, default_user=history_user,
+            default_change_reason=reason,
+        )
+        attending = [p.pk for p in created] + [
+            row["match"]["id"] for row in rows if row["status"] == "match"
+        ]
+        participations = [
+            Participation(event=batch.event, participant_id=pk,
+                          status=Participation.Status.ATTENDED, is_demo=demo)
+            for pk in attending
+        ]
+        bulk_create_with_history(
+            participations, Participation, batch_size=1000, default_user=history_user,
+            default_change_reason=reason,
+        )
+        summaries.mark([batch.event_id])
     if participations:
         bump_versions(Event, [batch.event_id])
     batch.rows, batch.counts = rows, counts

@@ -6,6 +6,7 @@
 - ``participants``: participants (personal data), duplicate decisions, participant imports
 - ``seizures``: substances and seizures
 - ``bulletin``: bulletins and their articles
+- ``summaries``: stored participant figures (``activities.summaries``) and the bulk-write guard
 
 Every model that a fixture holds has a natural key on a stable business field (code, ISO code,
 slug), so that fixtures load into any database, in any order, and twice without duplicates.
@@ -38,6 +39,13 @@ from activities.models.seizures import (
     Substance,
     quantity_in_kg,
 )
+from activities.models.summaries import (
+    Dimension,
+    EventFigure,
+    RegisterCell,
+    RegisterTotal,
+    SummaryBypassed,
+)
 
 __all__ = [
     "KG_PER_UNIT",
@@ -46,8 +54,10 @@ __all__ = [
     "ArticleQuerySet",
     "Bulletin",
     "Country",
+    "Dimension",
     "DuplicateDismissal",
     "Event",
+    "EventFigure",
     "EventQuerySet",
     "EventTrainerOrganisation",
     "ImportBatch",
@@ -60,9 +70,12 @@ __all__ = [
     "Person",
     "Project",
     "ProjectQuerySet",
+    "RegisterCell",
+    "RegisterTotal",
     "Seizure",
     "SeizureQuerySet",
     "Substance",
+    "SummaryBypassed",
     "Theme",
     "quantity_in_kg",
     "validate_event_slug",

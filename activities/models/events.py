@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from activities.models.projects import Project
 from activities.models.reference import Country, Organisation, Person
+from activities.models.summaries import GuardedQuerySetMixin
 from unodc_portal.core.records import (
     DemoQuerySetMixin,
     NaturalKeyModel,
@@ -31,7 +32,11 @@ def validate_event_slug(value):
         )
 
 
-class EventQuerySet(DemoQuerySetMixin, NaturalKeyQuerySet):
+class EventQuerySet(GuardedQuerySetMixin, DemoQuerySetMixin, NaturalKeyQuerySet):
+    # Demo events count in no figure: flipping the flag in bulk would bypass the summaries.
+    guarded_fields = frozenset({"is_demo"})
+    guard_bulk_create = False  # a new event has no participants yet
+
     def with_related(self):
         return self.select_related("country", "organiser").prefetch_related("projects")
 
@@ -173,7 +178,7 @@ class EventTrainerOrganisation(models.Model):
     natural_key.dependencies = ["activities.event", "activities.organisation"]
 
 
-class ParticipationQuerySet(DemoQuerySetMixin, models.QuerySet):
+class ParticipationQuerySet(GuardedQuerySetMixin, DemoQuerySetMixin, models.QuerySet):
     def real(self):
         """Neither the participation nor its participant or event is demo data (a demo account
         may have linked a real event to a demo participant)."""

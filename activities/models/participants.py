@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from activities.matching import duplicate_key, match_key, name_key
 from activities.models.events import Event
 from activities.models.reference import Country, Organisation
+from activities.models.summaries import GuardedQuerySetMixin
 from unodc_portal.core.records import (
     DemoQuerySetMixin,
     demo_flag,
@@ -20,7 +21,12 @@ from unodc_portal.core.records import (
 KEYS_PER_QUERY = 900
 
 
-class ParticipantQuerySet(DemoQuerySetMixin, models.QuerySet):
+class ParticipantQuerySet(GuardedQuerySetMixin, DemoQuerySetMixin, models.QuerySet):
+    # Sex, country, organisation and the demo flag feed the participant figures.
+    guarded_fields = frozenset({"sex", "country", "country_id", "organisation",
+                                "organisation_id", "is_demo"})
+    guard_bulk_create = False  # new people are at no event yet
+
     def with_related(self):
         return self.select_related("organisation", "country")
 

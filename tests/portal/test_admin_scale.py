@@ -7,10 +7,11 @@ import re
 
 import pytest
 from django.contrib import admin
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from activities import models as am
+from activities import summaries
 from donors import models as dm
 from donors.currency import converting
 from tests import factories
@@ -247,11 +248,13 @@ def _seed_for_plans():
     am.Participant.objects.bulk_create(people)
     events = list(am.Event.objects.values_list("pk", flat=True))
     persons = list(am.Participant.objects.values_list("pk", flat=True))
-    am.Participation.objects.bulk_create(
-        # three participants per event, each (participant, event) pair once
-        am.Participation(event_id=events[i % 3000],
-                         participant_id=persons[(i * 7 + i // 3000) % 3000])
-        for i in range(9000))
+    with transaction.atomic(), summaries.writing():  # as a service writes in bulk
+        am.Participation.objects.bulk_create(
+            # three participants per event, each (participant, event) pair once
+            am.Participation(event_id=events[i % 3000],
+                             participant_id=persons[(i * 7 + i // 3000) % 3000])
+            for i in range(9000))
+        summaries.mark(events)
     substance = factories.SubstanceFactory()
     am.Seizure.objects.bulk_create(
         am.Seizure(key=f"plan-{i}", substance=substance, quantity=1, unit="kg",

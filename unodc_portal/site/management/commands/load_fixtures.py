@@ -1,7 +1,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from activities import summaries
 from unodc_portal.site.fixtures import FIXTURE_DIR, FixtureError, fixture_files, load_fixtures
 
 
@@ -24,7 +26,9 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"No such fixture file: {', '.join(missing)}")
         try:
-            report = load_fixtures(files)
+            # The events' figures are refreshed once, in the loading transaction.
+            with transaction.atomic(), summaries.writing():
+                report = load_fixtures(files)
         except FixtureError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from exc
         if verbosity >= 1:

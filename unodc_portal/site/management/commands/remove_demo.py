@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 
+from activities import summaries
 from activities.models import (
     Event,
     EventTrainerOrganisation,
@@ -49,7 +50,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            with transaction.atomic():
+            with transaction.atomic(), summaries.writing():  # figures refreshed once
                 kept = self.remove()
         except ProtectedError as exc:
             blocking = sorted({f"{obj._meta.verbose_name} {obj}" for obj in exc.protected_objects})

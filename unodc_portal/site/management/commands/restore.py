@@ -1,7 +1,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from activities import summaries
 from unodc_portal.site.backup import RestoreError, backup_restore
 
 
@@ -16,7 +18,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, **options):
         try:
-            loaded = backup_restore(file)
+            # A restore saves raw rows (no signals): the summaries are rebuilt with it.
+            with transaction.atomic():
+                loaded = backup_restore(file)
+                summaries.rebuild()
         except RestoreError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(f"Restored {loaded} rows from {file}"))

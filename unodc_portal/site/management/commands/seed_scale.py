@@ -10,7 +10,9 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from activities import summaries
 from unodc_portal.site.synthetic import Seeder, Sizes
 from unodc_portal.site.synthetic_safety import refusal
 
@@ -41,7 +43,10 @@ class Command(BaseCommand):
             raise CommandError(reason)
         started = time.monotonic()
         try:
-            run = Seeder(sizes, seed, progress=self.stderr if verbosity else None).run()
+            # Rows are written with COPY: the stored summaries are rebuilt from them.
+            with transaction.atomic():
+                run = Seeder(sizes, seed, progress=self.stderr if verbosity else None).run()
+                summaries.rebuild()
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         made = ", ".join(f"{count:,} {name}" for name, count in run.sizes.items())

@@ -1,0 +1,127 @@
+"""Stored participant summaries (``activities.summaries`` keeps them; README, "Stored
+summaries"), and the guard that keeps bulk writes from bypassing it.
+
+- ``EventFigure``: each real event's exact distinct-participant count per group (sex, country
+  code, organisation id; ``''`` for not recorded), with what the event publishes for that group
+  (shown, hidden, or not listed because the breakdown is withheld or the event is too small).
+- ``RegisterCell`` / ``RegisterTotal``: the home page's figures, the events' published figures
+  added up, kept by delta.
+
+The guard: ``update()`` and ``bulk_create()`` on participations and participants (and an
+``is_demo`` update of events) raise ``SummaryBypassed`` unless a service has opened
+``activities.summaries.writing()``, which refreshes the summaries of what it wrote.
+"""
+
+import threading
+
+from django.db import models
+
+
+class SummaryBypassed(RuntimeError):
+    """A bulk write to a summarised model outside ``activities.summaries.writing()``."""
+
+
+# The writing() state of this thread: how deep, and which events wait for a refresh.
+writing_state = threading.local()
+
+
+def check_bulk_write(model, what: str) -> None:
+    if getattr(writing_state, "depth", 0) <= 0:
+        raise SummaryBypassed(
+            f"{what} on {model._meta.label} bypasses the stored participant summaries: write "
+            "through a service, inside activities.summaries.writing(), which refreshes them."
+        )
+
+
+class GuardedQuerySetMixin:
+    """``update()`` / ``bulk_create()`` only inside ``summaries.writing()``; ``guarded_fields``
+    (None: all) names the fields whose update is guarded, ``guard_bulk_create`` whether new
+    rows are."""
+
+    guarded_fields: frozenset | None = None
+    guard_bulk_create = True
+
+    def update(self, **kwargs):
+        if self.guarded_fields is None or self.guarded_fields & set(kwargs):
+            check_bulk_write(self.model, "update()")
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        if self.guard_bulk_create:
+            check_bulk_write(self.model, "bulk_create()")
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class Dimension(models.TextChoices):
+    SEX = "sex", "By sex"
+    COUNTRY = "country", "By country"
+    ORGANISATION = "organisation", "By agency"
+
+
+class EventFigure(models.Model):
+    """One group of one real event's participants: the exact count of distinct people and
+    what the event's page publishes for it (``protect()`` on the exact counts)."""
+
+    class Published(models.IntegerChoices):
+        NOT_LISTED = 0, "Not listed (breakdown withheld or fewer than 3 in all)"
+        SHOWN = 1, "Shown"
+        HIDDEN = 2, "Fewer than 3 or not shown"
+
+    # No constraint and no cascade: a deleted event's rows are what its refresh subtracts.
+    event = models.ForeignKey(
+        "activities.Event", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    dimension = models.CharField(max_length=12, choices=Dimension.choices)
+    key = models.CharField(max_length=40, blank=True,
+                           help_text="Sex value, country code or organisation id; '' not recorded.")
+    n = models.PositiveIntegerField(help_text="Distinct participants (exact).")
+    published = models.PositiveSmallIntegerField(choices=Published.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "dimension", "key"],
+                                    name="activities_eventfigure_unique"),
+        ]
+
+    def __str__(self):
+        return f"event #{self.event_id} {self.dimension} {self.key or '-'}: {self.n}"
+
+
+class RegisterCell(models.Model):
+    """One group of a register breakdown: the sum of its shown counts over the events that list
+    their groups this way, how many of them list it, and how many hide it."""
+
+    dimension = models.CharField(max_length=12, choices=Dimension.choices)
+    key = models.CharField(max_length=40, blank=True)
+    organisation = models.ForeignKey(
+        "activities.Organisation", null=True, blank=True, on_delete=models.DO_NOTHING,
+        db_constraint=False, related_name="+",
+        help_text="The organisation of an agency row (for its label, read with the row).",
+    )
+    shown_sum = models.BigIntegerField(default=0)
+    listed_events = models.PositiveIntegerField(default=0)
+    hidden_events = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "key"],
+                                    name="activities_registercell_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.dimension} {self.key or '-'}: {self.shown_sum}"
+
+
+class RegisterTotal(models.Model):
+    """The register's totals. The row with ``dimension`` '' is the headline: ``events`` with
+    registrations, ``total`` the exact registrations of events whose total is shown,
+    ``left_out`` the events reading "fewer than 3". A row per breakdown: ``events`` listing
+    their groups, ``total`` their totals added up, ``left_out`` events showing no breakdown."""
+
+    dimension = models.CharField(max_length=12, unique=True, blank=True)
+    events = models.PositiveIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+    left_out = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.dimension or 'headline'}: {self.total} at {self.events} events"
