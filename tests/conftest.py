@@ -1,3 +1,4 @@
+import contextlib
 import io
 
 import pytest
@@ -36,6 +37,26 @@ def jobs_after_the_response_are_done():
     from unodc_portal.core.after_response import drain
 
     drain()
+
+
+@pytest.fixture(autouse=True)
+def page_cache_off(settings):
+    """The page cache is off, in a per-process memory cache emptied after each test: a test
+    that changes records inside its transaction (whose commit never comes, so no invalidation
+    runs) reads its pages fresh. tests/portal/test_page_cache.py turns it on."""
+    from django.core.cache import caches
+
+    from unodc_portal.core import pagecache
+
+    settings.PAGE_CACHE = False
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                    "LOCATION": "tests"},
+    }
+    yield
+    with contextlib.suppress(Exception):  # a test may have pointed it at a cache that is down
+        caches["default"].clear()
+    pagecache._invalidation_owed = False
 
 
 @pytest.fixture

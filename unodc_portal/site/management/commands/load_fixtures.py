@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from unodc_portal.core.pagecache import invalidate
 from unodc_portal.site.fixtures import FIXTURE_DIR, FixtureError, fixture_files, load_fixtures
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             report = load_fixtures(files)
         except FixtureError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from exc
+        invalidate()  # cached pages show the records loaded
         if verbosity >= 1:
             self.stdout.write(report.summary() or "Nothing to load.")
             self.stdout.write(self.style.SUCCESS(f"Loaded {len(files)} fixture file(s)."))

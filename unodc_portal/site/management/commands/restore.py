@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from unodc_portal.core.pagecache import invalidate
 from unodc_portal.site.backup import RestoreError, backup_restore
 
 
@@ -19,4 +20,5 @@ class Command(BaseCommand):
             loaded = backup_restore(file)
         except RestoreError as exc:
             raise CommandError(str(exc)) from exc
+        invalidate()  # cached pages show the records restored
         self.stdout.write(self.style.SUCCESS(f"Restored {loaded} rows from {file}"))

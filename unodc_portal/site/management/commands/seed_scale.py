@@ -11,6 +11,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from unodc_portal.core.pagecache import invalidate
 from unodc_portal.site.synthetic import Seeder, Sizes
 from unodc_portal.site.synthetic_safety import refusal
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             run = Seeder(sizes, seed, progress=self.stderr if verbosity else None).run()
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        invalidate()  # the rows were copied in bulk: no signals
         made = ", ".join(f"{count:,} {name}" for name, count in run.sizes.items())
         self.stdout.write(self.style.SUCCESS(
             f"Synthetic data run {run.pk} (seed {seed}) in {time.monotonic() - started:.0f} s: "
