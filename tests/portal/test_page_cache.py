@@ -13,6 +13,7 @@ import datetime
 import io
 import os
 import re
+import secrets
 from decimal import Decimal
 
 import pytest
@@ -72,14 +73,24 @@ def page_cache(settings):
 
 @pytest.fixture(params=["database", "redis"])
 def any_page_cache(request, settings):
-    """The page cache on, in the database cache, then in Redis."""
-    if request.param == "redis":
-        redis_or_skip()
+    """The page cache on, in the database cache, then in Redis (under a key prefix of its own:
+    other test processes and the two-server test share that Redis database)."""
     settings.PAGE_CACHE = True
-    settings.CACHES = {"default": DATABASE_CACHE if request.param == "database" else REDIS_CACHE}
-    caches["default"].clear()
+    if request.param == "database":
+        settings.CACHES = {"default": DATABASE_CACHE}
+        caches["default"].clear()
+        yield caches["default"]
+        caches["default"].clear()
+        return
+    redis_or_skip()
+    import redis
+
+    prefix = f"test-{secrets.token_hex(6)}"
+    settings.CACHES = {"default": {**REDIS_CACHE, "KEY_PREFIX": prefix}}
     yield caches["default"]
-    caches["default"].clear()
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    for key in client.scan_iter(match=f"{prefix}:*"):
+        client.delete(key)
 
 
 def anonymous(url, **extra):
