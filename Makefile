@@ -44,8 +44,8 @@ $(STAMP): pyproject.toml
 	@chmod 600 $@
 
 run: $(STAMP) .dev-secret-key
-	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py createcachetable
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py sync_roles
 	$(DEV_ENV) $(PY) manage.py load_fixtures
 	$(DEV_ENV) $(PY) manage.py seed_demo
@@ -70,8 +70,8 @@ check: $(STAMP)
 serve: $(STAMP)
 	$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
+	$(PY) manage.py migrate --noinput
 	$(PY) manage.py sync_roles
 	SERVE_SYNTHETIC="$(SERVE_SYNTHETIC)" $(PY) manage.py serve_guard --host "$(HOST)"
 	$(BIN)/gunicorn unodc_portal.wsgi:application --bind $(HOST):$(PORT) \
@@ -83,8 +83,8 @@ backup: $(STAMP) .dev-secret-key
 
 restore: $(STAMP) .dev-secret-key
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/portal-backup-….json.gz"; exit 2; }
-	$(ANY_ENV) $(PY) manage.py migrate --noinput
 	$(ANY_ENV) $(PY) manage.py createcachetable
+	$(ANY_ENV) $(PY) manage.py migrate --noinput
 	$(ANY_ENV) $(PY) manage.py restore "$(FILE)"
 
 clean:

@@ -94,9 +94,10 @@ def invalidate() -> bool:
     global _invalidation_owed
     try:
         cache().set(GENERATION_KEY, _new_generation(), None)
-    except Exception:
+    except Exception as exc:
         _invalidation_owed = True
-        logger.warning("The page cache could not be invalidated; retrying.", exc_info=True)
+        logger.warning("The page cache could not be invalidated (%r); it is tried again before "
+                       "this process reads the cache.", exc)
         return False
     _invalidation_owed = False
     return True
@@ -255,8 +256,8 @@ class PageCacheMiddleware:
                 cache().add(GENERATION_KEY, _new_generation(), None)
                 generation = cache().get(GENERATION_KEY)
             return generation, found.get(key)
-        except Exception:
-            logger.warning("The page cache does not answer; serving uncached.", exc_info=True)
+        except Exception as exc:
+            logger.warning("The page cache does not answer (%r); serving uncached.", exc)
             return None, None
 
     def _store(self, key, generation, entry, names, request, response):
@@ -268,8 +269,8 @@ class PageCacheMiddleware:
             cache().set(
                 key, {**entry, "variants": variants}, settings.PAGE_CACHE_SECONDS
             )
-        except Exception:
-            logger.warning("The page cache could not store a page.", exc_info=True)
+        except Exception as exc:
+            logger.warning("The page cache could not store a page (%r).", exc)
 
     @staticmethod
     def _after_unsafe(request, response):
