@@ -164,12 +164,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The shared cache: Redis with REDIS_URL, else a table of the database. Never per-process memory:
 # an invalidation must reach every worker and every server. A cache that does not answer
 # within a second is treated as down (pages are served uncached).
+# In Redis, each database's entries are kept under a prefix of its own: portals on other
+# databases (staging, a benchmark) may share one Redis and never see each other's pages.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
+    _database = DATABASES["default"]
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal-" + hashlib.sha256(
+                "|".join(str(_database.get(k) or "") for k in ("ENGINE", "HOST", "PORT", "NAME"))
+                .encode()
+            ).hexdigest()[:12],
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }

@@ -11,9 +11,12 @@ whose transaction never commits would never see one."""
 
 import datetime
 import io
+import json
 import os
 import re
 import secrets
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
@@ -490,6 +493,41 @@ def test_an_invalidation_that_failed_is_made_before_the_cache_is_read_again(
     after = anonymous(url)
     assert "Second title" in after.content.decode() and state(after) == "miss"
     assert not pagecache._invalidation_owed
+
+
+def cache_settings(**env):
+    code = ("import json, django; django.setup(); from django.conf import settings; "
+            "print(json.dumps([settings.CACHES['default'], settings.PAGE_CACHE, "
+            "settings.PAGE_CACHE_SECONDS]))")
+    environ = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env={**environ, "DJANGO_DEBUG": "1", **env},
+        capture_output=True, text=True, check=True, cwd=settings_dir(),
+    )
+    return json.loads(result.stdout)
+
+
+def settings_dir():
+    from django.conf import settings
+
+    return settings.BASE_DIR
+
+
+def test_the_cache_is_redis_with_redis_url_else_the_database_table():
+    cache, on, seconds = cache_settings()
+    assert cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert cache["LOCATION"] == "portal_cache" and on is True and seconds == 600
+    one, off, _ = cache_settings(
+        REDIS_URL="redis://cache:6379/0", DATABASE_URL="postgres://u@db:5432/one",
+        PORTAL_PAGE_CACHE="0",
+    )
+    assert one["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert one["LOCATION"] == "redis://cache:6379/0" and off is False
+    # Two databases sharing one Redis never share a page.
+    two, _, _ = cache_settings(
+        REDIS_URL="redis://cache:6379/0", DATABASE_URL="postgres://u@db:5432/two"
+    )
+    assert one["KEY_PREFIX"] != two["KEY_PREFIX"]
 
 
 def test_the_page_cache_can_be_turned_off(settings, page_cache):

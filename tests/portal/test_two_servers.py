@@ -57,12 +57,18 @@ def redis_or_skip():
         unavailable(f"Redis does not answer at {REDIS_URL}: {exc}")
 
 
-def forget_redis_pages():
-    """The servers' cache keys (no prefix) in database 5: none left from an earlier run."""
+def forget_redis_pages(env):
+    """The servers' cache entries in database 5 (under the prefix of their database)."""
     import redis
 
+    prefix = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+         "print(settings.CACHES['default']['KEY_PREFIX'])"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    assert prefix.startswith("portal-")
     client = redis.Redis.from_url(REDIS_URL)
-    for key in client.scan_iter(match=":1:page:*"):
+    for key in client.scan_iter(match=f"{prefix}:*"):
         client.delete(key)
 
 
@@ -219,10 +225,9 @@ def management(prefix):
 def test_a_write_through_one_server_is_on_the_others_next_anonymous_page(
     cache, database, tmp_path
 ):
+    env = server_env(database, cache)
     if cache == "redis":
         redis_or_skip()
-        forget_redis_pages()
-    env = server_env(database, cache)
     a = Server(env, tmp_path / "a.log")
     try:
         b = Server(env, tmp_path / "b.log")
@@ -267,4 +272,4 @@ def test_a_write_through_one_server_is_on_the_others_next_anonymous_page(
     finally:
         a.stop()
         if cache == "redis":
-            forget_redis_pages()
+            forget_redis_pages(env)
