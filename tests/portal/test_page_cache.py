@@ -391,6 +391,13 @@ def test_loading_the_fixtures_is_on_the_next_anonymous_page(page_cache):
     assert Article.objects.order_by("-id").first().title in after.content.decode()
 
 
+def test_migrate_invalidates_so_a_new_release_serves_no_page_of_the_old_one(page_cache):
+    url = reverse("activities:event_list")
+    warm(url)
+    call_command("migrate", verbosity=0, interactive=False)
+    assert state(anonymous(url)) == "miss"
+
+
 @COMMITTED
 def test_removing_the_demo_invalidates(page_cache, demo_world):
     url = reverse("activities:event_list")

@@ -122,8 +122,8 @@ def database():
     url = f"{PG_URL}/{name}"
     try:
         env = server_env(url, "database")
-        manage(env, "migrate", "--noinput")
         manage(env, "createcachetable")
+        manage(env, "migrate", "--noinput")
         manage(env, "adduser", "--role", "officer", "olga")
         yield url
     finally:

@@ -20,6 +20,6 @@ class CoreConfig(AppConfig):
         from unodc_portal.core.pagecache import connect_signals
         from unodc_portal.core.sessions import on_sign_in
 
-        connect_signals()  # every write invalidates the page cache
+        connect_signals(self)  # every write invalidates the page cache
 
         user_logged_in.connect(on_sign_in, dispatch_uid="unodc_portal.personal_data_session")

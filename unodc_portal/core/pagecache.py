@@ -22,7 +22,8 @@ leave the same value twice). It is called for
   bulk writes that send no signal (the admin's actions, imports, merges, version numbers) are
   made by such requests;
 - the management commands that write in bulk (``load_fixtures``, ``restore``, ``seed_demo``,
-  ``remove_demo``, ``seed_scale``).
+  ``remove_demo``, ``seed_scale``), and ``migrate`` (a new release's templates, a migration's
+  SQL).
 
 Every cache operation is guarded: when the cache does not answer, pages are served uncached and
 the failure is logged, never a server error. An invalidation that failed is retried before this
@@ -44,7 +45,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.cache import cc_delim_re, get_max_age, patch_cache_control
 
 logger = logging.getLogger(__name__)
@@ -141,11 +142,18 @@ def on_m2m_changed(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
         invalidate_on_commit(using)
 
 
-def connect_signals() -> None:
-    """Called once by the core app's ``ready()``."""
+def on_migrate(**kwargs):
+    invalidate()
+
+
+def connect_signals(app_config) -> None:
+    """Called once by the core app's ``ready()``. ``migrate`` invalidates too (once per run: for
+    this app only): every start of ``make serve`` runs it, so a new release never serves pages
+    rendered by the previous one's templates, nor data changed by a migration's SQL."""
     post_save.connect(on_save, dispatch_uid="pagecache-save")
     post_delete.connect(on_delete, dispatch_uid="pagecache-delete")
     m2m_changed.connect(on_m2m_changed, dispatch_uid="pagecache-m2m")
+    post_migrate.connect(on_migrate, sender=app_config, dispatch_uid="pagecache-migrate")
 
 
 # --------------------------------------------------------------------------------------------
