@@ -22,8 +22,8 @@ leave the same value twice). It is called for
   bulk writes that send no signal (the admin's actions, imports, merges, version numbers) are
   made by such requests;
 - the management commands that write in bulk (``load_fixtures``, ``restore``, ``seed_demo``,
-  ``remove_demo``, ``seed_scale``), and ``migrate`` (a new release's templates, a migration's
-  SQL).
+  ``remove_demo``, ``seed_scale``, ``rebuild_summaries``), and ``migrate`` (a new release's
+  templates, a migration's SQL).
 
 Every cache operation is guarded: when the cache does not answer, pages are served uncached and
 the failure is logged, never a server error. An invalidation that failed is retried before this
@@ -45,7 +45,13 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_migrate,
+)
 from django.utils.cache import cc_delim_re, get_max_age, patch_cache_control
 
 logger = logging.getLogger(__name__)
@@ -72,6 +78,7 @@ IGNORED_MODELS = {
     "admin.logentry",
     "contenttypes.contenttype",
     "auth.permission",
+    "migrations.migration",
 }
 # The most variants (answers to one address differing in a Vary header, e.g. Accept) kept.
 MAX_VARIANTS = 8
@@ -79,6 +86,9 @@ MAX_VARIANTS = 8
 # An invalidation that failed (the cache did not answer) is owed: this process serves nothing
 # from the cache until it has been made.
 _invalidation_owed = False
+# While ``migrate`` runs, the records it writes invalidate once, at its end (the cache table may
+# not exist before then).
+_migrating = False
 
 
 def cache():
@@ -125,7 +135,7 @@ def _ignored(sender) -> bool:
 
 
 def on_save(sender, instance=None, update_fields=None, using=DEFAULT_DB_ALIAS, **kwargs):
-    if _ignored(sender):
+    if _ignored(sender) or _migrating:
         return
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return  # signing in
@@ -133,16 +143,23 @@ def on_save(sender, instance=None, update_fields=None, using=DEFAULT_DB_ALIAS, *
 
 
 def on_delete(sender, using=DEFAULT_DB_ALIAS, **kwargs):
-    if not _ignored(sender):
+    if not _ignored(sender) and not _migrating:
         invalidate_on_commit(using)
 
 
 def on_m2m_changed(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
-    if action.startswith("post_") and not _ignored(sender):
+    if action.startswith("post_") and not _ignored(sender) and not _migrating:
         invalidate_on_commit(using)
 
 
-def on_migrate(**kwargs):
+def before_migrate(**kwargs):
+    global _migrating
+    _migrating = True
+
+
+def after_migrate(**kwargs):
+    global _migrating
+    _migrating = False
     invalidate()
 
 
@@ -153,7 +170,8 @@ def connect_signals(app_config) -> None:
     post_save.connect(on_save, dispatch_uid="pagecache-save")
     post_delete.connect(on_delete, dispatch_uid="pagecache-delete")
     m2m_changed.connect(on_m2m_changed, dispatch_uid="pagecache-m2m")
-    post_migrate.connect(on_migrate, sender=app_config, dispatch_uid="pagecache-migrate")
+    pre_migrate.connect(before_migrate, sender=app_config, dispatch_uid="pagecache-pre-migrate")
+    post_migrate.connect(after_migrate, sender=app_config, dispatch_uid="pagecache-migrate")
 
 
 # --------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from donors import currency
+from unodc_portal.core.pagecache import invalidate
 
 
 class Command(BaseCommand):
@@ -33,4 +34,5 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             currency.reconvert_all()
+        invalidate()  # the rows were updated in bulk: no signals
         self.stdout.write(self.style.SUCCESS("Stored aggregates rebuilt from the rows."))
