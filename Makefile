@@ -44,6 +44,7 @@ $(STAMP): pyproject.toml
 	@chmod 600 $@
 
 run: $(STAMP) .dev-secret-key
+	$(DEV_ENV) $(PY) manage.py createcachetable
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py sync_roles
 	$(DEV_ENV) $(PY) manage.py load_fixtures
@@ -51,6 +52,7 @@ run: $(STAMP) .dev-secret-key
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 fixtures: $(STAMP) .dev-secret-key
+	$(DEV_ENV) $(PY) manage.py createcachetable
 	$(DEV_ENV) $(PY) manage.py load_fixtures
 
 test: $(STAMP)
@@ -68,6 +70,7 @@ check: $(STAMP)
 serve: $(STAMP)
 	$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py createcachetable
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py sync_roles
 	SERVE_SYNTHETIC="$(SERVE_SYNTHETIC)" $(PY) manage.py serve_guard --host "$(HOST)"
@@ -80,6 +83,7 @@ backup: $(STAMP) .dev-secret-key
 
 restore: $(STAMP) .dev-secret-key
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/portal-backup-….json.gz"; exit 2; }
+	$(ANY_ENV) $(PY) manage.py createcachetable
 	$(ANY_ENV) $(PY) manage.py migrate --noinput
 	$(ANY_ENV) $(PY) manage.py restore "$(FILE)"
 

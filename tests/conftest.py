@@ -1,3 +1,4 @@
+import contextlib
 import io
 
 import pytest
@@ -36,6 +37,45 @@ def jobs_after_the_response_are_done():
     from unodc_portal.core.after_response import drain
 
     drain()
+
+
+MEMORY_CACHE = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def page_cache_off_in_memory():
+    """The page cache is off, its cache a per-process memory emptied after each test (the test
+    databases' creation included): a test that changes records inside its transaction, whose
+    commit never comes, reads its pages fresh. tests/portal/test_page_cache.py turns it on."""
+    from django.test.utils import override_settings
+
+    with override_settings(PAGE_CACHE=False, CACHES=MEMORY_CACHE):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database has the cache table (made while the memory cache was configured)."""
+    from django.test.utils import override_settings
+
+    database_cache = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                                  "LOCATION": "portal_cache"}}
+    with django_db_blocker.unblock(), override_settings(CACHES=database_cache):
+        call_command("createcachetable", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def page_cache_emptied():
+    yield
+    from django.core.cache import caches
+
+    from unodc_portal.core import pagecache
+
+    with contextlib.suppress(Exception):  # a test may have pointed it at a cache that is down
+        caches["default"].clear()
+    pagecache._invalidation_owed = False
 
 
 @pytest.fixture

@@ -17,6 +17,13 @@ Everything that differs between a laptop and production is read from the environ
   ``DJANGO_EMAIL_HOST_PASSWORD``, ``DJANGO_EMAIL_USE_TLS`` (1), ``DJANGO_EMAIL_USE_SSL`` (0),
   ``DJANGO_DEFAULT_FROM_EMAIL``: SMTP for password-reset e-mail when debug is off (debug prints
                            e-mail to the console).
+- ``REDIS_URL``            e.g. redis://127.0.0.1:6379/0: the shared cache is Redis; unset means
+                           the database table ``portal_cache`` (``manage.py createcachetable``).
+                           Either is shared by every worker and server.
+- ``PORTAL_PAGE_CACHE``    1/0, default 1: anonymous pages are served from the shared cache
+                           (unodc_portal/core/pagecache.py)
+- ``PORTAL_PAGE_CACHE_SECONDS`` how long a cached page is kept at most (default 600); every write
+                           invalidates the cache at once whatever this says.
 """
 
 import base64
@@ -101,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous pages from the shared cache, before any session or user is looked up.
+    "unodc_portal.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "unodc_portal.core.middleware.RefuseNulMiddleware",  # PostgreSQL cannot compare text with NUL
@@ -151,6 +160,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The shared cache: Redis with REDIS_URL, else a table of the database. Never per-process memory:
+# an invalidation must reach every worker and every server. A cache that does not answer
+# within a second is treated as down (pages are served uncached).
+# In Redis, each database's entries are kept under a prefix of its own: portals on other
+# databases (staging, a benchmark) may share one Redis and never see each other's pages.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    _database = DATABASES["default"]
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal-" + hashlib.sha256(
+                "|".join(str(_database.get(k) or "") for k in ("ENGINE", "HOST", "PORT", "NAME"))
+                .encode()
+            ).hexdigest()[:12],
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portal_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+# Anonymous pages served from the cache (unodc_portal/core/pagecache.py), kept at most this long.
+PAGE_CACHE = envbool("PORTAL_PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = envint("PORTAL_PAGE_CACHE_SECONDS", 600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -17,6 +17,9 @@ class CoreConfig(AppConfig):
             after_response,  # noqa: F401
             checks,  # noqa: F401  (registers the system checks)
         )
+        from unodc_portal.core.pagecache import connect_signals
         from unodc_portal.core.sessions import on_sign_in
+
+        connect_signals(self)  # every write invalidates the page cache
 
         user_logged_in.connect(on_sign_in, dispatch_uid="unodc_portal.personal_data_session")

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from activities import summaries
+from unodc_portal.core.pagecache import invalidate
 from unodc_portal.site.fixtures import FIXTURE_DIR, FixtureError, fixture_files, load_fixtures
 
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
                 report = load_fixtures(files)
         except FixtureError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from exc
+        invalidate()  # cached pages show the records loaded
         if verbosity >= 1:
             self.stdout.write(report.summary() or "Nothing to load.")
             self.stdout.write(self.style.SUCCESS(f"Loaded {len(files)} fixture file(s)."))

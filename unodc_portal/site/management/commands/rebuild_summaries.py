@@ -12,6 +12,7 @@ from django.db import transaction
 
 from activities import summaries
 from donors import currency
+from unodc_portal.core.pagecache import invalidate
 
 
 class Command(BaseCommand):
@@ -38,4 +39,5 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             currency.reconvert_all()
+        invalidate()  # the rows were updated in bulk: no signals
         self.stdout.write(self.style.SUCCESS("Stored aggregates rebuilt from the rows."))
