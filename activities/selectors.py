@@ -17,6 +17,7 @@ from activities.models import (
     Participation,
     Substance,
 )
+from unodc_portal.core.lists import EXACT_COUNT_UP_TO, capped_count
 
 # The officers' event-page search answers at most this many participants.
 SEARCH_LIMIT = 20
@@ -37,11 +38,12 @@ def workspace_summary(user) -> dict:
             Event.objects.visible_to(user).select_related("country")
             .annotate(participant_records=_real_participations()).order_by("-pk")[:8]
         ),
-        "duplicate_groups": len(duplicate_groups(user)),
+        "duplicate_groups": duplicate_group_count(user),
         "recent_imports": (
             ImportBatch.objects.select_related("event").defer("rows").filter(created_by=user)[:5]
         ),
-        "participant_count": Participant.objects.real().count(),
+        # Exact up to 10,000, PostgreSQL's estimate above ("about 198,000").
+        "participant_count": capped_count(Participant.objects.real(), EXACT_COUNT_UP_TO),
     }
 
 
@@ -56,6 +58,23 @@ def duplicate_groups(user) -> list[dict]:
         "organisation_id", "match_key", "records"))
     return [g for g in Participant.objects.visible_to(user).duplicate_groups()
             if (g["organisation_id"], g["match_key"], g["records"]) not in dismissed]
+
+
+# The workspace counts the groups to review up to this many ("more than 100").
+DUPLICATE_GROUPS_COUNTED = 100
+
+
+def duplicate_group_count(user) -> tuple[int, bool]:
+    """(groups to review, more): ``duplicate_groups`` counted up to
+    ``DUPLICATE_GROUPS_COUNTED``; ``more`` when there are more. The grouping stops once that
+    many are found (the partial index activities_particip_dup_idx gives the groups in order)."""
+    dismissed = set(DuplicateDismissal.objects.values_list(
+        "organisation_id", "match_key", "records"))
+    first = Participant.objects.visible_to(user).duplicate_groups()[
+        :DUPLICATE_GROUPS_COUNTED + len(dismissed) + 1]
+    count = sum((g["organisation_id"], g["match_key"], g["records"]) not in dismissed
+                for g in first)
+    return min(count, DUPLICATE_GROUPS_COUNTED), count > DUPLICATE_GROUPS_COUNTED
 
 
 def duplicate_group_members(user, groups) -> list[list[Participant]]:

@@ -77,7 +77,9 @@ class ParticipantQuerySet(GuardedQuerySetMixin, DemoQuerySetMixin, models.QueryS
         """(organisation_id, match_key, records) of every key held by more than one record,
         read from the (match_key, organisation) index alone."""
         return (
-            self.exclude(match_key="").values("organisation_id", "match_key")
+            # Grouped in the index's order (match_key, organisation), so that the first groups
+            # come without grouping the whole table (activities_particip_dup_idx).
+            self.exclude(match_key="").values("match_key", "organisation_id")
             .annotate(records=models.Count("id")).filter(records__gt=1)
             .order_by("match_key", "organisation_id")
         )
@@ -132,6 +134,13 @@ class Participant(models.Model):
             models.Index(fields=["name_key", "organisation"], name="activities_particip_name_idx"),
             # participant register: name search and ordering
             models.Index(fields=["name", "id"], name="activities_particip_order_idx"),
+            # duplicates: the groups of real records sharing a key, read in order from the
+            # index alone (PostgreSQL; the condition is duplicate_groups' filter)
+            models.Index(
+                fields=["match_key", "organisation"], include=["id"],
+                condition=Q(is_demo=False) & ~Q(match_key=""),
+                name="activities_particip_dup_idx",
+            ),
         ]
 
     def __str__(self):

@@ -298,3 +298,18 @@ def test_duplicate_dismiss_replaces_an_earlier_decision_on_the_same_group(pair, 
                       user=officer_user)
     dismissal = DuplicateDismissal.objects.get()
     assert (dismissal.records, dismissal.dismissed_by) == (3, officer_user)
+
+
+@pytest.mark.django_db
+def test_the_workspace_counts_groups_to_review_up_to_a_limit(officer_client, monkeypatch):
+    from activities import selectors
+
+    organisation = factories.OrganisationFactory()
+    for name in ("Aibek Asanov", "Bakyt Beishenov", "Chingiz Chotbaev"):
+        factories.ParticipantFactory.create_batch(2, name=name, organisation=organisation)
+    workspace = reverse("activities:workspace")
+    assert "Likely duplicates (3)" in officer_client.get(workspace).content.decode()
+    monkeypatch.setattr(selectors, "DUPLICATE_GROUPS_COUNTED", 2)
+    assert "Likely duplicates (more than 2)" in officer_client.get(workspace).content.decode()
+    monkeypatch.setattr(selectors, "DUPLICATE_GROUPS_COUNTED", 3)
+    assert "Likely duplicates (3)" in officer_client.get(workspace).content.decode()
