@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from activities.models import Article
 from unodc_portal.core.records import (
     DemoQuerySetMixin,
+    GuardedBulkWrites,
     NaturalKeyModel,
     NaturalKeyQuerySet,
     NullsLastIndex,
@@ -97,30 +98,29 @@ def donor_for(user):
 
 # True while ``donors.currency.converting()`` runs: the one way to write contributions in bulk.
 CONVERTING = contextvars.ContextVar("donors_converting", default=False)
+
+
+def _check_converting(what: str) -> None:
+    if not CONVERTING.get():
+        raise RuntimeError(
+            f"{what} only inside donors.currency.converting(), which keeps contributions' "
+            "US-dollar equivalents in step."
+        )
+
+
 # The fields the stored US-dollar equivalent follows (``Contribution.fill_derived_fields``).
 CONVERTED_FROM = frozenset({"amount", "currency", "date", "year"})
 # A year-only contribution is converted at the rate of the middle of its year.
 YEAR_ONLY_MONTH = 7
 
 
-class ContributionQuerySet(DemoQuerySetMixin, NaturalKeyQuerySet):
-    def update(self, **kwargs):
-        """A bulk change of what the US-dollar equivalent follows goes through
-        ``donors.currency.converting()``, which converts again afterwards."""
-        if CONVERTED_FROM & kwargs.keys() and not CONVERTING.get():
-            raise RuntimeError(
-                "Contributions' amounts, currencies and dates change in bulk only inside "
-                "donors.currency.converting(), which keeps their US-dollar equivalents in step."
-            )
-        return super().update(**kwargs)
+class ContributionQuerySet(GuardedBulkWrites, DemoQuerySetMixin, NaturalKeyQuerySet):
+    # A bulk change of what the US-dollar equivalent follows, or new rows, go through
+    # ``donors.currency.converting()``, which converts again afterwards.
+    guarded_fields = CONVERTED_FROM
 
-    def bulk_create(self, objs, *args, **kwargs):
-        if not CONVERTING.get():
-            raise RuntimeError(
-                "Contributions are created in bulk only inside donors.currency.converting(), "
-                "which converts them to US dollars afterwards."
-            )
-        return super().bulk_create(objs, *args, **kwargs)
+    def check_bulk_write(self, what: str) -> None:
+        _check_converting(f"{what} on contributions (amounts, currencies, dates, new rows)")
 
     def published(self):
         return self.filter(is_published=True)
@@ -300,24 +300,10 @@ class Contribution(YearFromDate, NaturalKeyModel):
             raise ValidationError(errors)
 
 
-class ExchangeRateQuerySet(NaturalKeyQuerySet):
-    def update(self, **kwargs):
-        """Contributions store their equivalents at these rates: a bulk change goes through
-        ``donors.currency.converting()``, which converts them again."""
-        if not CONVERTING.get():
-            raise RuntimeError(
-                "Exchange rates change in bulk only inside donors.currency.converting(), which "
-                "keeps contributions' US-dollar equivalents in step."
-            )
-        return super().update(**kwargs)
-
-    def bulk_create(self, objs, *args, **kwargs):
-        if not CONVERTING.get():
-            raise RuntimeError(
-                "Exchange rates are created in bulk only inside donors.currency.converting(), "
-                "which converts contributions again afterwards."
-            )
-        return super().bulk_create(objs, *args, **kwargs)
+class ExchangeRateQuerySet(GuardedBulkWrites, NaturalKeyQuerySet):
+    # Contributions store their equivalents at these rates.
+    def check_bulk_write(self, what: str) -> None:
+        _check_converting(f"{what} on exchange rates")
 
 
 class ExchangeRate(NaturalKeyModel):

@@ -16,6 +16,8 @@ import threading
 
 from django.db import models
 
+from unodc_portal.core.records import GuardedBulkWrites
+
 
 class SummaryBypassed(RuntimeError):
     """A bulk write to a summarised model outside ``activities.summaries.writing()``."""
@@ -33,23 +35,13 @@ def check_bulk_write(model, what: str) -> None:
         )
 
 
-class GuardedQuerySetMixin:
+class GuardedQuerySetMixin(GuardedBulkWrites):
     """``update()`` / ``bulk_create()`` only inside ``summaries.writing()``; ``guarded_fields``
     (None: all) names the fields whose update is guarded, ``guard_bulk_create`` whether new
     rows are."""
 
-    guarded_fields: frozenset | None = None
-    guard_bulk_create = True
-
-    def update(self, **kwargs):
-        if self.guarded_fields is None or self.guarded_fields & set(kwargs):
-            check_bulk_write(self.model, "update()")
-        return super().update(**kwargs)
-
-    def bulk_create(self, objs, *args, **kwargs):
-        if self.guard_bulk_create:
-            check_bulk_write(self.model, "bulk_create()")
-        return super().bulk_create(objs, *args, **kwargs)
+    def check_bulk_write(self, what: str) -> None:
+        check_bulk_write(self.model, what)
 
 
 class Dimension(models.TextChoices):

@@ -179,3 +179,27 @@ class NullsLastIndex(models.Index):
                 for part in self.expressions
             )
         return super(NullsLastIndex, index).create_sql(model, schema_editor, using, **kwargs)
+
+
+class GuardedBulkWrites:
+    """A QuerySet mixin for a model whose stored aggregates a service keeps in step: a bulk
+    ``update()`` of ``guarded_fields`` (None: any field) and, with ``guard_bulk_create``, a
+    ``bulk_create()`` first call ``check_bulk_write(what)``, which raises outside that service
+    (``activities.summaries.writing()``, ``donors.currency.converting()``)."""
+
+    guarded_fields: frozenset | None = None
+    guard_bulk_create = True
+
+    def check_bulk_write(self, what: str) -> None:
+        raise NotImplementedError
+
+    def update(self, **kwargs):
+        if self.guarded_fields is None or self.guarded_fields & set(kwargs):
+            self.check_bulk_write("update()")
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        if self.guard_bulk_create:
+            self.check_bulk_write("bulk_create()")
+        return super().bulk_create(objs, *args, **kwargs)
+
