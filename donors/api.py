@@ -6,7 +6,7 @@ ones for its accounts (session or token), all for admins; each carries its US-do
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
-from donors.currency import USD, MissingRate, cents, with_usd
+from donors.currency import USD, MissingRate, cents
 from donors.filters import ContributionFilter, DonorFilter
 from donors.models import Contribution, Donor
 from donors.views import visible_count
@@ -102,6 +102,4 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "key"
 
     def get_queryset(self):
-        return with_usd(
-            Contribution.objects.visible_to(self.request.user).with_related(self.request.user)
-        )
+        return Contribution.objects.visible_to(self.request.user).with_related(self.request.user)

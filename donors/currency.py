@@ -53,13 +53,6 @@ RATE = DecimalField(max_digits=18, decimal_places=8)
 CENTS = Decimal("0.01")
 
 
-def with_usd(contributions):
-    """Contributions with their stored ``usd_month``, ``usd_rate`` and ``usd_amount``: the
-    fields are the contribution's own, so this is the queryset itself (kept as the name lists,
-    exports and the API use for "with the equivalent")."""
-    return contributions
-
-
 def _rate_expression():
     rate = ExchangeRate.objects.filter(currency=OuterRef("currency"), month=OuterRef("usd_month"))
     return Case(

@@ -1,6 +1,7 @@
 """The columns of the donors' and contributions' CSV/XLSX exports, shared by both formats
 (``unodc_portal.core.exports``). Rows come from the list views' querysets: contributions from
-``Contribution.objects.visible_to(user)`` annotated by ``donors.currency.with_usd``."""
+``Contribution.objects.visible_to(user)``, with their stored US-dollar equivalents
+(``donors.currency``)."""
 
 from activities.exports import choice, country_code
 from donors.currency import cents
@@ -36,7 +37,8 @@ CONTRIBUTION_COLUMNS = Columns(
         Column("Status", choice("status")),
         Column("Date", "date"),
         Column("Year", "year"),
-        # donors.currency.with_usd: the month whose rate converts the amount, and the result.
+        # The stored equivalent (donors.currency): the month whose rate converts the amount, and
+        # the result.
         Column("Rate month", lambda c: c.usd_month.strftime("%Y-%m") if c.usd_month else None),
         Column("US dollars per unit", lambda c: c.usd_rate if c.amount is not None else None),
         Column("US-dollar equivalent", lambda c: cents(c.usd_amount)),

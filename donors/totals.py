@@ -56,7 +56,10 @@ def _money_rows(rows, label_of, url_of, key_of) -> list[MoneyRow]:
     missing rates."""
     lines: dict = {}
     for row in rows:
-        line = lines.setdefault(key_of(row), MoneyRow(label_of(row), url_of(row)))
+        key = key_of(row)
+        line = lines.get(key)
+        if line is None:  # label and address once per key, not per currency row
+            line = lines[key] = MoneyRow(label_of(row), url_of(row))
         if row["total"] is not None:
             equivalent = line.line(row["currency"])
             equivalent.add_group(row["total"], row["usd"], row["unconverted"],

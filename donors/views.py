@@ -13,7 +13,6 @@ from django_filters.views import FilterView
 
 from activities.models import Article, Event, Project
 from donors import totals
-from donors.currency import with_usd
 from donors.exports import CONTRIBUTION_COLUMNS, DONOR_COLUMNS
 from donors.filters import ContributionFilter, DonorFilter, MyContributionFilter
 from donors.models import Contribution, Donor, donor_for
@@ -85,7 +84,7 @@ class ContributionListView(DownloadLinksMixin, ListPageMixin, FilterView):
 
     def get_queryset(self):
         user = self.request.user
-        return with_usd(Contribution.objects.visible_to(user).with_related(user))
+        return Contribution.objects.visible_to(user).with_related(user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -126,7 +125,7 @@ class MyContributionListView(DonorWorkspaceMixin, DownloadLinksMixin, ListPageMi
     export_url_name = "donors:my_contribution_export"
 
     def get_queryset(self):
-        return with_usd(
+        return (
             Contribution.objects.visible_to(self.request.user).filter(donor=self.donor)
             .with_related(self.request.user)
         )

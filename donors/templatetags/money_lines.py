@@ -43,11 +43,7 @@ def money_line(line: UsdEquivalent, figure: bool = False, amount_only: bool = Fa
 @register.simple_tag
 def contribution_line(contribution) -> UsdEquivalent:
     """The contribution's amount as a one-month line: its equivalent from the ``usd_month`` and
-    ``usd_amount`` that ``donors.currency.with_usd`` annotates (none where not annotated)."""
+    ``usd_amount`` stored with it (``donors.currency``)."""
     line = UsdEquivalent(contribution.currency)
-    line.add(
-        getattr(contribution, "usd_month", None),
-        contribution.amount,
-        getattr(contribution, "usd_amount", None),
-    )
+    line.add(contribution.usd_month, contribution.amount, contribution.usd_amount)
     return line
