@@ -8,7 +8,6 @@ from django.contrib.admin.options import IS_FACETS_VAR, IS_POPUP_VAR, TO_FIELD_V
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ALL_VAR, ORDER_VAR, PAGE_VAR
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import connections
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
@@ -16,7 +15,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from unodc_portal.core.lists import capped_count
+from unodc_portal.core.lists import EstimatedPaginator
 from unodc_portal.core.roles import is_demo_user
 
 # Above this many rows (by the planner's estimate) an unfiltered changelist shows the estimate
@@ -45,9 +44,10 @@ def table_estimate(model, using="default"):
     return row[0] if row and row[0] >= 0 else None
 
 
-class EstimatedCountPaginator(Paginator):
-    """Django's paginator, except that the count of a large list is not a ``COUNT(*)`` of every
-    row it holds, which at a million rows costs more than the page itself:
+class EstimatedCountPaginator(EstimatedPaginator):
+    """The list pages' paginator (``unodc_portal.core.lists.EstimatedPaginator``) for the
+    admin: the count of a large list is not a ``COUNT(*)`` of every row it holds, which at a
+    million rows costs more than the page itself:
 
     - a changelist showing its whole table (no filter, no search) takes the row count from
       ``table_estimate`` when that is above ``ESTIMATE_ABOVE``;
@@ -62,18 +62,17 @@ class EstimatedCountPaginator(Paginator):
         super().__init__(*args, **kwargs)
         self.whole_table = whole_table
 
+    def exact_up_to(self) -> int:
+        return EXACT_COUNT_UP_TO
+
     @cached_property
     def count(self):
         rows = self.object_list
-        if not hasattr(rows, "model"):
-            return super().count
-        if self.whole_table:
+        if self.whole_table and hasattr(rows, "model"):
             estimate = table_estimate(rows.model, rows.db)
             if estimate is not None and estimate > ESTIMATE_ABOVE:
                 return estimate
-        if connections[rows.db].vendor != "postgresql":
-            return super().count
-        return capped_count(rows, EXACT_COUNT_UP_TO)[0]
+        return super().count
 
 
 class LargeTableAdmin:

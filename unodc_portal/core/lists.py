@@ -63,11 +63,14 @@ class EstimatedPaginator(Paginator):
 
     estimated = False
 
+    def exact_up_to(self) -> int:
+        return EXACT_COUNT_UP_TO
+
     @cached_property
     def count(self):
         if not hasattr(self.object_list, "model"):
             return super().count
-        count, self.estimated = capped_count(self.object_list, EXACT_COUNT_UP_TO)
+        count, self.estimated = capped_count(self.object_list, self.exact_up_to())
         return count
 
 
