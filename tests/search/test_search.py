@@ -304,3 +304,24 @@ def test_the_search_reads_the_gin_index_not_the_whole_table(client):
     assert "search_document_vector_idx" in plan, plan
     assert "Seq Scan on search_searchdocument" not in plan, plan
     assert [d.title for d in documents] == ["Okapi workshop"]
+
+
+# --------------------------------------------------------------------------------------------
+# The page cache (anonymous GETs): a record saved is found by the next anonymous search
+# --------------------------------------------------------------------------------------------
+@pytest.mark.django_db(transaction=True)
+def test_a_cached_search_shows_a_record_saved_after_it(settings):
+    from django.core.cache import caches
+
+    from tests.portal.test_page_cache import DATABASE_CACHE, anonymous, state, warm
+
+    settings.PAGE_CACHE = True
+    settings.CACHES = {"default": DATABASE_CACHE}
+    caches["default"].clear()
+    url = f"{URL}?q=narwhal"
+    assert "Nothing matches “narwhal”" in unescape(warm(url))
+    factories.EventFactory(title="Narwhal seminar")  # committed: its document is written
+    after = anonymous(url)
+    assert state(after) == "miss"
+    assert "Narwhal seminar" in after.content.decode()
+    caches["default"].clear()
