@@ -5,7 +5,8 @@ A query is cut into words (at most ``MAX_WORDS``); every word must match, in one
 - in the document's language, stemmed (PostgreSQL full-text search: "trainings" finds
   "training");
 - folded to Latin and lower-cased, as the start of a word of the document's title and names
-  ("алматы", "ALMATY" and "Alma" all find "Almaty").
+  ("алматы", "ALMATY" and "Alma" all find "Almaty"; a word shorter than ``PREFIX_FROM``
+  letters matches whole words only, on PostgreSQL).
 
 On PostgreSQL both are ``tsquery`` s matched against the document's vector (its GIN index), and
 results are ranked by ``ts_rank`` (title above names above body). On SQLite (development) the
@@ -26,6 +27,7 @@ from search.documents import fold
 # The PostgreSQL text-search configuration of each document language.
 TEXT_SEARCH_CONFIGS = {"en": "english"}
 MAX_WORDS = 10
+PREFIX_FROM = 3
 WORD = re.compile(r"\w+")
 FOLDED_PART = re.compile(r"[a-z0-9]+")
 
@@ -42,7 +44,11 @@ def folded_parts(word: str) -> list[str]:
 def _postgres_query(word_list, config):
     per_word = []
     for word in word_list:
-        prefixes = " & ".join(f"{part}:*" for part in folded_parts(word))
+        # A word of one or two letters matches whole words only: as a prefix it would match
+        # most of the index.
+        prefixes = " & ".join(
+            f"{part}:*" if len(part) >= PREFIX_FROM else part for part in folded_parts(word)
+        )
         per_word.append(
             SearchQuery(word, config=config, search_type="plain")
             | SearchQuery(prefixes, config="simple", search_type="raw")

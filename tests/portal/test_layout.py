@@ -41,7 +41,9 @@ def test_the_layout_names_every_application_module():
 
 
 def test_the_layout_names_no_module_that_is_gone():
-    named = re.findall(r"`((?:unodc_portal|activities|donors|search)/[\w/.]*\.py)`", layout_section())
+    named = re.findall(
+        r"`((?:unodc_portal|activities|donors|search)/[\w/.]*\.py)`", layout_section()
+    )
     assert named, "the Layout names modules by their paths"
     gone = [name for name in named if not (ROOT / name).exists()]
     assert not gone, f"README 'Layout' names modules that do not exist: {gone}"

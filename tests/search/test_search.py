@@ -282,6 +282,15 @@ def test_stemming_finds_other_forms_of_a_word(client):
 
 
 @postgresql_only
+def test_a_word_of_two_letters_matches_whole_words_only(client):
+    factories.EventFactory(title="Border post", city="Osh")
+    index.rebuild()
+    assert titles(client, "osh") == ["Border post"]
+    assert titles(client, "os") == []
+    assert titles(client, "bor") == ["Border post"]
+
+
+@postgresql_only
 def test_the_search_reads_the_gin_index_not_the_whole_table(client):
     from django.contrib.auth.models import AnonymousUser
 
