@@ -3,7 +3,7 @@
 A query is cut into words (at most ``MAX_WORDS``); every word must match, in one of two ways:
 
 - in the document's language, stemmed (PostgreSQL full-text search: "trainings" finds
-  "training");
+  "training"), as typed or transliterated ("алматы" finds "Almaty" in a body too);
 - folded to Latin and lower-cased, as the start of a word of the document's title and names
   ("алматы", "ALMATY" and "Alma" all find "Almaty"; a word shorter than ``PREFIX_FROM``
   letters matches whole words only, on PostgreSQL).
@@ -51,6 +51,8 @@ def _postgres_query(word_list, config):
         )
         per_word.append(
             SearchQuery(word, config=config, search_type="plain")
+            # transliterated, stemmed: "алматы" finds "Almaty" in a body too
+            | SearchQuery(" ".join(folded_parts(word)), config=config, search_type="plain")
             | SearchQuery(prefixes, config="simple", search_type="raw")
         )
     return reduce(and_, per_word)
@@ -65,6 +67,7 @@ def matching(documents, text: str):
         conditions = [
             reduce(and_, (Q(folded__contains=part) for part in folded_parts(word)))
             | Q(body__icontains=word)
+            | Q(body__icontains=" ".join(folded_parts(word)))
             for word in word_list
         ]
         return documents.filter(reduce(and_, conditions)).order_by("title", "pk")

@@ -4,6 +4,7 @@ import re
 
 from django_filters.views import FilterView
 
+from search.documents import fold
 from search.filters import SearchDocumentFilter
 from search.models import SearchDocument
 from search.query import MAX_WORDS, words
@@ -14,13 +15,14 @@ SNIPPET_LENGTH = 220
 
 def snippet(document: SearchDocument, word_list: list[str]) -> str:
     """A passage of the body (or, without one, the names) around the first word found, else
-    its start; cut at word boundaries."""
+    its start; cut at word boundaries. Computed from the row already read: no query."""
     text = " ".join((document.body or document.names).split())
     if len(text) <= SNIPPET_LENGTH:
         return text
     start = 0
-    for word in word_list:
-        found = re.search(re.escape(word), text, re.IGNORECASE)
+    # The word as typed, else as transliterated ("алматы" is found as "almaty").
+    for needle in [*word_list, *(fold(word) for word in word_list)]:
+        found = re.search(re.escape(needle), text, re.IGNORECASE)
         if found:
             start = max(0, found.start() - SNIPPET_LENGTH // 3)
             break

@@ -104,6 +104,18 @@ def test_results_link_to_their_records_with_a_snippet(client, almaty_event):
     assert "controlled deliveries" in page
 
 
+def test_a_long_body_is_cut_around_the_word_found_even_in_other_letters(client):
+    factories.EventFactory(
+        title="Regional meeting", description="Opening words. " * 40 + "Held in Almaty today.",
+    )
+    index.rebuild()
+    for q in ("almaty", "алматы"):
+        response = client.get(URL, {"q": q})
+        (document,) = response.context["page_obj"]
+        assert "Held in Almaty today." in document.snippet
+        assert document.snippet.startswith("…") and len(document.snippet) < 260
+
+
 def test_the_type_filter_keeps_one_kind(client, almaty_event):
     factories.ArticleFactory(title="Almaty in the news", body="Almaty.")
     index.rebuild()
