@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from tests import factories
+from tests.browser.axe import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -87,6 +88,20 @@ def test_no_table_cuts_a_column_off(page, money, width):
         if found:
             clipped[url] = found
     assert clipped == {}
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_money_pages_scrolling_tables_pass_axe_and_take_the_keyboard(page, money, width):
+    """The wrappers that scroll are regions a keyboard reaches, named by their table's caption;
+    the totals stay WCAG 2.1 A/AA clean at both widths."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/contributions/")
+    assert_accessible(page)
+    by_year = page.get_by_role("region", name="By year")
+    by_year.focus()
+    assert by_year.evaluate("el => el === document.activeElement")
+    page.goto("/donors/canada/")
+    assert_accessible(page)
 
 
 def test_a_count_chart_has_whole_number_ticks_and_a_money_chart_keeps_decimals(page, money):
