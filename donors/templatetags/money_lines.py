@@ -55,24 +55,25 @@ def contribution_line(contribution) -> UsdEquivalent:
 
 
 def _short_units():
-    return ((Decimal(10) ** 9, _("%(currency)s %(number)s billion")),
-            (Decimal(10) ** 6, _("%(currency)s %(number)s million")),
-            (Decimal(10) ** 3, _("%(currency)s %(number)s thousand")))
+    """(unit, the smallest rounded number of units worth the word, words), largest first."""
+    return ((Decimal(10) ** 9, 1, _("%(currency)s %(number)s billion")),
+            (Decimal(10) ** 6, 1, _("%(currency)s %(number)s million")),
+            (Decimal(10) ** 3, 10, _("%(currency)s %(number)s thousand")))
 
 
 @register.filter
 def money_short(amount, currency: str = USD) -> str:
     """An amount as a headline reads it: "USD 4.3 million", "USD 812 thousand" (one decimal
-    below a hundred units, none above); under a thousand, exact. The exact figure goes beside it
-    (``usd_total``)."""
+    below a hundred units, none above; 999,999 reads "1 million", not "1,000 thousand"); under
+    ten thousand, exact. The exact figure goes beside it (``usd_total``)."""
     if amount is None:
         return money(amount, currency)
     amount = Decimal(amount)
-    for size, words in _short_units():
+    for size, smallest, words in _short_units():
         value = amount / size
         places = Decimal(1) if abs(value) >= 100 else Decimal("0.1")
         value = value.quantize(places, rounding=ROUND_HALF_UP)
-        if abs(value) >= 1:
+        if abs(value) >= smallest:
             number = f"{value:,}".removesuffix(".0")
             return words % {"currency": currency, "number": number}
     return money(amount, currency)
@@ -111,15 +112,15 @@ def usd_total(rows) -> str:
                  "zero.") % {"exact": exact}
     else:
         return format_html(
-            '<div class="card usd-total mb-3"><div class="card-body">'
-            '<p class="fw-semibold mb-1">{}</p><p class="mb-0">{}</p></div></div>',
+            '<div class="card usd-total mb-3"><div class="card-body">\n'
+            '<p class="fw-semibold mb-1">{}</p>\n<p class="mb-0">{}</p>\n</div></div>',
             _("No total in US dollars"), _sentence("; ".join(missing)))
     return format_html(
-        '<div class="card usd-total mb-3"><div class="card-body">'
-        '<p class="fw-semibold mb-1 usd-total-heading">{}</p>'
+        '<div class="card usd-total mb-3"><div class="card-body">\n'
+        '<p class="fw-semibold mb-1 usd-total-heading">{}</p>\n'
         '<p class="mb-1 usd-total-figure"><data class="money figure-value" value="{}" title="{}">'
-        '{}</data> <span class="money-note">{}</span></p>'
-        '<p class="small text-body-secondary mb-0">{}</p></div></div>',
+        '{}</data> <span class="money-note">{}</span></p>\n'
+        '<p class="small text-body-secondary mb-0">{}</p>\n</div></div>',
         heading, cents(total.usd), exact, money_short(total.usd, USD),
         "; ".join([scope, *missing]), note)
 
