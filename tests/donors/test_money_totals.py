@@ -260,3 +260,14 @@ def test_donor_page_with_totals_keeps_a_constant_query_count(role, client, reque
                 amount=None if i % 4 == 3 else Decimal(100), date=datetime.date(2000 + i, 1, 1))
     rate("EUR", 2000, 1, "1.1")
     assert_constant_queries(client, canada.get_absolute_url(), add_rows, 15)
+
+
+def test_the_home_card_has_the_total_and_says_unstated_amounts_once(client, eight, in_kind):
+    response = client.get(reverse("home"))
+    # The home card adds the same US-dollar equivalents as the list, partial where a rate lacks.
+    assert usd_total(response) == usd_total(client.get(LIST))
+    assert "no rate for GBP, July 2011" in usd_total(response)
+    page = text(response)
+    assert page.count("without a stated amount") == 1
+    assert "3 contributions without a stated amount: counted, never summed." in page
+    assert "without an amount)" not in page  # no longer once per currency
