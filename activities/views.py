@@ -8,7 +8,7 @@ except to those who may see personal data (``can_see_personal_data``).
 """
 
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
@@ -253,33 +253,45 @@ class OrganisationDetailView(DetailPageMixin, DetailView):
 # --------------------------------------------------------------------------------------------
 # Countries
 # --------------------------------------------------------------------------------------------
-def country_records(user, country=None):
-    """The visible records that place something in a country (``OuterRef("pk")`` of a
-    country when ``country`` is None): projects by their countries, events and seizures by
-    their country, articles by the countries they mention."""
-    where = OuterRef("pk") if country is None else country
+def country_records(user, country):
+    """The visible records that place something in ``country``: projects by their countries,
+    events and seizures by their country, articles by the countries they mention."""
     return {
-        "events": Event.objects.visible_to(user).filter(country=where),
-        "seizures": Seizure.objects.visible_to(user).filter(country=where),
-        "projects": Project.objects.visible_to(user).filter(countries=where),
-        "articles": Article.objects.visible_to(user).filter(countries=where),
+        "events": Event.objects.visible_to(user).filter(country=country),
+        "seizures": Seizure.objects.visible_to(user).filter(country=country),
+        "projects": Project.objects.visible_to(user).filter(countries=country),
+        "articles": Article.objects.visible_to(user).filter(countries=country),
     }
 
 
 class CountryListView(ListView):
-    """The countries some visible record is placed in, by name, with what each has."""
+    """The countries some visible record is placed in, by name, with what each has. One query:
+    each kind of record is read once for the countries it names (``IN`` a subquery, which
+    PostgreSQL hashes), not searched once per country."""
 
     template_name = "activities/country_list.html"
     context_object_name = "countries"
 
     def get_queryset(self):
-        has = {f"has_{name}": Exists(records.order_by().values("pk"))
-               for name, records in country_records(self.request.user).items()}
-        countries = Country.objects.annotate(**has).filter(
-            Q(has_events=True) | Q(has_seizures=True) | Q(has_projects=True)
-            | Q(has_articles=True)
+        user = self.request.user
+        named = {
+            "events": Event.objects.visible_to(user).values("country_id"),
+            "seizures": Seizure.objects.visible_to(user).values("country_id"),
+            "projects": Project.countries.through.objects.filter(
+                project__in=Project.objects.visible_to(user)).values("country_id"),
+            "articles": Article.countries.through.objects.filter(
+                article__in=Article.objects.visible_to(user)).values("country_id"),
+        }
+        countries = Country.objects.annotate(**{
+            f"has_{name}": ExpressionWrapper(Q(pk__in=ids.order_by()),
+                                             output_field=BooleanField())
+            for name, ids in named.items()
+        })
+        return sorted(
+            (country for country in countries if any(
+                getattr(country, f"has_{name}") for name in named)),
+            key=lambda country: country.name.casefold(),
         )
-        return sorted(countries, key=lambda country: country.name.casefold())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -315,9 +327,11 @@ class CountryDetailView(DetailPageMixin, DetailView):
         records = country_records(user, country)
         # A project is the country's when it names it, or when its events or seizures are there.
         projects = Project.objects.visible_to(user).filter(
-            Exists(records["projects"].filter(pk=OuterRef("pk")))
-            | Exists(records["events"].filter(projects=OuterRef("pk")))
-            | Exists(records["seizures"].filter(project=OuterRef("pk")))
+            Q(pk__in=Project.countries.through.objects.filter(country=country)
+              .values("project_id"))
+            | Q(pk__in=Event.projects.through.objects.filter(
+                event__in=records["events"].order_by().values("pk")).values("project_id"))
+            | Q(pk__in=records["seizures"].order_by().values("project_id"))
         ).only("code", "title", "kind", "status", "is_demo").order_by("code")
         context.update(
             projects=capped(projects, "activities:project_list", country=code),
