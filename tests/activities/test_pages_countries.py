@@ -100,11 +100,15 @@ def test_a_lower_case_code_is_sent_to_the_country_page(client, kyrgyzstan):
     assert response["Location"] == page_of("KG")
 
 
-@pytest.mark.parametrize("code", ["XX", "KGZ", "zz", "Kyrgyzstan", "TM"])
+@pytest.mark.parametrize("code", ["XX", "KGZ", "zz", "Kyrgyzstan", "TM", "КГ", "a" * 300])
 def test_an_unknown_code_gets_the_styled_404(client, kyrgyzstan, code):
     response = client.get(page_of(code), follow=True)  # TM: a real code with no row
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_a_control_character_in_the_code_is_refused_not_an_error(client, kyrgyzstan):
+    assert client.get(page_of("K\x00")).status_code == 400
 
 
 def test_country_list_names_the_countries_with_visible_records_by_name(client, kyrgyzstan):
