@@ -69,6 +69,8 @@ def test_country_page_lists_its_records_for_every_role(role, client, request, ky
     assert "Demo" not in html
     assert NOTHING not in html
     # The lists link on to the filtered list pages.
+    assert f'href="{reverse("activities:event_list")}?country=KG"' in html
+    assert f'href="{reverse("activities:seizure_list")}?country=KG"' in html
     for name in ("event_list", "seizure_list", "project_list", "article_list"):
         assert response.context[name.removesuffix("_list") + "s"].url == (
             f"{reverse('activities:' + name)}?country=KG"
