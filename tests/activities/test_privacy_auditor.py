@@ -335,22 +335,48 @@ def test_no_hidden_group_is_narrowed_in_the_demo_world_treated_as_public(client,
 def test_no_hidden_group_is_narrowed_by_the_country_pages(client):
     """The demo-like world with its events spread over two years and two kinds: every country
     page beside its events (and the register) narrows no hidden group."""
-    import datetime
-
-    from activities.models import Event
-
     slugs = build(demo_like_people(random.Random(5)), 5, 12)
-    for i, slug in enumerate(slugs):
-        start = datetime.date(2015 + i % 2, 3, 1)
-        Event.objects.filter(slug=slug).update(
-            start_date=start, end_date=start, year=start.year, month=3,
-            kind=("workshop", "training_course")[i // 3])
+    spread_over_years_and_kinds(slugs, [(2015 + i % 2, i // 3) for i in range(5)])
     observed = served_world(client, slugs)
     countries = served_countries(client, COUNTRIES)
     assert {obs.population for obs in countries} >= {"country:Kyrgyzstan", "country:Kazakhstan"}
     result = audit(observed, countries=countries, facets=event_facets(client))
     _record(result, "country pages")
     assert any(f.population.startswith("country:") for f in result.findings)  # hidden ones
+    assert_nothing_narrowed(result)
+
+
+def spread_over_years_and_kinds(slugs, facets):
+    """Give the events of ``slugs`` the (year, kind index) pairs of ``facets``."""
+    import datetime
+
+    from activities.models import Event
+
+    kinds = ("workshop", "training_course")
+    for slug, (year, kind) in zip(slugs, facets, strict=False):
+        start = datetime.date(year, 3, 1)
+        Event.objects.filter(slug=slug).update(start_date=start, end_date=start, year=year,
+                                               month=3, kind=kinds[kind])
+
+
+@settings(max_examples=15, deadline=None, derandomize=True, database=None,
+          phases=[Phase.explicit, Phase.generate, Phase.shrink],
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(world=worlds(), facets=st.lists(st.tuples(st.sampled_from([2015, 2016]),
+                                                 st.integers(0, 1)), min_size=3, max_size=3))
+def test_no_hidden_group_is_narrowed_by_country_pages_in_generated_worlds(client, world,
+                                                                           facets):
+    """Generated worlds with their events over two years and two kinds: every country page
+    beside the events and the register."""
+    people, events, organisations = world
+    with rolled_back():
+        slugs = build(people, events, organisations)
+        spread_over_years_and_kinds(slugs, facets)
+        observed = served_world(client, slugs)
+        countries = served_countries(client, COUNTRIES)
+        result = audit(observed, countries=countries, facets=event_facets(client))
+    _record(result, "generated with country pages")
     assert_nothing_narrowed(result)
 
 
