@@ -76,6 +76,7 @@ class Breakdown:
                 "display": [cell.shown for cell in self.cells],
             }],
             "horizontal": kind == "bar",
+            "counts": True,  # whole-number ticks (static/js/charts.js)
             "x_title": self.unit if kind == "bar" else "",
         }
 

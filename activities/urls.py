@@ -72,6 +72,8 @@ public_urlpatterns = [
         "organisations/<slug:slug>/", views.OrganisationDetailView.as_view(),
         name="organisation_detail",
     ),
+    path("countries/", views.CountryListView.as_view(), name="country_list"),
+    path("countries/<str:code>/", views.CountryDetailView.as_view(), name="country_detail"),
     # Search as you type for the filters of relations over growing tables (JSON).
     path("lookup/events/", lookups.EventLookupView.as_view(), name="event_lookup"),
     path("lookup/organisations/", lookups.OrganisationLookupView.as_view(),

@@ -308,6 +308,8 @@ SAMPLES: dict[str, Sample | Skip] = {
     "activities:seizure_detail": Sample(args=lambda: [seizure().pk]),
     "activities:person_detail": Sample(args=lambda: [person().slug]),
     "activities:organisation_detail": Sample(args=lambda: [organisation().slug]),
+    "activities:country_list": Sample(),
+    "activities:country_detail": Sample(("anonymous", "officer"), args=lambda: ["KZ"]),
     # Programme officers' pages
     "activities:workspace": Sample(OFFICER),
     "activities:event_create": Sample(OFFICER),

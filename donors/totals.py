@@ -14,7 +14,7 @@ from functools import cached_property
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.urls import reverse
 
-from donors.currency import UsdEquivalent
+from donors.currency import MissingRate, UsdEquivalent
 
 
 # Contributions (callers pass Contribution.objects.visible_to(user), filtered)
@@ -30,6 +30,11 @@ class MoneyRow:
     lines: list[UsdEquivalent] = field(default_factory=list)
     contributions: int = 0
     without_amount: int = 0
+    with_rate: int = 0  # contributions whose amount has a US-dollar equivalent
+
+    @property
+    def with_amount(self) -> int:
+        return self.contributions - self.without_amount
 
     @property
     def amounts(self) -> list[tuple[str, Decimal]]:
@@ -68,6 +73,7 @@ def _money_rows(rows, label_of, url_of, key_of) -> list[MoneyRow]:
                 equivalent.add_missing(month)
         line.contributions += row["n"]
         line.without_amount += row["n"] - row["with_amount"]
+        line.with_rate += row["with_rate"]
     return list(lines.values())
 
 
@@ -85,6 +91,7 @@ def _grouped(contributions, *keys) -> list[dict]:
         contributions.values(*keys, "currency")
         .annotate(
             total=Sum("amount"), n=Count("pk"), with_amount=Count("amount"),
+            with_rate=Count("pk", filter=_HAS_RATE),
             usd=Sum("usd_amount"),
             unconverted=Sum("amount", filter=_NO_RATE),
             first_month=Min("usd_month", filter=_HAS_RATE),
@@ -115,7 +122,7 @@ def _rolled_up(rows, *keys) -> list[dict]:
         if into is None:
             merged[key] = {**row, "missing": list(row.get("missing", ()))}
             continue
-        for name in ("n", "with_amount"):
+        for name in ("n", "with_amount", "with_rate"):
             into[name] += row[name]
         for name in ("total", "usd", "unconverted"):
             if row[name] is not None:
@@ -215,6 +222,7 @@ class ContributionTotals:
             "type": "bar", "stacked": True, "labels": labels,
             "datasets": series(self.donor_year, lambda row: row["n"]),
             "x_title": "Year", "y_title": "Contributions", "series_title": "Donor",
+            "counts": True,  # whole-number ticks (static/js/charts.js)
         }]
         for currency in sorted({r["currency"] for r in self.donor_year if r["total"] is not None}):
             rows = [r for r in self.donor_year if r["currency"] == currency and r["total"]]
@@ -226,6 +234,78 @@ class ContributionTotals:
                 "x_title": "Year", "y_title": currency, "series_title": "Donor",
             })
         return charts
+
+
+# Across currencies, from the per-currency rows (no query of their own)
+# --------------------------------------------------------------------------------------------
+MISSING_RATES_NAMED = 3  # a page names the first few missing rates, then says how many more
+WITHOUT_AMOUNT_NAMED = 8  # and the first few donors (or years) with contributions without one
+
+
+@dataclass
+class UsdTotal:
+    """Every currency's stored US-dollar equivalents added up (``usd`` summed per currency by
+    the grouped query: no rate is looked up here). Complete only when every contribution with an
+    amount has a rate; otherwise partial, for ``with_rate`` of ``with_amount`` contributions,
+    with the missing rates named (a missing rate is never counted as zero).
+
+    Built from rows of ``visible_to(user)`` alone, like every figure beside it, so that two
+    totals a reader can compare differ only by contributions that reader may see."""
+
+    usd: Decimal
+    with_rate: int
+    with_amount: int
+    missing: list[MissingRate]
+
+    @classmethod
+    def of(cls, rows: list[MoneyRow]) -> UsdTotal | None:
+        """None where there is nothing to add up: amounts in one currency or none (that
+        currency's figure, with its own equivalent, then says it all)."""
+        lines = [line for row in rows for line in row.lines]
+        if len({line.currency for line in lines}) < 2:
+            return None
+        missing = {missing for line in lines for missing in line.missing}
+        return cls(
+            usd=sum((line.usd for line in lines if line.usd is not None), Decimal(0)),
+            with_rate=sum(row.with_rate for row in rows),
+            with_amount=sum(row.with_amount for row in rows),
+            missing=sorted(missing, key=lambda m: (m.month is None, m.month, m.currency)),
+        )
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and self.with_rate == self.with_amount
+
+    @property
+    def missing_named(self) -> list[MissingRate]:
+        return self.missing[:MISSING_RATES_NAMED]
+
+    @property
+    def missing_more(self) -> int:
+        return max(len(self.missing) - MISSING_RATES_NAMED, 0)
+
+
+@dataclass
+class WithoutAmount:
+    """The contributions that state no amount, said once: how many, and the first few groups
+    (donors, or years) that have them, each a ``MoneyRow``."""
+
+    count: int
+    groups: list[MoneyRow]
+    more: int = 0
+
+
+def without_amount(rows: list[MoneyRow], by: list[MoneyRow] | None = None) -> WithoutAmount | None:
+    """The contributions of ``rows`` (per currency) without a stated amount, named by the groups
+    of ``by`` (by donor, by year) when they fall in more than one."""
+    count = sum(row.without_amount for row in rows)
+    if not count:
+        return None
+    groups = [row for row in by or () if row.without_amount]
+    if len(groups) < 2:
+        return WithoutAmount(count, [])
+    return WithoutAmount(count, groups[:WITHOUT_AMOUNT_NAMED],
+                         max(len(groups) - WITHOUT_AMOUNT_NAMED, 0))
 
 
 def contribution_totals(contributions) -> ContributionTotals:

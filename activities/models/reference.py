@@ -34,6 +34,9 @@ class Country(NaturalKeyModel):
     def name(self) -> str:
         return str(self)
 
+    def get_absolute_url(self):
+        return reverse("activities:country_detail", args=[self.code.code])
+
 
 class OrganisationQuerySet(DemoQuerySetMixin, NaturalKeyQuerySet):
     pass

@@ -6,11 +6,16 @@ row says its equivalent and a missing rate in the words of the totals. ``money_l
 not an included template: a contributions page prints hundreds of lines, and an include costs a
 template render each."""
 
-from django import template
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from decimal import ROUND_HALF_UP, Decimal
 
-from donors.currency import UsdEquivalent
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from donors import totals
+from donors.currency import USD, UsdEquivalent, cents
 from unodc_portal.core.templatetags.portal import money
 
 register = template.Library()
@@ -47,3 +52,96 @@ def contribution_line(contribution) -> UsdEquivalent:
     line = UsdEquivalent(contribution.currency)
     line.add(contribution.usd_month, contribution.amount, contribution.usd_amount)
     return line
+
+
+def _short_units():
+    """(unit, the smallest rounded number of units worth the word, words), largest first."""
+    return ((Decimal(10) ** 9, 1, _("%(currency)s %(number)s billion")),
+            (Decimal(10) ** 6, 1, _("%(currency)s %(number)s million")),
+            (Decimal(10) ** 3, 10, _("%(currency)s %(number)s thousand")))
+
+
+@register.filter
+def money_short(amount, currency: str = USD) -> str:
+    """An amount as a headline reads it: "USD 4.3 million", "USD 812 thousand" (one decimal
+    below a hundred units, none above; 999,999 reads "1 million", not "1,000 thousand"); under
+    ten thousand, exact. The exact figure goes beside it (``usd_total``)."""
+    if amount is None:
+        return money(amount, currency)
+    amount = Decimal(amount)
+    for size, smallest, words in _short_units():
+        value = amount / size
+        places = Decimal(1) if abs(value) >= 100 else Decimal("0.1")
+        value = value.quantize(places, rounding=ROUND_HALF_UP)
+        if abs(value) >= smallest:
+            number = f"{value:,}".removesuffix(".0")
+            return words % {"currency": currency, "number": number}
+    return money(amount, currency)
+
+
+@register.simple_tag
+def usd_total(rows) -> str:
+    """Every currency's US-dollar equivalents added up (``donors.totals.UsdTotal``, from the
+    per-currency rows of a totals query): "USD 4.3 million for all 8 contributions", or, where
+    some amounts have no rate, a partial figure that says so and names the missing rates ("USD
+    4.3 million for 7 of 8 contributions; no rate for GBP, July 2011"), never as the total.
+    Nothing when the amounts are in one currency."""
+    total = totals.UsdTotal.of(rows)
+    if total is None:
+        return ""
+    exact = money(cents(total.usd), USD)
+    missing = [str(missing) for missing in total.missing_named]
+    if total.missing_more:
+        missing.append(ngettext("%(count)s more month without a rate",
+                                "%(count)s more months without a rate",
+                                total.missing_more) % {"count": total.missing_more})
+    if total.complete:
+        heading = _("Total in US dollars")
+        scope = ngettext("for the %(count)s contribution with a stated amount",
+                         "for all %(count)s contributions with a stated amount",
+                         total.with_amount) % {"count": total.with_amount}
+        note = _("%(exact)s: the US-dollar equivalents at the UN operational rate of each "
+                 "contribution's month.") % {"exact": exact}
+    elif total.with_rate:
+        heading = _("Partial total in US dollars")
+        scope = ngettext("for %(converted)s of %(count)s contribution",
+                         "for %(converted)s of %(count)s contributions",
+                         total.with_amount) % {"converted": total.with_rate,
+                                               "count": total.with_amount}
+        note = _("%(exact)s: the amounts without a rate are left out, not counted as "
+                 "zero.") % {"exact": exact}
+    else:
+        return format_html(
+            '<div class="card usd-total mb-3"><div class="card-body">\n'
+            '<p class="fw-semibold mb-1">{}</p>\n<p class="mb-0">{}</p>\n</div></div>',
+            _("No total in US dollars"), _sentence("; ".join(missing)))
+    return format_html(
+        '<div class="card usd-total mb-3"><div class="card-body">\n'
+        '<p class="fw-semibold mb-1 usd-total-heading">{}</p>\n'
+        '<p class="mb-1 usd-total-figure"><data class="money figure-value" value="{}" title="{}">'
+        '{}</data> <span class="money-note">{}</span></p>\n'
+        '<p class="small text-body-secondary mb-0">{}</p>\n</div></div>',
+        heading, cents(total.usd), exact, money_short(total.usd, USD),
+        "; ".join([scope, *missing]), note)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@register.simple_tag
+def without_amount(rows, by=None):
+    """The contributions without a stated amount, said once (``donors.totals.without_amount``):
+    ``rows`` per currency, ``by`` the groups (donors or years) to name."""
+    return totals.without_amount(rows, by)
+
+
+@register.simple_tag
+def named_rows(rows) -> str:
+    """"Canada (2), Japan (1)": each row's label (a link where it has an address) and how many
+    of its contributions state no amount."""
+    return format_html_join(
+        ", ", "{} ({})",
+        ((format_html('<a href="{}">{}</a>', row.url, row.label) if row.url else row.label,
+          row.without_amount) for row in rows),
+    )

@@ -15,12 +15,18 @@
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.color = "#212529";
 
-  function axis(title, stacked) {
-    return {
+  // A value axis of counts ("counts": true in the spec: contributions, participants) ticks
+  // whole numbers only; amounts and kilograms keep Chart.js's decimal ticks.
+  function axis(title, stacked, counts) {
+    const options = {
       stacked: Boolean(stacked),
       beginAtZero: true,
       title: { display: Boolean(title), text: title || "" },
     };
+    if (counts) {
+      options.ticks = { precision: 0 };
+    }
+    return options;
   }
 
   function config(spec) {
@@ -42,7 +48,11 @@
     };
     if (!round) {
       options.indexAxis = spec.horizontal ? "y" : "x";
-      options.scales = { x: axis(spec.x_title, spec.stacked), y: axis(spec.y_title, spec.stacked) };
+      const counts = Boolean(spec.counts);
+      options.scales = {
+        x: axis(spec.x_title, spec.stacked, counts && spec.horizontal),
+        y: axis(spec.y_title, spec.stacked, counts && !spec.horizontal),
+      };
     }
     return { type: spec.type || "bar", data: { labels: spec.labels, datasets }, options };
   }

@@ -71,6 +71,10 @@ EXPECTATIONS = {
     "activities:organisation_detail": Expect(
         PUBLIC, lambda w: [w.organisation.slug], shows=DRAFTS
     ),
+    "activities:country_list": Expect(PUBLIC),
+    "activities:country_detail": Expect(
+        PUBLIC, lambda w: [w.country.code.code], shows=DRAFTS
+    ),
     # The filters' search as you type: public records only, as the user may see them
     # (tests/activities/test_lookups.py checks demo records and bad input).
     "activities:event_lookup": Expect(

@@ -2,10 +2,12 @@
 charts — all over the contributions the visitor may see."""
 
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from lxml import html as lxml_html
 
 from tests import factories
 from tests.pages import client_for
@@ -101,6 +103,39 @@ def test_charts_per_donor_and_year_reach_the_page_through_json_script(client, co
     assert 'id="contributions-eur-chart-data"' in html
     assert "Number of contributions per donor and year" in html
     assert "<script>" not in html and 'style="' not in html
+
+
+def test_the_count_chart_asks_for_whole_number_ticks_and_the_money_charts_do_not(
+    client, contributions
+):
+    """charts.js gives a spec with "counts" a value axis of whole numbers (precision 0); the
+    amounts keep their decimals."""
+    tree = lxml_html.fromstring(client.get(LIST).content.decode())
+
+    def spec(name):
+        return json.loads(tree.get_element_by_id(f"contributions-{name}-chart-data").text)
+
+    assert spec("count")["counts"] is True
+    assert spec("count")["datasets"] and all(
+        isinstance(value, int) for dataset in spec("count")["datasets"]
+        for value in dataset["data"])
+    assert "counts" not in spec("eur") and "counts" not in spec("usd")
+
+
+def test_the_per_donor_and_per_year_tables_leave_the_unstated_amounts_to_one_sentence(
+    client, contributions
+):
+    tree = lxml_html.fromstring(client.get(LIST).content.decode())
+    tables = " ".join(" ".join(table.text_content().split()) for table in tree.xpath(
+        "//table[caption='By donor' or caption='By year' or caption='By project']"))
+    assert "without a stated amount" not in tables
+    (sentence,) = tree.find_class("without-amount")
+    assert " ".join(sentence.text_content().split()).startswith(
+        "1 contribution without a stated amount.")  # one donor: no list of one
+    # The wrappers that may scroll are reachable by the keyboard and named by their table.
+    wrappers = tree.xpath("//div[contains(@class, 'table-scroll')]")
+    assert {w.get("aria-label") for w in wrappers} >= {"By donor", "By project", "By year"}
+    assert {(w.get("tabindex"), w.get("role")) for w in wrappers} == {("0", "region")}
 
 
 @pytest.mark.parametrize(("params", "expected"), [
