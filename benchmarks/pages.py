@@ -346,6 +346,10 @@ SAMPLES: dict[str, Sample | Skip] = {
     "donors:contribution_export": Sample(args=lambda: ["xlsx"], download=True),
     "donors:my_contributions": Sample(("donor",)),
     "donors:my_contribution_export": Sample(("donor",), args=lambda: ["csv"], download=True),
+    # Site search (a common word, a city, the same city in Cyrillic letters, an acronym)
+    "search:search": Sample(("anonymous", "officer"), queries=(
+        "?q=training", "?q=almaty", "?q=%D0%B0%D0%BB%D0%BC%D0%B0%D1%82%D1%8B&type=event",
+        "?q=unodc")),
     # Open data
     "opendata:iati_activities": Sample(download=True),
     "opendata:schema": Sample(),

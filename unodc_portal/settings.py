@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "unodc_portal.core",
     "activities",
     "donors",
+    "search",
     "unodc_portal.site",
 ]
 

@@ -47,6 +47,7 @@ urlpatterns = [
     # (unodc_portal.site.pages: activities does not import donors).
     path("", include((pages.composed(activities_urls.urlpatterns), "activities"))),
     path("", include("donors.urls")),
+    path("", include("search.urls")),
     path("", include("unodc_portal.opendata_urls")),
 ]
 
