@@ -139,12 +139,14 @@ def participant_page(participant: Participant, user) -> dict:
 # --------------------------------------------------------------------------------------------
 # The event page
 # --------------------------------------------------------------------------------------------
-def organisation_choices(user) -> list[tuple]:
-    """The event page's organisation choices, read once for all its rows."""
+def organisation_choices(user, chosen) -> list[tuple]:
+    """The event page's organisation choices, read once for all its rows: the ``chosen``
+    organisations (ids) among those ``user`` may see; the others are searched as the officer
+    types (``activities.lookups``)."""
     return [("", "---------")] + [
         (pk, f"{name} ({acronym})" if acronym else name)
-        for pk, name, acronym in Organisation.objects.visible_to(user).order_by(
-            "name").values_list("pk", "name", "acronym")
+        for pk, name, acronym in Organisation.objects.visible_to(user).filter(
+            pk__in=chosen).order_by("name").values_list("pk", "name", "acronym")
     ]
 
 

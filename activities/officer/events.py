@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 from django.views import View
 
 from activities import selectors, services
@@ -21,7 +22,7 @@ from activities.forms import (
     TrainerLinkFormSet,
     record_number,
 )
-from activities.models import Event, Participant
+from activities.models import Event, Organisation, Participant
 from activities.officer.base import OfficerMixin
 from unodc_portal.core.roles import mark_if_demo
 from unodc_portal.core.versioning import MISSING_MESSAGE, StaleVersion, kept_note, stale_message
@@ -62,7 +63,6 @@ class EventRecordView(OfficerMixin, View):
         # Choices follow the user's visibility, but a real event links to real records only
         # (a demo account trying the portal on a real event cannot tie it to demo data).
         user = self.request.user if event is None or event.is_demo else None
-        organisations = selectors.organisation_choices(user)
         initial_participations = []
         initial_links = []
         # Only a page being shown starts from the stored rows: a submitted page says itself
@@ -70,6 +70,16 @@ class EventRecordView(OfficerMixin, View):
         # submitted row, the empty extra one included, with a row it never showed).
         if event is not None and data is None:
             initial_participations, initial_links = selectors.event_rows(event)
+        # The rows' organisation lists hold the chosen organisations only, read once.
+        chosen = {link["organisation"] for link in initial_links} | {
+            number for key, value in (data or {}).items()
+            if key.startswith(("trainers-", "new-")) and key.endswith("-organisation")
+            and (number := record_number(value)) is not None
+        }
+        organisation_kwargs = {
+            "organisations": Organisation.objects.visible_to(user).order_by("name"),
+            "organisation_choices": selectors.organisation_choices(user, chosen),
+        }
         event_form = EventForm(data, instance=event or Event(), prefix="event", user=user)
         participations = ParticipationFormSet(
             data, initial=initial_participations or None, prefix="part"
@@ -77,13 +87,13 @@ class EventRecordView(OfficerMixin, View):
         participations.register = Participant.objects.visible_to(user)
         new_participants = NewParticipantFormSet(
             data, queryset=Participant.objects.none(), prefix="new",
-            form_kwargs={"organisation_choices": organisations,
+            form_kwargs={**organisation_kwargs,
                          "country_choices": selectors.country_choices()},
         )
         new_participants.register = participations.register
         trainer_links = TrainerLinkFormSet(
             data, initial=initial_links or None, prefix="trainers",
-            form_kwargs={"organisation_choices": organisations},
+            form_kwargs=organisation_kwargs,
         )
         return event_form, participations, new_participants, trainer_links
 
@@ -149,9 +159,13 @@ class EventRecordView(OfficerMixin, View):
                 event_form.add_error(None, message)
             messages.error(request, "Nothing was saved: correct the fields marked below.")
             return self.render_page(event, forms, status=400)
-        messages.success(request, f"Saved “{saved.title}” with "
-                                  f"{saved.participations.count()} participant record(s).")
-        return redirect("activities:event_update", slug=saved.slug)
+        count = saved.participations.count()
+        messages.success(request, ngettext(
+            "Saved “%(title)s” with %(count)d participant record.",
+            "Saved “%(title)s” with %(count)d participant records.", count,
+        ) % {"title": saved.title, "count": count})
+        # The event's page, where the officer sees what was saved (and the link to edit it).
+        return redirect(saved)
 
     def render_stale(self, event, participations, trainer_links, *, expected, stale):
         """The page again after a save from an older version (nothing was written): the

@@ -78,7 +78,7 @@ def test_officer_records_an_event_with_existing_and_new_participants_and_trainer
     assert response.status_code == 302, response.content.decode()[:3000]
     event = Event.objects.get()
     assert event.slug == "precursor-control-workshop"
-    assert response["Location"] == reverse("activities:event_update", args=[event.slug])
+    assert response["Location"] == event.get_absolute_url()
     assert event.reported_participants == 41
     assert event.reported_participants_wording == "over forty one"
     assert list(event.projects.all()) == [project]
