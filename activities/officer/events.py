@@ -24,8 +24,19 @@ from activities.forms import (
 )
 from activities.models import Event, Organisation, Participant
 from activities.officer.base import OfficerMixin
+from unodc_portal.core.lookups import RecordLookupSelect
 from unodc_portal.core.roles import mark_if_demo
 from unodc_portal.core.versioning import MISSING_MESSAGE, StaleVersion, kept_note, stale_message
+
+
+def quick_add_person_form(user) -> PersonForm:
+    """The quick-add form for a public person, its organisation searched as the officer types
+    (the page holds no list of every organisation)."""
+    form = PersonForm(prefix="person", user=user)
+    field = form.fields["organisation"]
+    field.widget = RecordLookupSelect("activities:organisation_lookup")
+    field.widget.choices = field.choices
+    return form
 
 
 class EventRecordView(OfficerMixin, View):
@@ -111,7 +122,7 @@ class EventRecordView(OfficerMixin, View):
             "new_participants": new_participants,
             "trainer_links": trainer_links,
             "organisation_form": OrganisationForm(prefix="org", user=self.request.user),
-            "person_form": PersonForm(prefix="person", user=self.request.user),
+            "person_form": quick_add_person_form(self.request.user),
             "event_url": event.get_absolute_url() if event else "",
         }
         return render(self.request, self.template_name, context, status=status)
