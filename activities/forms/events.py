@@ -137,12 +137,12 @@ class ParticipationForm(forms.Form):
     adds its participant. A row without a register number is ignored (the empty extra row)."""
 
     participant = forms.IntegerField(
-        label="Register No.", min_value=1, max_value=RECORD_NUMBER_MAX, required=False,
+        label=_("Register No."), min_value=1, max_value=RECORD_NUMBER_MAX, required=False,
         widget=forms.NumberInput(attrs={"class": "participant-number"}),
     )
     status = forms.ChoiceField(choices=STATUS_CHOICES, initial=Participation.Status.ATTENDED)
     loaded_status = forms.CharField(required=False, widget=forms.HiddenInput)
-    remove = forms.BooleanField(required=False, label="Remove from this event")
+    remove = forms.BooleanField(required=False, label=_("Remove from this event"))
 
     def clean_loaded_status(self):
         value = self.cleaned_data.get("loaded_status") or ""
@@ -309,7 +309,7 @@ class BaseNewParticipantFormSet(forms.BaseModelFormSet):
 
 
 NewParticipantFormSet = forms.modelformset_factory(
-    Participant, form=NewParticipantForm, formset=BaseNewParticipantFormSet, extra=2,
+    Participant, form=NewParticipantForm, formset=BaseNewParticipantFormSet, extra=1,
     can_delete=False,
 )
 
