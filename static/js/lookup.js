@@ -18,7 +18,7 @@
     const valueField = select.dataset.lookupValue || "value";
     const plugins = select.multiple ? ["remove_button"] : [];
     // eslint-disable-next-line no-undef
-    new TomSelect(select, {
+    const widget = new TomSelect(select, {
       valueField,
       labelField: "text",
       searchField: ["text"],
@@ -48,6 +48,10 @@
         not_loading: () => `<div class="no-results">Type ${min} letters or more</div>`,
       },
     });
+    // Tom Select points the field's label at its own search box; the original select, kept
+    // for the form, is still named by that label for assistive technology.
+    const label = document.querySelector(`label[for="${widget.control_input.id}"]`);
+    if (label && label.id) select.setAttribute("aria-labelledby", label.id);
   }
 
   lookups.forEach(setUp);
