@@ -18,7 +18,7 @@ from tests.browser.helpers import problems, sign_in, watch_csp
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# The form measured at 1280×900 with three participants and one trainer organisation was
+# The form measured at 1280 x 900 with three participants and one trainer organisation was
 # 2,873 px tall before issue 14 (and the page 3,388 px); it is about 2,240 px now. The event's
 # own fields, the worded dates closed, must stay within a screen and a bit.
 EVENT_FIELDS_MAX_HEIGHT = 1000
