@@ -181,7 +181,7 @@ def event_rows(event: Event) -> tuple[list[dict], list[dict]]:
 def event_to_edit(user, slug: str) -> Event | None:
     """The event at ``slug`` that ``user`` may see, or the one that had that address before
     (from history); None when neither."""
-    events = Event.objects.visible_to(user)
+    events = Event.objects.visible_to(user).select_related("organiser")  # the page shows it
     event = events.filter(slug=slug).first()
     if event is None:
         former = Event.history.filter(slug=slug).order_by(

@@ -20,11 +20,7 @@ from activities.forms.common import (
 from activities.matching import duplicate_key, name_key
 from activities.models import Event, Organisation, Participant, Participation, Person
 from unodc_portal.core.filters import DateInput
-from unodc_portal.core.lookups import (
-    LookupChoicesSelect,
-    RecordLookupSelect,
-    RecordLookupSelectMultiple,
-)
+from unodc_portal.core.lookups import RecordLookupSelect, RecordLookupSelectMultiple
 from unodc_portal.core.versioning import VersionedModelForm, parse_version
 
 
@@ -100,6 +96,17 @@ class EventForm(VisibleChoicesMixin, VersionedModelForm):
         self.fields["organiser"].queryset = self.fields["organiser"].queryset.order_by("name")
         self.fields["trainers"].queryset = Person.objects.order_by("name")
         event = self.instance
+        if not self.is_bound:
+            # The stored projects, trainers and organiser, read for the form's initial values
+            # anyway, are the choices drawn: no second query for them.
+            for name in ("projects", "trainers"):
+                field = self.fields[name]
+                field.choices = [(record.pk, field.label_from_instance(record))
+                                 for record in self.initial.get(name) or []]
+            organiser = self.fields["organiser"]
+            organiser.choices = [("", organiser.empty_label)] + (
+                [(event.organiser.pk, organiser.label_from_instance(event.organiser))]
+                if event.organiser_id else [])
         self.initial.setdefault("dates_unknown", bool(
             event.pk and not event.start_date
             and (event.date_wording or event.year or event.month)))
@@ -240,7 +247,7 @@ class NewParticipantForm(forms.ModelForm):
     class Meta:
         model = Participant
         fields = ["name", "sex", "organisation", "country", "position", "email", "phone"]
-        widgets = {"organisation": LookupChoicesSelect(
+        widgets = {"organisation": RecordLookupSelect(
             "activities:organisation_lookup", attrs={"data-option-kind": "organisation"})}
 
     def __init__(self, *args, organisations=None, organisation_choices=None,
@@ -321,7 +328,7 @@ class TrainerLinkForm(forms.Form):
 
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.order_by("name"),
-        widget=LookupChoicesSelect(
+        widget=RecordLookupSelect(
             "activities:organisation_lookup", attrs={"data-option-kind": "organisation"}),
     )
     trainer_count = forms.IntegerField(

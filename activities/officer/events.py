@@ -114,6 +114,11 @@ class EventRecordView(OfficerMixin, View):
         names = selectors.participants_by_number(self.request.user, set(numbers) - {None})
         rows = [(form, names.get(number)) for form, number in zip(participations.forms, numbers,
                                                                   strict=True)]
+        # The countries, read once for the new-participant rows, serve every country list.
+        countries = new_participants.form_kwargs["country_choices"]
+        event_form.fields["country"].choices = countries
+        organisation_form = OrganisationForm(prefix="org", user=self.request.user)
+        organisation_form.fields["country"].choices = countries
         context = {
             "event": event,
             "event_form": event_form,
@@ -121,7 +126,7 @@ class EventRecordView(OfficerMixin, View):
             "participation_rows": rows,
             "new_participants": new_participants,
             "trainer_links": trainer_links,
-            "organisation_form": OrganisationForm(prefix="org", user=self.request.user),
+            "organisation_form": organisation_form,
             "person_form": quick_add_person_form(self.request.user),
             "event_url": event.get_absolute_url() if event else "",
         }

@@ -8,8 +8,8 @@ Each app's lookups (``activities/lookups.py``) say which records — always the 
 occur in one of the fields; fewer than ``LOOKUP_MIN_LENGTH`` characters give no results;
 longer than ``LOOKUP_MAX_LENGTH``, or a control character, is refused with 400 and a message.
 Each result also carries the record's ``id``, for the forms that post primary keys (the event
-page's projects, trainers and trainer organisations: ``RecordLookupSelect``,
-``LookupChoicesSelect``).
+page's projects, trainers and organisations: ``RecordLookupSelect``,
+``RecordLookupSelectMultiple``).
 """
 
 from functools import reduce
@@ -75,10 +75,18 @@ def _keys(value) -> list[str]:
 
 
 class _ByPrimaryKey:
-    """The browser's search widget posts the results' ``id`` (``data-lookup-value``)."""
+    """The browser's search widget posts the results' ``id`` (``data-lookup-value``). Choices
+    given as a list (the form or the view read the chosen records already, for all rows at
+    once) are drawn as they are; otherwise the chosen records are read from the field's
+    queryset, in one query."""
 
     def get_context(self, name, value, attrs):
         return super().get_context(name, value, {**(attrs or {}), "data-lookup-value": "id"})
+
+    def optgroups(self, name, value, attrs=None):
+        if isinstance(self.choices, list):
+            return forms.Select.optgroups(self, name, value, attrs)
+        return super().optgroups(name, value, attrs)
 
     @staticmethod
     def chosen(choices, value):
@@ -86,20 +94,11 @@ class _ByPrimaryKey:
 
 
 class RecordLookupSelect(_ByPrimaryKey, LookupSelect):
-    """A record of a growing table by primary key in a model form (the event page's
-    organiser): the page holds the chosen record only — one query, whatever the size of the
-    table — and the browser's search widget asks the lookup URL for the others."""
+    """A record of a growing table by primary key (the event page's organiser, and its rows'
+    organisations): the page holds the chosen record only, whatever the size of the table,
+    and the browser's search widget asks the lookup URL for the others."""
 
 
 class RecordLookupSelectMultiple(_ByPrimaryKey, LookupSelect, forms.SelectMultiple):
     """Several records of a growing table by primary key (the event page's projects and
     trainers), as ``RecordLookupSelect``."""
-
-
-class LookupChoicesSelect(_ByPrimaryKey, LookupSelect):
-    """One record of a growing table by primary key, in rows of a formset (the event page's
-    trainer organisations): the view reads the chosen records of all rows in one query and
-    gives them as the field's ``choices``, which this widget renders as they are."""
-
-    def optgroups(self, name, value, attrs=None):
-        return forms.Select.optgroups(self, name, value, attrs)
