@@ -4,9 +4,10 @@ writes are in ``activities.services``."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, When
 
 from activities import imports
+from activities.matching import name_key
 from activities.models import (
     Country,
     DuplicateDismissal,
@@ -115,14 +116,21 @@ def with_event_counts(people: list[Participant]) -> list[Participant]:
     return people
 
 
-def participant_search(user, text: str, number: int | None) -> list[Participant]:
-    """The event page's search-as-you-type: participants whose name is written like ``text``,
-    or whose register number is ``number``, by name."""
+def participant_search(user, text: str, number: int | None) -> tuple[list[Participant], bool]:
+    """The event page's search-as-you-type: up to ``SEARCH_LIMIT`` participants whose name is
+    written like ``text``, or whose register number is ``number`` — the register number and
+    names written exactly like the text first, then names that begin with it, then the others,
+    each by name — and whether there are more. One query, LIMIT ``SEARCH_LIMIT`` + 1."""
     also = Q(pk=number) if number is not None else None
-    return list(
+    key = name_key(text)
+    exact = Q(name_key=key) | (also or Q())
+    found = list(
         Participant.objects.visible_to(user).with_related().search(text, also=also)
-        .order_by("name", "pk")[:SEARCH_LIMIT]
+        .annotate(rank=Case(When(exact, then=0), When(name_key__startswith=key, then=1),
+                            default=2, output_field=IntegerField()))
+        .order_by("rank", "name", "pk")[:SEARCH_LIMIT + 1]
     )
+    return found[:SEARCH_LIMIT], len(found) > SEARCH_LIMIT
 
 
 def participant_page(participant: Participant, user) -> dict:
@@ -139,12 +147,14 @@ def participant_page(participant: Participant, user) -> dict:
 # --------------------------------------------------------------------------------------------
 # The event page
 # --------------------------------------------------------------------------------------------
-def organisation_choices(user) -> list[tuple]:
-    """The event page's organisation choices, read once for all its rows."""
+def organisation_choices(user, chosen) -> list[tuple]:
+    """The event page's organisation choices, read once for all its rows: the ``chosen``
+    organisations (ids) among those ``user`` may see; the others are searched as the officer
+    types (``activities.lookups``)."""
     return [("", "---------")] + [
         (pk, f"{name} ({acronym})" if acronym else name)
-        for pk, name, acronym in Organisation.objects.visible_to(user).order_by(
-            "name").values_list("pk", "name", "acronym")
+        for pk, name, acronym in Organisation.objects.visible_to(user).filter(
+            pk__in=chosen).order_by("name").values_list("pk", "name", "acronym")
     ]
 
 
@@ -171,7 +181,7 @@ def event_rows(event: Event) -> tuple[list[dict], list[dict]]:
 def event_to_edit(user, slug: str) -> Event | None:
     """The event at ``slug`` that ``user`` may see, or the one that had that address before
     (from history); None when neither."""
-    events = Event.objects.visible_to(user)
+    events = Event.objects.visible_to(user).select_related("organiser")  # the page shows it
     event = events.filter(slug=slug).first()
     if event is None:
         former = Event.history.filter(slug=slug).order_by(

@@ -78,6 +78,8 @@ public_urlpatterns = [
     path("lookup/events/", lookups.EventLookupView.as_view(), name="event_lookup"),
     path("lookup/organisations/", lookups.OrganisationLookupView.as_view(),
          name="organisation_lookup"),
+    path("lookup/projects/", lookups.ProjectLookupView.as_view(), name="project_lookup"),
+    path("lookup/people/", lookups.PersonLookupView.as_view(), name="person_lookup"),
 ]
 
 urlpatterns = [*officer_urlpatterns, *public_urlpatterns]

@@ -324,6 +324,8 @@ SAMPLES: dict[str, Sample | Skip] = {
     "activities:participant_search": Sample(OFFICER, queries=("?q=ivan",)),
     "activities:event_lookup": Sample(OFFICER, queries=("?q=workshop", "?q=border+liaison")),
     "activities:organisation_lookup": Sample(OFFICER, queries=("?q=drug",)),
+    "activities:project_lookup": Sample(OFFICER, queries=("?q=kgz", "?q=border")),
+    "activities:person_lookup": Sample(OFFICER, queries=("?q=ivan", "?q=police")),
     "activities:participant_duplicates": Sample(OFFICER),
     "activities:participant_duplicates_dismiss": Skip(POST_ONLY),
     "activities:participant_detail": Sample(OFFICER, args=lambda: [participants()[0].pk]),

@@ -81,6 +81,8 @@ EXPECTATIONS = {
         PUBLIC, query=lambda w: f"?q={w.event.title.split()[0]}", content_type=JSON
     ),
     "activities:organisation_lookup": Expect(PUBLIC, query="?q=drug", content_type=JSON),
+    "activities:project_lookup": Expect(PUBLIC, query="?q=project", content_type=JSON),
+    "activities:person_lookup": Expect(PUBLIC, query="?q=smith", content_type=JSON),
     # Programme officers' pages
     "activities:workspace": Expect(OFFICERS),
     "activities:event_create": Expect(OFFICERS),
