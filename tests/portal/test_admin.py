@@ -148,6 +148,17 @@ def test_an_admin_list_with_a_filter_it_cannot_apply_renders_its_error_page(admi
     assert "Database error" in response.content.decode()
 
 
+@pytest.mark.parametrize("value", ["00010101", "0001-01-01", "0001-01-01 00:00"])
+def test_a_date_filter_before_year_one_in_utc_is_refused_not_a_server_error(admin_client, value):
+    """Midnight of 1 January, year 1, in Tashkent (UTC+5) is year 0 in UTC, which Python cannot
+    hold: the history log's date filter failed with a server error building the query."""
+    factories.EventFactory()
+    url = reverse("admin:activities_historicalevent_changelist")
+    response = admin_client.get(url, {"history_date__gte": value})
+    assert response.status_code == 302 and "e=1" in response["Location"]
+    assert admin_client.get(url, {"history_date__gte": "2011-01-01"}).status_code == 200
+
+
 @pytest.mark.parametrize("url", ["/admin/activities/event/", "/admin/auth/user/"])
 def test_a_search_of_thousands_of_words_is_cut_with_a_message_not_a_server_error(
     admin_client, url
