@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from activities.matching import duplicate_key, match_key, name_key
@@ -227,3 +229,19 @@ class ImportBatch(models.Model):
     @property
     def has_errors(self) -> bool:
         return bool(self.counts.get("error"))
+
+    @property
+    def expired(self) -> bool:
+        """Never confirmed and past its time: it can no longer be confirmed, and
+        ``manage.py purge_imports`` removes it. Read, never written."""
+        return self.status == self.Status.PREVIEW and self.expires_at < timezone.now()
+
+    @property
+    def state(self) -> str:
+        """What the officer reads of the batch: imported, expired, refused for errors or
+        awaiting confirmation."""
+        if self.expired:
+            return _("Expired")
+        if self.status == self.Status.PREVIEW and self.has_errors:
+            return _("Rows with errors: correct the file")
+        return self.get_status_display()
