@@ -186,6 +186,13 @@ class DuplicateDismissal(models.Model):
         return f"{self.match_key} ({self.records} records, not duplicates)"
 
 
+class ImportBatchQuerySet(models.QuerySet):
+    def expired(self, now=None):
+        """Batches never confirmed whose time has passed (the status-and-expiry index)."""
+        return self.filter(status=ImportBatch.Status.PREVIEW,
+                           expires_at__lt=now or timezone.now())
+
+
 class ImportBatch(models.Model):
     """An uploaded participant list for one event: parsed, classified row by row and kept until
     an officer confirms it (or it expires). Nothing reaches the register before confirmation."""
@@ -209,6 +216,8 @@ class ImportBatch(models.Model):
         default=list, help_text="Each row as read, with its classification and errors."
     )
     counts = models.JSONField(default=dict, help_text="Rows per classification.")
+
+    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
