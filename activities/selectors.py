@@ -37,13 +37,6 @@ def _real_participations():
 WORKSPACE_EVENTS, WORKSPACE_SEIZURES, WORKSPACE_IMPORTS = 10, 5, 10
 
 
-def seizures_recorded_by(user):
-    """The seizures ``user`` recorded (created: their first history row is the user's) and may
-    still see. The history's user column is indexed; the seizures' own rows carry no author."""
-    created = Seizure.history.filter(history_type="+", history_user=user).values("id")
-    return Seizure.objects.visible_to(user).filter(pk__in=created)
-
-
 def workspace_summary(user) -> dict:
     """The workspace's figures and lists: the latest events with their (real) participant
     records and how many events ``user`` may edit, the seizures the user recorded, the
@@ -51,7 +44,7 @@ def workspace_summary(user) -> dict:
     duplicate groups to review and the register's size. A fixed number of queries; the
     counts are exact up to 10,000, PostgreSQL's estimate above ("about 198,000")."""
     events = Event.objects.visible_to(user)
-    seizures = seizures_recorded_by(user)
+    seizures = Seizure.objects.visible_to(user).recorded_by(user)
     return {
         "recent_events": (
             events.select_related("country")

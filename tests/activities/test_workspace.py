@@ -86,8 +86,28 @@ def test_the_officer_sees_the_seizures_they_recorded_not_others(officer_client, 
         '//ul[contains(@class, "workspace-seizures")]/li/a[1]')]
     assert listed == [s.get_absolute_url() for s in mine[::-1][:WORKSPACE_SEIZURES]]
     assert theirs.get_absolute_url() not in html
-    assert f"(you recorded {WORKSPACE_SEIZURES + 1})" in html
-    assert reverse("activities:seizure_list") in html
+    all_link = lxml_html.fromstring(html).find_class("workspace-all-seizures")[0].find("a")
+    assert all_link.text_content() == f"All {WORKSPACE_SEIZURES + 1} seizures you recorded"
+    assert all_link.get("href") == reverse("activities:seizure_list") + "?recorded=me"
+
+
+@pytest.mark.parametrize("role", FIXTURE_ROLES)
+def test_the_seizure_list_filters_by_who_recorded_for_those_who_record(role, client, request,
+                                                                        officer_user,
+                                                                        admin_user):
+    mine = recorded_by(officer_user, key="by-the-officer")
+    theirs = recorded_by(admin_user, key="by-the-admin")
+    client = client_for_fixture(role, client, request)
+    html = client.get(reverse("activities:seizure_list") + "?recorded=me").content.decode()
+    if role == "officer":
+        assert mine.get_absolute_url() in html and theirs.get_absolute_url() not in html
+        assert 'name="recorded"' in html
+    elif role == "admin":
+        assert theirs.get_absolute_url() in html and mine.get_absolute_url() not in html
+    else:
+        # No such filter for those who record no seizures: the parameter is ignored.
+        assert mine.get_absolute_url() in html and theirs.get_absolute_url() in html
+        assert 'name="recorded"' not in html
 
 
 def test_no_seizures_yet_offers_to_record_one(officer_client, admin_user):
