@@ -18,7 +18,6 @@ from activities.models import (
     Seizure,
     Substance,
 )
-from unodc_portal.core.filters import label_order
 from unodc_portal.core.lists import EXACT_COUNT_UP_TO, capped_count
 
 # The officers' event-page search answers at most this many participants.
@@ -166,10 +165,8 @@ def organisation_choices(user) -> list[tuple]:
 
 
 def country_choices() -> list[tuple]:
-    """The event page's country choices, read once for all its rows, by name as every
-    country list (``label_order``)."""
-    countries = sorted(Country.objects.all(), key=lambda country: label_order(country.name))
-    return [("", "---------"), *((country.pk, country.name) for country in countries)]
+    """The event page's country choices, read once for all its rows, by name."""
+    return [("", "---------"), *((c.pk, c.name) for c in Country.objects.by_name())]
 
 
 def event_rows(event: Event) -> tuple[list[dict], list[dict]]:

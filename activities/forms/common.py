@@ -11,7 +11,6 @@ from django.core.validators import MaxValueValidator
 from django.utils.text import slugify
 
 from activities.models import Country
-from unodc_portal.core.filters import list_by_label
 from unodc_portal.core.records import DemoQuerySetMixin
 
 # The largest register (record) number the database can hold: a larger one is no record.
@@ -89,7 +88,7 @@ class VisibleChoicesMixin:
             if isinstance(queryset, DemoQuerySetMixin):
                 field.queryset = queryset.visible_to(user)
             elif queryset is not None and queryset.model is Country:
-                list_by_label(field)
+                field.queryset = queryset.by_name()
 
 
 def management_data(prefix: str, total: int, initial: int) -> dict[str, str]:

@@ -164,3 +164,26 @@ def test_the_checks_find_what_they_look_for():
         "country: not in the order of names (['KG', 'Kazakhstan'])",
         "countries: not in the order of names (['Kyrgyzstan', 'Kazakhstan'])",
     ]
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_countries_by_name(admin_client):
+    """Its country list, the country filter of another model's list and the country search of
+    its forms (autocomplete) all follow the names."""
+    for code in ("KG", "KZ", "CH", "DE"):
+        factories.CountryFactory(code=code)
+    by_name = ["Germany", "Kazakhstan", "Kyrgyzstan", "Switzerland"]
+
+    def order(url, xpath):
+        tree = lxml_html.fromstring(admin_client.get(url).content.decode())
+        return [text for text in map(text_of, tree.xpath(xpath)) if text in by_name]
+
+    assert order(reverse("admin:activities_country_changelist"),
+                 '//table[@id="result_list"]//td') == by_name
+    assert order(reverse("admin:activities_event_changelist"),
+                 '//details[@data-filter-title="country"]//a') == by_name
+    found = admin_client.get(reverse("admin:autocomplete"), {
+        "app_label": "activities", "model_name": "event", "field_name": "country", "term": "",
+    }).json()["results"]
+    # (The module's world has countries of its own: only these four are compared.)
+    assert [result["text"] for result in found if result["text"] in by_name] == by_name

@@ -17,7 +17,6 @@ them — never in a view. Conventions every list follows:
   whose start is after its end is a form error.
 """
 
-import unicodedata
 from functools import reduce
 from operator import and_, or_
 
@@ -263,38 +262,14 @@ class KeyFilter(filters.ModelChoiceFilter):
         super().__init__(**kwargs)
 
 
-def label_order(label) -> str:
-    """The sort key of a label as a reader orders names: accents and case aside ("Åland
-    Islands" among the A's, "Côte d'Ivoire" among the C's), as django-countries orders
-    its own list without a collation library."""
-    decomposed = unicodedata.normalize("NFKD", str(label))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-class ByLabelMixin:
-    """Choices sorted by their label (``label_order``), the empty choice first: for records
-    whose label is not a column the database can sort by (a country's name comes from
-    django-countries, in the reader's language)."""
+class ByLabelIterator(filter_fields.ModelChoiceIterator):
+    """Choices sorted by their label (country names), the empty choice first."""
 
     def __iter__(self):
         choices = list(super().__iter__())
         head = [choice for choice in choices if not hasattr(choice[0], "instance")]
         records = [choice for choice in choices if hasattr(choice[0], "instance")]
-        return iter(head + sorted(records, key=lambda choice: label_order(choice[1])))
-
-
-class ByLabelIterator(ByLabelMixin, filter_fields.ModelChoiceIterator):
-    """A filter's choices by label (the country filters)."""
-
-
-class FormByLabelIterator(ByLabelMixin, forms.models.ModelChoiceIterator):
-    """A form's choices by label (the country of an event, a participant, a seizure…)."""
-
-
-def list_by_label(field: forms.ModelChoiceField) -> None:
-    """Have a form's ``field`` list its records by label from now on."""
-    field.iterator = FormByLabelIterator
-    field.widget.choices = field.choices
+        return iter(head + sorted(records, key=lambda choice: str(choice[1])))
 
 
 def blank_as_null(field):
