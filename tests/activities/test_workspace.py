@@ -145,10 +145,18 @@ def test_imports_show_their_state_and_expire_on_reading_without_a_write(officer_
 
 
 def test_an_expired_preview_says_so_on_its_page(officer_client, officer_user):
-    stale = batch(officer_user, hours=-1)
+    stale = batch(officer_user, hours=-1, name="stale.csv")
     html = officer_client.get(stale.get_absolute_url()).content.decode()
+    assert "<h1>Expired preview: stale.csv</h1>" in html
     assert "This preview has expired." in html
     assert "Confirm the import" not in html
+
+
+def test_a_wrong_recorded_by_is_a_message_not_an_error(officer_client, officer_user):
+    recorded_by(officer_user)
+    response = officer_client.get(reverse("activities:seizure_list") + "?recorded=everyone")
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
 
 
 def test_imports_by_someone_else_are_not_listed(officer_client, admin_user):
