@@ -21,6 +21,7 @@ from activities.models import (
     Substance,
     Theme,
 )
+from activities.models.reference import country_name_order
 from unodc_portal.core.admin_history import (
     DemoVisibleAdmin,
     HistoryAdmin,
@@ -34,6 +35,11 @@ from unodc_portal.core.versioning import VersionedAdminMixin, VersionedModelForm
 class CountryAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code"]
+
+    def get_ordering(self, request):
+        # By name: this list, the country choices of every admin form (autocomplete) and the
+        # country filters of every other model's list.
+        return [country_name_order(), "code"]
 
     def get_search_results(self, request, queryset, search_term):
         # Names come from django-countries, not the database: match them in Python and

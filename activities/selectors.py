@@ -16,6 +16,7 @@ from activities.models import (
     Organisation,
     Participant,
     Participation,
+    Seizure,
     Substance,
 )
 from unodc_portal.core.lists import EXACT_COUNT_UP_TO, capped_count
@@ -31,19 +32,34 @@ def _real_participations():
 # --------------------------------------------------------------------------------------------
 # Workspace
 # --------------------------------------------------------------------------------------------
+# The workspace shows this many of the latest events, of the seizures the officer recorded and
+# of the officer's imports, each list with a link to the whole list.
+WORKSPACE_EVENTS, WORKSPACE_SEIZURES, WORKSPACE_IMPORTS = 10, 5, 10
+
+
 def workspace_summary(user) -> dict:
-    """The workspace's figures and lists: recent events with their (real) participant records,
-    the number of duplicate groups to review, the user's recent imports, the register's size."""
+    """The workspace's figures and lists: the latest events with their (real) participant
+    records and how many events ``user`` may edit, the seizures the user recorded, the
+    user's imports (their state read from each row: ``ImportBatch.state``), the number of
+    duplicate groups to review and the register's size. A fixed number of queries; the
+    counts are exact up to 10,000, PostgreSQL's estimate above ("about 198,000")."""
+    events = Event.objects.visible_to(user)
+    seizures = Seizure.objects.visible_to(user).recorded_by(user)
     return {
         "recent_events": (
-            Event.objects.visible_to(user).select_related("country")
-            .annotate(participant_records=_real_participations()).order_by("-pk")[:8]
+            events.select_related("country")
+            .annotate(participant_records=_real_participations()).order_by("-pk")[:WORKSPACE_EVENTS]
         ),
+        "event_count": capped_count(events, EXACT_COUNT_UP_TO),
+        "recent_seizures": (
+            seizures.select_related("substance", "country").order_by("-pk")[:WORKSPACE_SEIZURES]
+        ),
+        "seizure_count": capped_count(seizures, EXACT_COUNT_UP_TO),
         "duplicate_groups": duplicate_group_count(user),
         "recent_imports": (
-            ImportBatch.objects.select_related("event").defer("rows").filter(created_by=user)[:5]
+            ImportBatch.objects.select_related("event").defer("rows").filter(created_by=user)
+            [:WORKSPACE_IMPORTS]
         ),
-        # Exact up to 10,000, PostgreSQL's estimate above ("about 198,000").
         "participant_count": capped_count(Participant.objects.real(), EXACT_COUNT_UP_TO),
     }
 
@@ -159,7 +175,8 @@ def organisation_choices(user, chosen) -> list[tuple]:
 
 
 def country_choices() -> list[tuple]:
-    return [("", "---------")] + [(c.pk, c.name) for c in Country.objects.all()]
+    """The event page's country choices, read once for all its rows, by name."""
+    return [("", "---------"), *((c.pk, c.name) for c in Country.objects.by_name())]
 
 
 def event_rows(event: Event) -> tuple[list[dict], list[dict]]:
