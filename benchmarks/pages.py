@@ -283,6 +283,7 @@ OFFICER = ("officer",)
 SAMPLES: dict[str, Sample | Skip] = {
     # The site's own
     "home": Sample(),
+    "favicon": Sample(status=302, load=False),
     "healthz": Skip("the baseline: loaded before every page's load run"),
     "login": Sample(),
     "logout": Skip(POST_ONLY),
@@ -347,6 +348,7 @@ SAMPLES: dict[str, Sample | Skip] = {
     "donors:my_contributions": Sample(("donor",)),
     "donors:my_contribution_export": Sample(("donor",), args=lambda: ["csv"], download=True),
     # Open data
+    "opendata:open_data": Sample(),
     "opendata:iati_activities": Sample(download=True),
     "opendata:schema": Sample(),
     "opendata:docs": Sample(),
