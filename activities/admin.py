@@ -24,7 +24,9 @@ from activities.models import (
 from unodc_portal.core.admin_history import (
     DemoVisibleAdmin,
     HistoryAdmin,
+    LabelledTabularInline,
     LargeTableAdmin,
+    WideTextAdmin,
     register_history_log,
 )
 from unodc_portal.core.versioning import VersionedAdminMixin, VersionedModelForm, bump_versions
@@ -47,7 +49,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(DemoVisibleAdmin, admin.ModelAdmin):
+class OrganisationAdmin(WideTextAdmin, DemoVisibleAdmin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind", "country"]
@@ -58,7 +60,7 @@ class OrganisationAdmin(DemoVisibleAdmin, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(WideTextAdmin, admin.ModelAdmin):
     list_display = ["name", "position", "organisation"]
     list_filter = ["organisation__kind"]
     list_select_related = ["organisation"]
@@ -75,7 +77,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(DemoVisibleAdmin, HistoryAdmin):
+class ProjectAdmin(WideTextAdmin, DemoVisibleAdmin, HistoryAdmin):
     list_display = ["code", "title", "kind", "status", "parent", "budget_amount", "budget_currency"]
     list_filter = ["kind", "status", "themes", "countries"]
     list_select_related = ["parent"]
@@ -85,14 +87,14 @@ class ProjectAdmin(DemoVisibleAdmin, HistoryAdmin):
     inlines = []
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(LabelledTabularInline):
     model = Participation
     extra = 0
     autocomplete_fields = ["participant"]
     fields = ["participant", "status"]
 
 
-class TrainerOrganisationInline(admin.TabularInline):
+class TrainerOrganisationInline(LabelledTabularInline):
     model = EventTrainerOrganisation
     extra = 0
     autocomplete_fields = ["organisation"]
@@ -119,7 +121,8 @@ def real_participation_count():
 
 
 @admin.register(Event)
-class EventAdmin(LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin, HistoryAdmin):
+class EventAdmin(WideTextAdmin, LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin,
+                 HistoryAdmin):
     form = EventAdminForm
     list_display = [
         "title", "kind", "start_date", "end_date", "date_wording", "city", "country",
@@ -127,7 +130,7 @@ class EventAdmin(LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin, History
     ]
     list_filter = ["kind", "country", "year"]
     list_select_related = ["country"]
-    search_fields = ["title", "slug", "city"]
+    search_fields = ["title", "slug", "city", "venue"]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["projects", "organiser", "country", "trainers"]
@@ -172,7 +175,8 @@ class EventTrainerOrganisationAdmin(LargeTableAdmin, EventVersionMixin, admin.Mo
 
 
 @admin.register(Participant)
-class ParticipantAdmin(LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin, HistoryAdmin):
+class ParticipantAdmin(WideTextAdmin, LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin,
+                       HistoryAdmin):
     list_display = ["name", "sex", "organisation", "country", "position", "email", "is_demo"]
     list_filter = ["sex", "country", "is_demo", "organisation__kind"]
     list_select_related = ["organisation", "country"]
@@ -230,7 +234,7 @@ class SeizureAdmin(LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin, Histo
         return obj.kg_missing_reason or "—"
 
 
-class ArticleInline(admin.TabularInline):
+class ArticleInline(LabelledTabularInline):
     model = Article
     extra = 0
     fields = ["position", "title", "section", "status"]
@@ -238,7 +242,7 @@ class ArticleInline(admin.TabularInline):
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(admin.ModelAdmin):
+class BulletinAdmin(WideTextAdmin, admin.ModelAdmin):
     list_display = ["title", "period_wording", "period_start", "period_end", "published_on"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
@@ -246,7 +250,7 @@ class BulletinAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(WideTextAdmin, admin.ModelAdmin):
     list_display = ["title", "bulletin", "position", "section", "place", "start_date", "status"]
     list_filter = ["status", "section", "bulletin"]
     list_select_related = ["bulletin"]

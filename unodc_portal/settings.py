@@ -79,7 +79,7 @@ ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "unodc_portal.core.admin_site.PortalAdminConfig",  # django.contrib.admin, programme first
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -7,9 +7,6 @@ from django.urls import include, path
 from activities import urls as activities_urls
 from unodc_portal.site import accounts, pages, views
 
-admin.site.site_header = "UNODC Central Asia portal — administration"
-admin.site.site_title = "UNODC portal admin"
-admin.site.index_title = "Records"
 # The admin's password change checks the old password with the same throttle as the portal's.
 admin.site.password_change = partial(accounts.admin_password_change, admin.site)
 

@@ -1,0 +1,66 @@
+"""axe-core's WCAG 2.1 A/AA rules on the admin pages the portal customises and on /api/docs/
+(issue 14, point 8): the index (in sections), the event change form with inline rows (trainer
+organisations and participations: each field named by its column and its row), the changelists
+of events, participants and contributions, and Swagger UI once it has drawn the schema."""
+
+import pytest
+
+from tests import factories
+from tests.browser.axe import axe_violations, describe
+from tests.browser.helpers import admin_sign_in, problems, watch_csp
+from tests.pages import register
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def event():
+    kg = factories.CountryFactory(code="KG")
+    project = factories.ProjectFactory(code="XACK29", title="Border liaison offices in Kyrgyzstan")
+    event = factories.EventFactory(
+        slug="border-liaison", title="Regional workshop on border liaison offices and the "
+        "exchange of information between the law enforcement agencies of Central Asia",
+        city="Bishkek", country=kg, projects=[project])
+    factories.EventTrainerOrganisationFactory(event=event)
+    factories.EventTrainerOrganisationFactory(event=event)
+    register(event, 5, sex="female", country=kg)
+    factories.ContributionFactory(project=project)
+    return event
+
+
+def test_the_admin_pages_the_portal_customises_pass_axe(page, live_server, event):
+    factories.UserFactory(username="root", is_staff=True, is_superuser=True)
+    watch_csp(page)
+    admin_sign_in(page, "root")
+    found = {}
+    for path in (
+        "/admin/",
+        f"/admin/activities/event/{event.pk}/change/",
+        "/admin/activities/event/add/",
+        "/admin/activities/event/",
+        "/admin/activities/participant/",
+        "/admin/donors/contribution/",
+        "/admin/activities/project/",
+    ):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        # The page's own errors, before axe runs (axe's checks of a form's colours add a style
+        # element of their own, which the policy refuses: that is the test tool, not the page).
+        assert problems(page) == [], path
+        found[path] = axe_violations(page)
+        problems(page)  # cleared: what axe itself caused
+    failing = {path: v for path, v in found.items() if v}
+    assert not failing, "\n".join(f"{path}:\n{describe(v)}" for path, v in failing.items())
+
+
+def test_the_api_documentation_passes_axe_once_swagger_ui_has_drawn(page, live_server, event):
+    watch_csp(page)
+    page.goto("/api/docs/")
+    page.wait_for_selector("#swagger-ui .opblock-tag")
+    # An operation opened, as a reader does: its parameters and responses drawn too.
+    page.locator("#swagger-ui .opblock-summary").first.click()
+    page.wait_for_selector("#swagger-ui .opblock-body")
+    page.wait_for_timeout(200)  # the names are set on the next frame after Swagger UI draws
+    assert problems(page) == []
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
