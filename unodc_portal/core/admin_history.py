@@ -126,7 +126,8 @@ class LabelledRowsFormSet:
 
 
 class LabelledTabularInline(admin.TabularInline):
-    """A tabular inline whose fields are named for assistive technology (``LabelledRowsFormSet``)."""
+    """A tabular inline whose fields are named for assistive technology
+    (``LabelledRowsFormSet``)."""
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
