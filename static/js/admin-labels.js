@@ -4,7 +4,9 @@
 // followed by the value chosen; the typing box of a multiple select by the same name; and
 // select2's list of chosen values, which holds a non-item element, is not announced as a list.
 // select2 redraws these parts whenever the value changes, so the names are set again on every
-// change of the page.
+// change of the page. A row added to a tabular inline ("Add another") is a copy of the template
+// row, whose fields are named "…, new row" (unodc_portal.core.admin_history.LabelledRowsFormSet):
+// they are renamed with the row's number.
 "use strict";
 
 (() => {
@@ -18,12 +20,25 @@
     return element.id;
   }
 
-  function nameOf(select) {
+  // The field's label; in a tabular inline, where there is none, a hidden copy of the select's
+  // aria-label kept in select2's box (a name may be read from a hidden element).
+  function nameOf(select, container) {
     const label = select.id ? document.querySelector(`label[for="${select.id}"]`) : null;
     if (label) {
       return { id: idOf(label), text: label.textContent.replace(/:\s*$/, "").trim() };
     }
-    return { id: idOf(select), text: select.getAttribute("aria-label") || select.name };
+    const text = select.getAttribute("aria-label") || select.name;
+    let copy = container.querySelector(".admin-label-name");
+    if (!copy) {
+      copy = document.createElement("span");
+      copy.className = "admin-label-name";
+      copy.hidden = true;
+      container.appendChild(copy);
+    }
+    if (copy.textContent !== text) {
+      copy.textContent = text;
+    }
+    return { id: idOf(copy), text };
   }
 
   function nameSelect(select) {
@@ -31,7 +46,7 @@
     if (!container || !container.classList.contains("select2")) {
       return;
     }
-    const name = nameOf(select);
+    const name = nameOf(select, container);
     const box = container.querySelector(".select2-selection");
     const rendered = container.querySelector(".select2-selection__rendered");
     if (box && rendered) {
@@ -75,6 +90,25 @@
       });
     }
   }
+
+  // Django's inlines.js sends formset:added from the new row; its id ends with the row's index.
+  document.addEventListener("formset:added", (event) => {
+    const row = event.target;
+    const index = Number(row.id.split("-").pop());
+    if (Number.isNaN(index)) {
+      return;
+    }
+    const translate = typeof window.gettext === "function" ? window.gettext : (text) => text;
+    const rowName = translate("row %(number)s").replace("%(number)s", String(index + 1));
+    row.querySelectorAll("[aria-label]").forEach((field) => {
+      const label = field.getAttribute("aria-label");
+      const comma = label.lastIndexOf(", ");
+      if (comma > 0) {
+        field.setAttribute("aria-label", `${label.slice(0, comma)}, ${rowName}`);
+      }
+    });
+    schedule();
+  });
 
   document.addEventListener("DOMContentLoaded", () => {
     nameAll();

@@ -53,6 +53,24 @@ def test_the_admin_pages_the_portal_customises_pass_axe(page, live_server, event
     assert not failing, "\n".join(f"{path}:\n{describe(v)}" for path, v in failing.items())
 
 
+def test_a_participation_row_added_on_the_event_form_is_named_with_its_number(
+        page, live_server, event):
+    factories.UserFactory(username="root", is_staff=True, is_superuser=True)
+    watch_csp(page)
+    admin_sign_in(page, "root")
+    page.goto(f"/admin/activities/event/{event.pk}/change/")
+    assert page.locator("#id_participations-4-status").get_attribute("aria-label") == (
+        "Status, row 5")
+    page.locator("#participations-group .add-row a").click()
+    status = page.locator("#id_participations-5-status")
+    assert status.get_attribute("aria-label") == "Status, row 6"
+    page.wait_for_timeout(200)  # the searchable select is named on the next frame
+    assert page.get_by_role("combobox", name="Participant, row 6").count() == 1
+    assert problems(page) == []
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+
 def test_the_api_documentation_passes_axe_once_swagger_ui_has_drawn(page, live_server, event):
     watch_csp(page)
     page.goto("/api/docs/")
