@@ -24,6 +24,7 @@ from activities.models import (
 from unodc_portal.core.admin_history import (
     DemoVisibleAdmin,
     HistoryAdmin,
+    LabelledListEditableAdmin,
     LabelledTabularInline,
     LargeTableAdmin,
     WideTextAdmin,
@@ -250,7 +251,7 @@ class BulletinAdmin(WideTextAdmin, admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(WideTextAdmin, admin.ModelAdmin):
+class ArticleAdmin(WideTextAdmin, LabelledListEditableAdmin, admin.ModelAdmin):
     list_display = ["title", "bulletin", "position", "section", "place", "start_date", "status"]
     list_filter = ["status", "section", "bulletin"]
     list_select_related = ["bulletin"]

@@ -1,7 +1,9 @@
 """axe-core's WCAG 2.1 A/AA rules on the admin pages the portal customises and on /api/docs/
 (issue 14, point 8): the index (in sections), the event change form with inline rows (trainer
-organisations and participations: each field named by its column and its row), the changelists
-of events, participants and contributions, and Swagger UI once it has drawn the schema."""
+organisations and participations: each field named by its column and its row), the bulletin's
+(articles) and project's (contributions) forms with theirs, the changelists of events,
+participants, contributions, projects and articles (whose status is edited in the list), and
+Swagger UI once it has drawn the schema and answered a request."""
 
 import pytest
 
@@ -30,6 +32,8 @@ def event():
 
 def test_the_admin_pages_the_portal_customises_pass_axe(page, live_server, event):
     factories.UserFactory(username="root", is_staff=True, is_superuser=True)
+    article = factories.ArticleFactory()
+    factories.ArticleFactory(bulletin=article.bulletin)
     watch_csp(page)
     admin_sign_in(page, "root")
     found = {}
@@ -41,6 +45,9 @@ def test_the_admin_pages_the_portal_customises_pass_axe(page, live_server, event
         "/admin/activities/participant/",
         "/admin/donors/contribution/",
         "/admin/activities/project/",
+        "/admin/activities/article/",
+        f"/admin/activities/bulletin/{article.bulletin.pk}/change/",
+        f"/admin/activities/project/{event.projects.get().pk}/change/",
     ):
         page.goto(path)
         page.wait_for_load_state("networkidle")

@@ -246,3 +246,12 @@ def test_every_changelist_has_columns_and_a_search(model):
     model_admin = admin.site._registry[model]
     assert len(model_admin.list_display) >= 2 and "__str__" not in model_admin.list_display
     assert model_admin.search_fields
+
+
+def test_a_status_edited_in_the_article_list_is_named_by_its_row(admin_client):
+    factories.ArticleFactory()
+    factories.ArticleFactory()
+    html = admin_client.get(reverse("admin:activities_article_changelist")).content.decode()
+    for index in (0, 1):
+        tag = re.search(rf'<select[^>]*name="form-{index}-status"[^>]*>', html).group(0)
+        assert f'aria-label="Status, row {index + 1}"' in tag, tag

@@ -2,7 +2,8 @@
 and when, with a filter for deletions and a link to the record's history, where an earlier
 version can be restored, deleted records included), and changelists that stay fast on large
 tables (``LargeTableAdmin``); text fields wide enough for a headline (``WideTextAdmin``) and
-tabular inlines whose every field is named by its column and row (``LabelledTabularInline``)."""
+tabular inlines and editable changelists whose every field is named by its column and row
+(``LabelledTabularInline``, ``LabelledListEditableAdmin``)."""
 
 from django.contrib import admin
 from django.contrib.admin.options import IS_FACETS_VAR, IS_POPUP_VAR, TO_FIELD_VAR
@@ -125,13 +126,25 @@ class LabelledRowsFormSet:
                 widget.attrs = {**widget.attrs, "aria-label": f"{field.label}, {row}"}
 
 
+def labelled_rows(formset):
+    """``formset`` (a class) with ``LabelledRowsFormSet`` mixed in."""
+    return type(formset.__name__, (LabelledRowsFormSet, formset), {})
+
+
 class LabelledTabularInline(admin.TabularInline):
     """A tabular inline whose fields are named for assistive technology
     (``LabelledRowsFormSet``)."""
 
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        return type(formset.__name__, (LabelledRowsFormSet, formset), {})
+        return labelled_rows(super().get_formset(request, obj, **kwargs))
+
+
+class LabelledListEditableAdmin:
+    """A changelist with ``list_editable`` columns: their fields, a column heading each like a
+    tabular inline's, are named by column and row too."""
+
+    def get_changelist_formset(self, request, **kwargs):
+        return labelled_rows(super().get_changelist_formset(request, **kwargs))
 
 
 class DemoVisibleAdmin:
