@@ -1,10 +1,12 @@
 """Open data in a real browser: the IATI file opens in Chromium's XML viewer as a styled document
 tree, with no Content-Security-Policy violation and no console error; the footer leads to the
-open-data page, the API documentation and the IATI file."""
+open-data page (which passes axe-core's WCAG 2.1 AA rules), the API documentation and the IATI
+file."""
 
 import pytest
 
 from tests import factories
+from tests.browser.axe import assert_accessible
 from tests.browser.helpers import watch_csp
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,6 +36,7 @@ def test_the_footer_leads_to_the_open_data(page, live_server):
     footer.get_by_role("link", name="Open data").click()
     page.wait_for_url("**/open-data/")
     assert page.get_by_role("heading", level=1).inner_text() == "Open data"
+    assert_accessible(page)
     page.goto("/")
     footer.get_by_role("link", name="API documentation").click()
     page.wait_for_url("**/api/docs/")
