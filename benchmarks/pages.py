@@ -283,6 +283,7 @@ OFFICER = ("officer",)
 SAMPLES: dict[str, Sample | Skip] = {
     # The site's own
     "home": Sample(),
+    "favicon": Sample(status=302, load=False),
     "healthz": Skip("the baseline: loaded before every page's load run"),
     "login": Sample(),
     "logout": Skip(POST_ONLY),
@@ -353,6 +354,7 @@ SAMPLES: dict[str, Sample | Skip] = {
         "?q=training", "?q=almaty", "?q=%D0%B0%D0%BB%D0%BC%D0%B0%D1%82%D1%8B&type=event",
         "?q=unodc")),
     # Open data
+    "opendata:open_data": Sample(),
     "opendata:iati_activities": Sample(download=True),
     "opendata:schema": Sample(),
     "opendata:docs": Sample(),
