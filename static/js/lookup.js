@@ -31,4 +31,7 @@ document.querySelectorAll("select[data-lookup-url]").forEach((select) => {
       not_loading: () => `<div class="no-results">Type ${min} letters or more</div>`,
     },
   });
+  // Tom Select moves the label to its own search box; the hidden select it keeps in step is
+  // taken out of the accessibility tree so that no control is left without a name.
+  select.setAttribute("aria-hidden", "true");
 });
