@@ -59,39 +59,60 @@ def html_pages(world) -> dict[str, list[tuple[str, str]]]:
 
 
 class Skeleton(HTMLParser):
-    """The structure of a page's main part without its words, addresses or values: two pages
-    with one skeleton are one template drawn from like data, and axe need only run on the first.
-    (The header and footer around it are checked on the first page of each role.) Read from
-    the HTML the server sends, so that a page already seen is not drawn at all."""
+    """The structure of a page's main part without its words, addresses or values, a run of
+    like siblings (the rows of a table, the items of a list) counted once: two pages with one
+    skeleton are one template drawn from like data, and axe need only run on the first. (The
+    header and footer around it are checked on the first page of each role.) Read from the
+    HTML the server sends, so that a page already seen is not drawn at all."""
 
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+            "source", "track", "wbr"}
     KEPT_VALUES = {"class", "role", "type"}
     DROPPED = {"href", "src", "value", "action", "content", "title"}
 
     def __init__(self, html: str):
         super().__init__()
-        self.parts, self.inside = [], "<main" not in html
+        self.root = ("", [])
+        self.open, self.inside = [self.root], "<main" not in html
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
         self.inside = self.inside or tag == "main"
-        if self.inside:
-            self.parts.append(tag + " ".join(sorted(
-                f"{name}={value}" if name in self.KEPT_VALUES or name.startswith("aria-")
-                else name for name, value in attrs if name not in self.DROPPED
-            )))
+        if not self.inside:
+            return
+        kept = sorted(
+            f"{name}={value}" if name in self.KEPT_VALUES or name.startswith("aria-") else name
+            for name, value in attrs if name not in self.DROPPED
+        )
+        node = (" ".join([tag, *kept]), [])
+        self.open[-1][1].append(node)
+        if tag not in self.VOID:
+            self.open.append(node)
 
     def handle_endtag(self, tag):
-        if self.inside:
-            self.parts.append(f"/{tag}")
-        self.inside = self.inside and tag != "main"
+        if not self.inside or tag in self.VOID:
+            return
+        # Close up to the element this ends (HTML lets some end tags be left out).
+        for depth in range(len(self.open) - 1, 0, -1):
+            if self.open[depth][0].partition(" ")[0] == tag:
+                del self.open[depth:]
+                break
+        self.inside = tag != "main"
 
     def handle_data(self, data):
-        if self.inside and data.strip():
-            self.parts.append("T")
+        children = self.open[-1][1]
+        if self.inside and data.strip() and (not children or children[-1][0] != "T"):
+            children.append(("T", []))
+
+    @classmethod
+    def serialise(cls, node) -> str:
+        children = [cls.serialise(child) for child in node[1]]
+        runs = [child for i, child in enumerate(children) if i == 0 or child != children[i - 1]]
+        return f"<{node[0]}>{''.join(runs)}</>"
 
     @classmethod
     def of(cls, html: str) -> str:
-        return "<".join(cls(html).parts)
+        return cls.serialise(cls(html).root)
 
 
 @pytest.fixture
