@@ -19,7 +19,7 @@ from django.db import connection
 from playwright.sync_api import expect
 
 from tests import access
-from tests.browser.axe import axe_violations, describe
+from tests.browser.axe import assert_accessible, axe_violations, describe
 from tests.browser.helpers import PASSWORD, sign_in
 from tests.portal.test_access_coverage import EXPECTATION_SETS
 
@@ -297,3 +297,20 @@ def test_the_phone_menu_closes_with_escape_and_gives_focus_back_to_its_toggle(pa
     expect(menu).not_to_be_visible()
     toggle.click()
     expect(menu).to_be_visible()
+
+
+# The walk above is at a desktop width; on a phone the lists become blocks, the navigation folds
+# behind its toggle and wide tables scroll: the public pages that change most, there.
+PHONE_PAGES = ["/", "/events/", "/events/operational-planning/", "/contributions/",
+               "/donors/canada/", "/articles/planning-for-success/"]
+
+
+def test_public_pages_on_a_phone_pass_axe_with_the_menu_shut_and_open(page, live_server,
+                                                                       bulletin):
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url in PHONE_PAGES:
+        page.goto(url)
+        assert_accessible(page)
+    page.locator(".navbar-toggler").click()
+    expect(page.locator("#main-nav")).to_be_visible()
+    assert_accessible(page)
