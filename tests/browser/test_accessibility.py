@@ -18,7 +18,7 @@ import pytest
 from django.db import connection
 from playwright.sync_api import expect
 
-from tests import access
+from tests import access, factories
 from tests.browser.axe import assert_accessible, axe_violations, describe
 from tests.browser.helpers import PASSWORD, sign_in
 from tests.portal.test_access_coverage import EXPECTATION_SETS
@@ -247,7 +247,7 @@ def focus_indicator_contrast(locator) -> float:
 
 
 # The kinds of field, and officers' forms that hold one of each: the seizure form and the event
-# form (its trainer rows carry a "delete" check box).
+# form (a registered participant's "remove" box, the trainer rows' "delete" box).
 FIELDS = {
     "text input": "main input.form-control[type=text]",
     "number input": "main input.form-control[type=number]",
@@ -258,15 +258,16 @@ FIELDS = {
     "link": "main a[href], footer a[href]",
     "navigation link": "nav .nav-link",
 }
-FORMS = ["/seizures/new/", "/events/new/"]
 
 
 def test_every_kind_of_field_shows_a_focus_indicator_of_3_to_1(page, live_server, officer_user):
     officer_user.set_password(PASSWORD)
     officer_user.save(update_fields=["password"])
+    event = factories.EventFactory()
+    factories.ParticipationFactory(event=event)
     sign_in(page, officer_user.username)
     found = {}
-    for url in FORMS:
+    for url in ["/seizures/new/", "/events/new/", f"/events/{event.slug}/edit/"]:
         page.goto(url)
         for kind, selector in FIELDS.items():
             fields = page.locator(selector).filter(visible=True)
