@@ -52,6 +52,9 @@
     // for the form, is still named by that label for assistive technology.
     const label = document.querySelector(`label[for="${widget.control_input.id}"]`);
     if (label && label.id) select.setAttribute("aria-labelledby", label.id);
+    // The hidden select Tom Select keeps in step is taken out of the accessibility tree, so that
+    // no control is left without a name where the label has no id.
+    select.setAttribute("aria-hidden", "true");
   }
 
   lookups.forEach(setUp);

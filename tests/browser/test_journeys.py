@@ -15,10 +15,20 @@ from playwright.sync_api import expect
 
 from activities.models import Article, Event, ImportBatch, Participant
 from tests import factories
+from tests.browser.axe import assert_accessible
 from tests.browser.helpers import admin_sign_in, apply_filter, problems, sign_in, watch_csp
 from tests.pages import assert_no_personal_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def accessible_at_the_end(page, request):
+    """Where a journey ends, the page passes axe-core's WCAG 2.1 A/AA rules too (issue 14)."""
+    yield
+    journey = getattr(request.node, "rep_call", None)
+    if journey is not None and journey.passed:
+        assert_accessible(page)
 
 
 # --------------------------------------------------------------------------------------------
