@@ -76,8 +76,30 @@
     });
   }
 
+  // The two boxes of a date and time field (AdminSplitDateTime: "Date: [ ] Time: [ ]") have no
+  // label of their own: each is named by the field's label and its part.
+  function nameSplitDateTime(paragraph) {
+    const row = paragraph.closest(".form-row, .fieldBox, td");
+    const label = row ? row.querySelector("label") : null;
+    const field = label ? label.textContent.replace(/:\s*$/, "").trim() : "";
+    const translate = typeof window.gettext === "function" ? window.gettext : (text) => text;
+    const parts = [translate("date"), translate("time")];
+    paragraph.querySelectorAll("input").forEach((input, index) => {
+      const name = field ? `${field}, ${parts[index] || ""}` : parts[index] || "";
+      if (name && !input.labels.length && input.getAttribute("aria-label") !== name) {
+        input.setAttribute("aria-label", name);
+      }
+    });
+  }
+
   function nameAll() {
     document.querySelectorAll("select.admin-autocomplete").forEach(nameSelect);
+    document.querySelectorAll("p.datetime").forEach(nameSplitDateTime);
+    // SelectFilter2's search icons carry an aria-label, which a plain span may not: they are
+    // images with that name.
+    document.querySelectorAll(".help-tooltip[aria-label]:not([role])").forEach((icon) => {
+      icon.setAttribute("role", "img");
+    });
   }
 
   let pending = false;

@@ -8,6 +8,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.text import smart_split
+from lxml import html as lxml_html
 
 from activities import models as am
 from donors import models as dm
@@ -266,3 +267,15 @@ def test_a_status_edited_in_the_article_list_is_named_by_its_row(admin_client):
     for index in (0, 1):
         tag = re.search(rf'<select[^>]*name="form-{index}-status"[^>]*>', html).group(0)
         assert f'aria-label="Status, row {index + 1}"' in tag, tag
+
+
+def test_a_list_filter_names_the_blank_value_instead_of_an_empty_link(admin_client):
+    factories.ContributionFactory(kind="in_kind", amount=None, currency="")
+    factories.ContributionFactory(currency="EUR")
+    response = admin_client.get(reverse("admin:donors_contribution_changelist"))
+    tree = lxml_html.fromstring(response.content.decode())
+    links = {a.get("href"): a.text_content().strip()
+             for a in tree.xpath("//*[@id='changelist-filter']//a")}
+    assert links["?currency="] == "(blank)"
+    assert links["?currency=EUR"] == "EUR"
+    assert all(links.values())  # no filter link without a name
