@@ -28,8 +28,8 @@ def world(donor_user):
     tarcet = factories.ProjectFactory(code="TARCET", title="Operation TARCET")
     secret = factories.ProjectFactory(code="SECRET", title="Unannounced project")
     course = factories.EventFactory(
-        title="Operational planning course", projects=[tarcet], start_date=datetime.date(2019, 5, 6),
-        end_date=datetime.date(2019, 5, 8),
+        title="Operational planning course", projects=[tarcet],
+        start_date=datetime.date(2019, 5, 6), end_date=datetime.date(2019, 5, 8),
     )
     factories.EventFactory(
         title="Heads of agencies meeting", kind=Event.Kind.MEETING, projects=[tarcet],
@@ -51,8 +51,8 @@ def world(donor_user):
                              is_demo=True)
     article = factories.ArticleFactory(title="Heroin seized at the border")
     article.seizures.add(seizure)
-    return dict(donor=donor, tarcet=tarcet, secret=secret, course=course, canada=canada,
-                seizure=seizure, article=article)
+    return {"donor": donor, "tarcet": tarcet, "secret": secret, "course": course,
+            "canada": canada, "seizure": seizure, "article": article}
 
 
 def section(response):
