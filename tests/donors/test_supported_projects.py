@@ -6,12 +6,29 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, Phase, given, settings
 from lxml import html as lxml_html
 
 from activities import aggregates
 from activities.models import Event, Participant
 from tests import factories
+from tests.activities.test_privacy_auditor import (
+    assert_nothing_narrowed,
+    build,
+    rolled_back,
+    worlds,
+)
 from tests.pages import ROLES, assert_no_personal_data, client_for, register
+from tests.privacy_auditor import (
+    FEWER_THAN,
+    NOT_SHOWN,
+    REGISTER,
+    Observed,
+    audit,
+    from_page,
+    served_parts,
+    served_world,
+)
 from tests.querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +275,75 @@ def test_the_workspace_query_count_is_constant_in_the_projects(client, donor_use
     client.force_login(donor_user)
     donor = donor_user.donor_account.donor
     assert_constant_queries(client, WORKSPACE, lambda n: _add_projects(donor, n), 25)
+
+
+def test_a_project_holding_every_event_publishes_what_the_home_page_does(client, world):
+    """The privacy auditor's view (tests/privacy_auditor.py): a project's registrations are the
+    register's rule applied to its events, so when the project holds every event its tables are
+    a copy of the home page's register, and the audit of the two together, tied to the events'
+    pages, narrows no hidden group."""
+    female, male = Participant.Sex.FEMALE, Participant.Sex.MALE
+    tj = factories.CountryFactory(code="TJ")
+    other = factories.EventFactory(projects=[world["tarcet"]])
+    register(world["course"], 6, sex=female)
+    register(world["course"], 2, sex=male, country=tj)
+    register(other, 5, sex=male)
+    register(other, 1, sex=female, country=tj)
+    slugs = list(Event.objects.real().values_list("slug", flat=True))
+    assert set(world["tarcet"].events.real().values_list("slug", flat=True)) == set(slugs)
+    observed = served_world(client, slugs)
+    page = client.get(world["donor"].get_absolute_url()).content.decode()
+    prefix = f"supported-{world['tarcet'].pk}"
+    donor_copies = from_page(page, prefix, REGISTER, None)
+    home = {o.dimension: o for o in observed if o.population == REGISTER
+            and o.source == "home table"}
+    assert {o.dimension for o in donor_copies} == {"sex", "country"}
+    for copy in donor_copies:
+        assert (copy.rows, copy.total) == (home[copy.dimension].rows, home[copy.dimension].total)
+    assert any(value == "not shown" for copy in donor_copies for _label, value in copy.rows)
+    result = audit(observed + donor_copies)
+    assert result.disagreements == [] and result.narrowed == []
+
+
+@settings(max_examples=15, deadline=None, derandomize=True, database=None,
+          phases=[Phase.explicit, Phase.generate, Phase.shrink],
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(world=worlds())
+def test_no_hidden_group_is_narrowed_with_the_projects_beside_their_events(client, world):
+    """For any world: two projects, one holding the first events, the other the last (they
+    may share one), listed on a donor's page. Audited with the events' pages, the API and the
+    home page, each project tied to its events as the register is: nothing is narrowed."""
+    people, events, organisations = world
+    with rolled_back():
+        slugs = build(people, events, organisations)
+        first, last = factories.ProjectFactory(code="FIRST"), factories.ProjectFactory(code="LAST")
+        members = {"FIRST": slugs[:max(1, len(slugs) - 1)], "LAST": slugs[-1:]}
+        for project in (first, last):
+            project.events.set(Event.objects.filter(slug__in=members[project.code]))
+        donor = factories.DonorFactory(slug="audited")
+        factories.ContributionFactory(donor=donor, project=first)
+        factories.ContributionFactory(donor=donor, project=last)
+        observed = served_world(client, slugs)
+        parts_observed, parts = served_parts(client, ["audited"], members)
+    assert set(parts) == {"part:FIRST", "part:LAST"}
+    assert_nothing_narrowed(audit(observed + parts_observed, parts=parts))
+
+
+def test_the_auditor_finds_a_project_that_tells_more_than_its_events():
+    """Were a project to print Tajikistan's registrations (1) where its only event with Tajik
+    people reads "fewer than 3", the sum would pin that event's group: the auditor ties a
+    project's rows to its events' cells, so it says so."""
+    event = [("Kazakhstan", "6"), ("Tajikistan", FEWER_THAN), ("Uzbekistan", NOT_SHOWN)]
+    observed = [
+        Observed("event:e", "country", 11, False, event, "event table"),
+        Observed("part:P", "country", 11, False,
+                 [("Kazakhstan", "6"), ("Uzbekistan", "4"), ("Tajikistan", "1")], "donor table"),
+    ]
+    narrowed = {(f.population, f.label) for f in audit(observed, parts={
+        "part:P": ["event:e"]}).narrowed}
+    assert ("event:e", "Tajikistan") in narrowed
+    safe = [observed[0], Observed("part:P", "country", 11, False,
+                                  [("Kazakhstan", "6"), ("Tajikistan", NOT_SHOWN),
+                                   ("Uzbekistan", NOT_SHOWN)], "donor table")]
+    assert audit(safe, parts={"part:P": ["event:e"]}).narrowed == []
