@@ -139,10 +139,10 @@ def _projects(donor: Donor, user, contributions) -> tuple[dict[int, SupportedPro
         if item is None:
             item = projects[contribution.project_id] = SupportedProject(contribution.project)
         if not contribution.own:
+            url = contribution.donor.get_absolute_url()
             if contribution.donor_id != donor.pk and all(
-                    link.label != contribution.donor.name for link in item.other_donors):
-                item.other_donors.append(Link(contribution.donor.name,
-                                              contribution.donor.get_absolute_url()))
+                    link.url != url for link in item.other_donors):
+                item.other_donors.append(Link(contribution.donor.name, url))
             continue
         event = contribution.event
         if event is not None and (visible_events or not event.is_demo) and \
