@@ -98,3 +98,14 @@ def test_the_donor_sees_the_project_of_its_unpublished_contribution(page, live_s
     page.goto("/donors/canada/")
     expect(page.locator("article.supported-project")).to_have_count(2)
     assert problems(page) == []
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_projects_fit_the_screen(page, live_server, donor_world, width):
+    """No column of the section is clipped: the page is no wider than a phone or a laptop."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/donors/canada/")
+    expect(page.locator("article.supported-project")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if width == 390:
+        page.screenshot(path="/tmp/e2-donor-phone.png", full_page=True)
