@@ -19,7 +19,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum, Window
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+    When,
+    Window,
+)
 from django.db.models.functions import DenseRank
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +38,6 @@ from activities import aggregates
 from activities.models import Article, Event, Project, Seizure
 from activities.privacy import Breakdown
 from donors.models import Contribution, Donor
-from unodc_portal.core.roles import is_demo_user
 
 PROJECTS_SHOWN = 50
 ARTICLES_PER_PROJECT = 5
@@ -121,33 +130,41 @@ def supported_projects(donor: Donor, user, contributions) -> Supported:
 def _projects(donor: Donor, user, contributions) -> tuple[dict[int, SupportedProject], bool]:
     """The projects of ``contributions`` by code (the first ``PROJECTS_SHOWN``), each with the
     other donors whose contributions to it ``user`` may see and the events its own
-    contributions name: one query over the contributions to those projects."""
+    contributions name: one query of distinct (project, donor, funded event) rows, so that its
+    size follows the projects' donors and the donor's funded events, not their contributions."""
     own = Q(pk__in=contributions.values("pk"))
+    funded = own & Q(event__in=Event.objects.visible_to(user))
     rows = (
         Contribution.objects.visible_to(user)
         .filter(project__in=contributions.values("project"))
         .filter(project__in=Project.objects.visible_to(user))
         .filter(own | Q(donor__in=Donor.objects.visible_to(user)))
-        .annotate(own=ExpressionWrapper(own, output_field=BooleanField()))
-        .select_related("project", "donor", "event")
-        .order_by("project__code", "donor__name", "event__title", "pk")
+        .annotate(
+            mine=ExpressionWrapper(own, output_field=BooleanField()),
+            funded_slug=Case(When(funded, then=F("event__slug"))),
+            funded_title=Case(When(funded, then=F("event__title"))),
+            funded_demo=Case(When(funded, then=F("event__is_demo"))),
+        )
+        .values_list("project", "project__code", "project__title", "project__is_demo", "mine",
+                     "donor", "donor__name", "donor__slug", "funded_slug", "funded_title",
+                     "funded_demo")
+        .order_by("project__code", "project", "donor__name", "donor", "funded_title",
+                  "funded_slug").distinct()
     )
-    visible_events = is_demo_user(user)
     projects: dict[int, SupportedProject] = {}
-    for contribution in rows:
-        item = projects.get(contribution.project_id)
+    for (pk, code, title, is_demo, mine, donor_id, name, slug, event_slug, event_title,
+         event_demo) in rows:
+        item = projects.get(pk)
         if item is None:
-            item = projects[contribution.project_id] = SupportedProject(contribution.project)
-        if not contribution.own:
-            url = contribution.donor.get_absolute_url()
-            if contribution.donor_id != donor.pk and all(
-                    link.url != url for link in item.other_donors):
-                item.other_donors.append(Link(contribution.donor.name, url))
-            continue
-        event = contribution.event
-        if event is not None and (visible_events or not event.is_demo) and \
-                event not in item.funded_events:
-            item.funded_events.append(event)
+            item = projects[pk] = SupportedProject(
+                Project(pk=pk, code=code, title=title, is_demo=is_demo))
+        if not mine:
+            url = reverse("donors:donor_detail", args=[slug])
+            if donor_id != donor.pk and all(link.url != url for link in item.other_donors):
+                item.other_donors.append(Link(name, url))
+        elif event_slug is not None:
+            item.funded_events.append(Event(slug=event_slug, title=event_title,
+                                            is_demo=event_demo))
     shown = dict(list(projects.items())[:PROJECTS_SHOWN])
     return shown, len(projects) > PROJECTS_SHOWN
 
