@@ -266,70 +266,47 @@ _REGISTER_TITLES = ("By sex", "By country", "By agency")
 PART_DIMENSIONS = ("sex", "country")
 
 
-def listing_flags(dimensions=PART_DIMENSIONS) -> dict:
-    """Annotations of an ``Event`` queryset from the stored summaries: ``listed_<dimension>``,
-    the event lists its groups this way; ``unlisted_<dimension>``, it has registrations but
-    lists none (fewer than 3, or withheld)."""
-    flags = {}
-    for dimension in dimensions:
-        figures = EventFigure.objects.filter(event=OuterRef("pk"), dimension=dimension)
-        flags[f"listed_{dimension}"] = Exists(
-            figures.exclude(published=EventFigure.Published.NOT_LISTED))
-        flags[f"unlisted_{dimension}"] = Exists(
-            figures.filter(published=EventFigure.Published.NOT_LISTED))
-    return flags
-
-
-def listing_counts(dimensions=PART_DIMENSIONS) -> dict:
-    """Aggregates over ``listing_flags``: per dimension, the events listing their groups and
-    the events left out, in that order."""
-    return {
-        f"{flag}_{dimension}_events": Count("pk", filter=Q(**{f"{flag}_{dimension}": True}))
-        for dimension in dimensions for flag in ("listed", "unlisted")
-    }
-
-
-def add_listing(listing: dict, counts, dimensions=PART_DIMENSIONS) -> None:
-    """Add a row's ``listing_counts`` values to ``listing`` ({dimension: (events, left out)})."""
-    for index, dimension in enumerate(dimensions):
-        events, left_out = listing.get(dimension, (0, 0))
-        listing[dimension] = (events + counts[2 * index], left_out + counts[2 * index + 1])
-
-
-def registrations_by(path: str, values, listing: dict, dimensions=PART_DIMENSIONS) -> dict:
+def registrations_by(path: str, values, dimensions=PART_DIMENSIONS) -> dict:
     """The register's breakdowns (``register_figures``) by sex and by country over the events
     of each value of ``path`` (a path from an event: ``"projects"``, with project ids as
-    ``values``): {value: [RegisterBreakdown per dimension]}. ``listing`` gives, per value and
-    dimension, (events listing their groups, events left out), counted with ``listing_flags``.
-    Read from the stored summaries (``EventFigure``), never from participations: one grouped
-    query whatever the number of values and events. Like the home page, a pure function of
-    what the events' pages publish: a group adds up its shown counts over the events that list
-    their groups this way, and reads "not shown" where any of them hides it."""
+    ``values``): {value: [RegisterBreakdown per dimension]}. Read from the stored summaries
+    (``EventFigure``), never from participations: two grouped queries whatever the number of
+    values and events (their cost follows the events' stored rows). Like the home page, a pure
+    function of what the events' pages publish: a group adds up its shown counts over the events
+    that list their groups this way, and reads "not shown" where any of them hides it; its
+    total adds up those events' totals; the events that list no group this way are counted as
+    left out."""
     values = list(values)
     if not values:
         return {}
     group = f"event__{path}"
-    rows = (
-        EventFigure.objects.filter(**{f"{group}__in": values}, dimension__in=dimensions)
-        .exclude(published=EventFigure.Published.NOT_LISTED).order_by()
-        .values_list(group, "dimension", "key")
-        .annotate(shown=Sum("n", filter=Q(published=EventFigure.Published.SHOWN), default=0),
-                  hidden=Count("pk", filter=Q(published=EventFigure.Published.HIDDEN)),
-                  listed=Sum("n"))
+    figures = EventFigure.objects.filter(
+        **{f"{group}__in": values}, dimension__in=dimensions).order_by()
+    listed = ~Q(published=EventFigure.Published.NOT_LISTED)
+    counts = {
+        (value, dimension): (events, left_out)
+        for value, dimension, events, left_out in figures.values_list(group, "dimension")
+        .annotate(events=Count("event", distinct=True, filter=listed),
+                  left_out=Count("event", distinct=True, filter=~listed))
+    }
+    rows = figures.filter(listed).values_list(group, "dimension", "key").annotate(
+        shown=Sum("n", filter=Q(published=EventFigure.Published.SHOWN), default=0),
+        hidden=Count("pk", filter=Q(published=EventFigure.Published.HIDDEN)),
+        total=Sum("n"),
     )
     urls: dict[str, str] = {}
     sex_labels = dict(Participant.Sex.choices)
     groups: dict = {}
-    for value, dimension, key, shown, hidden, listed in rows:
-        label = (sex_labels.get(key, key) if dimension == "sex" else _country_label(key, urls))
-        cells, total = groups.get((value, dimension), ([], 0))
+    for value, dimension, key, shown, hidden, total in rows:
+        label = sex_labels.get(key, key) if dimension == "sex" else _country_label(key, urls)
+        cells, sum_of_totals = groups.get((value, dimension), ([], 0))
         cells.append((label, shown, "", hidden > 0))
-        groups[value, dimension] = (cells, total + listed)
+        groups[value, dimension] = (cells, sum_of_totals + total)
     titles = dict(zip(("sex", "country", "organisation"), _REGISTER_TITLES, strict=True))
     return {
         value: [
             _register_breakdown(titles[dimension], *groups.get((value, dimension), ([], 0)),
-                                *listing.get(value, {}).get(dimension, (0, 0)))
+                                *counts.get((value, dimension), (0, 0)))
             for dimension in dimensions
         ]
         for value in values

@@ -20,10 +20,8 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
-    ExpressionWrapper,
     F,
     Q,
     Sum,
@@ -117,11 +115,13 @@ class Supported:
 
 def supported_projects(donor: Donor, user, contributions) -> Supported:
     """The projects of ``contributions`` (the donor's contributions that ``user`` may see), with
-    what each supported. Five queries, whatever the number of projects."""
+    what each supported. Seven queries, whatever the number of projects."""
     contributions = contributions.order_by().select_related(None).prefetch_related(None)
     shown, more = _projects(donor, user, contributions)
     if shown:
         _events(shown)
+        for pk, breakdowns in aggregates.registrations_by("projects", list(shown)).items():
+            shown[pk].registrations = breakdowns
         _seizures(shown)
         _articles(shown, user)
     return Supported(list(shown.values()), more=more)
@@ -129,68 +129,58 @@ def supported_projects(donor: Donor, user, contributions) -> Supported:
 
 def _projects(donor: Donor, user, contributions) -> tuple[dict[int, SupportedProject], bool]:
     """The projects of ``contributions`` by code (the first ``PROJECTS_SHOWN``), each with the
-    other donors whose contributions to it ``user`` may see and the events its own
-    contributions name: one query of distinct (project, donor, funded event) rows, so that its
-    size follows the projects' donors and the donor's funded events, not their contributions."""
-    own = Q(pk__in=contributions.values("pk"))
-    funded = own & Q(event__in=Event.objects.visible_to(user))
+    events its contributions name, then the other donors whose contributions to it ``user`` may
+    see: two queries of distinct rows, so that their size follows the projects' donors and the
+    donor's funded events, not every contribution to those projects."""
+    funded = Q(event__in=Event.objects.visible_to(user))
     rows = (
-        Contribution.objects.visible_to(user)
-        .filter(project__in=contributions.values("project"))
-        .filter(project__in=Project.objects.visible_to(user))
-        .filter(own | Q(donor__in=Donor.objects.visible_to(user)))
+        contributions.filter(project__in=Project.objects.visible_to(user))
         .annotate(
-            mine=ExpressionWrapper(own, output_field=BooleanField()),
             funded_slug=Case(When(funded, then=F("event__slug"))),
             funded_title=Case(When(funded, then=F("event__title"))),
             funded_demo=Case(When(funded, then=F("event__is_demo"))),
         )
-        .values_list("project", "project__code", "project__title", "project__is_demo", "mine",
-                     "donor", "donor__name", "donor__slug", "funded_slug", "funded_title",
-                     "funded_demo")
-        .order_by("project__code", "project", "donor__name", "donor", "funded_title",
-                  "funded_slug").distinct()
+        .values_list("project", "project__code", "project__title", "project__is_demo",
+                     "funded_slug", "funded_title", "funded_demo")
+        .order_by("project__code", "project", "funded_title", "funded_slug").distinct()
     )
     projects: dict[int, SupportedProject] = {}
-    for (pk, code, title, is_demo, mine, donor_id, name, slug, event_slug, event_title,
-         event_demo) in rows:
+    for pk, code, title, is_demo, event_slug, event_title, event_demo in rows:
         item = projects.get(pk)
         if item is None:
             item = projects[pk] = SupportedProject(
                 Project(pk=pk, code=code, title=title, is_demo=is_demo))
-        if not mine:
-            url = reverse("donors:donor_detail", args=[slug])
-            if donor_id != donor.pk and all(link.url != url for link in item.other_donors):
-                item.other_donors.append(Link(name, url))
-        elif event_slug is not None:
+        if event_slug is not None:
             item.funded_events.append(Event(slug=event_slug, title=event_title,
                                             is_demo=event_demo))
     shown = dict(list(projects.items())[:PROJECTS_SHOWN])
+    if shown:
+        others = (
+            Contribution.objects.visible_to(user)
+            .filter(project__in=list(shown), donor__in=Donor.objects.visible_to(user))
+            .exclude(donor=donor)
+            .values_list("project", "donor__name", "donor__slug")
+            .order_by("project", "donor__name", "donor__slug").distinct()
+        )
+        for pk, name, slug in others:
+            shown[pk].other_donors.append(Link(name, reverse("donors:donor_detail", args=[slug])))
     return shown, len(projects) > PROJECTS_SHOWN
 
 
 def _events(shown: dict[int, SupportedProject]) -> None:
     """Each project's real events counted by kind and by year, each linking to the event list
-    filtered so, and the registrations at them (``aggregates.registrations_by``, told which
-    events list their groups by sex and by country)."""
+    filtered so."""
     kinds = dict(Event.Kind.choices)
     by_kind: dict[int, dict[str, int]] = {}
     by_year: dict[int, dict[int | None, int]] = {}
-    listing: dict[int, dict[str, tuple[int, int]]] = {}
-    rows = (
-        Event.objects.real().filter(projects__in=list(shown)).order_by()
-        .annotate(**aggregates.listing_flags()).values_list("projects", "kind", "year")
-        .annotate(n=Count("pk"), **aggregates.listing_counts())
-    )
-    for project_id, kind, year, n, *counts in rows:
+    rows = (Event.objects.real().filter(projects__in=list(shown)).order_by()
+            .values_list("projects", "kind", "year").annotate(n=Count("pk")))
+    for project_id, kind, year, n in rows:
         shown[project_id].events += n
-        counts_by_kind = by_kind.setdefault(project_id, {})
-        counts_by_kind[kind] = counts_by_kind.get(kind, 0) + n
+        counts = by_kind.setdefault(project_id, {})
+        counts[kind] = counts.get(kind, 0) + n
         years = by_year.setdefault(project_id, {})
         years[year] = years.get(year, 0) + n
-        aggregates.add_listing(listing.setdefault(project_id, {}), counts)
-    for pk, breakdowns in aggregates.registrations_by("projects", list(shown), listing).items():
-        shown[pk].registrations = breakdowns
     for project_id, item in shown.items():
         item.events_by_kind = sorted(
             (Link(kinds.get(kind, kind), item._url("activities:event_list", kind=kind), n)
