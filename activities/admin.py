@@ -21,10 +21,14 @@ from activities.models import (
     Substance,
     Theme,
 )
+from activities.models.reference import country_name_order
 from unodc_portal.core.admin_history import (
     DemoVisibleAdmin,
     HistoryAdmin,
+    LabelledListEditableAdmin,
+    LabelledTabularInline,
     LargeTableAdmin,
+    WideTextAdmin,
     register_history_log,
 )
 from unodc_portal.core.versioning import VersionedAdminMixin, VersionedModelForm, bump_versions
@@ -34,6 +38,11 @@ from unodc_portal.core.versioning import VersionedAdminMixin, VersionedModelForm
 class CountryAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code"]
+
+    def get_ordering(self, request):
+        # By name: this list, the country choices of every admin form (autocomplete) and the
+        # country filters of every other model's list.
+        return [country_name_order(), "code"]
 
     def get_search_results(self, request, queryset, search_term):
         # Names come from django-countries, not the database: match them in Python and
@@ -47,7 +56,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(DemoVisibleAdmin, admin.ModelAdmin):
+class OrganisationAdmin(WideTextAdmin, DemoVisibleAdmin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind", "country"]
@@ -58,7 +67,7 @@ class OrganisationAdmin(DemoVisibleAdmin, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(WideTextAdmin, admin.ModelAdmin):
     list_display = ["name", "position", "organisation"]
     list_filter = ["organisation__kind"]
     list_select_related = ["organisation"]
@@ -75,7 +84,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(DemoVisibleAdmin, HistoryAdmin):
+class ProjectAdmin(WideTextAdmin, DemoVisibleAdmin, HistoryAdmin):
     list_display = ["code", "title", "kind", "status", "parent", "budget_amount", "budget_currency"]
     list_filter = ["kind", "status", "themes", "countries"]
     list_select_related = ["parent"]
@@ -85,14 +94,14 @@ class ProjectAdmin(DemoVisibleAdmin, HistoryAdmin):
     inlines = []
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(LabelledTabularInline):
     model = Participation
     extra = 0
     autocomplete_fields = ["participant"]
     fields = ["participant", "status"]
 
 
-class TrainerOrganisationInline(admin.TabularInline):
+class TrainerOrganisationInline(LabelledTabularInline):
     model = EventTrainerOrganisation
     extra = 0
     autocomplete_fields = ["organisation"]
@@ -119,7 +128,8 @@ def real_participation_count():
 
 
 @admin.register(Event)
-class EventAdmin(LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin, HistoryAdmin):
+class EventAdmin(WideTextAdmin, LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin,
+                 HistoryAdmin):
     form = EventAdminForm
     list_display = [
         "title", "kind", "start_date", "end_date", "date_wording", "city", "country",
@@ -127,7 +137,7 @@ class EventAdmin(LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin, History
     ]
     list_filter = ["kind", "country", "year"]
     list_select_related = ["country"]
-    search_fields = ["title", "slug", "city"]
+    search_fields = ["title", "slug", "city", "venue"]
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["projects", "organiser", "country", "trainers"]
@@ -172,7 +182,8 @@ class EventTrainerOrganisationAdmin(LargeTableAdmin, EventVersionMixin, admin.Mo
 
 
 @admin.register(Participant)
-class ParticipantAdmin(LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin, HistoryAdmin):
+class ParticipantAdmin(WideTextAdmin, LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin,
+                       HistoryAdmin):
     list_display = ["name", "sex", "organisation", "country", "position", "email", "is_demo"]
     list_filter = ["sex", "country", "is_demo", "organisation__kind"]
     list_select_related = ["organisation", "country"]
@@ -230,7 +241,7 @@ class SeizureAdmin(LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin, Histo
         return obj.kg_missing_reason or "—"
 
 
-class ArticleInline(admin.TabularInline):
+class ArticleInline(LabelledTabularInline):
     model = Article
     extra = 0
     fields = ["position", "title", "section", "status"]
@@ -238,7 +249,7 @@ class ArticleInline(admin.TabularInline):
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(admin.ModelAdmin):
+class BulletinAdmin(WideTextAdmin, admin.ModelAdmin):
     list_display = ["title", "period_wording", "period_start", "period_end", "published_on"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
@@ -246,7 +257,7 @@ class BulletinAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(WideTextAdmin, LabelledListEditableAdmin, admin.ModelAdmin):
     list_display = ["title", "bulletin", "position", "section", "place", "start_date", "status"]
     list_filter = ["status", "section", "bulletin"]
     list_select_related = ["bulletin"]

@@ -23,9 +23,12 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from activities.models import (
+    Dimension,
+    Event,
     EventFigure,
     Participant,
     Participation,
@@ -375,6 +378,79 @@ def _register_breakdown(title: str, groups, total: int, events: int,
     )
 
 
+# --------------------------------------------------------------------------------------------
+# One country's people: what the events publish for its group, added up
+# --------------------------------------------------------------------------------------------
+@dataclass
+class CountryFigures:
+    """Registrations of people from one country, as the events' pages publish them (README,
+    "Privacy"): over the real events whose by-country breakdown is listed, each one's printed
+    count of the country's group, added up by year and by kind of event. A pure function of
+    what the event pages print (an event's group, year and kind), so it tells nothing they do
+    not: ``exact`` adds up the shown counts; ``hidden_events`` read "fewer than 3" or "not
+    shown" there (each at least 1), and a year or kind holding one of them reads "not shown".
+    Events whose breakdown is withheld publish nothing of the group and are not counted (nor
+    said to exist)."""
+
+    exact: int
+    events: int
+    hidden_events: int
+    by_year: RegisterBreakdown
+    by_kind: RegisterBreakdown
+
+    @property
+    def total_shown(self) -> str:
+        if self.hidden_events:
+            return f"at least {self.exact + self.hidden_events:,}"
+        return f"{self.exact:,}"
+
+    @property
+    def breakdowns(self) -> list[RegisterBreakdown]:
+        return [self.by_year, self.by_kind]
+
+    @property
+    def broken_down(self) -> bool:
+        return self.events > 0
+
+
+def country_figures(code: str) -> CountryFigures:
+    """``CountryFigures`` of the country ``code``, read from the stored events' figures
+    (``EventFigure``, which holds real events only): one grouped query over that country's rows
+    (index ``activities_figure_group_idx``), whatever the size of the register."""
+    rows = list(
+        EventFigure.objects.filter(dimension=Dimension.COUNTRY, key=code)
+        .exclude(published=EventFigure.Published.NOT_LISTED)
+        .values_list("event__year", "event__kind")
+        .annotate(
+            shown=Sum("n", filter=Q(published=EventFigure.Published.SHOWN), default=0),
+            events=Count("pk"),
+            hidden=Count("pk", filter=Q(published=EventFigure.Published.HIDDEN)),
+        ).order_by()
+    )
+    exact = sum(row[2] for row in rows)
+    events = sum(row[3] for row in rows)
+    hidden = sum(row[4] for row in rows)
+    kinds = dict(Event.Kind.choices)
+    event_list = reverse("activities:event_list")
+    by_year: dict[str, list] = {}
+    by_kind: dict[str, list] = {}
+    for year, kind, shown, _events, hidden_here in rows:
+        for groups, label, url in (
+            (by_year, str(year) if year else str(_("Year not stated")), ""),
+            (by_kind, str(kinds.get(kind, kind)), f"{event_list}?country={code}&kind={kind}"),
+        ):
+            group = groups.setdefault(label, [label, 0, url, False])
+            group[1] += shown
+            group[3] = group[3] or hidden_here > 0
+    figures = CountryFigures(exact, events, hidden, *(
+        _register_breakdown(title, [tuple(group) for group in groups.values()], exact, events, 0)
+        for title, groups in ((_("By year"), by_year), (_("By kind of event"), by_kind))
+    ))
+    for breakdown in figures.breakdowns:
+        breakdown.total_shown = figures.total_shown
+    return figures
+
+
 def _organisation_label(row) -> str:
     if not row["org_slug"]:
         return NOT_RECORDED
@@ -437,7 +513,7 @@ class SeizureTotals:
         return {
             "type": "bar",
             "stacked": True,
-            "labels": [str(year) if year else "Year not stated" for year in self.years],
+            "labels": [str(year) if year else str(_("Year not stated")) for year in self.years],
             "datasets": [
                 {"label": s.name, "data": [float(kg) if kg is not None else None
                                            for kg in s.by_year]}

@@ -9,6 +9,7 @@ sees visible contributions only).
 import django_filters as filters
 from django.db.models import Q
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.translation import gettext_lazy as _
 
 from activities.lookups import EVENT_LABEL_FIELDS, event_label
 from activities.models import (
@@ -136,6 +137,11 @@ class SeizureFilter(PortalFilterSet):
     kind = filters.ChoiceFilter(choices=Seizure.Kind.choices, empty_label="Any")
     year_min = YearFilter(label="From year", method="filter_year_min")
     year_max = YearFilter(field_name="year", lookup_expr="lte", label="To year")
+    # For those who record seizures only (the workspace's link to the seizures one recorded).
+    recorded = filters.ChoiceFilter(
+        choices=[("me", _("Me"))], empty_label=_("Anyone"), label=_("Recorded by"),
+        method="filter_recorded",
+    )
     sort = SortFilter(sorts={
         "date": oldest_first("Date", "year", "date"),
         "substance": a_to_z("Substance", "substance__name"),
@@ -145,6 +151,14 @@ class SeizureFilter(PortalFilterSet):
     class Meta(PortalFilterSet.Meta):
         model = Seizure
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not (self.user and self.user.has_perm("activities.add_seizure")):
+            del self.filters["recorded"]
+
+    def filter_recorded(self, queryset, name, value):
+        return queryset.recorded_by(self.user) if value == "me" else queryset
 
     def filter_year_min(self, queryset, name, year):
         """Seizures in or after ``year``: an aggregate period counts if it reaches that year."""

@@ -4,9 +4,10 @@ writes are in ``activities.services``."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, When
 
 from activities import imports
+from activities.matching import name_key
 from activities.models import (
     Country,
     DuplicateDismissal,
@@ -15,6 +16,7 @@ from activities.models import (
     Organisation,
     Participant,
     Participation,
+    Seizure,
     Substance,
 )
 from unodc_portal.core.lists import EXACT_COUNT_UP_TO, capped_count
@@ -30,19 +32,34 @@ def _real_participations():
 # --------------------------------------------------------------------------------------------
 # Workspace
 # --------------------------------------------------------------------------------------------
+# The workspace shows this many of the latest events, of the seizures the officer recorded and
+# of the officer's imports, each list with a link to the whole list.
+WORKSPACE_EVENTS, WORKSPACE_SEIZURES, WORKSPACE_IMPORTS = 10, 5, 10
+
+
 def workspace_summary(user) -> dict:
-    """The workspace's figures and lists: recent events with their (real) participant records,
-    the number of duplicate groups to review, the user's recent imports, the register's size."""
+    """The workspace's figures and lists: the latest events with their (real) participant
+    records and how many events ``user`` may edit, the seizures the user recorded, the
+    user's imports (their state read from each row: ``ImportBatch.state``), the number of
+    duplicate groups to review and the register's size. A fixed number of queries; the
+    counts are exact up to 10,000, PostgreSQL's estimate above ("about 198,000")."""
+    events = Event.objects.visible_to(user)
+    seizures = Seizure.objects.visible_to(user).recorded_by(user)
     return {
         "recent_events": (
-            Event.objects.visible_to(user).select_related("country")
-            .annotate(participant_records=_real_participations()).order_by("-pk")[:8]
+            events.select_related("country")
+            .annotate(participant_records=_real_participations()).order_by("-pk")[:WORKSPACE_EVENTS]
         ),
+        "event_count": capped_count(events, EXACT_COUNT_UP_TO),
+        "recent_seizures": (
+            seizures.select_related("substance", "country").order_by("-pk")[:WORKSPACE_SEIZURES]
+        ),
+        "seizure_count": capped_count(seizures, EXACT_COUNT_UP_TO),
         "duplicate_groups": duplicate_group_count(user),
         "recent_imports": (
-            ImportBatch.objects.select_related("event").defer("rows").filter(created_by=user)[:5]
+            ImportBatch.objects.select_related("event").defer("rows").filter(created_by=user)
+            [:WORKSPACE_IMPORTS]
         ),
-        # Exact up to 10,000, PostgreSQL's estimate above ("about 198,000").
         "participant_count": capped_count(Participant.objects.real(), EXACT_COUNT_UP_TO),
     }
 
@@ -115,14 +132,21 @@ def with_event_counts(people: list[Participant]) -> list[Participant]:
     return people
 
 
-def participant_search(user, text: str, number: int | None) -> list[Participant]:
-    """The event page's search-as-you-type: participants whose name is written like ``text``,
-    or whose register number is ``number``, by name."""
+def participant_search(user, text: str, number: int | None) -> tuple[list[Participant], bool]:
+    """The event page's search-as-you-type: up to ``SEARCH_LIMIT`` participants whose name is
+    written like ``text``, or whose register number is ``number`` — the register number and
+    names written exactly like the text first, then names that begin with it, then the others,
+    each by name — and whether there are more. One query, LIMIT ``SEARCH_LIMIT`` + 1."""
     also = Q(pk=number) if number is not None else None
-    return list(
+    key = name_key(text)
+    exact = Q(name_key=key) | (also or Q())
+    found = list(
         Participant.objects.visible_to(user).with_related().search(text, also=also)
-        .order_by("name", "pk")[:SEARCH_LIMIT]
+        .annotate(rank=Case(When(exact, then=0), When(name_key__startswith=key, then=1),
+                            default=2, output_field=IntegerField()))
+        .order_by("rank", "name", "pk")[:SEARCH_LIMIT + 1]
     )
+    return found[:SEARCH_LIMIT], len(found) > SEARCH_LIMIT
 
 
 def participant_page(participant: Participant, user) -> dict:
@@ -139,17 +163,20 @@ def participant_page(participant: Participant, user) -> dict:
 # --------------------------------------------------------------------------------------------
 # The event page
 # --------------------------------------------------------------------------------------------
-def organisation_choices(user) -> list[tuple]:
-    """The event page's organisation choices, read once for all its rows."""
+def organisation_choices(user, chosen) -> list[tuple]:
+    """The event page's organisation choices, read once for all its rows: the ``chosen``
+    organisations (ids) among those ``user`` may see; the others are searched as the officer
+    types (``activities.lookups``)."""
     return [("", "---------")] + [
         (pk, f"{name} ({acronym})" if acronym else name)
-        for pk, name, acronym in Organisation.objects.visible_to(user).order_by(
-            "name").values_list("pk", "name", "acronym")
+        for pk, name, acronym in Organisation.objects.visible_to(user).filter(
+            pk__in=chosen).order_by("name").values_list("pk", "name", "acronym")
     ]
 
 
 def country_choices() -> list[tuple]:
-    return [("", "---------")] + [(c.pk, c.name) for c in Country.objects.all()]
+    """The event page's country choices, read once for all its rows, by name."""
+    return [("", "---------"), *((c.pk, c.name) for c in Country.objects.by_name())]
 
 
 def event_rows(event: Event) -> tuple[list[dict], list[dict]]:
@@ -171,7 +198,7 @@ def event_rows(event: Event) -> tuple[list[dict], list[dict]]:
 def event_to_edit(user, slug: str) -> Event | None:
     """The event at ``slug`` that ``user`` may see, or the one that had that address before
     (from history); None when neither."""
-    events = Event.objects.visible_to(user)
+    events = Event.objects.visible_to(user).select_related("organiser")  # the page shows it
     event = events.filter(slug=slug).first()
     if event is None:
         former = Event.history.filter(slug=slug).order_by(

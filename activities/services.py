@@ -228,7 +228,7 @@ def import_batch_create(*, event: Event, upload, user) -> ImportBatch:
         )
     classified, counts = import_rows.classify(imports.raw_rows(rows), event)
     now = timezone.now()
-    ImportBatch.objects.filter(status=ImportBatch.Status.PREVIEW, expires_at__lt=now).delete()
+    ImportBatch.objects.expired(now).delete()
     return ImportBatch.objects.create(
         event=event, created_by=user if user and user.is_authenticated else None,
         file_name=(upload.name or "upload")[:255], file_hash=digest,

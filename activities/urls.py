@@ -72,10 +72,14 @@ public_urlpatterns = [
         "organisations/<slug:slug>/", views.OrganisationDetailView.as_view(),
         name="organisation_detail",
     ),
+    path("countries/", views.CountryListView.as_view(), name="country_list"),
+    path("countries/<str:code>/", views.CountryDetailView.as_view(), name="country_detail"),
     # Search as you type for the filters of relations over growing tables (JSON).
     path("lookup/events/", lookups.EventLookupView.as_view(), name="event_lookup"),
     path("lookup/organisations/", lookups.OrganisationLookupView.as_view(),
          name="organisation_lookup"),
+    path("lookup/projects/", lookups.ProjectLookupView.as_view(), name="project_lookup"),
+    path("lookup/people/", lookups.PersonLookupView.as_view(), name="person_lookup"),
 ]
 
 urlpatterns = [*officer_urlpatterns, *public_urlpatterns]

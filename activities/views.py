@@ -8,8 +8,10 @@ except to those who may see personal data (``can_see_personal_data``).
 """
 
 
-from django.db.models import Prefetch
-from django.views.generic import DetailView
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from activities import aggregates
@@ -17,6 +19,7 @@ from activities.exports import EVENT_COLUMNS, PROJECT_COLUMNS, SEIZURE_COLUMNS
 from activities.filters import ArticleFilter, EventFilter, ProjectFilter, SeizureFilter
 from activities.models import (
     Article,
+    Country,
     Event,
     EventTrainerOrganisation,
     Organisation,
@@ -245,3 +248,103 @@ class OrganisationDetailView(DetailPageMixin, DetailView):
             Prefetch("seizures", queryset=Seizure.objects.visible_to(user).with_related()),
             Prefetch("articles", queryset=visible_articles(user)),
         )
+
+
+# --------------------------------------------------------------------------------------------
+# Countries
+# --------------------------------------------------------------------------------------------
+def country_records(user, country):
+    """The visible records that place something in ``country``: projects by their countries,
+    events and seizures by their country, articles by the countries they mention."""
+    return {
+        "events": Event.objects.visible_to(user).filter(country=country),
+        "seizures": Seizure.objects.visible_to(user).filter(country=country),
+        "projects": Project.objects.visible_to(user).filter(countries=country),
+        "articles": Article.objects.visible_to(user).filter(countries=country),
+    }
+
+
+class CountryListView(ListView):
+    """The countries some visible record is placed in, by name, with what each has. One query:
+    each kind of record is read once for the countries it names (``IN`` a subquery, which
+    PostgreSQL hashes), not searched once per country."""
+
+    template_name = "activities/country_list.html"
+    context_object_name = "countries"
+
+    def get_queryset(self):
+        user = self.request.user
+        named = {
+            "events": Event.objects.visible_to(user).values("country_id"),
+            "seizures": Seizure.objects.visible_to(user).values("country_id"),
+            "projects": Project.countries.through.objects.filter(
+                project__in=Project.objects.visible_to(user)).values("country_id"),
+            "articles": Article.countries.through.objects.filter(
+                article__in=Article.objects.visible_to(user)).values("country_id"),
+        }
+        countries = Country.objects.annotate(**{
+            f"has_{name}": ExpressionWrapper(Q(pk__in=ids.order_by()),
+                                             output_field=BooleanField())
+            for name, ids in named.items()
+        })
+        return sorted(
+            (country for country in countries if any(
+                getattr(country, f"has_{name}") for name in named)),
+            key=lambda country: country.name.casefold(),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["crumbs"] = [("", _("Countries"))]
+        return context
+
+
+class CountryDetailView(DetailPageMixin, DetailView):
+    """A country's projects, events, seizures (with kilogram totals), the articles that
+    mention it, and the registrations of its people as the events publish them. A code in
+    lower case is sent to its page; an unknown one is a 404."""
+
+    template_name = "activities/country_detail.html"
+    slug_field = slug_url_kwarg = "code"
+    list_url_name = "activities:country_list"
+    list_label = _("Countries")
+    queryset = Country.objects.all()
+
+    def get(self, request, *args, **kwargs):
+        code = kwargs["code"]
+        if code != code.upper():
+            return redirect("activities:country_detail", code.upper(), permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def crumb_label(self):
+        return self.object.name
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        country = self.object
+        code = country.code.code
+        user = self.request.user
+        records = country_records(user, country)
+        # A project is the country's when it names it, or when its events or seizures are there.
+        projects = Project.objects.visible_to(user).filter(
+            Q(pk__in=Project.countries.through.objects.filter(country=country)
+              .values("project_id"))
+            | Q(pk__in=Event.projects.through.objects.filter(
+                event__in=records["events"].order_by().values("pk")).values("project_id"))
+            | Q(pk__in=records["seizures"].order_by().values("project_id"))
+        ).only("code", "title", "kind", "status", "is_demo").order_by("code")
+        context.update(
+            projects=capped(projects, "activities:project_list", country=code),
+            events=capped(records["events"].with_related(), "activities:event_list",
+                          country=code),
+            seizures=capped(records["seizures"].with_related(), "activities:seizure_list",
+                            country=code),
+            totals=aggregates.seizure_totals(records["seizures"].order_by()),
+            articles=capped(visible_articles(user).filter(countries=country),
+                            "activities:article_list", country=code),
+            participants=aggregates.country_figures(code),
+        )
+        context["has_records"] = any(
+            context[name].rows for name in ("projects", "events", "seizures")
+        )
+        return context

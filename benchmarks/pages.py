@@ -283,6 +283,7 @@ OFFICER = ("officer",)
 SAMPLES: dict[str, Sample | Skip] = {
     # The site's own
     "home": Sample(),
+    "favicon": Sample(status=302, load=False),
     "healthz": Skip("the baseline: loaded before every page's load run"),
     "login": Sample(),
     "logout": Skip(POST_ONLY),
@@ -308,6 +309,8 @@ SAMPLES: dict[str, Sample | Skip] = {
     "activities:seizure_detail": Sample(args=lambda: [seizure().pk]),
     "activities:person_detail": Sample(args=lambda: [person().slug]),
     "activities:organisation_detail": Sample(args=lambda: [organisation().slug]),
+    "activities:country_list": Sample(),
+    "activities:country_detail": Sample(("anonymous", "officer"), args=lambda: ["KZ"]),
     # Programme officers' pages
     "activities:workspace": Sample(OFFICER),
     "activities:event_create": Sample(OFFICER),
@@ -322,6 +325,8 @@ SAMPLES: dict[str, Sample | Skip] = {
     "activities:participant_search": Sample(OFFICER, queries=("?q=ivan",)),
     "activities:event_lookup": Sample(OFFICER, queries=("?q=workshop", "?q=border+liaison")),
     "activities:organisation_lookup": Sample(OFFICER, queries=("?q=drug",)),
+    "activities:project_lookup": Sample(OFFICER, queries=("?q=kgz", "?q=border")),
+    "activities:person_lookup": Sample(OFFICER, queries=("?q=ivan", "?q=police")),
     "activities:participant_duplicates": Sample(OFFICER),
     "activities:participant_duplicates_dismiss": Skip(POST_ONLY),
     "activities:participant_detail": Sample(OFFICER, args=lambda: [participants()[0].pk]),
@@ -344,7 +349,12 @@ SAMPLES: dict[str, Sample | Skip] = {
     "donors:contribution_export": Sample(args=lambda: ["xlsx"], download=True),
     "donors:my_contributions": Sample(("donor",)),
     "donors:my_contribution_export": Sample(("donor",), args=lambda: ["csv"], download=True),
+    # Site search (a common word, a city, the same city in Cyrillic letters, an acronym)
+    "search:search": Sample(("anonymous", "officer"), queries=(
+        "?q=training", "?q=almaty", "?q=%D0%B0%D0%BB%D0%BC%D0%B0%D1%82%D1%8B&type=event",
+        "?q=unodc")),
     # Open data
+    "opendata:open_data": Sample(),
     "opendata:iati_activities": Sample(download=True),
     "opendata:schema": Sample(),
     "opendata:docs": Sample(),

@@ -7,20 +7,22 @@ from donors.models import Contribution, Donor, DonorAccount, ExchangeRate
 from unodc_portal.core.admin_history import (
     DemoVisibleAdmin,
     HistoryAdmin,
+    LabelledTabularInline,
     LargeTableAdmin,
+    WideTextAdmin,
     register_history_log,
 )
 from unodc_portal.core.versioning import VersionedAdminMixin, bump_versions
 
 
-class DonorAccountInline(admin.TabularInline):
+class DonorAccountInline(LabelledTabularInline):
     model = DonorAccount
     extra = 0
     autocomplete_fields = ["user"]
 
 
 @admin.register(Donor)
-class DonorAdmin(DemoVisibleAdmin, admin.ModelAdmin):
+class DonorAdmin(WideTextAdmin, DemoVisibleAdmin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "kind", "country", "organisation"]
     list_filter = ["kind", "country"]
@@ -65,7 +67,7 @@ class ExchangeRateAdmin(admin.ModelAdmin):
 register_history_log(Contribution)
 
 
-class ProjectContributionInline(admin.TabularInline):
+class ProjectContributionInline(LabelledTabularInline):
     model = Contribution
     fk_name = "project"
     extra = 0

@@ -271,13 +271,15 @@ def build_world() -> SimpleNamespace:
     w.article.seizures.add(w.seizure)
     w.article.people.add(w.person)
     w.article.organisations.add(w.organisation)
+    w.country = w.event.country  # its page lists the event, the seizure's project, the articles
+    w.article.countries.add(w.country)
     w.draft = factories.ArticleFactory(
         bulletin=w.bulletin, title=MARKERS["draft"][0], slug="draft-article",
         status=am.Article.Status.DRAFT,
     )
     # The draft mentions everything the published article does: no page may list it but to
     # those who may edit articles.
-    for relation in ("projects", "events", "seizures", "people", "organisations"):
+    for relation in ("projects", "events", "seizures", "people", "organisations", "countries"):
         getattr(w.draft, relation).set(getattr(w.article, relation).all())
     w.donor_a.organisation = w.organisation
     w.donor_a.save()

@@ -21,6 +21,12 @@ every linear fact a reader has about the hidden groups:
   ("at least N" counts an event of "fewer than 3" as 1), and each group of a breakdown is the sum
   of that group over the events whose breakdown this way is listed (a shown number, or "not
   shown"). The auditor ties each to the events' unknowns by those sums.
+- a country's page publishes its people's registrations as the events publish them
+  (``activities.aggregates.country_figures``): each group of its breakdowns by year and by kind
+  of event is the sum of the country's group over the events of that year or kind whose
+  by-country breakdown is listed, its headline all of them added up ("at least N" where some
+  hide it). The auditor reads each event's year and kind from the API and ties the country's
+  groups to the events' cells by those sums (``served_countries``, ``audit(countries=…)``).
 
 For each hidden group, an integer program (``scipy.optimize.milp``) finds its smallest and
 largest feasible value; a group is *narrowed* when that interval no longer holds every value its
@@ -44,6 +50,8 @@ DIMENSIONS = {"sex": "sex", "country": "country", "agency": "organisation"}
 UNSEEN = "\0 any group not listed anywhere"
 REGISTER = "register"
 REGISTRATIONS = "registrations"  # the home page's headline, a dimension of its own
+COUNTRY = "country:"  # a country page's population: "country:<label>"
+FACETS = ("year", "kind")  # a country page's breakdowns: by the events' year and kind
 # Issue 14: a part of the register, "part:<name>" — the events of a project added up on the donor
 # pages (``activities.aggregates.registrations_by``), tied to those events like the register.
 PART = "part:"
@@ -208,6 +216,48 @@ def served_world(client, event_slugs) -> list[Observed]:
     return observed
 
 
+def event_facets(client) -> dict[str, dict[str, str]]:
+    """Each event's year and kind as the API serves them: {"event:<slug>": {facet: key}}."""
+    facets = {}
+    url = "/api/events/?page_size=100"
+    while url:
+        answer = client.get(url, HTTP_ACCEPT="application/json").json()
+        for event in answer["results"]:
+            facets[f"event:{event['slug']}"] = {
+                "year": str(event["year"]) if event["year"] else "Year not stated",
+                "kind": event["kind"],
+            }
+        url = answer.get("next")
+    return facets
+
+
+def served_countries(client, codes) -> list[Observed]:
+    """The participant figures of the country pages ``/countries/<code>/``: per page, one
+    ``Observed`` per breakdown (by year: groups keyed by their label; by kind of event: by the
+    kind in the group's link), population "country:<the country's name>"."""
+    observed = []
+    for code in codes:
+        response = client.get(f"/countries/{code}/")
+        assert response.status_code == 200, code
+        tree = lxml_html.fromstring(response.content.decode())
+        name = _text(tree.find(".//h1"))
+        for facet in FACETS:
+            table = tree.get_element_by_id(f"country-{facet}-table", None)
+            if table is None:
+                continue
+            rows = []
+            for tr in table.find("tbody").iter("tr"):
+                head, value = tr.xpath("./th|./td")
+                link = head.find(".//a")
+                key = (link.get("href").rpartition("kind=")[2] if facet == "kind"
+                       else _text(head))
+                rows.append((key, _text(value)))
+            printed = _text(table.find("tfoot").xpath(".//td")[0])
+            observed.append(Observed(f"{COUNTRY}{name}", facet, parse_number(printed), False,
+                                     rows, "country table"))
+    return observed
+
+
 # Issue 14: the donor pages' projects, each a part of the register adding up its events.
 def served_parts(client, donor_slugs, members: dict[str, list[str]]
                  ) -> tuple[list[Observed], dict[str, list[str]]]:
@@ -314,6 +364,7 @@ def _check_order(obs: Observed, rules: Rules) -> list[str]:
 
 
 def audit(observed: list[Observed], rules: Rules = Rules.CURRENT, nested: bool = True,
+          countries: list[Observed] = (), facets: dict | None = None,
           parts: dict[str, list[str]] | None = None) -> Audit:
     """Every hidden group's feasible interval, given everything in ``observed``.
 
@@ -322,6 +373,11 @@ def audit(observed: list[Observed], rules: Rules = Rules.CURRENT, nested: bool =
     breakdown is that group added up over the events whose breakdown this way is listed).
     Without it, each population is audited with the copies of itself only (its page, its
     charts, its API answer).
+
+    ``countries`` (``served_countries``) with ``facets`` (``event_facets``): a country page's
+    groups are tied to the events' cells of that country: a year's (a kind's) group is the
+    country's group added up over the events of that year (kind) that list their groups by
+    country; a year or kind the page does not list adds up to 0 there.
 
     ``parts``: the "part:…" populations (a project's events added up, on the donor pages) and
     the "event:…" populations each adds up; with ``nested``, tied to them as the register is."""
@@ -440,6 +496,25 @@ def audit(observed: list[Observed], rules: Rules = Rules.CURRENT, nested: bool =
         printed = {obs.total for obs in copies if obs.total is not None}
         for total in printed:
             model.constrain(dict.fromkeys(whole.values(), 1), total, total)
+    for obs in countries:
+        label = obs.population.removeprefix(COUNTRY)
+        added = [event for event in events if any(
+            o.rows and not o.withheld for o in by_key.get((event, "country"), [])
+        ) and (event, "country", label) in cell]
+        groups = {}
+        for key, value in obs.rows:
+            low, high = (1, big) if value == NOT_SHOWN else (parse_number(value),) * 2
+            groups[key] = model.var(low, high)
+            if value == NOT_SHOWN:
+                hidden_cells.append((obs.population, obs.dimension, key, NOT_SHOWN, groups[key]))
+        for key in {facets[event][obs.dimension] for event in added} | set(groups):
+            terms = {cell[(event, "country", label)]: 1 for event in added
+                     if facets[event][obs.dimension] == key}
+            if key in groups:
+                terms[groups[key]] = -1
+            model.constrain(terms, 0, 0)
+        if obs.total is not None:
+            model.constrain(dict.fromkeys(groups.values(), 1), obs.total, obs.total)
     for obs in headline if nested else []:  # the registrations: every event's total added up
         exact = not obs.rows[0][1].startswith("at least")
         model.constrain({totals[event]: 1 for event in events}, obs.total,

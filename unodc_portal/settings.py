@@ -79,7 +79,7 @@ ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "unodc_portal.core.admin_site.PortalAdminConfig",  # django.contrib.admin, programme first
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "unodc_portal.core",
     "activities",
     "donors",
+    "search",
     "unodc_portal.site",
 ]
 
@@ -249,6 +250,12 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000  # an event page with many participant row
 # Exports (CSV/XLSX of a list page's rows): above this many rows the visitor is asked to narrow
 # the filters.
 EXPORT_MAX_ROWS = envint("DJANGO_EXPORT_MAX_ROWS", 1_000_000)
+
+# Open data (/open-data/): the licence under which the office publishes the exports, the API and
+# the IATI file, as the office words it (e.g. "Creative Commons Attribution 4.0 International
+# (CC BY 4.0)"), and where its text is. Unset, the page says that no licence has been set yet.
+OPEN_DATA_LICENCE = os.environ.get("PORTAL_OPEN_DATA_LICENCE", "").strip()
+OPEN_DATA_LICENCE_URL = os.environ.get("PORTAL_OPEN_DATA_LICENCE_URL", "").strip()
 
 # seed_demo writes the demo accounts' passwords here (generated per installation, mode 0600,
 # never in git); remove_demo deletes it with the accounts.

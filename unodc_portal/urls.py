@@ -7,15 +7,13 @@ from django.urls import include, path
 from activities import urls as activities_urls
 from unodc_portal.site import accounts, pages, views
 
-admin.site.site_header = "UNODC Central Asia portal — administration"
-admin.site.site_title = "UNODC portal admin"
-admin.site.index_title = "Records"
 # The admin's password change checks the old password with the same throttle as the portal's.
 admin.site.password_change = partial(accounts.admin_password_change, admin.site)
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -47,6 +45,7 @@ urlpatterns = [
     # (unodc_portal.site.pages: activities does not import donors).
     path("", include((pages.composed(activities_urls.urlpatterns), "activities"))),
     path("", include("donors.urls")),
+    path("", include("search.urls")),
     path("", include("unodc_portal.opendata_urls")),
 ]
 

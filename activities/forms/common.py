@@ -1,5 +1,6 @@
 """What the officers' forms share: register numbers as clients send them, the bound on the
-reported participant count, slugs, choices that follow the user's visibility, and formset
+reported participant count, slugs, choices that follow the user's visibility (countries by
+name), and formset
 management data. (Date inputs are the filters' ``unodc_portal.core.filters.DateInput``.)"""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils.text import slugify
 
+from activities.models import Country
 from unodc_portal.core.records import DemoQuerySetMixin
 
 # The largest register (record) number the database can hold: a larger one is no record.
@@ -73,7 +75,8 @@ def unique_slug(model, text: str, field: str = "slug", max_length: int = 80) -> 
 class VisibleChoicesMixin:
     """A form whose related-record choices follow ``user``'s visibility: demo records
     (``is_demo``) are offered to demo accounts only, and only for a new or a demo record — a
-    demo account editing a real record cannot tie it to demo data."""
+    demo account editing a real record cannot tie it to demo data. Countries are listed by
+    name, as in the filters (their names are not a column the database sorts by)."""
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,6 +87,8 @@ class VisibleChoicesMixin:
             queryset = getattr(field, "queryset", None)
             if isinstance(queryset, DemoQuerySetMixin):
                 field.queryset = queryset.visible_to(user)
+            elif queryset is not None and queryset.model is Country:
+                field.queryset = queryset.by_name()
 
 
 def management_data(prefix: str, total: int, initial: int) -> dict[str, str]:

@@ -6,6 +6,7 @@ officer's changes only (see ``services.event_record``)."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from activities.forms.common import (
     RECORD_NUMBER_MAX,
@@ -19,41 +20,73 @@ from activities.forms.common import (
 from activities.matching import duplicate_key, name_key
 from activities.models import Event, Organisation, Participant, Participation, Person
 from unodc_portal.core.filters import DateInput
+from unodc_portal.core.lookups import RecordLookupSelect, RecordLookupSelectMultiple
 from unodc_portal.core.versioning import VersionedModelForm, parse_version
 
 
 class EventForm(VisibleChoicesMixin, VersionedModelForm):
-    """The event's own fields. Its version is only read here (``version`` is None when
-    missing or damaged): the event page compares it with the stored one while saving, and
+    """The event's own fields, in the order an officer reads a report: what, when, where, for
+    which projects, by whom, about what, then the trainers and the reported count; the address
+    (slug) last, made from the title when left empty. Projects, the organiser and trainers are
+    searched as the officer types (``RecordLookupSelect``): the page holds the chosen records
+    only, whatever the size of the tables. Its version is only read here (``version`` is None
+    when missing or damaged): the event page compares it with the stored one while saving, and
     reconciles the participant list when it is older."""
 
     snapshot_fields = ("projects", "trainers")
 
+    dates_unknown = forms.BooleanField(
+        required=False, label=_("Exact dates unknown"),
+        help_text=_("Tick when the source gives no days: then give the dates as worded, the "
+                    "year and the month."),
+    )
+
     class Meta:
         model = Event
         fields = [
-            "title", "slug", "kind", "projects", "organiser", "city", "country", "venue",
-            "start_date", "end_date", "date_wording", "year", "month", "topics", "description",
-            "trainers", "reported_participants", "reported_participants_wording",
+            "title", "kind", "start_date", "end_date", "date_wording", "year", "month",
+            "city", "country", "venue", "projects", "organiser", "description", "topics",
+            "trainers", "reported_participants", "reported_participants_wording", "slug",
         ]
         field_classes = {"projects": RecordChoicesField, "trainers": RecordChoicesField}
         widgets = {
             "start_date": DateInput(), "end_date": DateInput(),
             "topics": forms.Textarea(attrs={"rows": 2}),
-            "description": forms.Textarea(attrs={"rows": 4}),
-            "projects": forms.SelectMultiple(attrs={"size": 6}),
-            "trainers": forms.SelectMultiple(attrs={"size": 6, "data-option-kind": "person"}),
-            "organiser": forms.Select(attrs={"data-option-kind": "organisation"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "projects": RecordLookupSelectMultiple("activities:project_lookup"),
+            "trainers": RecordLookupSelectMultiple(
+                "activities:person_lookup", attrs={"data-option-kind": "person"}),
+            "organiser": RecordLookupSelect(
+                "activities:organisation_lookup", attrs={"data-option-kind": "organisation"}),
         }
         labels = {
-            "reported_participants": "Participants as reported (number)",
-            "reported_participants_wording": "Participants as reported (the words used)",
-            "trainers": "Trainers (public people)",
+            "title": _("Title"),
+            "kind": _("Kind"),
+            "start_date": _("Start date"),
+            "end_date": _("End date"),
+            "date_wording": _("Dates as the source words them"),
+            "year": _("Year"),
+            "month": _("Month"),
+            "city": _("City"),
+            "country": _("Country"),
+            "venue": _("Venue"),
+            "projects": _("Projects"),
+            "organiser": _("Organiser"),
+            "description": _("Description"),
+            "topics": _("Topics"),
+            "reported_participants": _("Participants as reported (number)"),
+            "reported_participants_wording": _("Participants as reported (the words used)"),
+            "trainers": _("Trainers (public people)"),
+            "slug": _("Address (slug)"),
         }
         help_texts = {
-            "slug": "The event's address; leave empty to make one from the title.",
-            "trainers": "Hold Ctrl (⌘ on a Mac) to choose several.",
-            "projects": "Hold Ctrl (⌘ on a Mac) to choose several.",
+            "slug": _("The event's address; leave empty to make one from the title."),
+            "trainers": _("Type a name: people who have trained before are offered first."),
+            "projects": _("Type a project code or words of its title."),
+            "organiser": _("Type words of the organisation's name or its acronym."),
+            "date_wording": _("As in the source, for example “late April”."),
+            "year": "",
+            "month": "",
         }
 
     def __init__(self, *args, **kwargs):
@@ -62,6 +95,21 @@ class EventForm(VisibleChoicesMixin, VersionedModelForm):
         bound_reported_participants(self)
         self.fields["organiser"].queryset = self.fields["organiser"].queryset.order_by("name")
         self.fields["trainers"].queryset = Person.objects.order_by("name")
+        event = self.instance
+        if not self.is_bound:
+            # The stored projects, trainers and organiser, read for the form's initial values
+            # anyway, are the choices drawn: no second query for them.
+            for name in ("projects", "trainers"):
+                field = self.fields[name]
+                field.choices = [(record.pk, field.label_from_instance(record))
+                                 for record in self.initial.get(name) or []]
+            organiser = self.fields["organiser"]
+            organiser.choices = [("", organiser.empty_label)] + (
+                [(event.organiser.pk, organiser.label_from_instance(event.organiser))]
+                if event.organiser_id else [])
+        self.initial.setdefault("dates_unknown", bool(
+            event.pk and not event.start_date
+            and (event.date_wording or event.year or event.month)))
 
     def clean_record_version(self):
         return parse_version(self.cleaned_data.get("record_version"))
@@ -74,6 +122,10 @@ class EventForm(VisibleChoicesMixin, VersionedModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("start_date") and not cleaned.get("dates_unknown"):
+            # The year and month follow the start date (the model fills them when saving):
+            # hidden while the exact dates are known, they must not hold a changed date back.
+            cleaned["year"] = cleaned["month"] = None
         if not cleaned.get("slug") and cleaned.get("title"):
             cleaned["slug"] = unique_slug(Event, cleaned["title"], max_length=100)
             self.instance.slug = cleaned["slug"]
@@ -92,12 +144,12 @@ class ParticipationForm(forms.Form):
     adds its participant. A row without a register number is ignored (the empty extra row)."""
 
     participant = forms.IntegerField(
-        label="Register No.", min_value=1, max_value=RECORD_NUMBER_MAX, required=False,
+        label=_("Register No."), min_value=1, max_value=RECORD_NUMBER_MAX, required=False,
         widget=forms.NumberInput(attrs={"class": "participant-number"}),
     )
     status = forms.ChoiceField(choices=STATUS_CHOICES, initial=Participation.Status.ATTENDED)
     loaded_status = forms.CharField(required=False, widget=forms.HiddenInput)
-    remove = forms.BooleanField(required=False, label="Remove from this event")
+    remove = forms.BooleanField(required=False, label=_("Remove from this event"))
 
     def clean_loaded_status(self):
         value = self.cleaned_data.get("loaded_status") or ""
@@ -195,11 +247,16 @@ class NewParticipantForm(forms.ModelForm):
     class Meta:
         model = Participant
         fields = ["name", "sex", "organisation", "country", "position", "email", "phone"]
-        widgets = {"organisation": forms.Select(attrs={"data-option-kind": "organisation"})}
+        widgets = {"organisation": RecordLookupSelect(
+            "activities:organisation_lookup", attrs={"data-option-kind": "organisation"})}
 
-    def __init__(self, *args, organisation_choices=None, country_choices=None, **kwargs):
+    def __init__(self, *args, organisations=None, organisation_choices=None,
+                 country_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Choices read once for all rows, not once per row.
+        if organisations is not None:  # those the officer may link (visible_to)
+            self.fields["organisation"].queryset = organisations
+        # Choices read once for all rows, not once per row: the chosen organisations only
+        # (the others are searched as the officer types).
         if organisation_choices is not None:
             self.fields["organisation"].choices = organisation_choices
         if country_choices is not None:
@@ -259,7 +316,7 @@ class BaseNewParticipantFormSet(forms.BaseModelFormSet):
 
 
 NewParticipantFormSet = forms.modelformset_factory(
-    Participant, form=NewParticipantForm, formset=BaseNewParticipantFormSet, extra=2,
+    Participant, form=NewParticipantForm, formset=BaseNewParticipantFormSet, extra=1,
     can_delete=False,
 )
 
@@ -271,7 +328,8 @@ class TrainerLinkForm(forms.Form):
 
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.order_by("name"),
-        widget=forms.Select(attrs={"data-option-kind": "organisation"}),
+        widget=RecordLookupSelect(
+            "activities:organisation_lookup", attrs={"data-option-kind": "organisation"}),
     )
     trainer_count = forms.IntegerField(
         label="Number of trainers", min_value=1, max_value=999, required=False,
@@ -280,8 +338,10 @@ class TrainerLinkForm(forms.Form):
     loaded_organisation = forms.CharField(required=False, widget=forms.HiddenInput)
     loaded_count = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, organisation_choices=None, **kwargs):
+    def __init__(self, *args, organisations=None, organisation_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if organisations is not None:  # those the officer may link (visible_to)
+            self.fields["organisation"].queryset = organisations
         if organisation_choices is not None:
             self.fields["organisation"].choices = organisation_choices
 

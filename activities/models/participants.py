@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from activities.matching import duplicate_key, match_key, name_key
@@ -184,6 +186,13 @@ class DuplicateDismissal(models.Model):
         return f"{self.match_key} ({self.records} records, not duplicates)"
 
 
+class ImportBatchQuerySet(models.QuerySet):
+    def expired(self, now=None):
+        """Batches never confirmed whose time has passed (the status-and-expiry index)."""
+        return self.filter(status=ImportBatch.Status.PREVIEW,
+                           expires_at__lt=now or timezone.now())
+
+
 class ImportBatch(models.Model):
     """An uploaded participant list for one event: parsed, classified row by row and kept until
     an officer confirms it (or it expires). Nothing reaches the register before confirmation."""
@@ -208,6 +217,8 @@ class ImportBatch(models.Model):
     )
     counts = models.JSONField(default=dict, help_text="Rows per classification.")
 
+    objects = ImportBatchQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "import batches"
@@ -227,3 +238,19 @@ class ImportBatch(models.Model):
     @property
     def has_errors(self) -> bool:
         return bool(self.counts.get("error"))
+
+    @property
+    def expired(self) -> bool:
+        """Never confirmed and past its time: it can no longer be confirmed, and
+        ``manage.py purge_imports`` removes it. Read, never written."""
+        return self.status == self.Status.PREVIEW and self.expires_at < timezone.now()
+
+    @property
+    def state(self) -> str:
+        """What the officer reads of the batch: imported, expired, refused for errors or
+        awaiting confirmation."""
+        if self.expired:
+            return _("Expired")
+        if self.status == self.Status.PREVIEW and self.has_errors:
+            return _("Rows with errors: correct the file")
+        return self.get_status_display()

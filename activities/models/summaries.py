@@ -74,6 +74,10 @@ class EventFigure(models.Model):
             models.UniqueConstraint(fields=["event", "dimension", "key"],
                                     name="activities_eventfigure_unique"),
         ]
+        indexes = [
+            # country page: one country's published figures over the events
+            models.Index(fields=["dimension", "key"], name="activities_figure_group_idx"),
+        ]
 
     def __str__(self):
         return f"event #{self.event_id} {self.dimension} {self.key or '-'}: {self.n}"

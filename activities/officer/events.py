@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 from django.views import View
 
 from activities import selectors, services
@@ -21,10 +22,21 @@ from activities.forms import (
     TrainerLinkFormSet,
     record_number,
 )
-from activities.models import Event, Participant
+from activities.models import Event, Organisation, Participant
 from activities.officer.base import OfficerMixin
+from unodc_portal.core.lookups import RecordLookupSelect
 from unodc_portal.core.roles import mark_if_demo
 from unodc_portal.core.versioning import MISSING_MESSAGE, StaleVersion, kept_note, stale_message
+
+
+def quick_add_person_form(user) -> PersonForm:
+    """The quick-add form for a public person, its organisation searched as the officer types
+    (the page holds no list of every organisation)."""
+    form = PersonForm(prefix="person", user=user)
+    field = form.fields["organisation"]
+    field.widget = RecordLookupSelect("activities:organisation_lookup")
+    field.widget.choices = field.choices
+    return form
 
 
 class EventRecordView(OfficerMixin, View):
@@ -62,7 +74,6 @@ class EventRecordView(OfficerMixin, View):
         # Choices follow the user's visibility, but a real event links to real records only
         # (a demo account trying the portal on a real event cannot tie it to demo data).
         user = self.request.user if event is None or event.is_demo else None
-        organisations = selectors.organisation_choices(user)
         initial_participations = []
         initial_links = []
         # Only a page being shown starts from the stored rows: a submitted page says itself
@@ -70,6 +81,16 @@ class EventRecordView(OfficerMixin, View):
         # submitted row, the empty extra one included, with a row it never showed).
         if event is not None and data is None:
             initial_participations, initial_links = selectors.event_rows(event)
+        # The rows' organisation lists hold the chosen organisations only, read once.
+        chosen = {link["organisation"] for link in initial_links} | {
+            number for key, value in (data or {}).items()
+            if key.startswith(("trainers-", "new-")) and key.endswith("-organisation")
+            and (number := record_number(value)) is not None
+        }
+        organisation_kwargs = {
+            "organisations": Organisation.objects.visible_to(user).order_by("name"),
+            "organisation_choices": selectors.organisation_choices(user, chosen),
+        }
         event_form = EventForm(data, instance=event or Event(), prefix="event", user=user)
         participations = ParticipationFormSet(
             data, initial=initial_participations or None, prefix="part"
@@ -77,13 +98,13 @@ class EventRecordView(OfficerMixin, View):
         participations.register = Participant.objects.visible_to(user)
         new_participants = NewParticipantFormSet(
             data, queryset=Participant.objects.none(), prefix="new",
-            form_kwargs={"organisation_choices": organisations,
+            form_kwargs={**organisation_kwargs,
                          "country_choices": selectors.country_choices()},
         )
         new_participants.register = participations.register
         trainer_links = TrainerLinkFormSet(
             data, initial=initial_links or None, prefix="trainers",
-            form_kwargs={"organisation_choices": organisations},
+            form_kwargs=organisation_kwargs,
         )
         return event_form, participations, new_participants, trainer_links
 
@@ -93,6 +114,11 @@ class EventRecordView(OfficerMixin, View):
         names = selectors.participants_by_number(self.request.user, set(numbers) - {None})
         rows = [(form, names.get(number)) for form, number in zip(participations.forms, numbers,
                                                                   strict=True)]
+        # The countries, read once for the new-participant rows, serve every country list.
+        countries = new_participants.form_kwargs["country_choices"]
+        event_form.fields["country"].choices = countries
+        organisation_form = OrganisationForm(prefix="org", user=self.request.user)
+        organisation_form.fields["country"].choices = countries
         context = {
             "event": event,
             "event_form": event_form,
@@ -100,8 +126,8 @@ class EventRecordView(OfficerMixin, View):
             "participation_rows": rows,
             "new_participants": new_participants,
             "trainer_links": trainer_links,
-            "organisation_form": OrganisationForm(prefix="org", user=self.request.user),
-            "person_form": PersonForm(prefix="person", user=self.request.user),
+            "organisation_form": organisation_form,
+            "person_form": quick_add_person_form(self.request.user),
             "event_url": event.get_absolute_url() if event else "",
         }
         return render(self.request, self.template_name, context, status=status)
@@ -149,9 +175,13 @@ class EventRecordView(OfficerMixin, View):
                 event_form.add_error(None, message)
             messages.error(request, "Nothing was saved: correct the fields marked below.")
             return self.render_page(event, forms, status=400)
-        messages.success(request, f"Saved “{saved.title}” with "
-                                  f"{saved.participations.count()} participant record(s).")
-        return redirect("activities:event_update", slug=saved.slug)
+        count = saved.participations.count()
+        messages.success(request, ngettext(
+            "Saved “%(title)s” with %(count)d participant record.",
+            "Saved “%(title)s” with %(count)d participant records.", count,
+        ) % {"title": saved.title, "count": count})
+        # The event's page, where the officer sees what was saved (and the link to edit it).
+        return redirect(saved)
 
     def render_stale(self, event, participations, trainer_links, *, expected, stale):
         """The page again after a save from an older version (nothing was written): the

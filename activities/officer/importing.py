@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView
 from django.views.generic.edit import FormView
@@ -88,7 +87,7 @@ class ImportPreviewView(OfficerMixin, DetailView):
         context["status_labels"] = imports.STATUS_LABELS
         context["counts"] = selectors.import_counts(self.object)
         context["columns"] = imports.COLUMNS
-        context["expired"] = self.object.expires_at < timezone.now()
+        context["expired"] = self.object.expired
         return context
 
     def post(self, request, *args, **kwargs):

@@ -51,22 +51,25 @@ class ParticipantExportView(ExportMixin, ParticipantListView):
 
 
 class ParticipantSearchView(OfficerMixin, View):
-    """Search-as-you-type for the event page: up to 20 participants as JSON. Matches the name
-    as typed and its phonetic key, so Усмонов finds Usmonov, or the register number."""
+    """Search-as-you-type for the event page: up to 20 participants as JSON, the register
+    number and exact names first, then names beginning with the text, then the others; and
+    ``more`` when there are more than shown (the page then asks to refine the search). Matches
+    the name as typed and its phonetic key, so Усмонов finds Usmonov, or the register number."""
 
     def get(self, request):
         q = request.GET.get("q", "").strip()[:100]
         number = record_number(q)
         if len(q) < 2 and number is None:
             return JsonResponse({"results": []})
-        return JsonResponse({"results": [
+        found, more = selectors.participant_search(request.user, q, number)
+        return JsonResponse({"more": more, "results": [
             {
                 "id": p.pk, "name": p.name,
                 "organisation": str(p.organisation) if p.organisation else "",
                 "country": p.country.name if p.country else "",
                 "position": p.position,
             }
-            for p in selectors.participant_search(request.user, q, number)
+            for p in found
         ]})
 
 

@@ -1,6 +1,7 @@
 // Officers' pages: improvements on forms that work without JavaScript.
 // - formset rows: "add another" buttons clone the row <template> (Django's empty_form)
 // - participant search-as-you-type: picks add a row to the "from the register" formset
+// - "Exact dates unknown" shows the worded dates, year and month only when ticked
 // - quick-add of an organisation or person: posted in the background, the new record is added
 //   to every matching list on the page, so what was typed elsewhere is kept
 // - seizure page: the quantity in kilograms, as the server will compute it
@@ -32,6 +33,9 @@
     });
     rows.appendChild(row);
     total.value = String(Number(index) + 1);
+    if (window.portalLookup) {
+      row.querySelectorAll("select[data-lookup-url]").forEach(window.portalLookup.setUp);
+    }
     return row;
   }
 
@@ -45,14 +49,20 @@
   });
 
   // ---- participant search ---------------------------------------------------------------------
+  // A combobox (WAI-ARIA's "list autocomplete" pattern): the focus stays in the box; the arrow
+  // keys move through the results (aria-activedescendant), Enter picks, Escape closes. The
+  // results are not in the tab order, so Tab leaves the box for the next field, and they close
+  // as soon as the focus leaves the search.
   const search = document.querySelector(".participant-search");
   if (search) {
     search.hidden = false;
     const input = search.querySelector("input[type=search]");
     const results = search.querySelector("[role=listbox]");
     const status = document.getElementById("participant-search-status");
+    const text = (name) => search.dataset[name] || "";
     let timer = null;
     let controller = null;
+    let active = -1;
 
     const chosenIds = () =>
       new Set(
@@ -61,14 +71,36 @@
           .filter(Boolean),
       );
 
+    const options = () => Array.from(results.querySelectorAll("[role=option]"));
+
+    const activate = (index) => {
+      const all = options();
+      active = all.length ? (index + all.length) % all.length : -1;
+      all.forEach((option, i) => {
+        option.classList.toggle("active", i === active);
+        option.setAttribute("aria-selected", i === active ? "true" : "false");
+      });
+      if (active >= 0) {
+        input.setAttribute("aria-activedescendant", all[active].id);
+        all[active].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    };
+
     const close = () => {
+      clearTimeout(timer);
+      if (controller) controller.abort();
       results.replaceChildren();
+      results.hidden = true;
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
       input.setAttribute("aria-expanded", "false");
     };
 
     const pick = (person) => {
       if (chosenIds().has(String(person.id))) {
-        status.textContent = `${person.name} is already listed.`;
+        status.textContent = text("alreadyListed").replace("%(name)s", person.name);
         close();
         return;
       }
@@ -90,33 +122,33 @@
         small.textContent = person.organisation;
         label.appendChild(small);
       }
-      status.textContent = `Added ${person.name}.`;
+      status.textContent = text("added").replace("%(name)s", person.name);
       input.value = "";
       close();
       input.focus();
     };
 
-    const show = (people) => {
+    const show = (people, more) => {
       results.replaceChildren();
       people.forEach((person, i) => {
         const item = document.createElement("li");
         item.className = "list-group-item list-group-item-action";
         item.id = `participant-option-${i}`;
         item.setAttribute("role", "option");
-        item.tabIndex = -1;
+        item.setAttribute("aria-selected", "false");
         const details = [person.organisation, person.country, person.position].filter(Boolean);
         item.textContent = `${person.name} (No. ${person.id})${details.length ? " — " + details.join(", ") : ""}`;
+        // The box keeps the focus while the pointer picks.
+        item.addEventListener("mousedown", (event) => event.preventDefault());
         item.addEventListener("click", () => pick(person));
-        item.addEventListener("keydown", (event) => {
-          if (event.key === "Enter") { event.preventDefault(); pick(person); }
-          if (event.key === "ArrowDown" && item.nextElementSibling) item.nextElementSibling.focus();
-          if (event.key === "ArrowUp") (item.previousElementSibling || input).focus();
-          if (event.key === "Escape") { close(); input.focus(); }
-        });
         results.appendChild(item);
       });
+      results.hidden = !people.length;
+      active = -1;
       input.setAttribute("aria-expanded", people.length ? "true" : "false");
-      status.textContent = people.length ? `${people.length} found.` : "No one found.";
+      if (!people.length) status.textContent = text("none");
+      else if (more) status.textContent = text("more").replace("%(count)s", String(people.length));
+      else status.textContent = text("found").replace("%(count)s", String(people.length));
     };
 
     input.addEventListener("input", () => {
@@ -130,25 +162,39 @@
           const url = `${search.dataset.searchUrl}?q=${encodeURIComponent(q)}`;
           const response = await fetch(url, { signal: controller.signal, headers: { Accept: "application/json" } });
           if (!response.ok) throw new Error(String(response.status));
-          show((await response.json()).results);
+          const answer = await response.json();
+          if (document.activeElement === input) show(answer.results, answer.more);
         } catch (error) {
-          if (error.name !== "AbortError") status.textContent = "The search did not answer; try again.";
+          if (error.name !== "AbortError") status.textContent = text("failed");
         }
       }, 200);
     });
     input.addEventListener("keydown", (event) => {
-      if (event.key === "ArrowDown" && results.firstElementChild) {
-        event.preventDefault();
-        results.firstElementChild.focus();
-      }
+      const open = options().length > 0;
+      if (event.key === "ArrowDown" && open) { event.preventDefault(); activate(active + 1); }
+      if (event.key === "ArrowUp" && open) { event.preventDefault(); activate(active - 1); }
       // Enter in the search box must not submit the whole event form.
       if (event.key === "Enter") {
         event.preventDefault();
-        if (results.firstElementChild) results.firstElementChild.click();
+        const all = options();
+        if (all.length) all[Math.max(active, 0)].click();
       }
-      if (event.key === "Escape") close();
+      if (event.key === "Escape" && open) { event.preventDefault(); close(); }
     });
+    // The results close when the focus leaves the search (Tab, a click elsewhere).
+    input.addEventListener("blur", close);
+    results.hidden = true;
   }
+
+  // ---- dates as worded -------------------------------------------------------------------------
+  // Shown while "Exact dates unknown" is ticked, or while one of them has an error to correct.
+  document.querySelectorAll("[data-shown-by]").forEach((group) => {
+    const box = document.getElementById(group.dataset.shownBy);
+    if (!box) return;
+    const update = () => { group.hidden = !box.checked && !group.querySelector(".is-invalid"); };
+    box.addEventListener("change", update);
+    update();
+  });
 
   // ---- quick-add ---------------------------------------------------------------------------------
   document.querySelectorAll("[data-nojs-note]").forEach((note) => {
@@ -171,7 +217,8 @@
         const answer = await response.json();
         if (response.status === 201) {
           document.querySelectorAll(`select[data-option-kind="${kind}"]`).forEach((select) => {
-            select.add(new Option(answer.label, answer.id));
+            if (select.tomselect) select.tomselect.addOption({ id: answer.id, text: answer.label });
+            else select.add(new Option(answer.label, answer.id));
           });
           document.querySelectorAll("template").forEach((template) => {
             template.content.querySelectorAll(`select[data-option-kind="${kind}"]`).forEach((select) => {

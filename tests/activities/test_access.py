@@ -71,12 +71,18 @@ EXPECTATIONS = {
     "activities:organisation_detail": Expect(
         PUBLIC, lambda w: [w.organisation.slug], shows=DRAFTS
     ),
+    "activities:country_list": Expect(PUBLIC),
+    "activities:country_detail": Expect(
+        PUBLIC, lambda w: [w.country.code.code], shows=DRAFTS
+    ),
     # The filters' search as you type: public records only, as the user may see them
     # (tests/activities/test_lookups.py checks demo records and bad input).
     "activities:event_lookup": Expect(
         PUBLIC, query=lambda w: f"?q={w.event.title.split()[0]}", content_type=JSON
     ),
     "activities:organisation_lookup": Expect(PUBLIC, query="?q=drug", content_type=JSON),
+    "activities:project_lookup": Expect(PUBLIC, query="?q=project", content_type=JSON),
+    "activities:person_lookup": Expect(PUBLIC, query="?q=smith", content_type=JSON),
     # Programme officers' pages
     "activities:workspace": Expect(OFFICERS),
     "activities:event_create": Expect(OFFICERS),

@@ -334,7 +334,8 @@ def test_a_page_opened_before_the_address_changed_is_refused_not_lost(officers, 
     assert_stale(response)
     again = form_data(response.content.decode(), "event-form")
     assert again["event-slug"] == "new-address"
-    assert officers["bakyt"].post(old_url, again)["Location"] == "/events/new-address/edit/"
+    # Saved, it lands on the event's page at its new address.
+    assert officers["bakyt"].post(old_url, again)["Location"] == "/events/new-address/"
     event.refresh_from_db()
     assert (event.slug, event.title) == ("new-address", "Renamed by Bakyt")
     assert officers["bakyt"].get(old_url)["Location"] == "/events/new-address/edit/"

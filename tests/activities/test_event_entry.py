@@ -5,8 +5,17 @@ nothing at all is stored."""
 import pytest
 from django.urls import reverse
 
-from activities.models import Event, EventTrainerOrganisation, Participant, Participation
+from activities.models import (
+    Event,
+    EventTrainerOrganisation,
+    Organisation,
+    Participant,
+    Participation,
+    Person,
+    Project,
+)
 from tests import factories
+from tests.querycount import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +87,7 @@ def test_officer_records_an_event_with_existing_and_new_participants_and_trainer
     assert response.status_code == 302, response.content.decode()[:3000]
     event = Event.objects.get()
     assert event.slug == "precursor-control-workshop"
-    assert response["Location"] == reverse("activities:event_update", args=[event.slug])
+    assert response["Location"] == event.get_absolute_url()
     assert event.reported_participants == 41
     assert event.reported_participants_wording == "over forty one"
     assert list(event.projects.all()) == [project]
@@ -314,3 +323,195 @@ def test_quick_add_without_javascript_returns_to_the_event_page_only(officer_cli
     response = officer_client.post(url, {"person-name": "John Trainer",
                                          "next": "https://evil.example/"})
     assert response["Location"] == reverse("activities:workspace")
+
+
+# --------------------------------------------------------------------------------------------
+# The form's order, the worded dates, the chosen records only, where saving lands
+# --------------------------------------------------------------------------------------------
+def field_positions(html, names):
+    return [html.index(f'name="event-{name}"') for name in names]
+
+
+def test_the_form_reads_in_the_order_an_officer_thinks_with_the_address_last(officer_client):
+    html = officer_client.get(reverse("activities:event_create")).content.decode()
+    order = ["title", "kind", "start_date", "end_date", "dates_unknown", "date_wording", "year",
+             "month", "city", "country", "venue", "projects", "organiser", "description",
+             "topics", "trainers", "reported_participants", "slug"]
+    positions = field_positions(html, order)
+    assert positions == sorted(positions)
+    advanced = html.index('<details class="mt-3" id="event-advanced">')
+    assert advanced < html.index('name="event-slug"') < html.index("</details>", advanced)
+    # The worded dates are grouped so that the page's script can hide them.
+    group = html.index('id="reported-dates" data-shown-by="id_event-dates_unknown"')
+    assert group < html.index('name="event-date_wording"') < html.index('name="event-city"')
+
+
+@pytest.mark.parametrize(("fields", "ticked"), [
+    ({"start_date": None, "end_date": None, "date_wording": "late April", "year": 2009}, True),
+    ({"start_date": None, "end_date": None, "year": 2009, "month": 4}, True),
+    ({}, False),
+])
+def test_exact_dates_unknown_is_ticked_for_an_event_known_by_its_worded_dates(
+        officer_client, fields, ticked):
+    event = factories.EventFactory(**fields)
+    response = officer_client.get(reverse("activities:event_update", args=[event.slug]))
+    assert response.context["event_form"]["dates_unknown"].value() is ticked
+
+
+def test_a_new_start_date_moves_the_hidden_year_and_month_with_it(officer_client):
+    """While the exact dates are known the year and month are hidden, holding the stored
+    start date's: a new start date must not be refused as not matching them."""
+    event = factories.EventFactory()  # 21 February 2011
+    data = event_data(**{"event-title": event.title, "event-slug": event.slug,
+                         "event-record_version": str(event.version),
+                         "event-start_date": "2013-07-02", "event-end_date": "",
+                         "event-year": "2011", "event-month": "2"})
+    response = officer_client.post(reverse("activities:event_update", args=[event.slug]), data)
+    assert response.status_code == 302, response.context["event_form"].errors
+    event.refresh_from_db()
+    assert (event.year, event.month) == (2013, 7)
+
+
+def test_a_year_beside_a_date_is_still_checked_when_dates_are_marked_unknown(officer_client):
+    data = event_data(**{"event-dates_unknown": "on", "event-year": "2009"})
+    before = counts()
+    response = officer_client.post(reverse("activities:event_create"), data)
+    assert_nothing_stored(response, before, "The year does not match")
+
+
+def test_worded_dates_without_days_are_stored(officer_client):
+    data = event_data(**{"event-dates_unknown": "on", "event-start_date": "",
+                         "event-end_date": "", "event-date_wording": "late April",
+                         "event-year": "2009", "event-month": "4"})
+    assert officer_client.post(reverse("activities:event_create"), data).status_code == 302
+    event = Event.objects.get()
+    assert (event.date_wording, event.year, event.month, event.start_date) == (
+        "late April", 2009, 4, None)
+
+
+def bulk_records(n):
+    Project.objects.bulk_create(
+        Project(code=f"BULK{i:04d}", title=f"Bulk project {i}") for i in range(n))
+    Person.objects.bulk_create(
+        Person(slug=f"bulk-person-{i}", name=f"Bulk Person {i}") for i in range(n))
+    Organisation.objects.bulk_create(
+        Organisation(slug=f"bulk-org-{i}", name=f"Bulk Organisation {i}", kind="ngo")
+        for i in range(n))
+
+
+def test_the_form_holds_the_chosen_records_only_whatever_the_size_of_the_tables(
+        officer_client):
+    police = factories.OrganisationFactory(name="London Metropolitan Police", acronym="MPS")
+    trainer = factories.PersonFactory(name="Jane Trainer")
+    project = factories.ProjectFactory(code="KGZK50", title="Chosen project")
+    event = factories.EventFactory(organiser=police)
+    event.projects.add(project)
+    event.trainers.add(trainer)
+    EventTrainerOrganisation.objects.create(event=event, organisation=police, trainer_count=3)
+    url = reverse("activities:event_update", args=[event.slug])
+    officer_client.get(url)  # warm-up
+    bulk_records(5)
+    few_queries, _ = count_queries(officer_client, url)
+    few_bytes = len(officer_client.get(url).content)
+    Project.objects.filter(code__startswith="BULK").delete()
+    Person.objects.filter(slug__startswith="bulk-").delete()
+    Organisation.objects.filter(slug__startswith="bulk-").delete()
+    bulk_records(500)
+    many_queries, _ = count_queries(officer_client, url)
+    html = officer_client.get(url).content.decode()
+    assert (few_queries, few_bytes) == (many_queries, len(html.encode()))
+    assert "Bulk " not in html
+    for label in ("KGZK50 — Chosen project", "Jane Trainer", "London Metropolitan Police (MPS)"):
+        assert f"selected>{label}" in html, label
+    for url_name in ("project_lookup", "person_lookup", "organisation_lookup"):
+        assert f'data-lookup-url="{reverse(f"activities:{url_name}")}"' in html
+    assert 'data-lookup-value="id"' in html
+    assert "vendor/tom-select/tom-select.complete.min.js" in html
+
+
+def test_an_unknown_project_trainer_or_organisation_is_refused_and_nothing_saved(
+        officer_client):
+    data = event_data(**{"event-projects": ["987654"], "event-trainers": ["99999999999999999999"],
+                         "event-organiser": "987654"})
+    data.update(management("trainers", 1))
+    data["trainers-0-organisation"] = "987654"
+    before = counts()
+    response = officer_client.post(reverse("activities:event_create"), data)
+    assert_nothing_stored(response, before, "987654 is not one of the available choices")
+    errors = response.context["event_form"].errors
+    assert {"projects", "trainers", "organiser"} <= set(errors)
+    assert response.context["trainer_links"].forms[0].errors["organisation"]
+
+
+def test_a_demo_organisation_cannot_be_tied_to_an_event_by_a_real_officer(officer_client):
+    demo = factories.OrganisationFactory(name="Demo — Agency", is_demo=True)
+    data = event_data()
+    data.update(management("trainers", 1))
+    data["trainers-0-organisation"] = str(demo.pk)
+    before = counts()
+    response = officer_client.post(reverse("activities:event_create"), data)
+    assert_nothing_stored(response, before)
+    assert response.context["trainer_links"].forms[0].errors["organisation"]
+
+
+def test_saving_lands_on_the_event_page_with_a_confirmation(officer_client):
+    participant = factories.ParticipantFactory()
+    data = event_data()
+    add_existing(data, [participant])
+    response = officer_client.post(reverse("activities:event_create"), data, follow=True)
+    event = Event.objects.get()
+    assert response.redirect_chain == [(event.get_absolute_url(), 302)]
+    assert "Saved “Precursor control workshop” with 1 participant record." in (
+        response.content.decode())
+
+    data = event_data(**{"event-title": "Renamed workshop", "event-slug": event.slug,
+                         "event-record_version": str(event.version)})
+    response = officer_client.post(reverse("activities:event_update", args=[event.slug]), data,
+                                   follow=True)
+    assert response.redirect_chain == [(event.get_absolute_url(), 302)]
+    assert "Saved “Renamed workshop” with 1 participant record." in response.content.decode()
+
+
+# --------------------------------------------------------------------------------------------
+# The participant search on the event page
+# --------------------------------------------------------------------------------------------
+SEARCH = reverse("activities:participant_search")
+
+
+def test_the_search_ranks_exact_then_prefix_matches_first(officer_client):
+    contains = factories.ParticipantFactory(name="Aida Karimova")
+    prefix = factories.ParticipantFactory(name="Karim Usmonov")
+    exact = factories.ParticipantFactory(name="Karim")
+    answer = officer_client.get(SEARCH, {"q": "karim"}).json()
+    assert [r["id"] for r in answer["results"]] == [exact.pk, prefix.pk, contains.pk]
+    assert answer["more"] is False
+    by_number = officer_client.get(SEARCH, {"q": str(contains.pk)}).json()["results"]
+    assert by_number[0]["id"] == contains.pk
+
+
+def test_the_search_says_when_there_are_more_than_it_shows_in_one_bounded_query(
+        officer_client):
+    from activities.selectors import SEARCH_LIMIT
+
+    factories.ParticipantFactory.create_batch(SEARCH_LIMIT, name=factory_name("Nazarov"))
+    url = f"{SEARCH}?q=nazarov"
+    officer_client.get(url)  # warm-up
+    queries, sql = count_queries(officer_client, url)
+    answer = officer_client.get(url).json()
+    assert (len(answer["results"]), answer["more"]) == (SEARCH_LIMIT, False)
+    factories.ParticipantFactory.create_batch(30, name=factory_name("Nazarov"))
+    assert count_queries(officer_client, url)[0] == queries
+    answer = officer_client.get(url).json()
+    assert (len(answer["results"]), answer["more"]) == (SEARCH_LIMIT, True)
+    assert f"LIMIT {SEARCH_LIMIT + 1}" in sql[-1]
+
+
+def factory_name(surname):
+    import factory
+
+    return factory.Sequence(lambda n: f"{surname} {n}")
+
+
+def test_the_page_offers_the_refine_message_for_its_script(officer_client):
+    html = officer_client.get(reverse("activities:event_create")).content.decode()
+    assert 'data-more="More than %(count)s — refine the search."' in html

@@ -53,20 +53,70 @@ def demo_client(client, roles):
 # --------------------------------------------------------------------------------------------
 def test_events_are_found_by_every_word_of_their_title_newest_first(client, events):
     assert results(client, EVENTS, "liaison BORDER") == [
-        {"value": "border-2012", "text": "Border liaison workshop, 4 June 2012, Khorog"},
-        {"value": "border-2010", "text": "Border liaison workshop, 3 May 2010, Osh"},
+        {"value": "border-2012", "id": events["new"].pk,
+         "text": "Border liaison workshop, 4 June 2012, Khorog"},
+        {"value": "border-2010", "id": events["old"].pk,
+         "text": "Border liaison workshop, 3 May 2010, Osh"},
     ]
     assert results(client, EVENTS, "border seminar") == []
     assert [r["value"] for r in results(client, EVENTS, "precursor")] == ["precursors"]
 
 
 def test_organisations_are_found_by_name_or_acronym(client):
-    factories.OrganisationFactory(slug="dca", name="Drug Control Agency", acronym="DCA")
+    dca = factories.OrganisationFactory(slug="dca", name="Drug Control Agency", acronym="DCA")
     factories.OrganisationFactory(slug="customs", name="Customs Committee", acronym="")
     assert results(client, ORGANISATIONS, "dca") == [
-        {"value": "dca", "text": "Drug Control Agency (DCA)"}
+        {"value": "dca", "id": dca.pk, "text": "Drug Control Agency (DCA)"}
     ]
     assert [r["value"] for r in results(client, ORGANISATIONS, "comm")] == ["customs"]
+
+
+PROJECTS = reverse("activities:project_lookup")
+PEOPLE = reverse("activities:person_lookup")
+
+
+def test_projects_are_found_by_code_or_title_with_their_id(client):
+    kgz = factories.ProjectFactory(code="KGZK50", title="Drug control agency support")
+    factories.ProjectFactory(code="TARCET", title="Precursors in Central Asia")
+    factories.ProjectFactory(code="DEMO1", title="Drug demo", is_demo=True)
+    assert results(client, PROJECTS, "kgzk") == [
+        {"value": "KGZK50", "id": kgz.pk, "text": "KGZK50 — Drug control agency support"}]
+    assert [r["value"] for r in results(client, PROJECTS, "drug")] == ["KGZK50"]
+
+
+def test_people_who_trained_come_first_most_recent_then_most_often(client):
+    """A head of state who opened workshops but never trained sorts after every trainer,
+    though the name comes first in the alphabet; trainers by their latest training, then by
+    how often; demo events count for demo accounts only."""
+    president = factories.PersonFactory(name="Aaron Petrov", position="Head of State")
+    often = factories.PersonFactory(name="Zara Petrov", position="Police trainer")
+    recent = factories.PersonFactory(name="Yuri Petrov", position="Police trainer")
+    once = factories.PersonFactory(name="Xenia Petrov", position="Police trainer")
+    never = factories.PersonFactory(name="Boris Petrov", position="Minister")
+
+    def trained(person, year, **kwargs):
+        factories.EventFactory(start_date=datetime.date(year, 3, 5), end_date=None,
+                               **kwargs).trainers.add(person)
+
+    for year in (2009, 2010, 2010):
+        trained(often, year)
+    trained(recent, 2014)
+    trained(once, 2010)
+    trained(president, 2020, is_demo=True)
+
+    found = results(client, PEOPLE, "petrov")
+    assert [r["id"] for r in found] == [recent.pk, often.pk, once.pk, president.pk, never.pk]
+    assert found[1]["text"].startswith("Zara Petrov, Police trainer, ")
+    assert [r["id"] for r in results(client, PEOPLE, "police trainer")] == [
+        recent.pk, often.pk, once.pk]
+
+
+def test_the_people_lookup_counts_the_matched_people_only_in_bounded_queries(
+        client, django_assert_max_num_queries):
+    for n in range(LOOKUP_LIMIT + 5):
+        factories.EventFactory().trainers.add(factories.PersonFactory(name=f"Ivanov {n}"))
+    with django_assert_max_num_queries(2):
+        assert len(results(client, PEOPLE, "ivanov")) == LOOKUP_LIMIT
 
 
 def test_fewer_than_two_characters_give_no_results_and_no_query(client, events,

@@ -22,7 +22,16 @@ from hypothesis import strategies as st
 from activities import summaries
 from activities.models import Participant
 from tests import factories
-from tests.privacy_auditor import FEWER_THAN, NOT_SHOWN, Observed, Rules, audit, served_world
+from tests.privacy_auditor import (
+    FEWER_THAN,
+    NOT_SHOWN,
+    Observed,
+    Rules,
+    audit,
+    event_facets,
+    served_countries,
+    served_world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -318,3 +327,70 @@ def test_no_hidden_group_is_narrowed_in_the_demo_world_treated_as_public(client,
     result = audit(observed)
     _record(result, "demo world as public")
     assert_nothing_narrowed(result)
+
+
+# --------------------------------------------------------------------------------------------
+# Country pages: a country's people as the events publish them, by year and by kind
+# --------------------------------------------------------------------------------------------
+def test_no_hidden_group_is_narrowed_by_the_country_pages(client):
+    """The demo-like world with its events spread over two years and two kinds: every country
+    page beside its events (and the register) narrows no hidden group."""
+    slugs = build(demo_like_people(random.Random(5)), 5, 12)
+    spread_over_years_and_kinds(slugs, [(2015 + i % 2, i // 3) for i in range(5)])
+    observed = served_world(client, slugs)
+    countries = served_countries(client, COUNTRIES)
+    assert {obs.population for obs in countries} >= {"country:Kyrgyzstan", "country:Kazakhstan"}
+    result = audit(observed, countries=countries, facets=event_facets(client))
+    _record(result, "country pages")
+    assert any(f.population.startswith("country:") for f in result.findings)  # hidden ones
+    assert_nothing_narrowed(result)
+
+
+def spread_over_years_and_kinds(slugs, facets):
+    """Give the events of ``slugs`` the (year, kind index) pairs of ``facets``."""
+    import datetime
+
+    from activities.models import Event
+
+    kinds = ("workshop", "training_course")
+    for slug, (year, kind) in zip(slugs, facets, strict=False):
+        start = datetime.date(year, 3, 1)
+        Event.objects.filter(slug=slug).update(start_date=start, end_date=start, year=year,
+                                               month=3, kind=kinds[kind])
+
+
+@settings(max_examples=15, deadline=None, derandomize=True, database=None,
+          phases=[Phase.explicit, Phase.generate, Phase.shrink],
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(world=worlds(), facets=st.lists(st.tuples(st.sampled_from([2015, 2016]),
+                                                 st.integers(0, 1)), min_size=3, max_size=3))
+def test_no_hidden_group_is_narrowed_by_country_pages_in_generated_worlds(client, world,
+                                                                           facets):
+    """Generated worlds with their events over two years and two kinds: every country page
+    beside the events and the register."""
+    people, events, organisations = world
+    with rolled_back():
+        slugs = build(people, events, organisations)
+        spread_over_years_and_kinds(slugs, facets)
+        observed = served_world(client, slugs)
+        countries = served_countries(client, COUNTRIES)
+        result = audit(observed, countries=countries, facets=event_facets(client))
+    _record(result, "generated with country pages")
+    assert_nothing_narrowed(result)
+
+
+def test_the_auditor_finds_a_country_page_that_tells_more_than_its_events():
+    """Were a country page to print the Tajik registrations of 2016 (1) where the only 2016
+    event reads "fewer than 3" for them, the sum would pin that event's group."""
+    event = [("Kazakhstan", "6"), ("Tajikistan", FEWER_THAN), ("Uzbekistan", NOT_SHOWN)]
+    observed = [Observed("event:e", "country", 11, False, event, "event table")]
+    facets = {"event:e": {"year": "2016", "kind": "workshop"}}
+
+    def country(shown):
+        return [Observed("country:Tajikistan", "year", None, False, [("2016", shown)],
+                         "country table")]
+
+    narrowed = audit(observed, countries=country("1"), facets=facets).narrowed
+    assert ("event:e", "Tajikistan") in {(f.population, f.label) for f in narrowed}
+    assert audit(observed, countries=country(NOT_SHOWN), facets=facets).narrowed == []

@@ -24,6 +24,7 @@ SITE = {
         "draft": ["admin"],  # the latest articles, drafts too for those who may edit them
     }),
     "healthz": Expect(PUBLIC, content_type=JSON),
+    "favicon": Expect(statuses(access.Redirect("/static/favicon.svg"))),
     "login": Expect(PUBLIC),
     # Django 5: signing out is a POST.
     "logout": Expect(statuses(405)),
@@ -47,6 +48,7 @@ def _api(**kwargs):
 # (a donor's session sees its own unpublished contributions; the IATI file is published data,
 # whoever asks).
 OPENDATA = {
+    "opendata:open_data": Expect(PUBLIC),
     "opendata:iati_activities": Expect(PUBLIC, content_type=XML),
     "opendata:schema": Expect(PUBLIC, content_type="application/vnd.oai.openapi"),
     "opendata:docs": Expect(PUBLIC),

@@ -9,11 +9,13 @@ from tests.access import ROLES, url_name
 from tests.activities.test_access import EXPECTATIONS as ACTIVITIES
 from tests.donors.test_access import EXPECTATIONS as DONORS
 from tests.portal.test_access import EXPECTATIONS as PORTAL
+from tests.search.test_access import EXPECTATIONS as SEARCH
 
 EXPECTATION_SETS = {
     "tests/activities/test_access.py": ACTIVITIES,
     "tests/donors/test_access.py": DONORS,
     "tests/portal/test_access.py": PORTAL,
+    "tests/search/test_access.py": SEARCH,
 }
 
 # Patterns without a name, which cannot be reversed and so are not in the matrix:

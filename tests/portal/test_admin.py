@@ -1,6 +1,7 @@
 """Every admin changelist, add and change page loads for an admin, sends an anonymous visitor to
 sign in, and runs the same number of queries at 1 and at 30 rows."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -148,6 +149,17 @@ def test_an_admin_list_with_a_filter_it_cannot_apply_renders_its_error_page(admi
     assert "Database error" in response.content.decode()
 
 
+@pytest.mark.parametrize("value", ["00010101", "0001-01-01", "0001-01-01 00:00"])
+def test_a_date_filter_before_year_one_in_utc_is_refused_not_a_server_error(admin_client, value):
+    """Midnight of 1 January, year 1, in Tashkent (UTC+5) is year 0 in UTC, which Python cannot
+    hold: the history log's date filter failed with a server error building the query."""
+    factories.EventFactory()
+    url = reverse("admin:activities_historicalevent_changelist")
+    response = admin_client.get(url, {"history_date__gte": value})
+    assert response.status_code == 302 and "e=1" in response["Location"]
+    assert admin_client.get(url, {"history_date__gte": "2011-01-01"}).status_code == 200
+
+
 @pytest.mark.parametrize("url", ["/admin/activities/event/", "/admin/auth/user/"])
 def test_a_search_of_thousands_of_words_is_cut_with_a_message_not_a_server_error(
     admin_client, url
@@ -184,3 +196,73 @@ def test_a_density_changed_in_the_admin_updates_litre_seizures_and_their_history
     assert latest.history_user == admin_user
     assert latest.history_change_reason == (
         "Kilograms re-derived: the density of Acetic anhydride changed")
+
+
+# --------------------------------------------------------------------------------------------
+# Order, widths and names (issue 14, points 6 and 8)
+# --------------------------------------------------------------------------------------------
+def test_the_index_shows_the_programme_record_first_and_technical_tables_last(admin_client):
+    app_list = admin_client.get(reverse("admin:index")).context["app_list"]
+    assert [section["app_label"] for section in app_list] == [
+        "record", "reference", "accounts", "technical"]
+    record = [m["model"] for m in app_list[0]["models"]]
+    assert record[:7] == [am.Project, am.Event, am.Participant, am.Seizure, dm.Donor,
+                          dm.Contribution, am.Article]
+    technical = [m["model"] for m in app_list[-1]["models"]]
+    assert dm.ExchangeRate in technical and dm.Contribution.history.model in technical
+    assert all(hasattr(m, "instance_type") for m in technical if m is not dm.ExchangeRate)
+    # Every registered model once, none lost to the sections.
+    shown = [m["model"] for section in app_list for m in section["models"]]
+    assert sorted(shown, key=str) == sorted(admin.site._registry, key=str)
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert html.index(">Programme record<") < html.index(">History and technical tables<")
+
+
+def test_an_applications_own_page_keeps_its_models(admin_client):
+    app_list = admin_client.get(reverse("admin:app_list", args=["donors"])).context["app_list"]
+    assert [app["app_label"] for app in app_list] == ["donors"]
+
+
+def test_title_inputs_are_wide_and_short_ones_are_not(admin_client):
+    event = factories.EventFactory()
+    form = admin_client.get(url_for(am.Event, "change", event.pk)).context["adminform"].form
+    assert "vWideTextField" in form["title"].as_widget()
+    assert "vWideTextField" not in form["city"].as_widget()
+    for model, field in [(am.Project, "title"), (am.Article, "title"), (am.Article, "kicker"),
+                         (am.Bulletin, "title"), (am.Organisation, "name"), (dm.Donor, "name")]:
+        html = admin_client.get(url_for(model, "add")).content.decode()
+        tag = re.search(rf'<input[^>]*name="{field}"[^>]*>', html).group(0)
+        assert 'class="vTextField vWideTextField"' in tag, (model, tag)
+
+
+def test_every_inline_field_is_named_by_its_column_and_row(admin_client):
+    event = factories.EventFactory()
+    factories.ParticipationFactory(event=event)
+    factories.ParticipationFactory(event=event)
+    factories.EventTrainerOrganisationFactory(event=event)
+    html = admin_client.get(url_for(am.Event, "change", event.pk)).content.decode()
+    for name, label in [("participations-0-status", "Status, row 1"),
+                        ("participations-1-status", "Status, row 2"),
+                        ("participations-1-participant", "Participant, row 2"),
+                        ("participations-0-DELETE", "Delete, row 1"),
+                        ("participations-__prefix__-status", "Status, new row"),
+                        ("trainer_links-0-trainer_count", "Trainer count, row 1")]:
+        tag = re.search(rf'<(?:input|select)[^>]*name="{re.escape(name)}"[^>]*>', html).group(0)
+        assert f'aria-label="{label}"' in tag, tag
+
+
+@pytest.mark.parametrize("model", [m for m in PORTAL_MODELS if not hasattr(m, "instance_type")],
+                         ids=lambda m: m._meta.label)
+def test_every_changelist_has_columns_and_a_search(model):
+    model_admin = admin.site._registry[model]
+    assert len(model_admin.list_display) >= 2 and "__str__" not in model_admin.list_display
+    assert model_admin.search_fields
+
+
+def test_a_status_edited_in_the_article_list_is_named_by_its_row(admin_client):
+    factories.ArticleFactory()
+    factories.ArticleFactory()
+    html = admin_client.get(reverse("admin:activities_article_changelist")).content.decode()
+    for index in (0, 1):
+        tag = re.search(rf'<select[^>]*name="form-{index}-status"[^>]*>', html).group(0)
+        assert f'aria-label="Status, row {index + 1}"' in tag, tag

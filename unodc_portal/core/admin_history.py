@@ -1,7 +1,9 @@
 """Admin building blocks: read-only admin pages for history tables (every change, who made it
 and when, with a filter for deletions and a link to the record's history, where an earlier
 version can be restored, deleted records included), and changelists that stay fast on large
-tables (``LargeTableAdmin``)."""
+tables (``LargeTableAdmin``); text fields wide enough for a headline (``WideTextAdmin``) and
+tabular inlines and editable changelists whose every field is named by its column and row
+(``LabelledTabularInline``, ``LabelledListEditableAdmin``)."""
 
 from django.contrib import admin
 from django.contrib.admin.options import IS_FACETS_VAR, IS_POPUP_VAR, TO_FIELD_VAR
@@ -13,6 +15,7 @@ from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from unodc_portal.core.lists import EstimatedPaginator
@@ -87,6 +90,61 @@ class LargeTableAdmin:
         whole_table = set(request.GET) <= NOT_FILTERS
         return self.paginator(queryset, per_page, orphans, allow_empty_first_page,
                               whole_table=whole_table)
+
+
+# A text field this long or longer holds a sentence (a title, a headline, a name in full): its
+# admin input is as wide as the form allows (static/css/admin.css), not Django's 20em.
+WIDE_FROM_LENGTH = 200
+
+
+class WideTextAdmin:
+    """Text inputs of ``WIDE_FROM_LENGTH`` characters or more get the ``vWideTextField`` class,
+    so that a real headline is read whole while it is edited."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if (formfield is not None and db_field.get_internal_type() == "CharField"
+                and not db_field.choices and (db_field.max_length or 0) >= WIDE_FROM_LENGTH):
+            formfield.widget.attrs["class"] = "vTextField vWideTextField"
+        return formfield
+
+
+class LabelledRowsFormSet:
+    """Mixed into an inline's formset: each visible field of each row carries an ``aria-label``
+    naming its column and its row ("Status, row 3"; "…, new row" for the template row that
+    "Add another" copies). A tabular inline shows its labels once, as column headings, which no
+    field is tied to: a screen reader announced ninety unnamed fields on an event's page."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = _("new row") if index is None else _("row %(number)s") % {"number": index + 1}
+        for field in form.fields.values():
+            # The widget itself, inside the admin's add/change links (whose attrs are shared with
+            # the class's widget): a new dict, never one the other rows hold.
+            widget = getattr(field.widget, "widget", field.widget)
+            if not widget.is_hidden:
+                widget.attrs = {**widget.attrs, "aria-label": f"{field.label}, {row}"}
+
+
+def labelled_rows(formset):
+    """``formset`` (a class) with ``LabelledRowsFormSet`` mixed in."""
+    return type(formset.__name__, (LabelledRowsFormSet, formset), {})
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose fields are named for assistive technology
+    (``LabelledRowsFormSet``)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return labelled_rows(super().get_formset(request, obj, **kwargs))
+
+
+class LabelledListEditableAdmin:
+    """A changelist with ``list_editable`` columns: their fields, a column heading each like a
+    tabular inline's, are named by column and row too."""
+
+    def get_changelist_formset(self, request, **kwargs):
+        return labelled_rows(super().get_changelist_formset(request, **kwargs))
 
 
 class DemoVisibleAdmin:

@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
 
         # Connects the request signals that hold jobs until the response has gone.
         from unodc_portal.core import (
+            admin_filters,  # noqa: F401  (registers the admin's date filter)
             after_response,  # noqa: F401
             checks,  # noqa: F401  (registers the system checks)
         )

@@ -7,16 +7,25 @@ Each app's lookups (``activities/lookups.py``) say which records — always the 
 ``visible_to(user)`` — which fields are searched and which is the key. Every word typed must
 occur in one of the fields; fewer than ``LOOKUP_MIN_LENGTH`` characters give no results;
 longer than ``LOOKUP_MAX_LENGTH``, or a control character, is refused with 400 and a message.
+Each result also carries the record's ``id``, for the forms that post primary keys (the event
+page's projects, trainers and organisations: ``RecordLookupSelect``,
+``RecordLookupSelectMultiple``).
 """
 
 from functools import reduce
 from operator import and_, or_
 
+from django import forms
 from django.db.models import Q
 from django.http import JsonResponse
 from django.views import View
 
-from unodc_portal.core.filters import LOOKUP_LIMIT, LOOKUP_MAX_LENGTH, LOOKUP_MIN_LENGTH
+from unodc_portal.core.filters import (
+    LOOKUP_LIMIT,
+    LOOKUP_MAX_LENGTH,
+    LOOKUP_MIN_LENGTH,
+    LookupSelect,
+)
 
 
 class LookupView(View):
@@ -47,10 +56,49 @@ class LookupView(View):
         ))
         records = self.get_queryset().filter(matches)[:LOOKUP_LIMIT]
         return JsonResponse({"results": [
-            {"value": getattr(record, self.key), "text": self.label(record)}
+            {"value": getattr(record, self.key), "id": record.pk, "text": self.label(record)}
             for record in records
         ]})
 
 
 def refuse(message: str) -> JsonResponse:
     return JsonResponse({"error": message, "results": []}, status=400)
+
+
+# A primary key as a form posts it: digits that a 64-bit column can hold. Anything else is no
+# record, and is not sent to the database (SQLite overflows on a larger ``IN`` value).
+_PK_DIGITS = 18
+
+
+def _keys(value) -> list[str]:
+    return [key for key in value if str(key).isdecimal() and len(str(key)) <= _PK_DIGITS]
+
+
+class _ByPrimaryKey:
+    """The browser's search widget posts the results' ``id`` (``data-lookup-value``). Choices
+    given as a list (the form or the view read the chosen records already, for all rows at
+    once) are drawn as they are; otherwise the chosen records are read from the field's
+    queryset, in one query."""
+
+    def get_context(self, name, value, attrs):
+        return super().get_context(name, value, {**(attrs or {}), "data-lookup-value": "id"})
+
+    def optgroups(self, name, value, attrs=None):
+        if isinstance(self.choices, list):
+            return forms.Select.optgroups(self, name, value, attrs)
+        return super().optgroups(name, value, attrs)
+
+    @staticmethod
+    def chosen(choices, value):
+        return LookupSelect.chosen(choices, _keys(value))
+
+
+class RecordLookupSelect(_ByPrimaryKey, LookupSelect):
+    """A record of a growing table by primary key (the event page's organiser, and its rows'
+    organisations): the page holds the chosen record only, whatever the size of the table,
+    and the browser's search widget asks the lookup URL for the others."""
+
+
+class RecordLookupSelectMultiple(_ByPrimaryKey, LookupSelect, forms.SelectMultiple):
+    """Several records of a growing table by primary key (the event page's projects and
+    trainers), as ``RecordLookupSelect``."""

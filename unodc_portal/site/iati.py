@@ -57,6 +57,8 @@ from activities.models import Article, Event, Organisation, Project
 from donors.models import Contribution, Donor
 
 IATI_VERSION = "2.03"
+# The file's name when saved from the browser or the open-data page.
+FILENAME = "unodc-central-asia-iati-activities.xml"
 UNODC_SLUG = "unodc"
 UNODC_REF = "XM-DAC-41114"
 UNODC_NAME = "United Nations Office on Drugs and Crime"

@@ -2,13 +2,18 @@
 
 import logging
 
+from csp.constants import NONE, UNSAFE_INLINE
+from csp.decorators import csp
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
@@ -47,6 +52,32 @@ class HomeView(TemplateView):
         return context
 
 
+class OpenDataView(TemplateView):
+    """/open-data/: each format the portal publishes (the lists' CSV and XLSX downloads, the
+    JSON API and its schema, the IATI activity file), how to fetch it, and the licence the office
+    sets (``OPEN_DATA_LICENCE``; the page never assumes one). Reads no record."""
+
+    template_name = "open_data.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            licence=settings.OPEN_DATA_LICENCE,
+            licence_url=settings.OPEN_DATA_LICENCE_URL,
+            site_url=self.request.build_absolute_uri("/").rstrip("/"),
+            iati_filename=iati.FILENAME,
+            # The lists with downloads: (name, list page, export url name).
+            downloads=[
+                (_("Projects"), "activities:project_list", "activities:project_export"),
+                (_("Events"), "activities:event_list", "activities:event_export"),
+                (_("Seizures"), "activities:seizure_list", "activities:seizure_export"),
+                (_("Donors"), "donors:donor_list", "donors:donor_export"),
+                (_("Contributions"), "donors:contribution_list", "donors:contribution_export"),
+            ],
+        )
+        return context
+
+
 class SignInForm(AuthenticationForm):
     """Django's sign-in form, whose user name field states its length limit but does not check
     it: a longer name would reach django-axes, which cannot store it (PostgreSQL refuses it)."""
@@ -72,6 +103,13 @@ class SignInView(auth_views.LoginView):
 
 
 @require_safe
+def favicon(request):
+    """/favicon.ico, which browsers ask for where a document names no icon (the IATI file, the
+    API's JSON): the portal's icon, so that no such request ends in a 404."""
+    return redirect(static("favicon.svg"))
+
+
+@require_safe
 @never_cache
 def healthz(request):
     """200 with {"database": "ok"} when the database answers a query, 503 when it does not."""
@@ -85,13 +123,29 @@ def healthz(request):
     return JsonResponse({"database": "ok"})
 
 
+# The IATI file is XML, not a portal page: its policy allows nothing but the inline styles and
+# data: images (the fold arrows) with which the browser's own XML viewer draws the document tree
+# (the pages' policy, style-src 'self', blocked them and left the tree unstyled, with errors in
+# the console). The file holds no markup of the portal's and runs no script.
+IATI_POLICY = {
+    "default-src": [NONE],
+    "style-src": [UNSAFE_INLINE],
+    "img-src": ["data:"],
+    "base-uri": [NONE],
+    "form-action": [NONE],
+    "frame-ancestors": [NONE],
+}
+
+
 @require_safe
+@csp(IATI_POLICY)
 def iati_activities(request):
     """The IATI 2.03 activity file of the projects UNODC implements: published data only,
-    whoever asks (``unodc_portal.site.iati``)."""
+    whoever asks (``unodc_portal.site.iati``). Shown in the browser (inline), saved under
+    ``iati.FILENAME``."""
     document = iati.activities_document(page_url=request.build_absolute_uri)
     response = HttpResponse(document, content_type="application/xml; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="activities.xml"'
+    response["Content-Disposition"] = f'inline; filename="{iati.FILENAME}"'
     return response
 
 

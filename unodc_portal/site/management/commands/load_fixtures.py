@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from activities import summaries
+from search import index as search_index
 from unodc_portal.core.pagecache import invalidate
 from unodc_portal.site.fixtures import FIXTURE_DIR, FixtureError, fixture_files, load_fixtures
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
                 report = load_fixtures(files)
         except FixtureError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from exc
+        search_index.rebuild()  # one pass over every record loaded
         invalidate()  # cached pages show the records loaded
         if verbosity >= 1:
             self.stdout.write(report.summary() or "Nothing to load.")

@@ -29,6 +29,7 @@ from activities.models import (
     Seizure,
 )
 from donors.models import Contribution, Donor
+from search import index as search_index
 from unodc_portal.core.pagecache import invalidate
 from unodc_portal.core.roles import DEMO_GROUP
 from unodc_portal.site import demo
@@ -59,6 +60,7 @@ class Command(BaseCommand):
                 "Nothing was removed: real records still refer to demo records — "
                 + "; ".join(blocking[:20]) + ". Change them, then run remove_demo again."
             ) from exc
+        search_index.rebuild()
         invalidate()  # cached pages show the records removed (updated in bulk: no signals)
         removed_file = demo.remove_accounts_file()
         for line in self.summary:

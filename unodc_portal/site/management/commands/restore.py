@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from activities import summaries
+from search import index as search_index
 from unodc_portal.core.pagecache import invalidate
 from unodc_portal.site.backup import RestoreError, backup_restore
 
@@ -25,5 +26,6 @@ class Command(BaseCommand):
                 summaries.rebuild()
         except RestoreError as exc:
             raise CommandError(str(exc)) from exc
+        search_index.rebuild()  # the index is not backed up
         invalidate()  # cached pages show the records restored
         self.stdout.write(self.style.SUCCESS(f"Restored {loaded} rows from {file}"))

@@ -28,6 +28,7 @@ from activities.models import (
     Substance,
 )
 from donors.models import Contribution, Donor, DonorAccount
+from search import index as search_index
 from unodc_portal.core.pagecache import invalidate
 from unodc_portal.core.roles import DEMO_GROUP, DONORS_GROUP, OFFICERS_GROUP
 from unodc_portal.site import demo
@@ -89,6 +90,7 @@ class Command(BaseCommand):
             donor = self.donor(project)
             self.seizure(project, organisations[0])
             path, lines = self.accounts(donor)
+        search_index.rebuild()
         invalidate()  # cached pages show the records written (in bulk: no signals)
         self.stdout.write(f"\nDemo accounts (debug only), passwords in {path}:")
         for line in lines:

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from activities import summaries
+from search import index as search_index
 from unodc_portal.core.pagecache import invalidate
 from unodc_portal.site.synthetic import Seeder, Sizes
 from unodc_portal.site.synthetic_safety import refusal
@@ -50,6 +51,7 @@ class Command(BaseCommand):
                 summaries.rebuild()
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        search_index.rebuild()
         invalidate()  # the rows were copied in bulk: no signals
         made = ", ".join(f"{count:,} {name}" for name, count in run.sizes.items())
         self.stdout.write(self.style.SUCCESS(
