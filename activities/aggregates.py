@@ -264,6 +264,58 @@ def register_figures() -> RegisterFigures:
 _REGISTER_TITLES = ("By sex", "By country", "By agency")
 
 
+# The register over a part of the events (issue 14: a donor's projects)
+# --------------------------------------------------------------------------------------------
+PART_DIMENSIONS = ("sex", "country")
+
+
+def registrations_by(path: str, values, dimensions=PART_DIMENSIONS) -> dict:
+    """The register's breakdowns (``register_figures``) by sex and by country over the events
+    of each value of ``path`` (a path from an event: ``"projects"``, with project ids as
+    ``values``): {value: [RegisterBreakdown per dimension]}. Read from the stored summaries
+    (``EventFigure``), never from participations: two grouped queries whatever the number of
+    values and events (their cost follows the events' stored rows). Like the home page, a pure
+    function of what the events' pages publish: a group adds up its shown counts over the events
+    that list their groups this way, and reads "not shown" where any of them hides it; its
+    total adds up those events' totals; the events that list no group this way are counted as
+    left out."""
+    values = list(values)
+    if not values:
+        return {}
+    group = f"event__{path}"
+    figures = EventFigure.objects.filter(
+        **{f"{group}__in": values}, dimension__in=dimensions).order_by()
+    listed = ~Q(published=EventFigure.Published.NOT_LISTED)
+    counts = {
+        (value, dimension): (events, left_out)
+        for value, dimension, events, left_out in figures.values_list(group, "dimension")
+        .annotate(events=Count("event", distinct=True, filter=listed),
+                  left_out=Count("event", distinct=True, filter=~listed))
+    }
+    rows = figures.filter(listed).values_list(group, "dimension", "key").annotate(
+        shown=Sum("n", filter=Q(published=EventFigure.Published.SHOWN), default=0),
+        hidden=Count("pk", filter=Q(published=EventFigure.Published.HIDDEN)),
+        total=Sum("n"),
+    )
+    urls: dict[str, str] = {}
+    sex_labels = dict(Participant.Sex.choices)
+    groups: dict = {}
+    for value, dimension, key, shown, hidden, total in rows:
+        label = sex_labels.get(key, key) if dimension == "sex" else _country_label(key, urls)
+        cells, sum_of_totals = groups.get((value, dimension), ([], 0))
+        cells.append((label, shown, "", hidden > 0))
+        groups[value, dimension] = (cells, sum_of_totals + total)
+    titles = dict(zip(("sex", "country", "organisation"), _REGISTER_TITLES, strict=True))
+    return {
+        value: [
+            _register_breakdown(titles[dimension], *groups.get((value, dimension), ([], 0)),
+                                *counts.get((value, dimension), (0, 0)))
+            for dimension in dimensions
+        ]
+        for value in values
+    }
+
+
 def register_figures_from_rows() -> RegisterFigures:
     """The home page's participant figures computed from the rows (the reference
     ``register_figures`` is tested against): every real event's protected figures (one grouped

@@ -11,11 +11,12 @@ from django.db.models.functions import Coalesce
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from activities.models import Article, Event, Project
+from activities.models import Article, Event
 from donors import totals
 from donors.exports import CONTRIBUTION_COLUMNS, DONOR_COLUMNS
 from donors.filters import ContributionFilter, DonorFilter, MyContributionFilter
 from donors.models import Contribution, Donor, donor_for
+from donors.supported import supported_projects
 from unodc_portal.core.exports import DownloadLinksMixin, ExportMixin
 from unodc_portal.core.lists import DetailPageMixin, ListPageMixin, capped
 
@@ -67,9 +68,8 @@ class DonorDetailView(DetailPageMixin, DetailView):
             donor=self.object.slug,
         )
         context["contribution_totals"] = totals.currency_totals(contributions)
-        context["projects"] = Project.objects.visible_to(user).filter(
-            pk__in=contributions.values("project")
-        ).only("code", "title", "is_demo")
+        # What the contributions the reader may see supported (issue 14, point 7).
+        context["supported"] = supported_projects(self.object, user, contributions)
         mentions = Q(pk__in=contributions.exclude(article=None).values("article"))
         if self.object.organisation_id:
             mentions |= Q(organisations=self.object.organisation_id)
@@ -147,8 +147,8 @@ class MyContributionListView(DonorWorkspaceMixin, DownloadLinksMixin, ListPageMi
             donor=self.donor,
             hide_donor=True,
             totals=totals.contribution_totals(self.object_list),
-            projects=Project.objects.visible_to(self.request.user).filter(pk__in=projects)
-            .only("code", "title", "is_demo"),
+            # What the contributions listed supported (issue 14, point 7).
+            supported=supported_projects(self.donor, self.request.user, self.object_list),
             events=Event.objects.visible_to(self.request.user).filter(
                 Q(pk__in=rows.exclude(event=None).values("event"))
                 | Q(pk__in=through_events.values("event"))

@@ -52,6 +52,14 @@ REGISTER = "register"
 REGISTRATIONS = "registrations"  # the home page's headline, a dimension of its own
 COUNTRY = "country:"  # a country page's population: "country:<label>"
 FACETS = ("year", "kind")  # a country page's breakdowns: by the events' year and kind
+# Issue 14: a part of the register, "part:<name>" — the events of a project added up on the donor
+# pages (``activities.aggregates.registrations_by``), tied to those events like the register.
+PART = "part:"
+
+
+def is_sum(population: str) -> bool:
+    """A population that adds up events' published figures: the register, or a part of it."""
+    return population == REGISTER or population.startswith(PART)
 
 
 class Rules(enum.Enum):
@@ -133,11 +141,11 @@ def from_page(html: str, prefix: str, population: str, total: int | None) -> lis
         table_total = total
         if foot is not None:
             printed = _text(foot.xpath(".//td")[0])
-            if population == REGISTER:  # a breakdown's own total: its events' registrations
+            if is_sum(population):  # a breakdown's own total: its events' registrations
                 table_total = parse_number(printed)
             else:
                 assert parse_number(printed) == total or (printed == FEWER_THAN and total is None)
-        elif population == REGISTER:
+        elif is_sum(population):
             table_total = None
         observed.append(Observed(population, dimension, table_total, withheld, rows,
                                  f"{prefix} table"))
@@ -250,6 +258,25 @@ def served_countries(client, codes) -> list[Observed]:
     return observed
 
 
+# Issue 14: the donor pages' projects, each a part of the register adding up its events.
+def served_parts(client, donor_slugs, members: dict[str, list[str]]
+                 ) -> tuple[list[Observed], dict[str, list[str]]]:
+    """What an anonymous visitor is served on the donor pages ``donor_slugs`` about each project
+    listed ("part:<code>"), and the event populations each adds up: ``members`` maps a project's
+    code to its events' slugs (public: the event list filtered by the project)."""
+    observed, parts = [], {}
+    for slug in donor_slugs:
+        response = client.get(f"/donors/{slug}/")
+        assert response.status_code == 200, slug
+        page = response.content.decode()
+        for card in lxml_html.fromstring(page).find_class("supported-project"):
+            code = card.get("data-project")
+            prefix = card.get("aria-labelledby").removesuffix("-title")
+            observed += from_page(page, prefix, f"{PART}{code}", None)
+            parts[f"{PART}{code}"] = [f"event:{event}" for event in members.get(code, [])]
+    return observed, parts
+
+
 # ------------------------------------------------------------------------------------------
 # The facts and the integer programs
 # ------------------------------------------------------------------------------------------
@@ -337,7 +364,8 @@ def _check_order(obs: Observed, rules: Rules) -> list[str]:
 
 
 def audit(observed: list[Observed], rules: Rules = Rules.CURRENT, nested: bool = True,
-          countries: list[Observed] = (), facets: dict | None = None) -> Audit:
+          countries: list[Observed] = (), facets: dict | None = None,
+          parts: dict[str, list[str]] | None = None) -> Audit:
     """Every hidden group's feasible interval, given everything in ``observed``.
 
     ``nested``: tie the home page's register to the "event:…" populations whose published
@@ -349,7 +377,11 @@ def audit(observed: list[Observed], rules: Rules = Rules.CURRENT, nested: bool =
     ``countries`` (``served_countries``) with ``facets`` (``event_facets``): a country page's
     groups are tied to the events' cells of that country: a year's (a kind's) group is the
     country's group added up over the events of that year (kind) that list their groups by
-    country; a year or kind the page does not list adds up to 0 there."""
+    country; a year or kind the page does not list adds up to 0 there.
+
+    ``parts``: the "part:…" populations (a project's events added up, on the donor pages) and
+    the "event:…" populations each adds up; with ``nested``, tied to them as the register is."""
+    parts = parts or {}
     result = Audit()
     headline = [obs for obs in observed if obs.dimension == REGISTRATIONS]
     observed = [obs for obs in observed if obs.dimension != REGISTRATIONS]
@@ -370,8 +402,8 @@ def audit(observed: list[Observed], rules: Rules = Rules.CURRENT, nested: bool =
     labels = {dimension: {UNSEEN} for dimension in DIMENSIONS.values()}
     for obs in observed:
         labels[obs.dimension].update(label for label, _ in obs.rows)
-    populations = sorted({obs.population for obs in observed} - {REGISTER})
-    big = sum(obs.total or 2 for obs in observed if obs.population != REGISTER) + 2
+    populations = sorted(p for p in {obs.population for obs in observed} if not is_sum(p))
+    big = sum(obs.total or 2 for obs in observed if not is_sum(obs.population)) + 2
     big = max(big, max((obs.total or 2 for obs in observed + headline), default=2))
 
     model = _Model()
@@ -433,9 +465,11 @@ def audit(observed: list[Observed], rules: Rules = Rules.CURRENT, nested: bool =
                         model.constrain({cell[(population, dimension, above)]: 1,
                                          cell[(population, dimension, below)]: -1}, 0, np.inf)
     events = [p for p in populations if p.startswith("event:")]
-    tied = nested and bool(events)
-    for dimension in DIMENSIONS.values():
-        copies = by_key.get((REGISTER, dimension), [])
+    for name, members, dimension in [(REGISTER, events, d) for d in DIMENSIONS.values()] + [
+            (part, [e for e in members if e in events], d)
+            for part, members in parts.items() for d in DIMENSIONS.values()]:
+        tied = nested and bool(members)
+        copies = by_key.get((name, dimension), [])
         if not copies:
             continue  # the home page does not break the register down this way
         withheld = any(obs.withheld for obs in copies)
@@ -444,7 +478,7 @@ def audit(observed: list[Observed], rules: Rules = Rules.CURRENT, nested: bool =
             for label, value in obs.rows:
                 listed.setdefault(label, set()).add(value)
         # The events a breakdown adds up: those that list their groups this way.
-        added = [event for event in events if any(
+        added = [event for event in members if any(
             obs.rows and not obs.withheld for obs in by_key.get((event, dimension), [])
         )]
         whole = {}
@@ -455,7 +489,7 @@ def audit(observed: list[Observed], rules: Rules = Rules.CURRENT, nested: bool =
                 low, high = max(low, parse_number(value)), min(high, parse_number(value))
             whole[label] = model.var(low, high)
             if NOT_SHOWN in values:
-                hidden_cells.append((REGISTER, dimension, label, NOT_SHOWN, whole[label]))
+                hidden_cells.append((name, dimension, label, NOT_SHOWN, whole[label]))
             if tied:  # the group added up over the events it adds up
                 model.constrain({whole[label]: -1, **{cell[(event, dimension, label)]: 1
                                                       for event in added}}, 0, 0)

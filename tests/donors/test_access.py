@@ -19,8 +19,10 @@ OWN_ONLY = {
     "other_unpublished": ["other_donor"],
     "published": ["other_donor"],  # the other donor's published contribution
 }
-# A donor's page: its own unpublished contribution for its users and admins.
-DONOR_B_PAGE = {"other_unpublished": ["other_donor", "admin"], "published": access.ROLES}
+# A donor's page: its own unpublished contribution for its users and admins; the articles about
+# the seizures of its projects (issue 14), drafts only for admins.
+DONOR_B_PAGE = {"other_unpublished": ["other_donor", "admin"], "published": access.ROLES,
+                "draft": ["admin"]}
 # Donor Alpha is an organisation that articles mention: drafts only for admins.
 DONOR_A_PAGE = {"donor_unpublished": ["donor", "admin"], "draft": ["admin"]}
 
