@@ -21,6 +21,7 @@ def test_home_page_has_navigation_and_footer(client):
     assert '<nav class="navbar' in html and 'aria-label="Main navigation"' in html
     assert "Data source:" in html
     assert 'href="/accounts/login/' in html
+    assert '<a class="nav-link" href="/countries/">Countries</a>' in html  # the country pages
 
 
 def test_healthz_answers_ok_when_the_database_answers(client):
