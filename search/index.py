@@ -96,6 +96,12 @@ def rebuild() -> dict[str, int]:
                 object_id__in=source.model._default_manager.values("pk")
             ).delete()
             counts[source.kind] = index_rows(source, source.rows())
+        if connection.vendor == "postgresql":
+            # Statistics for the planner now, not when autovacuum comes by: without them it
+            # read every document of every kind instead of the GIN index (223 ms, then 31 ms,
+            # for one search at a million participations).
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
     invalidate()  # documents were written in bulk: no signals
     return counts
 

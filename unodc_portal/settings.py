@@ -159,6 +159,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No just-in-time compilation: PostgreSQL compiles a query whose estimated cost passes
+    # jit_above_cost, which a page's ranked or correlated queries do at a million rows, and the
+    # compilation alone took 0.95 s of a 1.1 s site search that runs in 0.16 s without it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from activities.models import Event
 from search.documents import SOURCES
@@ -63,3 +64,23 @@ def test_the_index_is_not_backed_up_and_a_restore_rebuilds_it(tmp_path):
     assert_index_exact()
     assert SearchDocument.objects.filter(title="Okapi workshop", folded__contains="almaty")\
         .exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics are PostgreSQL's")
+def test_a_rebuild_leaves_the_planner_statistics_of_the_index():
+    """Without statistics the planner read every document instead of the GIN index."""
+    for _ in range(3):
+        factories.EventFactory()
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s",
+                       [SearchDocument._meta.db_table])
+        (estimated,) = cursor.fetchone()
+    assert estimated == SearchDocument.objects.count()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+def test_the_portal_asks_postgresql_for_no_just_in_time_compilation():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
