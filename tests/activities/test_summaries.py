@@ -1,7 +1,7 @@
 """Stored participant summaries (``activities.summaries``): after any sequence of writes, by
 every writer, the stored tables equal their recomputation from the rows and the home page's
-figures equal the reference computation from the rows; bulk writes outside a service fail;
-``rebuild_summaries`` finds and repairs drift."""
+and the projects' figures (the donor pages) equal the reference computation from the rows;
+bulk writes outside a service fail; ``rebuild_summaries`` finds and repairs drift."""
 
 import contextlib
 import csv
@@ -24,6 +24,9 @@ from activities.models import (
     Organisation,
     Participant,
     Participation,
+    Project,
+    ProjectCell,
+    ProjectTotal,
     RegisterCell,
     RegisterTotal,
     SummaryBypassed,
@@ -67,6 +70,20 @@ def assert_exact():
             figure.n
     assert stored == reference
     assert aggregates.register_figures() == aggregates.register_figures_from_rows()
+    projects = list(Project.objects.values_list("pk", flat=True))
+    assert_projects_read_their_events(projects)
+
+
+def assert_projects_read_their_events(projects):
+    """Each project's stored figures read as its real events' own protected figures added up
+    as the home page adds them (``_add_up``), by sex and by country."""
+    stored = aggregates.registrations_by("projects", projects)
+    for project in projects:
+        events = Event.objects.real().filter(projects=project).values_list("pk", flat=True)
+        published = aggregates.participant_figures_by_event(events).values()
+        reference = [aggregates._add_up(title, [f.breakdowns[index] for f in published])
+                     for index, title in enumerate(aggregates._REGISTER_TITLES[:2])]
+        assert stored[project] == reference, project
 
 
 def world():
@@ -84,6 +101,9 @@ def world():
         )
         for n in range(12)
     ]
+    projects = [factories.ProjectFactory(code=code) for code in ("ALPHA", "BETA")]
+    for event, linked in zip(events, ([0], [0], [0, 1], []), strict=True):
+        event.projects.set([projects[n] for n in linked])
     return events, people, organisations, [kg, kz, tj, None]
 
 
@@ -111,6 +131,8 @@ def apply(step: int, op: tuple, events, people, organisations, countries):
         return
     event = live_events[a % len(live_events)]
     person = live_people[b % len(live_people)]
+    live_projects = list(Project.objects.order_by("pk"))
+    project = live_projects[c % len(live_projects)] if live_projects else None
     if kind == "add":
         Participation.objects.get_or_create(event=event, participant=person)
     elif kind == "remove":  # the admin's bulk delete
@@ -146,7 +168,7 @@ def apply(step: int, op: tuple, events, people, organisations, countries):
         others = live_people[c % len(live_people)]
         current = set(event.participations.values_list("participant_id", flat=True))
         services.event_record(
-            event=event, projects=[], trainers=[],
+            event=event, projects=live_projects[:c % 3], trainers=[],
             participations={person.pk: Participation.Status.ATTENDED},
             new_participants=[services.NewParticipant(
                 Participant(name=f"Typed Person {step}", sex=SEXES[c % 3]),
@@ -159,11 +181,25 @@ def apply(step: int, op: tuple, events, people, organisations, countries):
         organisation.refresh_from_db()
         organisation.name = "Agency A" if organisation.name != "Agency A" else "Agency Z"
         organisation.save()
+    elif project is None:
+        return
+    elif kind == "link":  # either side of Event.projects
+        event.projects.add(project)
+    elif kind == "link project":
+        project.events.add(*live_events[:b % 5])
+    elif kind == "unlink":
+        (event.projects.remove(project) if b % 2 else project.events.remove(event, *live_events))
+    elif kind == "clear":
+        (event.projects.clear() if b % 2 else project.events.clear())
+    elif kind == "set":
+        project.events.set(live_events[b % 3:])
+    elif kind == "delete project":
+        project.delete()
 
 
 OPS = ["add", "add", "add", "remove", "sex", "country", "organisation", "merge", "delete event",
        "demo event", "demo participation", "delete participant", "import", "event page",
-       "rename"]
+       "rename", "link", "link project", "unlink", "clear", "set", "delete project"]
 step_strategy = st.tuples(st.sampled_from(OPS), st.integers(0, 3), st.integers(0, 20),
                           st.integers(0, 20))
 
