@@ -295,15 +295,18 @@ def test_migrate_builds_summaries_that_were_never_built():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_restore_rebuilds_the_summaries_its_backup_leaves_out(tmp_path):
-    event = factories.EventFactory()
+    project = factories.ProjectFactory()
+    event = factories.EventFactory(projects=[project])
     register(event, 4, sex="female")
     before = aggregates.register_figures()
+    before_project = aggregates.registrations_by("projects", [project.pk])
     path = tmp_path / "portal.json.gz"
     call_command("backup", output=path, verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
     assert aggregates.register_figures().total_shown == "0"
     call_command("restore", path, verbosity=0)
     assert aggregates.register_figures() == before
+    assert aggregates.registrations_by("projects", [project.pk]) == before_project
     assert_exact()
 
 
@@ -413,4 +416,67 @@ def test_two_concurrent_writers_to_one_event_both_count():
     for thread in threads:
         thread.join(10)
     assert aggregates.register_figures().total_shown == "5"
+    assert_exact()
+
+
+def test_a_projects_figures_follow_its_links_and_go_with_it():
+    """Links made and broken from either side, an event deleted, a project deleted: each
+    project reads its events' published figures, in two queries whatever their number."""
+    alpha, beta = factories.ProjectFactory(code="ALPHA"), factories.ProjectFactory(code="BETA")
+    first = factories.EventFactory(projects=[alpha])
+    second = factories.EventFactory()
+    register(first, 4, sex="female")
+    register(second, 3, sex="male")
+
+    def by_sex(project):
+        [breakdown] = aggregates.registrations_by("projects", [project.pk], ("sex",))[project.pk]
+        return breakdown.total_shown, [(cell.label, cell.shown) for cell in breakdown.cells]
+
+    assert by_sex(alpha) == ("4", [("Female", "4")])
+    assert by_sex(beta) == ("0", [])
+    beta.events.add(first, second)  # from the project's side
+    second.projects.add(alpha)
+    assert by_sex(alpha) == by_sex(beta) == ("7", [("Female", "4"), ("Male", "3")])
+    alpha.events.remove(first, factories.EventFactory())  # one was never linked
+    assert by_sex(alpha) == ("3", [("Male", "3")])
+    second.delete()
+    assert by_sex(alpha) == ("0", []) and by_sex(beta) == ("4", [("Female", "4")])
+    assert_exact()
+    beta_pk = beta.pk
+    beta.delete()
+    assert not ProjectCell.objects.filter(project_id=beta_pk).exists()
+    assert not ProjectTotal.objects.filter(project_id=beta_pk).exists()
+    assert_exact()
+
+    for _ in range(30):
+        register(factories.EventFactory(projects=[alpha]), 3, sex="female")
+    with CaptureQueriesContext(connection) as queries:
+        aggregates.registrations_by("projects", [alpha.pk, beta_pk])
+    assert len(queries) == 2
+    with pytest.raises(ValueError):
+        aggregates.registrations_by("themes", [1])
+
+
+def test_rebuild_summaries_reports_and_repairs_a_projects_drift():
+    project = factories.ProjectFactory()
+    register(factories.EventFactory(projects=[project]), 4, sex="female")
+    ProjectCell.objects.filter(project=project, dimension="sex").update(shown_sum=40)
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("rebuild_summaries", "--check", stdout=out)
+    assert f"1 project(s)' figures (#{project.pk})" in out.getvalue()
+    call_command("rebuild_summaries", stdout=io.StringIO())
+    call_command("rebuild_summaries", "--check", stdout=io.StringIO())
+    assert_exact()
+
+
+def test_migrate_builds_the_projects_figures_when_only_they_were_never_built():
+    project = factories.ProjectFactory()
+    register(factories.EventFactory(projects=[project]), 3, sex="female")
+    before = aggregates.registrations_by("projects", [project.pk])
+    ProjectCell.objects.all().delete()  # as the migration that adds their tables leaves them
+    ProjectTotal.objects.all().delete()
+    assert aggregates.registrations_by("projects", [project.pk]) != before
+    call_command("migrate", verbosity=0)
+    assert aggregates.registrations_by("projects", [project.pk]) == before
     assert_exact()
