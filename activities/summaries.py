@@ -439,18 +439,19 @@ class Drift:
             return "The stored summaries equal their recomputation from the rows."
         parts = []
         if self.events:
-            shown = ", ".join(f"#{pk}" for pk in self.events[:10])
-            more = f" and {len(self.events) - 10:,} more" if len(self.events) > 10 else ""
-            parts.append(f"{len(self.events):,} event(s)' figures ({shown}{more})")
+            parts.append(f"{len(self.events):,} event(s)' figures ({_first(self.events)})")
         if self.totals:
             parts.append(f"register totals ({', '.join(t or 'headline' for t in self.totals)})")
         if self.cells:
             parts.append(f"{len(self.cells):,} register group(s)")
         if self.projects:
-            shown = ", ".join(f"#{pk}" for pk in self.projects[:10])
-            more = f" and {len(self.projects) - 10:,} more" if len(self.projects) > 10 else ""
-            parts.append(f"{len(self.projects):,} project(s)' figures ({shown}{more})")
+            parts.append(f"{len(self.projects):,} project(s)' figures ({_first(self.projects)})")
         return "Drifted: " + "; ".join(parts) + "."
+
+
+def _first(ids: list[int], shown: int = 10) -> str:
+    more = f" and {len(ids) - shown:,} more" if len(ids) > shown else ""
+    return ", ".join(f"#{pk}" for pk in ids[:shown]) + more
 
 
 def expected() -> tuple[dict[int, dict], dict[str, tuple], dict[tuple[str, str], tuple]]:
