@@ -32,6 +32,8 @@ from activities.models import (
     EventFigure,
     Participant,
     Participation,
+    ProjectCell,
+    ProjectTotal,
     RegisterCell,
     RegisterTotal,
     Seizure,
@@ -271,36 +273,32 @@ PART_DIMENSIONS = ("sex", "country")
 
 def registrations_by(path: str, values, dimensions=PART_DIMENSIONS) -> dict:
     """The register's breakdowns (``register_figures``) by sex and by country over the events
-    of each value of ``path`` (a path from an event: ``"projects"``, with project ids as
-    ``values``): {value: [RegisterBreakdown per dimension]}. Read from the stored summaries
-    (``EventFigure``), never from participations: two grouped queries whatever the number of
-    values and events (their cost follows the events' stored rows). Like the home page, a pure
-    function of what the events' pages publish: a group adds up its shown counts over the events
-    that list their groups this way, and reads "not shown" where any of them hides it; its
-    total adds up those events' totals; the events that list no group this way are counted as
-    left out."""
+    of each value of ``path`` (``"projects"``, with project ids as ``values``: the only path
+    stored): {value: [RegisterBreakdown per dimension]}. Read from the stored summaries
+    (``ProjectCell`` / ``ProjectTotal``, kept by ``activities.summaries``), never from
+    participations nor from the events' figures: two queries whose cost follows the projects
+    and their groups, not their events. Like the home page, a pure function of what the events'
+    pages publish: a group adds up its shown counts over the events that list their groups this
+    way, and reads "not shown" where any of them hides it; its total adds up those events'
+    totals; the events that list no group this way are counted as left out."""
+    if path != "projects" or not set(dimensions) <= set(PART_DIMENSIONS):
+        raise ValueError(f"Stored by projects, by {PART_DIMENSIONS} only, not {path} {dimensions}")
     values = list(values)
     if not values:
         return {}
-    group = f"event__{path}"
-    figures = EventFigure.objects.filter(
-        **{f"{group}__in": values}, dimension__in=dimensions).order_by()
-    listed = ~Q(published=EventFigure.Published.NOT_LISTED)
     counts = {
         (value, dimension): (events, left_out)
-        for value, dimension, events, left_out in figures.values_list(group, "dimension")
-        .annotate(events=Count("event", distinct=True, filter=listed),
-                  left_out=Count("event", distinct=True, filter=~listed))
+        for value, dimension, events, left_out in ProjectTotal.objects.filter(
+            project_id__in=values, dimension__in=dimensions).order_by()
+        .values_list("project_id", "dimension", "events", "left_out")
     }
-    rows = figures.filter(listed).values_list(group, "dimension", "key").annotate(
-        shown=Sum("n", filter=Q(published=EventFigure.Published.SHOWN), default=0),
-        hidden=Count("pk", filter=Q(published=EventFigure.Published.HIDDEN)),
-        total=Sum("n"),
-    )
+    rows = ProjectCell.objects.filter(
+        project_id__in=values, dimension__in=dimensions).order_by()
     urls: dict[str, str] = {}
     sex_labels = dict(Participant.Sex.choices)
     groups: dict = {}
-    for value, dimension, key, shown, hidden, total in rows:
+    for value, dimension, key, shown, hidden, total in rows.values_list(
+            "project_id", "dimension", "key", "shown_sum", "hidden_events", "listed_sum"):
         label = sex_labels.get(key, key) if dimension == "sex" else _country_label(key, urls)
         cells, sum_of_totals = groups.get((value, dimension), ([], 0))
         cells.append((label, shown, "", hidden > 0))

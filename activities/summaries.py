@@ -8,6 +8,13 @@ sums, kept equal to their recomputation from the rows (README, "Stored summaries
   figures added up (the trust rule, README "Privacy"), so a pure function of the exact counts.
   They move by delta: when an event's stored figures change, what it published before is
   subtracted and what it publishes now is added.
+- ``ProjectCell`` / ``ProjectTotal`` hold the same sums over each project's events, by sex and by
+  country (``aggregates.registrations_by``, the donor pages): they equal, over every link of an
+  event to a project, that event's stored published figures added up. So they move when an
+  event's stored figures change (by the same difference, on each of its projects) and when a
+  link is made or broken (``Event.projects`` added, removed or cleared from either side, an event
+  deleted: its stored figures added to or subtracted from the project); a deleted project's rows
+  go with it (cascade).
 
 Every writer of what the figures read (a participation, a participant's sex, country,
 organisation or demo flag, an event's demo flag or deletion, an organisation's or a country's
@@ -26,9 +33,14 @@ from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models import Count, F, Q
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from activities.aggregates import NOT_RECORDED, _country_label, _organisation_url
+from activities.aggregates import (
+    NOT_RECORDED,
+    PART_DIMENSIONS,
+    _country_label,
+    _organisation_url,
+)
 from activities.models import (
     Country,
     Dimension,
@@ -37,6 +49,8 @@ from activities.models import (
     Organisation,
     Participant,
     Participation,
+    ProjectCell,
+    ProjectTotal,
     RegisterCell,
     RegisterTotal,
 )
@@ -194,6 +208,31 @@ def contribution(rows: dict | None) -> Counter:
     return added
 
 
+def part_contribution(rows: dict | None) -> Counter:
+    """What one event adds to each of its projects' figures (``aggregates.registrations_by``),
+    per breakdown by sex and by country: ("T", dimension, "events" if it lists groups this way,
+    "left_out" if it lists none) and, for each group it lists, ("C", dimension, key, field): one
+    listing event, its exact count, its shown count or one event hiding it."""
+    added: Counter = Counter()
+    for dimension in PART_DIMENSIONS:
+        groups = (rows or {}).get(dimension, {})
+        states = {state for _n, state in groups.values()}
+        if states - {NOT_LISTED}:
+            added["T", dimension, "events"] += 1
+        if NOT_LISTED in states:
+            added["T", dimension, "left_out"] += 1
+        for key, (n, state) in groups.items():
+            if state == NOT_LISTED:
+                continue
+            added["C", dimension, key, "listed_events"] += 1
+            added["C", dimension, key, "listed_sum"] += n
+            if state == HIDDEN:
+                added["C", dimension, key, "hidden_events"] += 1
+            else:
+                added["C", dimension, key, "shown_sum"] += n
+    return added
+
+
 def _stored(figures) -> dict[int, dict]:
     rows: dict[int, dict] = {}
     for event_id, dimension, key, n, state in figures.values_list(
@@ -264,25 +303,86 @@ def _apply(delta: Counter, totals: dict[str, RegisterTotal]) -> None:
         if keys:
             condition |= Q(dimension=dimension, key__in=keys)
     cells = {(c.dimension, c.key): c for c in RegisterCell.objects.filter(condition)}
+    _move(RegisterCell, cells, cell_delta, _cell, lambda cell: not cell.listed_events)
+
+
+def _move(model, rows: dict, delta: dict, make, empty) -> None:
+    """Add ``delta`` ({group: {field: amount}}) to the stored ``rows`` ({group: row}) of
+    ``model``: a group not stored yet is made (``make(*group)``), a row left ``empty`` deleted."""
     new, changed, gone = [], [], []
-    for group, amounts in cell_delta.items():
-        cell = cells.get(group)
-        if cell is None:
-            cell = _cell(*group)
-            new.append(cell)
-        else:
-            changed.append(cell)
+    fields = set()
+    for group, amounts in delta.items():
+        row = rows.get(group)
+        if row is None:
+            row = make(*group)
+            new.append(row)
         for name, amount in amounts.items():
-            setattr(cell, name, getattr(cell, name) + amount)
-        if cell.listed_events == 0 and cell.pk is not None:
-            changed.remove(cell)
-            gone.append(cell.pk)
+            setattr(row, name, getattr(row, name) + amount)
+            fields.add(name)
+        if row.pk is not None:
+            (gone if empty(row) else changed).append(row)
     if gone:
-        RegisterCell.objects.filter(pk__in=gone).delete()
+        model.objects.filter(pk__in=[row.pk for row in gone]).delete()
     if changed:
-        RegisterCell.objects.bulk_update(changed, ["shown_sum", "listed_events", "hidden_events"])
+        model.objects.bulk_update(changed, sorted(fields))
+    new = [row for row in new if not empty(row)]
     if new:
-        RegisterCell.objects.bulk_create([cell for cell in new if cell.listed_events])
+        model.objects.bulk_create(new)
+
+
+def _apply_parts(deltas: dict[int, Counter]) -> None:
+    """Move the projects' stored figures by ``deltas`` ({project id: ``part_contribution``s
+    added up})."""
+    total_delta: dict[tuple[int, str], dict[str, int]] = {}
+    cell_delta: dict[tuple[int, str, str], dict[str, int]] = {}
+    for project_id, delta in deltas.items():
+        for item, amount in delta.items():
+            if not amount:
+                continue
+            if item[0] == "T":
+                total_delta.setdefault((project_id, item[1]), {})[item[2]] = amount
+            else:
+                cell_delta.setdefault((project_id, item[1], item[2]), {})[item[3]] = amount
+    if total_delta:
+        totals = {(t.project_id, t.dimension): t for t in ProjectTotal.objects.filter(
+            project_id__in={project for project, _d in total_delta})}
+        _move(ProjectTotal, totals, total_delta,
+              lambda project, dimension: ProjectTotal(project_id=project, dimension=dimension),
+              lambda total: not (total.events or total.left_out))
+    if cell_delta:
+        cells = {(c.project_id, c.dimension, c.key): c for c in ProjectCell.objects.filter(
+            project_id__in={project for project, _d, _k in cell_delta},
+            key__in={key for _p, _d, key in cell_delta})}
+        _move(ProjectCell, cells, cell_delta,
+              lambda project, dimension, key: ProjectCell(project_id=project,
+                                                          dimension=dimension, key=key),
+              lambda cell: not cell.listed_events)
+
+
+def _links(**condition) -> list[tuple[int, int]]:
+    """(event id, project id) of the links between events and projects matching ``condition``
+    (on ``Event.projects.through``)."""
+    return list(Event.projects.through.objects.filter(**condition)
+                .values_list("event_id", "project_id").order_by())
+
+
+def move_links(links, sign: int) -> None:
+    """Links between events and projects made (``sign`` 1) or about to be broken (-1): each
+    event's stored published figures added to or subtracted from its project's."""
+    links = list(links)
+    if not links:
+        return
+    with transaction.atomic():
+        _locked_totals()  # the same lock as every refresh: the stored figures read stay put
+        stored: dict[int, dict] = {}
+        for chunk in _chunks(sorted({event_id for event_id, _p in links})):
+            stored |= _stored(EventFigure.objects.filter(event_id__in=chunk,
+                                                         dimension__in=PART_DIMENSIONS))
+        deltas: dict[int, Counter] = {}
+        for event_id, project_id in links:
+            for item, amount in part_contribution(stored.get(event_id)).items():
+                deltas.setdefault(project_id, Counter())[item] += sign * amount
+        _apply_parts(deltas)
 
 
 def refresh_events(event_ids) -> int:
@@ -297,6 +397,7 @@ def refresh_events(event_ids) -> int:
     with transaction.atomic():
         totals = _locked_totals()
         delta: Counter = Counter()
+        parts: dict[int, Counter] = {}
         for chunk in _chunks(ids):
             stored = _stored(EventFigure.objects.filter(event_id__in=chunk))
             exact = exact_figures(Participation.objects.real().filter(event_id__in=chunk))
@@ -308,10 +409,15 @@ def refresh_events(event_ids) -> int:
             for pk in moved:
                 delta.update(contribution(new.get(pk)))
                 delta.subtract(contribution(stored.get(pk)))
+            for pk, project_id in _links(event_id__in=moved):
+                part = parts.setdefault(project_id, Counter())
+                part.update(part_contribution(new.get(pk)))
+                part.subtract(part_contribution(stored.get(pk)))
             EventFigure.objects.filter(event_id__in=moved).delete()
             _insert([obj for pk in moved if pk in new for obj in _figure_rows(pk, new[pk])])
             changed += len(moved)
         _apply(delta, totals)
+        _apply_parts(parts)
     return changed
 
 
@@ -323,23 +429,29 @@ class Drift:
     events: list[int] = field(default_factory=list)
     totals: list[str] = field(default_factory=list)
     cells: list[tuple[str, str]] = field(default_factory=list)
+    projects: list[int] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.events or self.totals or self.cells)
+        return bool(self.events or self.totals or self.cells or self.projects)
 
     def summary(self) -> str:
         if not self:
             return "The stored summaries equal their recomputation from the rows."
         parts = []
         if self.events:
-            shown = ", ".join(f"#{pk}" for pk in self.events[:10])
-            more = f" and {len(self.events) - 10:,} more" if len(self.events) > 10 else ""
-            parts.append(f"{len(self.events):,} event(s)' figures ({shown}{more})")
+            parts.append(f"{len(self.events):,} event(s)' figures ({_first(self.events)})")
         if self.totals:
             parts.append(f"register totals ({', '.join(t or 'headline' for t in self.totals)})")
         if self.cells:
             parts.append(f"{len(self.cells):,} register group(s)")
+        if self.projects:
+            parts.append(f"{len(self.projects):,} project(s)' figures ({_first(self.projects)})")
         return "Drifted: " + "; ".join(parts) + "."
+
+
+def _first(ids: list[int], shown: int = 10) -> str:
+    more = f" and {len(ids) - shown:,} more" if len(ids) > shown else ""
+    return ", ".join(f"#{pk}" for pk in ids[:shown]) + more
 
 
 def expected() -> tuple[dict[int, dict], dict[str, tuple], dict[tuple[str, str], tuple]]:
@@ -361,6 +473,68 @@ def expected() -> tuple[dict[int, dict], dict[str, tuple], dict[tuple[str, str],
     return events, totals, {group: tuple(values) for group, values in cells.items()}
 
 
+def expected_parts(events: dict[int, dict]) -> dict[int, tuple[dict, dict]]:
+    """Each project's figures from its events' rows (``events``, as ``expected()`` or
+    ``_stored`` give them): {project id: ({dimension: (events, left_out)},
+    {(dimension, key): (shown_sum, listed_sum, listed_events, hidden_events)})}."""
+    added: dict[int, Counter] = {}
+    contributions: dict[int, Counter] = {}
+    for event_id, project_id in _links():
+        if event_id not in contributions:
+            contributions[event_id] = part_contribution(events.get(event_id))
+        added.setdefault(project_id, Counter()).update(contributions[event_id])
+    projects = {}
+    for project_id, sums in added.items():
+        totals: dict[str, list[int]] = {}
+        cells: dict[tuple[str, str], list[int]] = {}
+        for item, amount in sums.items():
+            if item[0] == "T":
+                values = totals.setdefault(item[1], [0, 0])
+                values[_PART_TOTAL_FIELDS.index(item[2])] += amount
+            else:
+                values = cells.setdefault(item[1:3], [0, 0, 0, 0])
+                values[_PART_CELL_FIELDS.index(item[3])] += amount
+        projects[project_id] = (
+            {dimension: tuple(values) for dimension, values in totals.items() if any(values)},
+            {group: tuple(values) for group, values in cells.items() if values[2]},
+        )
+    return {pk: figures for pk, figures in projects.items() if figures[0] or figures[1]}
+
+
+_PART_TOTAL_FIELDS = ("events", "left_out")
+_PART_CELL_FIELDS = ("shown_sum", "listed_sum", "listed_events", "hidden_events")
+
+
+def stored_parts() -> dict[int, tuple[dict, dict]]:
+    """The projects' stored figures, shaped as ``expected_parts`` gives them."""
+    projects: dict[int, tuple[dict, dict]] = {}
+    for row in ProjectTotal.objects.values_list("project_id", "dimension",
+                                                *_PART_TOTAL_FIELDS):
+        projects.setdefault(row[0], ({}, {}))[0][row[1]] = row[2:]
+    for row in ProjectCell.objects.values_list("project_id", "dimension", "key",
+                                               *_PART_CELL_FIELDS):
+        projects.setdefault(row[0], ({}, {}))[1][row[1:3]] = row[3:]
+    return projects
+
+
+def _write_parts(project_ids: list[int], want: dict[int, tuple[dict, dict]]) -> None:
+    """Replace these projects' stored figures with ``want``'s."""
+    for chunk in _chunks(project_ids, 5000):
+        ProjectTotal.objects.filter(project_id__in=chunk).delete()
+        ProjectCell.objects.filter(project_id__in=chunk).delete()
+    totals, cells = [], []
+    for project_id in project_ids:
+        want_totals, want_cells = want.get(project_id, ({}, {}))
+        totals += [ProjectTotal(project_id=project_id, dimension=dimension,
+                                **dict(zip(_PART_TOTAL_FIELDS, values, strict=True)))
+                   for dimension, values in want_totals.items()]
+        cells += [ProjectCell(project_id=project_id, dimension=dimension, key=key,
+                              **dict(zip(_PART_CELL_FIELDS, values, strict=True)))
+                  for (dimension, key), values in want_cells.items()]
+    ProjectTotal.objects.bulk_create(totals, batch_size=ROWS_PER_INSERT)
+    ProjectCell.objects.bulk_create(cells, batch_size=ROWS_PER_INSERT)
+
+
 def stored_register() -> tuple[dict[str, tuple], dict[tuple[str, str], tuple]]:
     totals = dict.fromkeys((HEADLINE, *DIMENSIONS), (0, 0, 0))
     totals |= {t.dimension: (t.events, t.total, t.left_out) for t in RegisterTotal.objects.all()}
@@ -377,12 +551,15 @@ def rebuild(*, check: bool = False) -> Drift:
         events, want_totals, want_cells = expected()
         stored = _stored(EventFigure.objects.all())
         have_totals, have_cells = stored_register()
+        want_parts, have_parts = expected_parts(events), stored_parts()
         drift = Drift(
             events=sorted(pk for pk in events.keys() | stored.keys()
                           if events.get(pk) != stored.get(pk)),
             totals=[name for name in want_totals if want_totals[name] != have_totals.get(name)],
             cells=sorted(group for group in want_cells.keys() | have_cells.keys()
                          if want_cells.get(group) != have_cells.get(group)),
+            projects=sorted(pk for pk in want_parts.keys() | have_parts.keys()
+                            if want_parts.get(pk) != have_parts.get(pk)),
         )
         if check or not drift:
             return drift
@@ -401,6 +578,7 @@ def rebuild(*, check: bool = False) -> Drift:
                 cell.shown_sum, cell.listed_events, cell.hidden_events = shown, listed, hidden
                 cells.append(cell)
             RegisterCell.objects.bulk_create(cells, batch_size=ROWS_PER_INSERT)
+        _write_parts(drift.projects, want_parts)
     return drift
 
 
@@ -465,13 +643,50 @@ for _model in _TRACKED:
 post_delete.connect(_deleted, sender=Participation, dispatch_uid="summaries-delete-participation")
 post_delete.connect(_deleted, sender=Event, dispatch_uid="summaries-delete-event")
 
+
+def _deleting_event(sender, instance, **kwargs):
+    """An event about to go: its links to projects are broken (by cascade, no signal)."""
+    move_links(_links(event_id=instance.pk), -1)
+
+
+def _links_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """``Event.projects`` written from either side (``event.projects`` or
+    ``project.events``): links made add the event's published figures to the project's, links
+    broken subtract them. A removal names ids that may not be linked: the links are read
+    before it."""
+    own, other = ("project_id", "event_id") if reverse else ("event_id", "project_id")
+    if action in ("pre_remove", "pre_clear"):
+        condition = {own: instance.pk}
+        if pk_set is not None:
+            condition[f"{other}__in"] = pk_set
+        instance._summary_links = _links(**condition)
+    elif action in ("post_remove", "post_clear"):
+        move_links(instance.__dict__.pop("_summary_links", ()), -1)
+    elif action == "post_add" and pk_set:
+        move_links(((pk, instance.pk) if reverse else (instance.pk, pk) for pk in pk_set), 1)
+
+
+pre_delete.connect(_deleting_event, sender=Event, dispatch_uid="summaries-deleting-event")
+m2m_changed.connect(_links_changed, sender=Event.projects.through,
+                    dispatch_uid="summaries-event-projects")
+
 def fill_after_migrate(using="default", **kwargs) -> None:
-    """After ``migrate``: where the summaries have never been built (the migration that made
-    their tables leaves them empty) and participations exist, build them."""
+    """After ``migrate``: where the summaries have never been built (the migrations that made
+    their tables leave them empty) and participations exist, build them: all of them, or the
+    projects' figures alone (from the events' stored figures) where only those are empty while
+    a linked event has figures."""
     if using != DEFAULT_DB_ALIAS:
         return
-    if RegisterTotal._meta.db_table not in connection.introspection.table_names():
+    tables = connection.introspection.table_names()
+    if any(model._meta.db_table not in tables for model in (RegisterTotal, ProjectTotal)):
         return
-    if RegisterTotal.objects.exists() or not Participation.objects.exists():
-        return
-    rebuild()
+    if not RegisterTotal.objects.exists() and Participation.objects.exists():
+        rebuild()
+    elif (not ProjectTotal.objects.exists()
+          and EventFigure.objects.filter(event__projects__isnull=False).exists()):
+        # The projects' figures, added later: built from the events' stored figures.
+        with transaction.atomic():
+            _locked_totals()
+            want = expected_parts(_stored(EventFigure.objects.filter(
+                dimension__in=PART_DIMENSIONS)))
+            _write_parts(sorted(want), want)

@@ -42,6 +42,8 @@ from activities.models.seizures import (
 from activities.models.summaries import (
     Dimension,
     EventFigure,
+    ProjectCell,
+    ProjectTotal,
     RegisterCell,
     RegisterTotal,
     SummaryBypassed,
@@ -69,7 +71,9 @@ __all__ = [
     "ParticipationQuerySet",
     "Person",
     "Project",
+    "ProjectCell",
     "ProjectQuerySet",
+    "ProjectTotal",
     "RegisterCell",
     "RegisterTotal",
     "Seizure",

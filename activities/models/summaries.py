@@ -6,6 +6,8 @@ summaries"), and the guard that keeps bulk writes from bypassing it.
   (shown, hidden, or not listed because the breakdown is withheld or the event is too small).
 - ``RegisterCell`` / ``RegisterTotal``: the home page's figures, the events' published figures
   added up, kept by delta.
+- ``ProjectCell`` / ``ProjectTotal``: the same added up over each project's events, by sex and
+  by country (the donor pages' "Projects this donor contributes to"), kept by delta.
 
 The guard: ``update()`` and ``bulk_create()`` on participations and participants (and an
 ``is_demo`` update of events) raise ``SummaryBypassed`` unless a service has opened
@@ -121,3 +123,46 @@ class RegisterTotal(models.Model):
 
     def __str__(self):
         return f"{self.dimension or 'headline'}: {self.total} at {self.events} events"
+
+
+class ProjectCell(models.Model):
+    """One group of a project's breakdown (``aggregates.registrations_by``): over the project's
+    events that list their groups this way and list this one, how many (``listed_events``),
+    the sum of their exact counts (``listed_sum``, which adds up to the breakdown's total), the
+    sum of the shown ones (``shown_sum``) and how many hide it (``hidden_events``)."""
+
+    project = models.ForeignKey("activities.Project", on_delete=models.CASCADE, related_name="+")
+    dimension = models.CharField(max_length=12, choices=Dimension.choices)
+    key = models.CharField(max_length=40, blank=True)
+    shown_sum = models.BigIntegerField(default=0)
+    listed_sum = models.BigIntegerField(default=0)
+    listed_events = models.PositiveIntegerField(default=0)
+    hidden_events = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "dimension", "key"],
+                                    name="activities_projectcell_unique"),
+        ]
+
+    def __str__(self):
+        return f"project #{self.project_id} {self.dimension} {self.key or '-'}: {self.shown_sum}"
+
+
+class ProjectTotal(models.Model):
+    """A project's breakdown: how many of its events list their groups this way (``events``)
+    and how many list none (``left_out``)."""
+
+    project = models.ForeignKey("activities.Project", on_delete=models.CASCADE, related_name="+")
+    dimension = models.CharField(max_length=12, choices=Dimension.choices)
+    events = models.PositiveIntegerField(default=0)
+    left_out = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "dimension"],
+                                    name="activities_projecttotal_unique"),
+        ]
+
+    def __str__(self):
+        return f"project #{self.project_id} {self.dimension}: {self.events} events"

@@ -1,7 +1,7 @@
 """Stored participant summaries (``activities.summaries``): after any sequence of writes, by
 every writer, the stored tables equal their recomputation from the rows and the home page's
-figures equal the reference computation from the rows; bulk writes outside a service fail;
-``rebuild_summaries`` finds and repairs drift."""
+and the projects' figures (the donor pages) equal the reference computation from the rows;
+bulk writes outside a service fail; ``rebuild_summaries`` finds and repairs drift."""
 
 import contextlib
 import csv
@@ -24,6 +24,9 @@ from activities.models import (
     Organisation,
     Participant,
     Participation,
+    Project,
+    ProjectCell,
+    ProjectTotal,
     RegisterCell,
     RegisterTotal,
     SummaryBypassed,
@@ -67,6 +70,20 @@ def assert_exact():
             figure.n
     assert stored == reference
     assert aggregates.register_figures() == aggregates.register_figures_from_rows()
+    projects = list(Project.objects.values_list("pk", flat=True))
+    assert_projects_read_their_events(projects)
+
+
+def assert_projects_read_their_events(projects):
+    """Each project's stored figures read as its real events' own protected figures added up
+    as the home page adds them (``_add_up``), by sex and by country."""
+    stored = aggregates.registrations_by("projects", projects)
+    for project in projects:
+        events = Event.objects.real().filter(projects=project).values_list("pk", flat=True)
+        published = aggregates.participant_figures_by_event(events).values()
+        reference = [aggregates._add_up(title, [f.breakdowns[index] for f in published])
+                     for index, title in enumerate(aggregates._REGISTER_TITLES[:2])]
+        assert stored[project] == reference, project
 
 
 def world():
@@ -84,6 +101,9 @@ def world():
         )
         for n in range(12)
     ]
+    projects = [factories.ProjectFactory(code=code) for code in ("ALPHA", "BETA")]
+    for event, linked in zip(events, ([0], [0], [0, 1], []), strict=True):
+        event.projects.set([projects[n] for n in linked])
     return events, people, organisations, [kg, kz, tj, None]
 
 
@@ -111,6 +131,8 @@ def apply(step: int, op: tuple, events, people, organisations, countries):
         return
     event = live_events[a % len(live_events)]
     person = live_people[b % len(live_people)]
+    live_projects = list(Project.objects.order_by("pk"))
+    project = live_projects[c % len(live_projects)] if live_projects else None
     if kind == "add":
         Participation.objects.get_or_create(event=event, participant=person)
     elif kind == "remove":  # the admin's bulk delete
@@ -146,7 +168,7 @@ def apply(step: int, op: tuple, events, people, organisations, countries):
         others = live_people[c % len(live_people)]
         current = set(event.participations.values_list("participant_id", flat=True))
         services.event_record(
-            event=event, projects=[], trainers=[],
+            event=event, projects=live_projects[:c % 3], trainers=[],
             participations={person.pk: Participation.Status.ATTENDED},
             new_participants=[services.NewParticipant(
                 Participant(name=f"Typed Person {step}", sex=SEXES[c % 3]),
@@ -159,11 +181,25 @@ def apply(step: int, op: tuple, events, people, organisations, countries):
         organisation.refresh_from_db()
         organisation.name = "Agency A" if organisation.name != "Agency A" else "Agency Z"
         organisation.save()
+    elif project is None:
+        return
+    elif kind == "link":  # either side of Event.projects
+        event.projects.add(project)
+    elif kind == "link project":
+        project.events.add(*live_events[:b % 5])
+    elif kind == "unlink":
+        (event.projects.remove(project) if b % 2 else project.events.remove(event, *live_events))
+    elif kind == "clear":
+        (event.projects.clear() if b % 2 else project.events.clear())
+    elif kind == "set":
+        project.events.set(live_events[b % 3:])
+    elif kind == "delete project":
+        project.delete()
 
 
 OPS = ["add", "add", "add", "remove", "sex", "country", "organisation", "merge", "delete event",
        "demo event", "demo participation", "delete participant", "import", "event page",
-       "rename"]
+       "rename", "link", "link project", "unlink", "clear", "set", "delete project"]
 step_strategy = st.tuples(st.sampled_from(OPS), st.integers(0, 3), st.integers(0, 20),
                           st.integers(0, 20))
 
@@ -259,15 +295,18 @@ def test_migrate_builds_summaries_that_were_never_built():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_restore_rebuilds_the_summaries_its_backup_leaves_out(tmp_path):
-    event = factories.EventFactory()
+    project = factories.ProjectFactory()
+    event = factories.EventFactory(projects=[project])
     register(event, 4, sex="female")
     before = aggregates.register_figures()
+    before_project = aggregates.registrations_by("projects", [project.pk])
     path = tmp_path / "portal.json.gz"
     call_command("backup", output=path, verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
     assert aggregates.register_figures().total_shown == "0"
     call_command("restore", path, verbosity=0)
     assert aggregates.register_figures() == before
+    assert aggregates.registrations_by("projects", [project.pk]) == before_project
     assert_exact()
 
 
@@ -377,4 +416,67 @@ def test_two_concurrent_writers_to_one_event_both_count():
     for thread in threads:
         thread.join(10)
     assert aggregates.register_figures().total_shown == "5"
+    assert_exact()
+
+
+def test_a_projects_figures_follow_its_links_and_go_with_it():
+    """Links made and broken from either side, an event deleted, a project deleted: each
+    project reads its events' published figures, in two queries whatever their number."""
+    alpha, beta = factories.ProjectFactory(code="ALPHA"), factories.ProjectFactory(code="BETA")
+    first = factories.EventFactory(projects=[alpha])
+    second = factories.EventFactory()
+    register(first, 4, sex="female")
+    register(second, 3, sex="male")
+
+    def by_sex(project):
+        [breakdown] = aggregates.registrations_by("projects", [project.pk], ("sex",))[project.pk]
+        return breakdown.total_shown, [(cell.label, cell.shown) for cell in breakdown.cells]
+
+    assert by_sex(alpha) == ("4", [("Female", "4")])
+    assert by_sex(beta) == ("0", [])
+    beta.events.add(first, second)  # from the project's side
+    second.projects.add(alpha)
+    assert by_sex(alpha) == by_sex(beta) == ("7", [("Female", "4"), ("Male", "3")])
+    alpha.events.remove(first, factories.EventFactory())  # one was never linked
+    assert by_sex(alpha) == ("3", [("Male", "3")])
+    second.delete()
+    assert by_sex(alpha) == ("0", []) and by_sex(beta) == ("4", [("Female", "4")])
+    assert_exact()
+    beta_pk = beta.pk
+    beta.delete()
+    assert not ProjectCell.objects.filter(project_id=beta_pk).exists()
+    assert not ProjectTotal.objects.filter(project_id=beta_pk).exists()
+    assert_exact()
+
+    for _ in range(30):
+        register(factories.EventFactory(projects=[alpha]), 3, sex="female")
+    with CaptureQueriesContext(connection) as queries:
+        aggregates.registrations_by("projects", [alpha.pk, beta_pk])
+    assert len(queries) == 2
+    with pytest.raises(ValueError):
+        aggregates.registrations_by("themes", [1])
+
+
+def test_rebuild_summaries_reports_and_repairs_a_projects_drift():
+    project = factories.ProjectFactory()
+    register(factories.EventFactory(projects=[project]), 4, sex="female")
+    ProjectCell.objects.filter(project=project, dimension="sex").update(shown_sum=40)
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("rebuild_summaries", "--check", stdout=out)
+    assert f"1 project(s)' figures (#{project.pk})" in out.getvalue()
+    call_command("rebuild_summaries", stdout=io.StringIO())
+    call_command("rebuild_summaries", "--check", stdout=io.StringIO())
+    assert_exact()
+
+
+def test_migrate_builds_the_projects_figures_when_only_they_were_never_built():
+    project = factories.ProjectFactory()
+    register(factories.EventFactory(projects=[project]), 3, sex="female")
+    before = aggregates.registrations_by("projects", [project.pk])
+    ProjectCell.objects.all().delete()  # as the migration that adds their tables leaves them
+    ProjectTotal.objects.all().delete()
+    assert aggregates.registrations_by("projects", [project.pk]) != before
+    call_command("migrate", verbosity=0)
+    assert aggregates.registrations_by("projects", [project.pk]) == before
     assert_exact()

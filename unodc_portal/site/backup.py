@@ -31,6 +31,7 @@ NOT_BACKED_UP = {
     "unodc_portal.core.throttle",  # counters of recent attempts, like sessions
     # Stored participant summaries: derived from the rows, rebuilt by restore.
     "activities.eventfigure", "activities.registercell", "activities.registertotal",
+    "activities.projectcell", "activities.projecttotal",
     "search.searchdocument",  # the search index: derived from the records, rebuilt by restore
 }
 NATURAL_KEY_TARGETS = (ContentType, Permission)
