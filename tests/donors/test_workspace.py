@@ -143,6 +143,5 @@ def test_the_workspace_query_count_is_constant(client, donor_user):
                 date=datetime.date(2000 + i, 1, 1), is_published=bool(i % 2),
             )
 
-    # 20 before issue 14 (and its US-dollar total); the projects the contributions supported add
-    # six (donors.supported).
-    assert_constant_queries(client, WORKSPACE, add_rows, 26)
+    # The house budget, with the projects the contributions supported (donors.supported).
+    assert_constant_queries(client, WORKSPACE, add_rows, 15)
