@@ -10,7 +10,9 @@ recorded under it and the articles about those seizures.
   come from the stored summaries (``aggregates.registrations_by``), never from participations,
   and are protected as the home page's register is.
 - **Bounded.** A fixed number of queries whatever the number of projects (at most
-  ``PROJECTS_SHOWN``); every query is narrowed to those projects.
+  ``PROJECTS_SHOWN``); every query is narrowed to those projects. The page's own list of
+  articles that mention the donor (``mentions``) is read in the projects' articles query, so
+  that the donor page and the workspace stay within the house budget of 15 queries.
 """
 
 from __future__ import annotations
