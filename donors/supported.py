@@ -233,9 +233,11 @@ def _articles(shown: dict[int, SupportedProject], user, mentions: Q | None,
     query: a rank within each project and one among the mentions, so that no project's articles
     and no more mentions than shown are read. Returns the mentions."""
     seizures = Seizure.objects.visible_to(user).filter(project__in=list(shown))
-    about_shown = Q(seizures__in=seizures)
+    # Articles chosen by their ids first, so that only theirs of the seizures' links are joined.
+    about_shown = Q(pk__in=Article.seizures.through.objects.filter(seizure__in=seizures)
+                    .values("article"))
     mentioned = mentions if mentions is not None else Q(pk__in=[])
-    about = Case(When(about_shown, then=F("seizures__project")))
+    about = Case(When(seizures__in=seizures, then=F("seizures__project")))
     is_mentioned = Case(When(mentioned, then=Value(True)), default=Value(False))
     wanted = Q(about__isnull=False, rank__lte=ARTICLES_PER_PROJECT + 1)
     wanted |= (Q(mentioned=True, mention_rank__lte=mentions_limit) if mentions_limit
