@@ -140,41 +140,48 @@ def supported_projects(donor: Donor, user, contributions, *, mentions: Q | None 
 def _projects(donor: Donor, user, contributions) -> tuple[dict[int, SupportedProject], bool]:
     """The projects of ``contributions`` by code (the first ``PROJECTS_SHOWN``), each with the
     events those contributions name and the other donors whose contributions to it ``user`` may
-    see. One query of distinct rows (a funded event, or another donor, per project), so that its
-    size follows the projects' donors and the donor's funded events, not every contribution to
-    those projects."""
+    see. One query, the union of two of distinct rows (the donor's projects with their funded
+    events; the other donors of those projects), so that its size follows the projects' donors
+    and the donor's funded events, not every contribution to those projects."""
     projects = (
         Project.objects.visible_to(user).filter(pk__in=contributions.values("project"))
         .order_by("code", "pk").values("pk")[:PROJECTS_SHOWN + 1]
     )
-    own = Q(pk__in=contributions.values("pk"))
-    funded = own & Q(event__in=Event.objects.visible_to(user))
-    other = ~Q(donor=donor) & Q(donor__in=Donor.objects.visible_to(user))
-    rows = (
-        Contribution.objects.visible_to(user).filter(project__in=projects).filter(own | other)
-        .annotate(
-            funded_slug=Case(When(funded, then=F("event__slug"))),
-            funded_title=Case(When(funded, then=F("event__title"))),
-            funded_demo=Case(When(funded, then=F("event__is_demo"))),
-            other_name=Case(When(other, then=F("donor__name"))),
-            other_slug=Case(When(other, then=F("donor__slug"))),
-        )
-        .values_list("project", "project__code", "project__title", "project__is_demo",
-                     "funded_slug", "funded_title", "funded_demo", "other_name", "other_slug")
-        .order_by("project__code", "project", "funded_title", "funded_slug", "other_name",
-                  "other_slug").distinct()
+    funded = Q(event__in=Event.objects.visible_to(user))
+    own = (
+        contributions.filter(project__in=projects)
+        .annotate(own=Value(True), slug=Case(When(funded, then=F("event__slug"))),
+                  label=Case(When(funded, then=F("event__title"))),
+                  demo=Case(When(funded, then=F("event__is_demo"))))
+        .values_list("project", "project__code", "project__title", "project__is_demo", "own",
+                     "slug", "label", "demo")
+        .order_by().distinct()
+    )
+    others = (
+        Contribution.objects.visible_to(user)
+        .filter(project__in=projects, donor__in=Donor.objects.visible_to(user))
+        .exclude(donor=donor)
+        .annotate(own=Value(False), code=Value(""), title=Value(""), demo=Value(False))
+        .values_list("project", "code", "title", "demo", "own", "donor__slug", "donor__name",
+                     "demo")
+        .order_by().distinct()
     )
     shown: dict[int, SupportedProject] = {}
-    for pk, code, title, is_demo, event_slug, event_title, event_demo, name, slug in rows:
-        item = shown.get(pk)
-        if item is None:
-            item = shown[pk] = SupportedProject(
-                Project(pk=pk, code=code, title=title, is_demo=is_demo))
-        if event_slug is not None:
-            item.funded_events.append(Event(slug=event_slug, title=event_title,
-                                            is_demo=event_demo))
-        if slug is not None:
-            item.other_donors.append(Link(name, reverse("donors:donor_detail", args=[slug])))
+    links: list[tuple] = []
+    for row in sorted(own.union(others, all=True),
+                      key=lambda row: (not row[4], row[1], row[0], row[6] or "", row[5] or "")):
+        pk, code, title, is_demo, is_own, slug, label, demo = row
+        if is_own:
+            item = shown.get(pk)
+            if item is None:
+                item = shown[pk] = SupportedProject(
+                    Project(pk=pk, code=code, title=title, is_demo=is_demo))
+            if slug is not None:
+                item.funded_events.append(Event(slug=slug, title=label, is_demo=demo))
+        elif pk in shown:
+            links.append((label, slug, shown[pk]))
+    for name, slug, item in sorted(links, key=lambda link: link[:2]):
+        item.other_donors.append(Link(name, reverse("donors:donor_detail", args=[slug])))
     more = len(shown) > PROJECTS_SHOWN
     return dict(list(shown.items())[:PROJECTS_SHOWN]), more
 
