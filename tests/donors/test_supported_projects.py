@@ -345,3 +345,19 @@ def test_the_auditor_finds_a_project_that_tells_more_than_its_events():
                                   [("Kazakhstan", "6"), ("Tajikistan", NOT_SHOWN),
                                    ("Uzbekistan", NOT_SHOWN)], "donor table")]
     assert audit(safe, parts={"part:P": ["event:e"]}).narrowed == []
+
+
+def test_beyond_the_projects_shown_the_first_by_code_are_listed_with_their_donors(
+        client, donor_user, monkeypatch):
+    monkeypatch.setattr("donors.supported.PROJECTS_SHOWN", 2)
+    donor = donor_user.donor_account.donor
+    for code in ("CCC", "AAA", "BBB"):
+        project = factories.ProjectFactory(code=code)
+        factories.ContributionFactory(donor=donor, project=project)
+        factories.ContributionFactory(project=project, donor=factories.DonorFactory(
+            name=f"Other of {code}"))
+    supported = client.get(donor.get_absolute_url()).context["supported"]
+    assert supported.more
+    assert [(item.project.code, [link.label for link in item.other_donors])
+            for item in supported.projects] == [("AAA", ["Other of AAA"]),
+                                                ("BBB", ["Other of BBB"])]
