@@ -156,7 +156,7 @@ class ContributionTotals:
         return _grouped(self.contributions, *keys, *(PROJECT if self.per_project else ()))
 
     @property
-    def rows(self) -> int:
+    def listed(self) -> int:
         """How many contributions there are, demo ones included (a demo account's list shows
         its demo records): a list's count, read from the totals' query."""
         return sum(row["n"] for row in self.grouped)

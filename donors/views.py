@@ -137,7 +137,7 @@ class MyContributionListView(DonorWorkspaceMixin, DownloadLinksMixin, ListPageMi
         """The totals' grouped query counts the rows too: the list runs no ``COUNT`` of its
         own."""
         paginator = super().get_paginator(queryset, per_page, **kwargs)
-        paginator.count = self.totals.rows
+        paginator.count = self.totals.listed
         return paginator
 
     def paginate_queryset(self, queryset, page_size):
