@@ -60,23 +60,25 @@ class ContributionFilter(PortalFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The currencies of the contributions offered, as the choices (one query).
+        self.offer_choices()
+
+    def offer_choices(self):
+        """The currencies of the contributions the user may see, as the choices (one query)."""
         currencies = (
-            self.choice_rows().exclude(currency="").order_by("currency")
+            Contribution.objects.visible_to(self.user).exclude(currency="").order_by("currency")
             .values_list("currency", flat=True).distinct()
         )
         self.set_choices("currency", ((c, c) for c in currencies))
 
-    def choice_rows(self):
-        """The contributions whose values the choices offer: those the user may see."""
-        return Contribution.objects.visible_to(self.user)
-
 
 class MyContributionFilter(ContributionFilter):
     """The donor workspace (``/my/contributions/``): one donor's own contributions, so no donor
-    filter; a year, and whether published. Its choices come from the donor's own rows."""
+    filter; a year, and whether published. Its choices (currencies, years, projects) come from
+    the donor's own rows, in one query."""
 
     donor = None
+    project = filters.ChoiceFilter(field_name="project__code", choices=[], empty_label="Any",
+                                   label="Project or operation")
     year = filters.ChoiceFilter(choices=[], empty_label="Any year", label="Year")
     published = filters.ChoiceFilter(
         choices=[("yes", "Published"), ("no", "Not published")], empty_label="Either",
@@ -86,14 +88,18 @@ class MyContributionFilter(ContributionFilter):
     class Meta(ContributionFilter.Meta):
         fields = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        years = self.choice_rows().exclude(year=None).values_list("year", flat=True).distinct()
-        self.set_choices("year", ((y, str(y)) for y in sorted(years, reverse=True)))
-
-    def choice_rows(self):
-        """The donor's own contributions (the view's queryset)."""
-        return self.queryset.order_by()
+    def offer_choices(self):
+        """The currencies, years and projects of the donor's own contributions (the view's
+        queryset)."""
+        rows = list(
+            self.queryset.order_by()
+            .values_list("currency", "year", "project__code", "project__title").distinct()
+        )
+        self.set_choices("currency", ((c, c) for c in sorted({row[0] for row in rows if row[0]})))
+        years = sorted({row[1] for row in rows if row[1] is not None}, reverse=True)
+        self.set_choices("year", ((y, str(y)) for y in years))
+        projects = sorted({(row[2], row[3]) for row in rows})
+        self.set_choices("project", ((code, f"{code} — {title}") for code, title in projects))
 
     def filter_published(self, queryset, name, value):
         return queryset.filter(is_published=value == "yes") if value else queryset

@@ -90,6 +90,13 @@ def donor_for(user):
     """The donor a user acts for, or None."""
     if user is None or not user.is_authenticated:
         return None
+    # The account and its donor in one query, kept where Django keeps ``user.donor_account``
+    # (None: no account), so that the rest of the request reads neither again.
+    account = DonorAccount._meta.get_field("user").remote_field
+    if not account.is_cached(user):
+        account.set_cached_value(
+            user, DonorAccount.objects.select_related("donor").filter(user=user).first()
+        )
     try:
         return user.donor_account.donor
     except DonorAccount.DoesNotExist:

@@ -10,7 +10,9 @@ recorded under it and the articles about those seizures.
   come from the stored summaries (``aggregates.registrations_by``), never from participations,
   and are protected as the home page's register is.
 - **Bounded.** A fixed number of queries whatever the number of projects (at most
-  ``PROJECTS_SHOWN``); every query is narrowed to those projects.
+  ``PROJECTS_SHOWN``); every query is narrowed to those projects. The page's own list of
+  articles that mention the donor (``mentions``) is read in the projects' articles query, so
+  that the donor page and the workspace stay within the house budget of 15 queries.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.db.models import (
     F,
     Q,
     Sum,
+    Value,
     When,
     Window,
 )
@@ -111,11 +114,15 @@ class Supported:
     # More projects than ``PROJECTS_SHOWN``: the first are shown.
     more: bool = False
     limit: int = PROJECTS_SHOWN
+    # The articles the page's ``mentions`` select, in the articles' order.
+    mentions: list[Article] = field(default_factory=list)
 
 
-def supported_projects(donor: Donor, user, contributions) -> Supported:
+def supported_projects(donor: Donor, user, contributions, *, mentions: Q | None = None,
+                       mentions_limit: int | None = None) -> Supported:
     """The projects of ``contributions`` (the donor's contributions that ``user`` may see), with
-    what each supported. Seven queries, whatever the number of projects."""
+    what each supported, and the articles ``mentions`` selects (the first ``mentions_limit``),
+    read with the projects' articles. Six queries, whatever the number of projects."""
     contributions = contributions.order_by().select_related(None).prefetch_related(None)
     shown, more = _projects(donor, user, contributions)
     if shown:
@@ -123,48 +130,60 @@ def supported_projects(donor: Donor, user, contributions) -> Supported:
         for pk, breakdowns in aggregates.registrations_by("projects", list(shown)).items():
             shown[pk].registrations = breakdowns
         _seizures(shown)
-        _articles(shown, user)
-    return Supported(list(shown.values()), more=more)
+    mentioned = (
+        _articles(shown, user, mentions, mentions_limit) if shown or mentions is not None
+        else []
+    )
+    return Supported(list(shown.values()), more=more, mentions=mentioned)
 
 
 def _projects(donor: Donor, user, contributions) -> tuple[dict[int, SupportedProject], bool]:
     """The projects of ``contributions`` by code (the first ``PROJECTS_SHOWN``), each with the
-    events its contributions name, then the other donors whose contributions to it ``user`` may
-    see: two queries of distinct rows, so that their size follows the projects' donors and the
-    donor's funded events, not every contribution to those projects."""
-    funded = Q(event__in=Event.objects.visible_to(user))
-    rows = (
-        contributions.filter(project__in=Project.objects.visible_to(user))
-        .annotate(
-            funded_slug=Case(When(funded, then=F("event__slug"))),
-            funded_title=Case(When(funded, then=F("event__title"))),
-            funded_demo=Case(When(funded, then=F("event__is_demo"))),
-        )
-        .values_list("project", "project__code", "project__title", "project__is_demo",
-                     "funded_slug", "funded_title", "funded_demo")
-        .order_by("project__code", "project", "funded_title", "funded_slug").distinct()
+    events those contributions name and the other donors whose contributions to it ``user`` may
+    see. One query, the union of two of distinct rows (the donor's projects with their funded
+    events; the other donors of those projects), so that its size follows the projects' donors
+    and the donor's funded events, not every contribution to those projects."""
+    projects = (
+        Project.objects.visible_to(user).filter(pk__in=contributions.values("project"))
+        .order_by("code", "pk").values("pk")[:PROJECTS_SHOWN + 1]
     )
-    projects: dict[int, SupportedProject] = {}
-    for pk, code, title, is_demo, event_slug, event_title, event_demo in rows:
-        item = projects.get(pk)
-        if item is None:
-            item = projects[pk] = SupportedProject(
-                Project(pk=pk, code=code, title=title, is_demo=is_demo))
-        if event_slug is not None:
-            item.funded_events.append(Event(slug=event_slug, title=event_title,
-                                            is_demo=event_demo))
-    shown = dict(list(projects.items())[:PROJECTS_SHOWN])
-    if shown:
-        others = (
-            Contribution.objects.visible_to(user)
-            .filter(project__in=list(shown), donor__in=Donor.objects.visible_to(user))
-            .exclude(donor=donor)
-            .values_list("project", "donor__name", "donor__slug")
-            .order_by("project", "donor__name", "donor__slug").distinct()
-        )
-        for pk, name, slug in others:
-            shown[pk].other_donors.append(Link(name, reverse("donors:donor_detail", args=[slug])))
-    return shown, len(projects) > PROJECTS_SHOWN
+    funded = Q(event__in=Event.objects.visible_to(user))
+    own = (
+        contributions.filter(project__in=projects)
+        .annotate(own=Value(True), slug=Case(When(funded, then=F("event__slug"))),
+                  label=Case(When(funded, then=F("event__title"))),
+                  demo=Case(When(funded, then=F("event__is_demo"))))
+        .values_list("project", "project__code", "project__title", "project__is_demo", "own",
+                     "slug", "label", "demo")
+        .order_by().distinct()
+    )
+    others = (
+        Contribution.objects.visible_to(user)
+        .filter(project__in=projects, donor__in=Donor.objects.visible_to(user))
+        .exclude(donor=donor)
+        .annotate(own=Value(False), code=Value(""), title=Value(""), demo=Value(False))
+        .values_list("project", "code", "title", "demo", "own", "donor__slug", "donor__name",
+                     "demo")
+        .order_by().distinct()
+    )
+    shown: dict[int, SupportedProject] = {}
+    links: list[tuple] = []
+    for row in sorted(own.union(others, all=True),
+                      key=lambda row: (not row[4], row[1], row[0], row[6] or "", row[5] or "")):
+        pk, code, title, is_demo, is_own, slug, label, demo = row
+        if is_own:
+            item = shown.get(pk)
+            if item is None:
+                item = shown[pk] = SupportedProject(
+                    Project(pk=pk, code=code, title=title, is_demo=is_demo))
+            if slug is not None:
+                item.funded_events.append(Event(slug=slug, title=label, is_demo=demo))
+        elif pk in shown:
+            links.append((label, slug, shown[pk]))
+    for name, slug, item in sorted(links, key=lambda link: link[:2]):
+        item.other_donors.append(Link(name, reverse("donors:donor_detail", args=[slug])))
+    more = len(shown) > PROJECTS_SHOWN
+    return dict(list(shown.items())[:PROJECTS_SHOWN]), more
 
 
 def _events(shown: dict[int, SupportedProject]) -> None:
@@ -214,21 +233,41 @@ def _seizures(shown: dict[int, SupportedProject]) -> None:
         ))
 
 
-def _articles(shown: dict[int, SupportedProject], user) -> None:
-    """The latest ``ARTICLES_PER_PROJECT`` articles about each project's seizures (one query: a
-    rank within each project, so that no project's articles are all read)."""
-    about = F("seizures__project")
+def _articles(shown: dict[int, SupportedProject], user, mentions: Q | None,
+              mentions_limit: int | None) -> list[Article]:
+    """The latest ``ARTICLES_PER_PROJECT`` articles about each project's seizures and the
+    articles ``mentions`` selects (the first ``mentions_limit`` in the articles' order), in one
+    query: a rank within each project and one among the mentions, so that no project's articles
+    and no more mentions than shown are read. Returns the mentions."""
+    seizures = Seizure.objects.visible_to(user).filter(project__in=list(shown))
+    # Articles chosen by their ids first, so that only theirs of the seizures' links are joined.
+    about_shown = Q(pk__in=Article.seizures.through.objects.filter(seizure__in=seizures)
+                    .values("article"))
+    mentioned = mentions if mentions is not None else Q(pk__in=[])
+    about = Case(When(seizures__in=seizures, then=F("seizures__project")))
+    is_mentioned = Case(When(mentioned, then=Value(True)), default=Value(False))
+    wanted = Q(about__isnull=False, rank__lte=ARTICLES_PER_PROJECT + 1)
+    wanted |= (Q(mentioned=True, mention_rank__lte=mentions_limit) if mentions_limit
+               else Q(mentioned=True))
     rows = (
-        Article.objects.visible_to(user)
-        .filter(seizures__in=Seizure.objects.visible_to(user).filter(project__in=list(shown)))
-        .annotate(about=about, rank=Window(
-            DenseRank(), partition_by=about,
-            order_by=[F("year").desc(nulls_last=True), F("pk").desc()],
-        ))
-        .filter(rank__lte=ARTICLES_PER_PROJECT + 1)
-        .only("slug", "title", "year").order_by("about", "rank")
+        Article.objects.visible_to(user).filter(about_shown | mentioned)
+        .annotate(
+            about=about, mentioned=is_mentioned,
+            rank=Window(DenseRank(), partition_by=about,
+                        order_by=[F("year").desc(nulls_last=True), F("pk").desc()]),
+            mention_rank=Window(DenseRank(), partition_by=is_mentioned, order_by=[
+                F("bulletin__period_start").desc(), F("bulletin__slug"), F("position"),
+                F("pk"),
+            ]),
+        )
+        .filter(wanted).defer("body").order_by("about", "rank")
     )
+    found: dict[int, Article] = {}
     for article in rows:
+        if article.mentioned:
+            found.setdefault(article.pk, article)
+        if article.about is None or article.rank > ARTICLES_PER_PROJECT + 1:
+            continue
         item = shown[article.about]
         if any(seen.pk == article.pk for seen in item.articles):
             continue
@@ -236,3 +275,4 @@ def _articles(shown: dict[int, SupportedProject], user) -> None:
             item.more_articles = True
         else:
             item.articles.append(article)
+    return sorted(found.values(), key=lambda article: article.mention_rank)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Case, Count, F, Max, Min, Q, Sum, When
 from django.urls import reverse
 
 from donors.currency import MissingRate, UsdEquivalent
@@ -77,39 +77,33 @@ def _money_rows(rows, label_of, url_of, key_of) -> list[MoneyRow]:
     return list(lines.values())
 
 
+PROJECT = ("project__code", "project__title")
 _HAS_RATE = Q(amount__isnull=False, usd_rate__isnull=False)
 _NO_RATE = Q(amount__isnull=False, usd_rate__isnull=True)
 
 
 def _grouped(contributions, *keys) -> list[dict]:
     """One row per combination of ``keys`` and currency, with the amounts' sum, their stored
-    US-dollar equivalents' sum (``donors.currency``), the part without a rate and the months of
-    the rates used; a second query names the months without a rate (``missing`` in each row).
-    Years in order, unknown year last."""
-    ordering = [F(key).asc(nulls_last=True) if key == "year" else key for key in keys]
-    rows = list(
-        contributions.values(*keys, "currency")
+    US-dollar equivalents' sum (``donors.currency``), the part without a rate, the months of the
+    rates used and the months without a rate (``missing``). One query: the rows are grouped by
+    the month too where the amount has no rate (``no_rate_month``), then added up here."""
+    rows = (
+        contributions.annotate(no_rate_month=Case(When(_NO_RATE, then=F("usd_month"))))
+        .values(*keys, "currency", "no_rate_month")
         .annotate(
             total=Sum("amount"), n=Count("pk"), with_amount=Count("amount"),
-            with_rate=Count("pk", filter=_HAS_RATE),
+            with_rate=Count("pk", filter=_HAS_RATE), no_rate=Count("pk", filter=_NO_RATE),
             usd=Sum("usd_amount"),
             unconverted=Sum("amount", filter=_NO_RATE),
             first_month=Min("usd_month", filter=_HAS_RATE),
             last_month=Max("usd_month", filter=_HAS_RATE),
         )
-        .order_by(*ordering, "currency")
+        .order_by(F("no_rate_month").asc(nulls_last=True))
     )
-    by_key = {tuple(row[k] for k in (*keys, "currency")): row for row in rows}
-    # Always asked, so that a page's queries do not depend on its data; a partial index
-    # (donors_contrib_no_rate_idx) keeps it to the few rows without a rate.
-    missing = (
-        contributions.filter(_NO_RATE).values(*keys, "currency", "usd_month").distinct()
-        .order_by(F("usd_month").asc(nulls_last=True))
-    )
-    for row in missing:
-        by_key[tuple(row[k] for k in (*keys, "currency"))].setdefault(
-            "missing", []).append(row["usd_month"])
-    return rows
+    for row in rows:
+        month = row.pop("no_rate_month")
+        row["missing"] = [month] if row.pop("no_rate") else []
+    return _rolled_up(rows, *keys)
 
 
 def _rolled_up(rows, *keys) -> list[dict]:
@@ -136,7 +130,8 @@ def _rolled_up(rows, *keys) -> list[dict]:
 
     def order(item):
         return tuple(
-            (value is None, value or 0) if name == "year" else (value is None, value or "")
+            (value is None, value or 0) if name in ("year", "is_demo")
+            else (value is None, value or "")
             for name, value in zip((*keys, "currency"), item[0], strict=True)
         )
 
@@ -145,16 +140,35 @@ def _rolled_up(rows, *keys) -> list[dict]:
 
 class ContributionTotals:
     """Totals over ``contributions`` (which must come from ``visible_to(user)``): per currency,
-    by donor, by project, by year, and per donor and year. Two grouped queries in all (per donor
-    and year, whose rows the per-currency, per-donor and per-year totals add up; per project),
-    each run when a page first asks for it."""
+    by donor, by project, by year, and per donor and year. One grouped query per donor and year,
+    whose rows the per-currency, per-donor and per-year totals add up, and one per project; with
+    ``per_project`` (one donor's contributions, whose groups stay few) the first is per project
+    too and the per-project totals add up its rows. Each runs when a page first asks for it."""
 
-    def __init__(self, contributions):
-        self.contributions = contributions.filter(is_demo=False).order_by()
+    def __init__(self, contributions, *, per_project: bool = False):
+        self.contributions = contributions.order_by()
+        self.per_project = per_project
+
+    @cached_property
+    def grouped(self) -> list[dict]:
+        """Every row, demo ones included (counted in ``rows``, in no figure)."""
+        keys = ("is_demo", "donor__name", "donor__slug", "year")
+        return _grouped(self.contributions, *keys, *(PROJECT if self.per_project else ()))
+
+    @property
+    def listed(self) -> int:
+        """How many contributions there are, demo ones included (a demo account's list shows
+        its demo records): a list's count, read from the totals' query."""
+        return sum(row["n"] for row in self.grouped)
+
+    @cached_property
+    def real(self) -> list[dict]:
+        """The grouped rows of real contributions: no figure counts demo records."""
+        return [row for row in self.grouped if not row["is_demo"]]
 
     @cached_property
     def donor_year(self) -> list[dict]:
-        return _grouped(self.contributions, "donor__name", "donor__slug", "year")
+        return _rolled_up(self.real, "donor__name", "donor__slug", "year")
 
     @cached_property
     def per_currency(self) -> list[MoneyRow]:
@@ -177,7 +191,8 @@ class ContributionTotals:
     @cached_property
     def by_project(self) -> list[MoneyRow]:
         return _money_rows(
-            _grouped(self.contributions, "project__code", "project__title"),
+            _rolled_up(self.real, *PROJECT) if self.per_project
+            else _grouped(self.contributions.filter(is_demo=False), *PROJECT),
             lambda r: f"{r['project__code']} — {r['project__title']}",
             lambda r: reverse("activities:project_detail", args=[r["project__code"]]),
             lambda r: r["project__code"],
@@ -308,8 +323,8 @@ def without_amount(rows: list[MoneyRow], by: list[MoneyRow] | None = None) -> Wi
                          max(len(groups) - WITHOUT_AMOUNT_NAMED, 0))
 
 
-def contribution_totals(contributions) -> ContributionTotals:
-    return ContributionTotals(contributions)
+def contribution_totals(contributions, *, per_project: bool = False) -> ContributionTotals:
+    return ContributionTotals(contributions, per_project=per_project)
 
 
 def currency_totals(contributions) -> list[MoneyRow]:

@@ -6,12 +6,12 @@ everyone (``activities.aggregates``)."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from activities.models import Article, Event
+from activities.models import Article
 from donors import totals
 from donors.exports import CONTRIBUTION_COLUMNS, DONOR_COLUMNS
 from donors.filters import ContributionFilter, DonorFilter, MyContributionFilter
@@ -68,12 +68,14 @@ class DonorDetailView(DetailPageMixin, DetailView):
             donor=self.object.slug,
         )
         context["contribution_totals"] = totals.currency_totals(contributions)
-        # What the contributions the reader may see supported (issue 14, point 7).
-        context["supported"] = supported_projects(self.object, user, contributions)
         mentions = Q(pk__in=contributions.exclude(article=None).values("article"))
         if self.object.organisation_id:
-            mentions |= Q(organisations=self.object.organisation_id)
-        context["articles"] = Article.objects.visible_to(user).filter(mentions).distinct()
+            mentions |= Q(pk__in=Article.organisations.through.objects.filter(
+                organisation=self.object.organisation_id).values("article"))
+        # What the contributions the reader may see supported (issue 14, point 7), and the
+        # articles that mention the donor, read with the projects' articles.
+        supported = supported_projects(self.object, user, contributions, mentions=mentions)
+        context.update(supported=supported, articles=supported.mentions)
         return context
 
 
@@ -117,8 +119,9 @@ WORKSPACE_RELATED_LIMIT = 20
 
 class MyContributionListView(DonorWorkspaceMixin, DownloadLinksMixin, ListPageMixin, FilterView):
     """The signed-in donor's own contributions, published or not, with totals per currency and
-    per year (US-dollar equivalents beside them), a chart, and the projects, events and articles
-    they relate to. Rows come from ``visible_to(user)``, narrowed to the donor's own."""
+    per year (US-dollar equivalents beside them), a chart, the projects they support with what
+    each supported, and the articles that report them. Rows come from ``visible_to(user)``,
+    narrowed to the donor's own."""
 
     filterset_class = MyContributionFilter
     template_name = "donors/contribution_workspace.html"
@@ -130,31 +133,49 @@ class MyContributionListView(DonorWorkspaceMixin, DownloadLinksMixin, ListPageMi
             .with_related(self.request.user)
         )
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        """The totals' grouped query counts the rows too: the list runs no ``COUNT`` of its
+        own."""
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        paginator.count = self.totals.listed
+        return paginator
+
+    def paginate_queryset(self, queryset, page_size):
+        """The page's rows read their source article in their own query, not a prefetch: joined,
+        and dropped where the reader may not see it (``with_visible_article``'s rule)."""
+        self.totals = totals.contribution_totals(queryset, per_project=True)
+        user = self.request.user
+        queryset = queryset.prefetch_related(None).select_related("article").annotate(
+            source_visible=Exists(Article.objects.visible_to(user).filter(pk=OuterRef("article")))
+        )
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = rows = list(rows)
+        for row in rows:
+            if not row.source_visible:
+                row.article = None
+        return paginator, page, rows, is_paginated
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        user = self.request.user
         rows = self.object_list.order_by()
-        projects = rows.values("project")
-        through_events = Event.projects.through.objects.filter(project__in=projects)
-        through_articles = Article.projects.through.objects.filter(project__in=projects)
-        mentions = Q(pk__in=rows.exclude(article=None).values("article")) | Q(
-            pk__in=through_articles.values("article")
+        mentions = (
+            Q(pk__in=rows.exclude(article=None).values("article"))
+            | Q(pk__in=Article.projects.through.objects.filter(
+                project__in=rows.values("project")).values("article"))
         )
         if self.donor.organisation_id:
             mentions |= Q(pk__in=Article.organisations.through.objects.filter(
                 organisation=self.donor.organisation_id).values("article"))
-        limit = WORKSPACE_RELATED_LIMIT
         context.update(
             donor=self.donor,
             hide_donor=True,
-            totals=totals.contribution_totals(self.object_list),
-            # What the contributions listed supported (issue 14, point 7).
-            supported=supported_projects(self.donor, self.request.user, self.object_list),
-            events=Event.objects.visible_to(self.request.user).filter(
-                Q(pk__in=rows.exclude(event=None).values("event"))
-                | Q(pk__in=through_events.values("event"))
-            ).select_related("country")[:limit],
-            articles=Article.objects.visible_to(self.request.user).filter(mentions)[:limit],
-            related_limit=limit,
+            totals=self.totals,
+            # What the contributions listed supported (issue 14, point 7), and the articles
+            # that report them, their projects or the donor, read with the projects' articles.
+            supported=supported_projects(self.donor, user, self.object_list, mentions=mentions,
+                                         mentions_limit=WORKSPACE_RELATED_LIMIT),
+            related_limit=WORKSPACE_RELATED_LIMIT,
         )
         return context
 

@@ -250,15 +250,13 @@ def _add_projects(donor, n):
         factories.ArticleFactory().seizures.add(seizure)
 
 
-@pytest.mark.parametrize("role", ["anonymous", "donor"])
+@pytest.mark.parametrize("role", ROLES)
 def test_the_donor_page_query_count_is_constant_in_the_projects(role, client, request,
                                                                  donor_user):
     donor = donor_user.donor_account.donor
     client = client_for(role, client, request)
-    # The donor page's budgets (tests/donors/test_pages_donors.py): a signed-in reader costs
-    # its session, account and permissions.
     assert_constant_queries(client, donor.get_absolute_url(),
-                            lambda n: _add_projects(donor, n), 15 if role == "anonymous" else 20)
+                            lambda n: _add_projects(donor, n), 15)
 
 
 def test_a_donor_with_forty_projects_lists_them_all(client, donor_user):
@@ -274,8 +272,7 @@ def test_a_donor_with_forty_projects_lists_them_all(client, donor_user):
 def test_the_workspace_query_count_is_constant_in_the_projects(client, donor_user):
     client.force_login(donor_user)
     donor = donor_user.donor_account.donor
-    # The workspace's budget (tests/donors/test_workspace.py).
-    assert_constant_queries(client, WORKSPACE, lambda n: _add_projects(donor, n), 26)
+    assert_constant_queries(client, WORKSPACE, lambda n: _add_projects(donor, n), 15)
 
 
 def test_a_project_holding_every_event_publishes_what_the_home_page_does(client, world):
@@ -348,3 +345,19 @@ def test_the_auditor_finds_a_project_that_tells_more_than_its_events():
                                   [("Kazakhstan", "6"), ("Tajikistan", NOT_SHOWN),
                                    ("Uzbekistan", NOT_SHOWN)], "donor table")]
     assert audit(safe, parts={"part:P": ["event:e"]}).narrowed == []
+
+
+def test_beyond_the_projects_shown_the_first_by_code_are_listed_with_their_donors(
+        client, donor_user, monkeypatch):
+    monkeypatch.setattr("donors.supported.PROJECTS_SHOWN", 2)
+    donor = donor_user.donor_account.donor
+    for code in ("CCC", "AAA", "BBB"):
+        project = factories.ProjectFactory(code=code)
+        factories.ContributionFactory(donor=donor, project=project)
+        factories.ContributionFactory(project=project, donor=factories.DonorFactory(
+            name=f"Other of {code}"))
+    supported = client.get(donor.get_absolute_url()).context["supported"]
+    assert supported.more
+    assert [(item.project.code, [link.label for link in item.other_donors])
+            for item in supported.projects] == [("AAA", ["Other of AAA"]),
+                                                ("BBB", ["Other of BBB"])]

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from activities.models import Article
 from tests import factories
 from tests.querycount import assert_constant_queries
 
@@ -143,6 +144,76 @@ def test_the_workspace_query_count_is_constant(client, donor_user):
                 date=datetime.date(2000 + i, 1, 1), is_published=bool(i % 2),
             )
 
-    # 20 before issue 14 (and its US-dollar total); the projects the contributions supported add
-    # six (donors.supported).
-    assert_constant_queries(client, WORKSPACE, add_rows, 26)
+    # The house budget, with the projects the contributions supported (donors.supported).
+    assert_constant_queries(client, WORKSPACE, add_rows, 15)
+
+
+def test_the_project_filter_offers_the_donors_own_projects_and_filters_by_them(client,
+                                                                              donor_user, own):
+    factories.ContributionFactory(project=factories.ProjectFactory(code="OTHER"))
+    client.force_login(donor_user)
+    form = client.get(WORKSPACE).context["filter"].form
+    assert [label for value, label in form.fields["project"].choices if value] == [
+        "TARCET — Operation TARCET"]
+    assert sorted(keys(client.get(WORKSPACE, {"project": "TARCET"}))) == [
+        "own-published", "own-unpublished"]
+    response = client.get(WORKSPACE, {"project": "OTHER"})  # not one of the donor's projects
+    assert response.status_code == 200
+    assert keys(response) == []
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_the_count_follows_the_filters_and_includes_a_demo_accounts_demo_rows(client,
+                                                                             donor_user, own):
+    from django.contrib.auth.models import Group
+
+    from unodc_portal.core.roles import DEMO_GROUP
+
+    client.force_login(donor_user)
+    assert client.get(WORKSPACE).context["paginator"].count == 2
+    assert client.get(WORKSPACE, {"year": 2010}).context["paginator"].count == 1
+    donor_user.groups.add(Group.objects.get_or_create(name=DEMO_GROUP)[0])
+    factories.ContributionFactory(key="own-demo", donor=own, is_demo=True, amount=Decimal(7),
+                                  currency="USD", date=datetime.date(2011, 5, 1))
+    response = client.get(WORKSPACE)
+    # The demo account's list shows its demo row; no total counts it.
+    assert response.context["paginator"].count == 3 and "own-demo" in keys(response)
+    assert response.context["totals"].count == 2
+
+
+def test_a_source_article_the_reader_may_not_see_is_not_linked(client, donor_user, own):
+    shown = factories.ArticleFactory(title="Published source")
+    draft = factories.ArticleFactory(title="Draft source", status="draft")
+    factories.ContributionFactory(key="with-published", donor=own, article=shown)
+    factories.ContributionFactory(key="with-draft", donor=own, article=draft)
+    client.force_login(donor_user)
+    response = client.get(WORKSPACE)
+    sources = {c.key: c.article for c in response.context["page_obj"].object_list}
+    assert sources["with-published"] == shown and sources["with-draft"] is None
+    html = response.content.decode()
+    assert shown.get_absolute_url() in html and draft.get_absolute_url() not in html
+
+
+def test_the_articles_are_those_of_the_contributions_projects_and_donor_first_twenty(
+        client, donor_user, own):
+    own.organisation = factories.OrganisationFactory()
+    own.save()
+    source = factories.ArticleFactory(title="The source of a contribution")
+    factories.ContributionFactory(donor=own, project=own.contributions.first().project,
+                                  article=source)
+    factories.ArticleFactory(title="About the donor").organisations.add(own.organisation)
+    factories.ArticleFactory(title="About nothing of the donor's")
+    client.force_login(donor_user)
+    response = client.get(WORKSPACE)
+    titles = [article.title for article in response.context["supported"].mentions]
+    assert sorted(titles) == ["About the donor", "Planning for success",
+                              "The source of a contribution"]
+    project = own.contributions.first().project
+    for _ in range(20):
+        factories.ArticleFactory().projects.add(project)
+    response = client.get(WORKSPACE)
+    mentions = response.context["supported"].mentions
+    assert len(mentions) == 20 and "(the first 20)" in response.content.decode()
+    # In the articles' own order (latest bulletin first, then position).
+    assert [article.pk for article in mentions] == list(
+        Article.objects.filter(pk__in=[a.pk for a in mentions]).values_list("pk", flat=True))
