@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.urls import reverse
 
 from activities.models import Country, Event, Participant, Participation, Seizure, quantity_in_kg
@@ -225,3 +226,12 @@ def test_records_carry_one_created_history_row_and_participations_none(seeded):
     person = Participant.objects.first()
     assert person.history.get().name == person.name
     assert not Participation.history.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics are PostgreSQL's")
+def test_the_tables_it_fills_have_planner_statistics(seeded):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s",
+                       [Participation._meta.db_table])
+        (estimated,) = cursor.fetchone()
+    assert estimated == Participation.objects.count()
