@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from tests import factories, template_vars
-from unodc_portal.core.roles import DONORS_GROUP, OFFICERS_GROUP, ensure_groups
+from unodc_portal.core.roles import DEMO_GROUP, DONORS_GROUP, OFFICERS_GROUP, ensure_groups
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -158,3 +158,12 @@ def iati_schema():
     from tests.iati import load_schema
 
     return load_schema()
+
+
+@pytest.fixture
+def demo_client(client, roles):
+    """The test client signed in as an account of the demo group (it sees demo records)."""
+    user = factories.UserFactory(username="demo-someone")
+    user.groups.add(Group.objects.get_or_create(name=DEMO_GROUP)[0])
+    client.force_login(user)
+    return client

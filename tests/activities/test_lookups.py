@@ -6,13 +6,11 @@ import datetime
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from tests import factories
 from tests.querycount import count_queries
 from unodc_portal.core.filters import LOOKUP_LIMIT, LOOKUP_MAX_LENGTH
-from unodc_portal.core.roles import DEMO_GROUP
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +36,6 @@ def events(db):
                                       city="Khorog"),
         "other": factories.EventFactory(title="Precursor control seminar", slug="precursors"),
     }
-
-
-@pytest.fixture
-def demo_client(client, roles):
-    user = factories.UserFactory(username="demo-someone")
-    user.groups.add(Group.objects.get_or_create(name=DEMO_GROUP)[0])
-    client.force_login(user)
-    return client
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from lxml import html as lxml_html
 
@@ -15,7 +14,6 @@ from tests import factories
 from tests.bulletin.conftest import bulletin_data  # noqa: F401 (the real fixtures, once per module)
 from tests.pages import ROLES, assert_no_personal_data, client_for, fresh_countries, register
 from tests.querycount import assert_constant_queries
-from unodc_portal.core.roles import DEMO_GROUP
 
 pytestmark = pytest.mark.django_db
 NOTHING = "No events, seizures or projects are recorded for"
@@ -43,14 +41,6 @@ def kyrgyzstan(db):
     factories.EventFactory(title="Demo — Osh seminar", country=kg, is_demo=True)
     factories.ProjectFactory(code="DEMO1", title="Demo project", is_demo=True).countries.add(kg)
     return kg
-
-
-@pytest.fixture
-def demo_client(client, roles):
-    user = factories.UserFactory(username="demo-someone")
-    user.groups.add(Group.objects.get_or_create(name=DEMO_GROUP)[0])
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("role", ROLES)
