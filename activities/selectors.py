@@ -60,7 +60,7 @@ def workspace_summary(user) -> dict:
             ImportBatch.objects.select_related("event").defer("rows").filter(created_by=user)
             [:WORKSPACE_IMPORTS]
         ),
-        "participant_count": capped_count(Participant.objects.real(), EXACT_COUNT_UP_TO),
+        "participant_count": capped_count(Participant.objects.visible_to(user), EXACT_COUNT_UP_TO),
     }
 
 

@@ -6,6 +6,7 @@ anything written on reading; a fixed number of queries."""
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,6 +18,7 @@ from activities.selectors import WORKSPACE_EVENTS, WORKSPACE_SEIZURES
 from tests import factories
 from tests.access import FIXTURE_ROLES, client_for_fixture
 from tests.querycount import assert_constant_queries
+from unodc_portal.core.roles import DEMO_GROUP
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +175,19 @@ def test_the_workspace_runs_the_same_queries_at_1_and_30_rows(officer_client, of
             batch(officer_user, status=ImportBatch.Status.COMMITTED)
 
     assert_constant_queries(officer_client, WORKSPACE, add, 15)
+
+
+def text(html: str) -> str:
+    return " ".join(lxml_html.fromstring(html).text_content().split())
+
+
+def test_the_register_button_counts_what_the_register_lists_for_that_account(
+        officer_client, officer_user, roles):
+    """A demo officer's register lists the demo participants too: its button said "(0)"."""
+    factories.ParticipantFactory.create_batch(2)
+    factories.ParticipantFactory.create_batch(3, is_demo=True)
+    assert "Participant register (2)" in text(page(officer_client))
+    officer_user.groups.add(Group.objects.get_or_create(name=DEMO_GROUP)[0])
+    listed = officer_client.get(reverse("activities:participant_list")).context["paginator"].count
+    assert listed == 5
+    assert "Participant register (5)" in text(page(officer_client))
