@@ -217,3 +217,25 @@ def test_the_articles_are_those_of_the_contributions_projects_and_donor_first_tw
     # In the articles' own order (latest bulletin first, then position).
     assert [article.pk for article in mentions] == list(
         Article.objects.filter(pk__in=[a.pk for a in mentions]).values_list("pk", flat=True))
+
+
+def test_a_demo_donor_whose_rows_are_all_demo_is_told_why_there_is_no_total(client, donor_user):
+    """Totals count real records only: above two listed demo contributions the page said
+    "No contributions"."""
+    from django.contrib.auth.models import Group
+
+    from unodc_portal.core.roles import DEMO_GROUP
+
+    donor_user.groups.add(Group.objects.get_or_create(name=DEMO_GROUP)[0])
+    own = donor_user.donor_account.donor
+    for key in ("demo-a", "demo-b"):
+        factories.ContributionFactory(key=key, donor=own, is_demo=True, amount=Decimal(5),
+                                      currency="USD")
+    client.force_login(donor_user)
+    response = client.get(WORKSPACE)
+    assert response.context["paginator"].count == 2
+    html = response.content.decode()
+    assert "the contributions listed are demo records, which no figure counts" in html
+    assert "No contributions." not in html
+    # With nothing listed at all, the plain statement stays.
+    assert "No contributions" in client.get(WORKSPACE, {"year": 1999}).content.decode()
