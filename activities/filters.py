@@ -25,7 +25,6 @@ from activities.models import (
 )
 from unodc_portal.core.filters import (
     SEARCH_MAX_LENGTH,
-    ByLabelIterator,
     KeyChoiceField,
     KeyFilter,
     PortalFilterSet,
@@ -40,8 +39,6 @@ from unodc_portal.core.filters import (
 
 
 class CountryChoiceField(KeyChoiceField):
-    iterator = ByLabelIterator
-
     def __init__(self, *args, **kwargs):
         kwargs["upper"] = True
         super().__init__(*args, **kwargs)
@@ -53,7 +50,7 @@ class CountryFilter(KeyFilter):
     field_class = CountryChoiceField
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("queryset", Country.objects.all())
+        kwargs.setdefault("queryset", Country.objects.by_name())
         kwargs.setdefault("label", "Country")
         super().__init__(key="code", **kwargs)
 

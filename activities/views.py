@@ -282,16 +282,13 @@ class CountryListView(ListView):
             "articles": Article.countries.through.objects.filter(
                 article__in=Article.objects.visible_to(user)).values("country_id"),
         }
-        countries = Country.objects.annotate(**{
+        countries = Country.objects.by_name().annotate(**{
             f"has_{name}": ExpressionWrapper(Q(pk__in=ids.order_by()),
                                              output_field=BooleanField())
             for name, ids in named.items()
         })
-        return sorted(
-            (country for country in countries if any(
-                getattr(country, f"has_{name}") for name in named)),
-            key=lambda country: country.name.casefold(),
-        )
+        return [country for country in countries
+                if any(getattr(country, f"has_{name}") for name in named)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -262,16 +262,6 @@ class KeyFilter(filters.ModelChoiceFilter):
         super().__init__(**kwargs)
 
 
-class ByLabelIterator(filter_fields.ModelChoiceIterator):
-    """Choices sorted by their label (country names), the empty choice first."""
-
-    def __iter__(self):
-        choices = list(super().__iter__())
-        head = [choice for choice in choices if not hasattr(choice[0], "instance")]
-        records = [choice for choice in choices if hasattr(choice[0], "instance")]
-        return iter(head + sorted(records, key=lambda choice: str(choice[1])))
-
-
 def blank_as_null(field):
     """For sorting text fields: blanks count as empty and go last."""
     return NullIf(field, Value(""))
