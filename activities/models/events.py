@@ -86,7 +86,8 @@ class Event(NaturalKeyModel, ReportedPeriod):
     version = record_version()
 
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords()
+    # History is registered in activities/translation.py, after django-modeltranslation has
+    # added the English and Russian columns, so that history keeps both languages.
 
     class Meta(ReportedPeriod.Meta):
         ordering = [

@@ -7,7 +7,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from activities.models.reference import Country, Organisation, Theme
 from unodc_portal.core.records import (
@@ -80,7 +79,8 @@ class Project(NaturalKeyModel):
     is_demo = demo_flag()
 
     objects = ProjectQuerySet.as_manager()
-    history = HistoricalRecords()
+    # History is registered in activities/translation.py, after django-modeltranslation has
+    # added the English and Russian columns, so that history keeps both languages.
 
     class Meta:
         ordering = ["code"]
