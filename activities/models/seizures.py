@@ -62,16 +62,16 @@ KG_PER_UNIT = {"g": Decimal("0.001"), "kg": Decimal("1"), "t": Decimal("1000")}
 def quantity_in_kg(quantity, unit, density):
     """Return (kilograms, reason) — kilograms is None where no exact conversion exists."""
     if quantity is None:
-        return None, "No quantity is recorded."
+        return None, _("No quantity is recorded.")
     if unit in KG_PER_UNIT:
         return (Decimal(quantity) * KG_PER_UNIT[unit]).quantize(Decimal("0.001")), ""
     if unit == Seizure.Unit.LITRE:
         if density:
             return (Decimal(quantity) * Decimal(density)).quantize(Decimal("0.001")), ""
-        return None, "Measured in litres and the substance's density is not known."
+        return None, _("Measured in litres and the substance's density is not known.")
     if unit == Seizure.Unit.UNITS:
-        return None, "Counted in units, which have no weight."
-    return None, "Unknown unit."
+        return None, _("Counted in units, which have no weight.")
+    return None, _("Unknown unit.")
 
 
 class SeizureQuerySet(DemoQuerySetMixin, NaturalKeyQuerySet):
