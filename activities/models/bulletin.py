@@ -4,6 +4,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from activities.models.events import Event
 from activities.models.projects import Project
@@ -76,7 +77,7 @@ class Article(NaturalKeyModel, ReportedPeriod):
     )
     position = models.PositiveSmallIntegerField(
         help_text=_("Order within the bulletin."),
-        verbose_name=_("position"),
+        verbose_name=pgettext_lazy("order in a list", "position"),
     )
     slug = models.SlugField(max_length=100, unique=True, verbose_name=_("slug"))
     title = models.CharField(max_length=300, verbose_name=_("title"))

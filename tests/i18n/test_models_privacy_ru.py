@@ -1,6 +1,8 @@
 """Issue 15: small-group protection keeps codes, not words; figures, model names and choices
 are read in the reader's language at display time."""
 
+import pytest
+from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
 
@@ -80,3 +82,45 @@ def test_model_names_and_choices_are_translatable():
     assert str(Event.Kind.WORKSHOP.label) == "Workshop"
     assert str(Event._meta.verbose_name_plural) == "events"
     assert str(Participant._meta.get_field("sex").verbose_name) == "sex"
+
+
+needs_catalogue = pytest.mark.skipif(
+    not getattr(settings, "LOCALE_PATHS", None), reason="the Russian catalogue is not installed"
+)
+
+
+@needs_catalogue
+def test_protected_figures_read_in_russian():
+    breakdown = protect("By sex", [("A", 1, ""), ("B", 5, ""), ("C", 2000, "")])
+    with translation.override("ru"):
+        assert [c.shown for c in breakdown.cells] == [f"2{NBSP}000", "менее 3", "не показано"]
+        assert str(Figure(State.AT_LEAST, 1500)) == f"не менее 1{NBSP}500"
+        assert str(protect("Any", [("A", 1, "")]).total) == "менее 3"
+
+
+@needs_catalogue
+def test_register_caption_plural_forms_in_russian():
+    from activities.aggregates import BY_SEX, RegisterBreakdown
+
+    def caption(events, left_out=0):
+        return RegisterBreakdown(BY_SEX, Figure.of(0), events=events, left_out=left_out).caption
+
+    with translation.override("ru"):
+        assert caption(1) == "По полу: регистрации на 1 мероприятии"
+        assert caption(2) == "По полу: регистрации на 2 мероприятиях"
+        assert caption(5, 1) == ("По полу: регистрации на 5 мероприятиях "
+                                 "(не учтено: 1 мероприятие без такой разбивки)")
+        assert caption(5, 3).endswith("(не учтено: 3 мероприятия без такой разбивки)")
+        assert caption(5, 7).endswith("(не учтено: 7 мероприятий без такой разбивки)")
+    assert caption(1, 2) == ("By sex: registrations at 1 event "
+                             "(not counted: 2 events showing no breakdown this way)")
+
+
+@needs_catalogue
+def test_model_names_and_choices_in_russian():
+    with translation.override("ru"):
+        assert str(Event._meta.verbose_name_plural) == "мероприятия"
+        assert str(Event.Kind.WORKSHOP.label) == "Семинар"
+        assert str(Participant.Sex.FEMALE.label) == "Женщины"
+        assert str(Seizure._meta.verbose_name_plural) == "изъятия"
+        assert str(Contribution.Kind.IN_KIND.label) == "В натуральной форме"  # noqa: RUF001
