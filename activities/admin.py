@@ -4,6 +4,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from modeltranslation.admin import TranslationAdmin
 
 from activities import services
 from activities.forms import bound_reported_participants
@@ -57,7 +58,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(WideTextAdmin, DemoVisibleAdmin, admin.ModelAdmin):
+class OrganisationAdmin(WideTextAdmin, DemoVisibleAdmin, TranslationAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind", "country"]
@@ -78,14 +79,14 @@ class PersonAdmin(WideTextAdmin, admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(TranslationAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Project)
-class ProjectAdmin(WideTextAdmin, DemoVisibleAdmin, HistoryAdmin):
+class ProjectAdmin(WideTextAdmin, DemoVisibleAdmin, TranslationAdmin, HistoryAdmin):
     list_display = ["code", "title", "kind", "status", "parent", "budget_amount", "budget_currency"]
     list_filter = ["kind", "status", "themes", "countries"]
     list_select_related = ["parent"]
@@ -130,7 +131,7 @@ def real_participation_count():
 
 @admin.register(Event)
 class EventAdmin(WideTextAdmin, LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin,
-                 HistoryAdmin):
+                 TranslationAdmin, HistoryAdmin):
     form = EventAdminForm
     list_display = [
         "title", "kind", "start_date", "end_date", "date_wording", "city", "country",
@@ -214,7 +215,7 @@ class ParticipationAdmin(LargeTableAdmin, DemoVisibleAdmin, EventVersionMixin, H
 
 
 @admin.register(Substance)
-class SubstanceAdmin(admin.ModelAdmin):
+class SubstanceAdmin(TranslationAdmin):
     list_display = ["name", "kind", "density_kg_per_l"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
@@ -258,7 +259,7 @@ class BulletinAdmin(WideTextAdmin, admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(WideTextAdmin, LabelledListEditableAdmin, admin.ModelAdmin):
+class ArticleAdmin(WideTextAdmin, LabelledListEditableAdmin, TranslationAdmin):
     list_display = ["title", "bulletin", "position", "section", "place", "start_date", "status"]
     list_filter = ["status", "section", "bulletin"]
     list_select_related = ["bulletin"]

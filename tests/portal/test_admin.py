@@ -187,7 +187,7 @@ def test_a_density_changed_in_the_admin_updates_litre_seizures_and_their_history
     seizure = factories.SeizureFactory(substance=substance, quantity=Decimal("100"), unit="L")
     assert seizure.quantity_kg is None
     response = admin_client.post(f"/admin/activities/substance/{substance.pk}/change/", {
-        "slug": substance.slug, "name": substance.name, "kind": substance.kind,
+        "slug": substance.slug, "name_en": substance.name, "kind": substance.kind,
         "density_kg_per_l": "1.08",
     })
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -227,13 +227,16 @@ def test_an_applications_own_page_keeps_its_models(admin_client):
 def test_title_inputs_are_wide_and_short_ones_are_not(admin_client):
     event = factories.EventFactory()
     form = admin_client.get(url_for(am.Event, "change", event.pk)).context["adminform"].form
-    assert "vWideTextField" in form["title"].as_widget()
+    # Content in two languages (django-modeltranslation): both columns are wide.
+    assert "vWideTextField" in form["title_en"].as_widget()
+    assert "vWideTextField" in form["title_ru"].as_widget()
     assert "vWideTextField" not in form["city"].as_widget()
-    for model, field in [(am.Project, "title"), (am.Article, "title"), (am.Article, "kicker"),
-                         (am.Bulletin, "title"), (am.Organisation, "name"), (dm.Donor, "name")]:
+    for model, field in [(am.Project, "title_en"), (am.Article, "title_ru"),
+                         (am.Article, "kicker_en"), (am.Bulletin, "title"),
+                         (am.Organisation, "name_ru"), (dm.Donor, "name")]:
         html = admin_client.get(url_for(model, "add")).content.decode()
         tag = re.search(rf'<input[^>]*name="{field}"[^>]*>', html).group(0)
-        assert 'class="vTextField vWideTextField"' in tag, (model, tag)
+        assert re.search(r'class="vTextField vWideTextField[" ]', tag), (model, tag)
 
 
 def test_every_inline_field_is_named_by_its_column_and_row(admin_client):
