@@ -215,6 +215,7 @@ def test_every_page_of_every_role_shows_only_translatable_words(world, pseudo_lo
     if elapsed > BUDGET_SECONDS:  # a loaded machine is slow: said, not failed
         warnings.warn(f"the pseudo-locale walk took {elapsed:.0f} s, over its "
                       f"{BUDGET_SECONDS} s budget", stacklevel=1)
+    assert checked > 100, f"only {checked} pages read under /{pseudo.CODE}/: no language prefix?"
     text = report(failures, checked) if failures else ""
     if os.environ.get("PSEUDO_REPORT"):
         Path(os.environ["PSEUDO_REPORT"]).write_text(text or f"{checked} answers, all marked\n")
