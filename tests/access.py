@@ -90,6 +90,18 @@ MARKERS = {
 }
 
 
+# Numbers written the Russian way (issue 15) group their digits with a no-break space (U+00A0) or
+# a narrow one (U+202F, U+2009) and end with a decimal comma: "777 777,77". The markers are looked
+# for in an answer with those spaces read as plain ones (``marker_text``), so that "777 777"
+# catches the amount in either language.
+GROUPING_SPACES = str.maketrans(dict.fromkeys("\u00a0\u202f\u2009", " "))
+
+
+def marker_text(text: str) -> str:
+    """``text`` as the markers are looked for in it: digit-grouping spaces read as spaces."""
+    return text.translate(GROUPING_SPACES)
+
+
 # --------------------------------------------------------------------------------------------
 # Expectations
 # --------------------------------------------------------------------------------------------
@@ -504,7 +516,7 @@ def check_cell(expectations: Mapping[str, Expect], name: str, role: str, world, 
         assert response.status_code == wanted, f"{where}: {response.status_code} not {wanted}"
         if wanted == 200 and expect.content_type:
             assert response["Content-Type"].startswith(expect.content_type), where
-    text = body_text(response)
+    text = marker_text(body_text(response))
     if expect.echo:
         text = text.replace(expect.echo, "")
     if response.status_code == 404 and response.get("Content-Type", "").startswith("text/html"):

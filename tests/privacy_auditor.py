@@ -75,7 +75,11 @@ def label_key(label: str) -> tuple[str, str]:
 
 
 def parse_number(text: str) -> int | None:
+    """A count as printed: "1,234" in English, "1 234" (a no-break or narrow space) in
+    Russian."""
     text = text.strip().replace(",", "")
+    for space in "\u00a0\u202f\u2009 ":
+        text = text.replace(space, "")
     return int(text) if text.isdigit() else None
 
 
