@@ -1,8 +1,8 @@
 """The columns of the donors' and contributions' CSV/XLSX exports, shared by both formats
 (``unodc_portal.core.exports``). Headers are lazy: XLSX reads them in the reader's language, CSV
-in English (stable column names that scripts read). Rows come from the list views' querysets: contributions from
-``Contribution.objects.visible_to(user)``, with their stored US-dollar equivalents
-(``donors.currency``)."""
+in English (stable column names that scripts read). Rows come from the list views' querysets:
+contributions from ``Contribution.objects.visible_to(user)``, with their stored US-dollar
+equivalents (``donors.currency``)."""
 
 from django.utils.translation import gettext_lazy as _
 
