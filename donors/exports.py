@@ -5,6 +5,7 @@ contributions from ``Contribution.objects.visible_to(user)``, with their stored 
 equivalents (``donors.currency``)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from activities.exports import choice, country_code
 from donors.currency import cents
@@ -14,7 +15,7 @@ DONOR_COLUMNS = Columns(
     name="donors",
     columns=(
         Column(_("Key"), "slug"),
-        Column(_("Name"), "name"),
+        Column(pgettext_lazy("a donor's name", "Name"), "name"),
         Column(_("Kind"), choice("kind")),
         Column(_("Country (ISO)"), country_code),
         Column(_("Website"), "website"),

@@ -5,6 +5,7 @@ Contribution querysets passed in must start from ``Contribution.objects.visible_
 
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from activities.filters import CountryFilter, project_filter
 from donors.models import Contribution, Donor
@@ -25,9 +26,9 @@ class DonorFilter(PortalFilterSet):
     kind = filters.ChoiceFilter(choices=Donor.Kind.choices, empty_label=_("Any"))
     country = CountryFilter()
     sort = SortFilter(sorts={
-        "name": a_to_z(_("Name"), "name"),
+        "name": a_to_z(pgettext_lazy("a donor's name", "Name"), "name"),
         "kind": a_to_z(_("Kind"), "kind", "name"),
-    }, empty_label=_("Name"))
+    }, empty_label=pgettext_lazy("a donor's name", "Name"))
 
     class Meta(PortalFilterSet.Meta):
         model = Donor
