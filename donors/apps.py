@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class DonorsConfig(AppConfig):
     name = "donors"
-    verbose_name = "Donors and contributions"
+    verbose_name = _("Donors and contributions")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -42,6 +42,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Round
+from django.utils import dateformat
+from django.utils.translation import get_language, gettext
 
 from donors.models import CONVERTING, YEAR_ONLY_MONTH, Contribution, ExchangeRate
 
@@ -179,7 +181,14 @@ def cents(amount: Decimal | None) -> Decimal | None:
 
 
 def month_label(month: datetime.date | None) -> str:
-    return month.strftime("%B %Y") if month else "no date"
+    """"April 2011" in the reader's language (Russian: "апрель 2011", the nominative month in
+    lower case, as it reads inside a sentence)."""
+    if not month:
+        return gettext("no date")
+    label = dateformat.format(month, "F Y")
+    if (get_language() or "").startswith("ru"):
+        label = label[:1].lower() + label[1:]
+    return label
 
 
 @dataclass(frozen=True)
@@ -189,8 +198,10 @@ class MissingRate:
 
     def __str__(self):
         if self.month is None:
-            return f"no date for the {self.currency} amount, so no rate"
-        return f"no rate for {self.currency}, {month_label(self.month)}"
+            return gettext("no date for the %(currency)s amount, so no rate") % {
+                "currency": self.currency}
+        return gettext("no rate for %(currency)s, %(month)s") % {
+            "currency": self.currency, "month": month_label(self.month)}
 
 
 @dataclass
@@ -263,15 +274,19 @@ class UsdEquivalent:
             return ""
         if self.first_month == self.last_month:
             return month_label(self.first_month)
-        return f"{month_label(self.first_month)} to {month_label(self.last_month)}"
+        return gettext("%(first)s to %(last)s") % {
+            "first": month_label(self.first_month), "last": month_label(self.last_month)}
 
     @property
     def rate_note(self) -> str:
         """What a page prints beside the equivalent: the months used, and what is missing."""
         parts = []
         if self.first_month is not None and not self.is_usd:
-            rates = "rate" if self.first_month == self.last_month else "monthly rates"
-            parts.append(f"at the {rates} of {self.months_label}")
+            if self.first_month == self.last_month:
+                parts.append(gettext("at the rate of %(months)s") % {"months": self.months_label})
+            else:
+                parts.append(gettext("at the monthly rates of %(months)s")
+                             % {"months": self.months_label})
         parts += [str(missing) for missing in sorted(
             self.missing, key=lambda m: (m.month is None, m.month or datetime.date.min))]
         return "; ".join(parts)

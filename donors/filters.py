@@ -4,6 +4,8 @@ Contribution querysets passed in must start from ``Contribution.objects.visible_
 """
 
 import django_filters as filters
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from activities.filters import CountryFilter, project_filter
 from donors.models import Contribution, Donor
@@ -20,13 +22,13 @@ from unodc_portal.core.filters import (
 
 
 class DonorFilter(PortalFilterSet):
-    q = SearchFilter(search_fields=("name", "description"), label="Search names")
-    kind = filters.ChoiceFilter(choices=Donor.Kind.choices, empty_label="Any")
+    q = SearchFilter(search_fields=("name", "description"), label=_("Search names"))
+    kind = filters.ChoiceFilter(choices=Donor.Kind.choices, empty_label=_("Any"))
     country = CountryFilter()
     sort = SortFilter(sorts={
-        "name": a_to_z("Name", "name"),
-        "kind": a_to_z("Kind", "kind", "name"),
-    }, empty_label="Name")
+        "name": a_to_z(pgettext_lazy("a donor's name", "Name"), "name"),
+        "kind": a_to_z(_("Kind"), "kind", "name"),
+    }, empty_label=pgettext_lazy("a donor's name", "Name"))
 
     class Meta(PortalFilterSet.Meta):
         model = Donor
@@ -36,23 +38,23 @@ class DonorFilter(PortalFilterSet):
 class ContributionFilter(PortalFilterSet):
     q = SearchFilter(
         search_fields=("donor__name", "project__code", "project__title", "in_kind_description"),
-        label="Search donor, project and what was given",
+        label=_("Search donor, project and what was given"),
     )
     donor = KeyFilter(key="slug", queryset=Donor.objects.only("slug", "name"))
     project = project_filter()
-    kind = filters.ChoiceFilter(choices=Contribution.Kind.choices, empty_label="Any")
-    currency = filters.ChoiceFilter(choices=[], empty_label="Any")
-    status = filters.ChoiceFilter(choices=Contribution.Status.choices, empty_label="Any")
-    year_min = YearFilter(field_name="year", lookup_expr="gte", label="From year")
-    year_max = YearFilter(field_name="year", lookup_expr="lte", label="To year")
+    kind = filters.ChoiceFilter(choices=Contribution.Kind.choices, empty_label=_("Any"))
+    currency = filters.ChoiceFilter(choices=[], empty_label=_("Any"))
+    status = filters.ChoiceFilter(choices=Contribution.Status.choices, empty_label=_("Any"))
+    year_min = YearFilter(field_name="year", lookup_expr="gte", label=_("From year"))
+    year_max = YearFilter(field_name="year", lookup_expr="lte", label=_("To year"))
     sort = SortFilter(sorts={
-        "year": oldest_first("Year", "year", "date"),
-        "donor": a_to_z("Donor", "donor__name"),
-        "project": a_to_z("Project", "project__code"),
+        "year": oldest_first(_("Year"), "year", "date"),
+        "donor": a_to_z(_("Donor"), "donor__name"),
+        "project": a_to_z(_("Project"), "project__code"),
         # Within each currency (amounts are never compared across currencies); none last.
-        "amount": ("Amount, smallest first", "Amount, largest first",
+        "amount": (_("Amount, smallest first"), _("Amount, largest first"),
                    (blank_as_null("currency"), "amount")),
-    }, empty_label="Latest first")
+    }, empty_label=_("Latest first"))
 
     class Meta(PortalFilterSet.Meta):
         model = Contribution
@@ -77,12 +79,12 @@ class MyContributionFilter(ContributionFilter):
     the donor's own rows, in one query."""
 
     donor = None
-    project = filters.ChoiceFilter(field_name="project__code", choices=[], empty_label="Any",
-                                   label="Project or operation")
-    year = filters.ChoiceFilter(choices=[], empty_label="Any year", label="Year")
+    project = filters.ChoiceFilter(field_name="project__code", choices=[],
+                                   empty_label=_("Any"), label=_("Project or operation"))
+    year = filters.ChoiceFilter(choices=[], empty_label=_("Any year"), label=_("Year"))
     published = filters.ChoiceFilter(
-        choices=[("yes", "Published"), ("no", "Not published")], empty_label="Either",
-        method="filter_published", label="Publication",
+        choices=[("yes", _("Published")), ("no", _("Not published"))],
+        empty_label=_("Either"), method="filter_published", label=_("Publication"),
     )
 
     class Meta(ContributionFilter.Meta):

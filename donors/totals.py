@@ -13,6 +13,7 @@ from functools import cached_property
 
 from django.db.models import Case, Count, F, Max, Min, Q, Sum, When
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from donors.currency import MissingRate, UsdEquivalent
 
@@ -174,7 +175,7 @@ class ContributionTotals:
     def per_currency(self) -> list[MoneyRow]:
         """One row per currency, then the contributions that state no amount."""
         rows = _money_rows(
-            _rolled_up(self.donor_year), lambda r: r["currency"] or "Amount not stated",
+            _rolled_up(self.donor_year), lambda r: r["currency"] or gettext("Amount not stated"),
             lambda r: "", lambda r: r["currency"],
         )
         return sorted(rows, key=lambda row: not row.amounts)
@@ -202,7 +203,7 @@ class ContributionTotals:
     def by_year(self) -> list[MoneyRow]:
         return _money_rows(
             _rolled_up(self.donor_year, "year"),
-            lambda r: str(r["year"]) if r["year"] else "Year not stated",
+            lambda r: str(r["year"]) if r["year"] else gettext("Year not stated"),
             lambda r: "", lambda r: r["year"],
         )
 
@@ -222,7 +223,7 @@ class ContributionTotals:
         years = sorted({row["year"] for row in self.donor_year}, key=lambda y: (y is None, y))
         if not any(years):
             return []
-        labels = [str(year) if year else "Year not stated" for year in years]
+        labels = [str(year) if year else gettext("Year not stated") for year in years]
         donors = list(dict.fromkeys(row["donor__name"] for row in self.donor_year))
 
         def series(rows, value):
@@ -233,20 +234,23 @@ class ContributionTotals:
 
         charts = [{
             "id": "contributions-count-chart",
-            "title": "Number of contributions per donor and year",
+            "title": gettext("Number of contributions per donor and year"),
             "type": "bar", "stacked": True, "labels": labels,
             "datasets": series(self.donor_year, lambda row: row["n"]),
-            "x_title": "Year", "y_title": "Contributions", "series_title": "Donor",
+            "x_title": gettext("Year"), "y_title": gettext("Contributions"),
+            "series_title": gettext("Donor"),
             "counts": True,  # whole-number ticks (static/js/charts.js)
         }]
         for currency in sorted({r["currency"] for r in self.donor_year if r["total"] is not None}):
             rows = [r for r in self.donor_year if r["currency"] == currency and r["total"]]
             charts.append({
                 "id": f"contributions-{currency.lower()}-chart",
-                "title": f"Amounts in {currency} per donor and year",
+                "title": gettext("Amounts in %(currency)s per donor and year")
+                % {"currency": currency},
                 "type": "bar", "stacked": True, "labels": labels,
                 "datasets": series(rows, lambda row: float(row["total"])),
-                "x_title": "Year", "y_title": currency, "series_title": "Donor",
+                "x_title": gettext("Year"), "y_title": currency,
+                "series_title": gettext("Donor"),
             })
         return charts
 

@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
@@ -52,7 +53,7 @@ class DonorExportView(ExportMixin, DonorListView):
 class DonorDetailView(DetailPageMixin, DetailView):
     template_name = "donors/donor_detail.html"
     list_url_name = "donors:donor_list"
-    list_label = "Donors"
+    list_label = gettext_lazy("Donors")
 
     def get_queryset(self):
         return Donor.objects.visible_to(self.request.user).select_related(
@@ -110,7 +111,7 @@ class DonorWorkspaceMixin(LoginRequiredMixin):
         if request.user.is_authenticated:
             self.donor = donor_for(request.user)
             if self.donor is None:
-                raise PermissionDenied("This page is for donors' accounts.")
+                raise PermissionDenied(gettext("This page is for donors' accounts."))
         return super().dispatch(request, *args, **kwargs)
 
 

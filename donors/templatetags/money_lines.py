@@ -9,6 +9,7 @@ template render each."""
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -16,9 +17,27 @@ from django.utils.translation import ngettext
 
 from donors import totals
 from donors.currency import USD, UsdEquivalent, cents
-from unodc_portal.core.templatetags.portal import money
 
 register = template.Library()
+
+
+def number(value: Decimal, places: int) -> str:
+    """``value`` rounded to ``places`` decimals, grouped in the reader's language: "3,000,000.50"
+    in English, "3 000 000,50" in Russian (a no-break space between groups)."""
+    value = Decimal(value).quantize(Decimal(1).scaleb(-places))
+    return number_format(value, places, use_l10n=True, force_grouping=True)
+
+
+def money(amount, currency) -> str:
+    """An amount and its currency in the reader's language: "EUR 3,000,000" in English, "3 000 000
+    EUR" in Russian; cents only where there are some ("USD 1,234.50")."""
+    if amount is None:
+        return _("amount not stated")
+    amount = Decimal(amount)
+    text = number(amount, 0 if amount == amount.to_integral_value() else 2)
+    if not currency:
+        return text
+    return _("%(currency)s %(amount)s") % {"currency": currency, "amount": text}
 
 
 @register.simple_tag
@@ -35,11 +54,12 @@ def money_line(line: UsdEquivalent, figure: bool = False, amount_only: bool = Fa
     if line.usd is not None:
         equivalent = format_html("≈ {}", money(line.usd, "USD"))
         if line.unconverted:
-            equivalent += format_html(" for {} of it", money(line.converted, line.currency))
+            equivalent += format_html(" {}", _("for %(amount)s of it") % {
+                "amount": money(line.converted, line.currency)})
         if note:
             equivalent += mark_safe(", ")
     else:
-        equivalent = mark_safe("no US-dollar equivalent: ")
+        equivalent = format_html("{} ", _("no US-dollar equivalent:"))
     return html + format_html(
         '\n<span class="d-block small text-body-secondary usd-equivalent">{}{}</span>',
         equivalent, note)
@@ -74,8 +94,8 @@ def money_short(amount, currency: str = USD) -> str:
         places = Decimal(1) if abs(value) >= 100 else Decimal("0.1")
         value = value.quantize(places, rounding=ROUND_HALF_UP)
         if abs(value) >= smallest:
-            number = f"{value:,}".removesuffix(".0")
-            return words % {"currency": currency, "number": number}
+            text = number(value, 0 if value == value.to_integral_value() else 1)
+            return words % {"currency": currency, "number": text}
     return money(amount, currency)
 
 
