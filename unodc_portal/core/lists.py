@@ -169,7 +169,7 @@ def none_of(model) -> str:
 
 
 def result_count(model, paginator, page) -> str:
-    """The line above a list: "1–25 of 40 events", "about 198000 events", "3 events",
+    """The line above a list: "1-25 of 40 events" (en dash), "about 198000 events", "3 events",
     "No events"."""
     if not paginator.count:
         return none_of(model)
@@ -177,7 +177,7 @@ def result_count(model, paginator, page) -> str:
     if paginator.estimated:
         text = gettext("about %(counted)s") % {"counted": text}
     if page.has_other_pages():
-        text = gettext("%(start)s–%(end)s of %(counted)s") % {
+        text = gettext("%(start)s\u2013%(end)s of %(counted)s") % {
             "start": page.start_index(), "end": page.end_index(), "counted": text,
         }
     return text
