@@ -177,7 +177,7 @@ def result_count(model, paginator, page) -> str:
     if paginator.estimated:
         text = gettext("about %(counted)s") % {"counted": text}
     if page.has_other_pages():
-        text = gettext("%(start)s\u2013%(end)s of %(counted)s") % {
+        text = gettext("%(start)s–%(end)s of %(counted)s") % {  # noqa: RUF001 (en dash)
             "start": page.start_index(), "end": page.end_index(), "counted": text,
         }
     return text
