@@ -246,3 +246,27 @@ def test_an_english_sort_is_the_columns_own_order():
                      .values_list("name", flat=True))
     assert "COLLATE" not in query
     assert names == ["Alpha", "Beta"]
+
+
+# --------------------------------------------------------------------------------------------
+# Breadcrumbs
+# --------------------------------------------------------------------------------------------
+BREADCRUMB = re.compile(r'<nav aria-label="[^"]*">\s*<ol class="breadcrumb">.*?</ol>', re.S)
+
+
+@pytest.mark.django_db
+def test_a_breadcrumb_names_the_list_in_russian_and_marks_an_english_title(client):
+    untranslated = factories.EventFactory(title="Regional workshop")
+    translated = factories.EventFactory(title="Border liaison meeting")
+    translated.title_ru = "Совещание пограничных пунктов"
+    translated.save()
+    crumbs = BREADCRUMB.search(client.get(
+        ru("activities:event_detail", slug=untranslated.slug)).content.decode()).group(0)
+    assert "Главная" in crumbs and "Мероприятия" in crumbs
+    assert '<span lang="en">Regional workshop</span>' in crumbs
+    crumbs = BREADCRUMB.search(client.get(
+        ru("activities:event_detail", slug=translated.slug)).content.decode()).group(0)
+    assert "Совещание пограничных пунктов" in crumbs and 'lang="en"' not in crumbs
+    english = BREADCRUMB.search(client.get(
+        en("activities:event_detail", slug=untranslated.slug)).content.decode()).group(0)
+    assert "Regional workshop" in english and 'lang="en"' not in english

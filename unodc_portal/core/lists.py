@@ -25,6 +25,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy, ngettext_lazy
 
+from unodc_portal.core.templatetags.content_lang import content
+
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
 # Lists count their rows exactly up to this many; above, PostgreSQL's estimate is shown.
@@ -247,17 +249,34 @@ def capped(queryset, list_url_name: str, **filters) -> Capped:
     return Capped(rows[:DETAIL_LIST_LIMIT], len(rows) > DETAIL_LIST_LIMIT, url)
 
 
+# The content fields a record's name may come from (django-modeltranslation's columns).
+NAME_FIELDS = ("title", "headline", "name")
+
+
 class DetailPageMixin:
-    """Breadcrumbs for a detail page: Home > <list, where there is one> > <record>."""
+    """Breadcrumbs for a detail page: Home > <list, where there is one> > <record>. The list's
+    label is in the reader's language (a plain English ``list_label`` is looked up in the
+    catalogue: the nav's "Events" and so on); a record's name shown in English to a Russian
+    reader (no Russian version entered) carries ``lang="en"``."""
 
     list_url_name = ""
     list_label = ""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        crumbs = [(reverse(self.list_url_name), self.list_label)] if self.list_url_name else []
-        context["crumbs"] = [*crumbs, ("", self.crumb_label())]
+        crumbs = (
+            [(reverse(self.list_url_name), gettext(str(self.list_label)))]
+            if self.list_url_name else []
+        )
+        context["crumbs"] = [*crumbs, ("", self.marked_crumb())]
         return context
+
+    def marked_crumb(self):
+        label = self.crumb_label()
+        for field in NAME_FIELDS:
+            if hasattr(self.object, f"{field}_en") and getattr(self.object, field, None) == label:
+                return content(self.object, field)
+        return label
 
     def crumb_label(self) -> str:
         return str(self.object)
