@@ -22,6 +22,12 @@ def ru(name, *args):
         return reverse(name, args=args)
 
 
+def en(name, *args):
+    """The English address of a page (whatever language an earlier request left active)."""
+    with translation.override("en-gb"):
+        return reverse(name, args=args)
+
+
 def get(client, url):
     response = client.get(url)
     assert response.status_code == 200, url
@@ -59,8 +65,8 @@ def test_russian_home_page_reads_in_russian(client, seizures):
 
 
 def test_english_home_page_is_unchanged(client, seizures):
-    html = text(client, reverse("home"))
-    assert reverse("home") == "/"
+    html = text(client, en("home"))
+    assert en("home") == "/"
     assert "In figures" in html and "Latest articles" in html
     assert "(1 seizure)" in html and "(2 seizures)" in html and "(5 seizures)" in html
     assert "В цифрах" not in html
@@ -84,7 +90,9 @@ def test_russian_seizure_page_crumb_has_a_decimal_comma(client, seizures):
     html = response.content.decode()
     assert "Кем изъято" in html and "Заявленное количество" in html
     assert "12,5" in str(response.context["crumbs"][-1][1])
-    assert "12.5" in str(get(client, seizure.get_absolute_url()).context["crumbs"][-1][1])
+    with translation.override("en-gb"):
+        url = seizure.get_absolute_url()
+    assert "12.5" in str(get(client, url).context["crumbs"][-1][1])
 
 
 def test_russian_trainer_counts_take_the_three_plural_forms(client):
@@ -97,7 +105,7 @@ def test_russian_trainer_counts_take_the_three_plural_forms(client):
     assert "· 2 тренера</span>" in html
     assert "· 5 тренеров</span>" in html
     assert "Мероприятия, для которых она предоставила тренеров" in html
-    english = text(client, reverse("activities:organisation_detail", args=[organisation.slug]))
+    english = text(client, en("activities:organisation_detail", organisation.slug))
     assert "· 1 trainer</span>" in english and "· 5 trainers</span>" in english
 
 
@@ -128,7 +136,7 @@ def test_russian_project_dates_use_the_genitive_month(client):
     assert "24 марта 2011 – 1 мая 2012" in html
     assert "Сведения" in html and "Бюджет" in html and "Исполнители" in html
     assert "Мероприятий не записано." in html
-    english = text(client, reverse("activities:project_detail", args=[project.code]))
+    english = text(client, en("activities:project_detail", project.code))
     assert "24 March 2011 – 1 May 2012" in english
 
 
@@ -153,3 +161,41 @@ def test_russian_country_page(client):
     html = text(client, ru("activities:country_detail", "KG"))
     assert "Мероприятия, проведённые в стране" in html
     assert "Статьи, в которых упоминается" in html
+
+
+def test_russian_article_without_russian_text_is_marked_english(client):
+    article = factories.ArticleFactory(title="Planning for success", kicker="A secondary line")
+    html = text(client, ru("activities:article_detail", article.slug))
+    assert '<h1 id="article-title" lang="en">Planning for success</h1>' in html
+    assert '<p class="lead kicker" lang="en">A secondary line</p>' in html
+    assert '<div class="article-body" lang="en">' in html
+    assert 'class="small text-body-secondary content-note"' in html
+    english = text(client, en("activities:article_detail", article.slug))
+    assert '<h1 id="article-title">Planning for success</h1>' in english
+    assert "content-note" not in english
+
+
+def test_russian_article_with_russian_text_reads_in_russian(client):
+    article = factories.ArticleFactory(title="Planning for success", title_ru="Планирование",
+                                       kicker="", body="One.", body_ru="Один.")
+    html = text(client, ru("activities:article_detail", article.slug))
+    assert '<h1 id="article-title">Планирование</h1>' in html
+    assert "<p>Один.</p>" in html
+    assert "content-note" not in html
+    listing = text(client, ru("activities:article_list"))
+    assert ">Планирование</a>" in listing
+
+
+def test_russian_event_and_project_content_fall_back_with_lang(client):
+    project = factories.ProjectFactory(code="TARCET", title="Border project",
+                                       title_ru="Пограничный проект")
+    event = factories.EventFactory(title="Risk course", description="About risk.",
+                                   projects=[project])
+    html = text(client, ru("activities:event_detail", event.slug))
+    assert '<span lang="en">Risk course</span>' in html
+    assert '<p class="text-prewrap" lang="en">About risk.</p>' in html
+    assert "content-note" in html
+    assert "Пограничный проект" in html and "Border project" not in html
+    project_page = text(client, ru("activities:project_detail", project.code))
+    assert 'lang="en">Risk course</a>' in project_page
+    assert "content-note" not in project_page  # its own title is in Russian
