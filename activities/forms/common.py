@@ -5,10 +5,13 @@ management data. (Date inputs are the filters' ``unodc_portal.core.filters.DateI
 
 from __future__ import annotations
 
+from anyascii import anyascii
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
+from django.utils.formats import number_format
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from activities.models import Country
 from unodc_portal.core.records import DemoQuerySetMixin
@@ -55,14 +58,20 @@ def bound_reported_participants(form) -> None:
     field.widget.attrs["max"] = str(REPORTED_PARTICIPANTS_MAX)
     field.validators.append(MaxValueValidator(
         REPORTED_PARTICIPANTS_MAX,
-        message=f"The reported participant count can be at most "
-        f"{REPORTED_PARTICIPANTS_MAX:,}.",
+        # The form is made per request, in the reader's language: the bound reads as
+        # numbers read there (2,147,483,647; 2 147 483 647 in Russian).
+        message=gettext("The reported participant count can be at most %(limit)s.") % {
+            "limit": number_format(REPORTED_PARTICIPANTS_MAX, use_l10n=True,
+                                   force_grouping=True)},
     ))
 
 
 def unique_slug(model, text: str, field: str = "slug", max_length: int = 80) -> str:
-    """A slug from ``text`` not yet used by ``model`` (suffix -2, -3 … when taken)."""
-    base = (slugify(text) or "record")[: max_length - 6].strip("-") or "record"
+    """A slug from ``text`` not yet used by ``model`` (suffix -2, -3 … when taken). Cyrillic
+    (and any other script) is transliterated to ASCII first, so a Russian title gives a
+    readable address ("Семинар по прекурсорам" → "seminar-po-prekursoram"), never an empty
+    one."""
+    base = (slugify(anyascii(str(text or ""))) or "record")[: max_length - 6].strip("-") or "record"
     taken = set(
         model.objects.filter(**{f"{field}__startswith": base}).values_list(field, flat=True)
     )

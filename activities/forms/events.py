@@ -6,6 +6,7 @@ officer's changes only (see ``services.event_record``)."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from activities.forms.common import (
@@ -147,7 +148,8 @@ class ParticipationForm(forms.Form):
         label=_("Register No."), min_value=1, max_value=RECORD_NUMBER_MAX, required=False,
         widget=forms.NumberInput(attrs={"class": "participant-number"}),
     )
-    status = forms.ChoiceField(choices=STATUS_CHOICES, initial=Participation.Status.ATTENDED)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES,
+                               initial=Participation.Status.ATTENDED)
     loaded_status = forms.CharField(required=False, widget=forms.HiddenInput)
     remove = forms.BooleanField(required=False, label=_("Remove from this event"))
 
@@ -180,11 +182,13 @@ class BaseParticipationFormSet(forms.BaseFormSet):
             if pk not in found and form.cleaned_data.get("loaded_status"):
                 continue  # a row the page showed, whose record was merged or deleted since
             if pk not in found:
-                form.add_error("participant", f"No participant has register number {pk}.")
+                form.add_error("participant", gettext(
+                    "No participant has register number %(number)s.") % {"number": pk})
             elif pk in seen:
                 form.add_error(
                     "participant",
-                    f"{found[pk].name} is listed twice (also row {seen[pk]}).",
+                    gettext("%(name)s is listed twice (also row %(row)s).")
+                    % {"name": found[pk].name, "row": seen[pk]},
                 )
             else:
                 seen[pk] = index
@@ -238,10 +242,11 @@ ParticipationFormSet = forms.formset_factory(
 
 
 class NewParticipantForm(forms.ModelForm):
-    status = forms.ChoiceField(choices=STATUS_CHOICES, initial=Participation.Status.ATTENDED)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES,
+                               initial=Participation.Status.ATTENDED)
     not_duplicate = forms.BooleanField(
-        required=False, label="A different person",
-        help_text="Tick when a similar name in the register is someone else.",
+        required=False, label=_("A different person"),
+        help_text=_("Tick when a similar name in the register is someone else."),
     )
 
     class Meta:
@@ -288,7 +293,8 @@ class BaseNewParticipantFormSet(forms.BaseModelFormSet):
             data = form.cleaned_data
             exact = (_organisation_id(data), name_key(data["name"]))
             if exact in seen:
-                form.add_error("name", f"Listed twice (also new row {seen[exact]}).")
+                form.add_error("name", gettext("Listed twice (also new row %(row)s).")
+                               % {"row": seen[exact]})
                 continue
             seen[exact] = index
             picked = [p for p in self.picked.values()
@@ -296,16 +302,20 @@ class BaseNewParticipantFormSet(forms.BaseModelFormSet):
             if picked:
                 form.add_error(
                     "name",
-                    f"Already listed above as {picked[0].name} (No. {picked[0].pk}).",
+                    gettext("Already listed above as %(name)s (No. %(number)s).")
+                    % {"name": picked[0].name, "number": picked[0].pk},
                 )
                 continue
             similar = existing.get(duplicate_key(_organisation_id(data), data["name"]), [])
             if similar and not data.get("not_duplicate"):
-                names = "; ".join(f"{p.name} (No. {p.pk})" for p in similar[:3])
+                names = "; ".join(
+                    gettext("%(name)s (No. %(number)s)") % {"name": p.name, "number": p.pk}
+                    for p in similar[:3])
                 form.add_error(
                     "name",
-                    f"Likely already in the register: {names}. Add the existing record under "
-                    "“Participants from the register” instead, or tick “A different person”.",
+                    gettext("Likely already in the register: %(names)s. Add the existing "
+                            "record under “Participants from the register” instead, or tick "
+                            "“A different person”.") % {"names": names},
                 )
 
     def new_rows(self):
@@ -327,13 +337,13 @@ class TrainerLinkForm(forms.Form):
     changed (as for participants): an organisation added meanwhile by someone else stays."""
 
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.order_by("name"),
+        label=_("Organisation"), queryset=Organisation.objects.order_by("name"),
         widget=RecordLookupSelect(
             "activities:organisation_lookup", attrs={"data-option-kind": "organisation"}),
     )
     trainer_count = forms.IntegerField(
-        label="Number of trainers", min_value=1, max_value=999, required=False,
-        help_text="Where the source says.",
+        label=_("Number of trainers"), min_value=1, max_value=999, required=False,
+        help_text=_("Where the source says."),
     )
     loaded_organisation = forms.CharField(required=False, widget=forms.HiddenInput)
     loaded_count = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -361,7 +371,7 @@ class BaseTrainerLinkFormSet(forms.BaseFormSet):
                 continue
             organisation = form.cleaned_data.get("organisation")
             if organisation in seen:
-                form.add_error("organisation", "This organisation is listed twice.")
+                form.add_error("organisation", gettext("This organisation is listed twice."))
             seen.add(organisation)
 
     def changes(self) -> tuple[dict[int, int | None], set[int]]:
