@@ -81,6 +81,49 @@ def unique_slug(model, text: str, field: str = "slug", max_length: int = 80) -> 
     return slug
 
 
+class BilingualFormMixin:
+    """A model form for a record whose words are kept in English and Russian
+    (django-modeltranslation: ``title`` reads and writes ``title_en`` or ``title_ru`` by the
+    page's language). The English inputs keep the field's name (``title``) and always read and
+    write the English column (``english_columns``: {"title": "title_en"}), whatever the page's
+    language; the Russian inputs are the Russian columns (``russian_columns``: "title_ru"),
+    optional. Without this, an officer saving from a Russian page would write the English
+    input into the Russian column, and an English input would be shown the Russian text."""
+
+    english_columns: dict[str, str] = {}
+    russian_columns: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, column in self.english_columns.items():
+            if name in self.fields:
+                # Not the page language's text (or its fallback): the English column's.
+                self.initial[name] = getattr(self.instance, column)
+        self._stored_russian = {column: getattr(self.instance, column, None)
+                                for column in self.russian_columns}
+        for column in self.russian_columns:
+            if column in self.fields:
+                self.fields[column].required = False
+
+    def _post_clean(self):
+        english = {column: self.cleaned_data[name]
+                   for name, column in self.english_columns.items() if name in self.cleaned_data}
+        # Before the model's validation (which reads ``title`` in the page's language, with
+        # the English fallback) ...
+        for column, value in english.items():
+            setattr(self.instance, column, value)
+        super()._post_clean()
+        # ... and after construct_instance, which wrote ``title`` through modeltranslation's
+        # setter, i.e. into the page language's column: each column from its own input.
+        for column, value in english.items():
+            setattr(self.instance, column, value)
+        for column in self.russian_columns:
+            if column in self.cleaned_data and self.add_prefix(column) in self.data:
+                setattr(self.instance, column, self.cleaned_data[column])
+            else:  # not sent (a client without the Russian inputs): left as it was
+                setattr(self.instance, column, self._stored_russian.get(column))
+
+
 class VisibleChoicesMixin:
     """A form whose related-record choices follow ``user``'s visibility: demo records
     (``is_demo``) are offered to demo accounts only, and only for a new or a demo record — a

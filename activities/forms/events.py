@@ -6,11 +6,12 @@ officer's changes only (see ``services.event_record``)."""
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from activities.forms.common import (
     RECORD_NUMBER_MAX,
+    BilingualFormMixin,
     RecordChoicesField,
     VisibleChoicesMixin,
     bound_reported_participants,
@@ -25,7 +26,7 @@ from unodc_portal.core.lookups import RecordLookupSelect, RecordLookupSelectMult
 from unodc_portal.core.versioning import VersionedModelForm, parse_version
 
 
-class EventForm(VisibleChoicesMixin, VersionedModelForm):
+class EventForm(BilingualFormMixin, VisibleChoicesMixin, VersionedModelForm):
     """The event's own fields, in the order an officer reads a report: what, when, where, for
     which projects, by whom, about what, then the trainers and the reported count; the address
     (slug) last, made from the title when left empty. Projects, the organiser and trainers are
@@ -35,6 +36,13 @@ class EventForm(VisibleChoicesMixin, VersionedModelForm):
     reconciles the participant list when it is older."""
 
     snapshot_fields = ("projects", "trainers")
+
+    # The event's words in both languages (django-modeltranslation's columns): the English
+    # inputs keep their names (``title``: the record's required title), the Russian ones are
+    # named after their columns (``title_ru``). See ``BilingualFormMixin``.
+    english_columns = {"title": "title_en", "description": "description_en",
+                       "topics": "topics_en"}
+    russian_columns = ("title_ru", "description_ru", "topics_ru")
 
     dates_unknown = forms.BooleanField(
         required=False, label=_("Exact dates unknown"),
@@ -48,12 +56,16 @@ class EventForm(VisibleChoicesMixin, VersionedModelForm):
             "title", "kind", "start_date", "end_date", "date_wording", "year", "month",
             "city", "country", "venue", "projects", "organiser", "description", "topics",
             "trainers", "reported_participants", "reported_participants_wording", "slug",
+            "title_ru", "description_ru", "topics_ru",
         ]
         field_classes = {"projects": RecordChoicesField, "trainers": RecordChoicesField}
         widgets = {
             "start_date": DateInput(), "end_date": DateInput(),
             "topics": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 3}),
+            "topics_ru": forms.Textarea(attrs={"rows": 2, "lang": "ru"}),
+            "description_ru": forms.Textarea(attrs={"rows": 3, "lang": "ru"}),
+            "title_ru": forms.TextInput(attrs={"lang": "ru"}),
             "projects": RecordLookupSelectMultiple("activities:project_lookup"),
             "trainers": RecordLookupSelectMultiple(
                 "activities:person_lookup", attrs={"data-option-kind": "person"}),
@@ -61,7 +73,9 @@ class EventForm(VisibleChoicesMixin, VersionedModelForm):
                 "activities:organisation_lookup", attrs={"data-option-kind": "organisation"}),
         }
         labels = {
-            "title": _("Title"),
+            # "Title" in English; on a Russian page, "the title in English" (its Russian
+            # twin below is "the title in Russian").
+            "title": pgettext_lazy("the English version of the event's field", "Title"),
             "kind": _("Kind"),
             "start_date": _("Start date"),
             "end_date": _("End date"),
@@ -73,8 +87,12 @@ class EventForm(VisibleChoicesMixin, VersionedModelForm):
             "venue": _("Venue"),
             "projects": _("Projects"),
             "organiser": _("Organiser"),
-            "description": _("Description"),
-            "topics": _("Topics"),
+            "description": pgettext_lazy("the English version of the event's field",
+                                         "Description"),
+            "topics": pgettext_lazy("the English version of the event's field", "Topics"),
+            "title_ru": _("Title (Russian)"),
+            "description_ru": _("Description (Russian)"),
+            "topics_ru": _("Topics (Russian)"),
             "reported_participants": _("Participants as reported (number)"),
             "reported_participants_wording": _("Participants as reported (the words used)"),
             "trainers": _("Trainers (public people)"),

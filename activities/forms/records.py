@@ -3,15 +3,18 @@ participants, merging, dismissing a duplicate group, import uploads and seizures
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from activities.forms.common import VisibleChoicesMixin, unique_slug
+from activities.forms.common import BilingualFormMixin, VisibleChoicesMixin, unique_slug
 from activities.models import Organisation, Participant, Person, Seizure
 from unodc_portal.core.filters import DateInput
 from unodc_portal.core.uploads import size
@@ -21,16 +24,31 @@ from unodc_portal.core.versioning import VersionedModelForm
 # --------------------------------------------------------------------------------------------
 # Quick-add: a missing organisation or person without leaving the event page
 # --------------------------------------------------------------------------------------------
-class OrganisationForm(VisibleChoicesMixin, forms.ModelForm):
+class OrganisationForm(BilingualFormMixin, VisibleChoicesMixin, forms.ModelForm):
+    """A new organisation: its English name (required, the record's name) and, optionally, its
+    Russian name (``BilingualFormMixin``)."""
+
+    english_columns = {"name": "name_en"}
+    russian_columns = ("name_ru",)
+
     class Meta:
         model = Organisation
-        fields = ["name", "acronym", "kind", "country"]
+        fields = ["name", "name_ru", "acronym", "kind", "country"]
+        labels = {
+            "name": pgettext_lazy("the English version of the organisation's name", "Name"),
+            "name_ru": _("Name (Russian)"),
+        }
+        help_texts = {"name_ru": _("Optional.")}
+        widgets = {"name_ru": forms.TextInput(attrs={"lang": "ru"})}
 
     def clean(self):
         cleaned = super().clean()
         name = cleaned.get("name")
         if name:
-            clash = Organisation.objects.filter(Q(name__iexact=name))
+            names = [text for text in (name, cleaned.get("name_ru")) if text]
+            clash = Organisation.objects.filter(
+                reduce(or_, (Q(name_en__iexact=text) | Q(name_ru__iexact=text)
+                             for text in names)))
             acronym = cleaned.get("acronym")
             if acronym:
                 clash = clash | Organisation.objects.filter(
@@ -44,9 +62,9 @@ class OrganisationForm(VisibleChoicesMixin, forms.ModelForm):
         return cleaned
 
     def save(self, commit=True):
-        self.instance.slug = unique_slug(Organisation, self.instance.acronym + " "
-                                         + self.instance.name if self.instance.acronym
-                                         else self.instance.name)
+        name = self.instance.name_en
+        self.instance.slug = unique_slug(Organisation, self.instance.acronym + " " + name
+                                         if self.instance.acronym else name)
         return super().save(commit)
 
 
