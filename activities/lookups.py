@@ -53,7 +53,7 @@ class ProjectLookupView(LookupView):
     (the event page's projects)."""
 
     key = "code"
-    search_fields = ("code", "title")
+    search_fields = ("code", "title_en", "title_ru")
 
     def get_queryset(self):
         return Project.objects.visible_to(self.request.user).only("code", "title").order_by(
