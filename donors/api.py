@@ -1,7 +1,10 @@
 """JSON API of donors and contributions (read-only). Contributions come from
 ``Contribution.objects.visible_to(user)``: published ones for everyone, a donor's own unpublished
 ones for its accounts (session or token), all for admins; each carries its US-dollar equivalent
-(``donors.currency``), with the month whose rate was used, or null and the reason."""
+(``donors.currency``), with the month whose rate was used, or null and the reason.
+
+Codes (``kind``, ``status``) stay in English; their labels (``kind_label``, ``status_label``) and
+the reason a US-dollar equivalent is missing follow the request's ``Accept-Language``."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
@@ -10,7 +13,7 @@ from donors.currency import USD, MissingRate, cents
 from donors.filters import ContributionFilter, DonorFilter
 from donors.models import Contribution, Donor
 from donors.views import visible_count
-from unodc_portal.core.api import CountryCodeField, PageField, key
+from unodc_portal.core.api import CountryCodeField, HeaderLanguageMixin, PageField, key, label
 
 
 class DonorSerializer(serializers.ModelSerializer):
@@ -20,17 +23,18 @@ class DonorSerializer(serializers.ModelSerializer):
     page = PageField()
     country = CountryCodeField(read_only=True)
     organisation = key("slug")
+    kind_label = label("kind")
     contribution_count = serializers.IntegerField(
         read_only=True, help_text="The donor's contributions that the caller may see."
     )
 
     class Meta:
         model = Donor
-        fields = ["url", "page", "slug", "name", "kind", "country", "organisation", "website",
-                  "description", "contribution_count"]
+        fields = ["url", "page", "slug", "name", "kind", "kind_label", "country", "organisation",
+                  "website", "description", "contribution_count"]
 
 
-class DonorViewSet(viewsets.ReadOnlyModelViewSet):
+class DonorViewSet(HeaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Donors with the filters of /donors/."""
 
     serializer_class = DonorSerializer
@@ -69,12 +73,14 @@ class ContributionSerializer(serializers.ModelSerializer):
     event = key("slug")
     article = key("slug")
     usd_equivalent = serializers.SerializerMethodField()
+    kind_label = label("kind")
+    status_label = label("status")
 
     class Meta:
         model = Contribution
-        fields = ["url", "key", "donor", "project", "event", "kind", "amount", "currency",
-                  "in_kind_description", "status", "date", "year", "is_published", "article",
-                  "usd_equivalent"]
+        fields = ["url", "key", "donor", "project", "event", "kind", "kind_label", "amount",
+                  "currency", "in_kind_description", "status", "status_label", "date", "year",
+                  "is_published", "article", "usd_equivalent"]
 
     @extend_schema_field(UsdEquivalentSerializer(allow_null=True))
     def get_usd_equivalent(self, contribution):
@@ -93,7 +99,7 @@ class ContributionSerializer(serializers.ModelSerializer):
         }).data
 
 
-class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
+class ContributionViewSet(HeaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Contributions with the filters of /contributions/: published ones; a donor's account also
     gets its own unpublished ones."""
 
