@@ -25,7 +25,7 @@ from django.db.models import F, Q
 from search.documents import fold
 
 # The PostgreSQL text-search configuration of each document language.
-TEXT_SEARCH_CONFIGS = {"en": "english"}
+TEXT_SEARCH_CONFIGS = {"en": "english", "ru": "russian"}
 MAX_WORDS = 10
 PREFIX_FROM = 3
 WORD = re.compile(r"\w+")

@@ -4,7 +4,7 @@ import re
 
 from django_filters.views import FilterView
 
-from search.documents import fold
+from search.documents import fold, in_language
 from search.filters import SearchDocumentFilter
 from search.models import SearchDocument
 from search.query import MAX_WORDS, words
@@ -41,8 +41,9 @@ class SearchView(ListPageMixin, FilterView):
     template_name = "search/search.html"
 
     def get_queryset(self):
-        return SearchDocument.objects.visible_to(self.request.user).only(
-            "kind", "title", "names", "body", "url",
+        # The documents of the page's language, else English (search/documents.py).
+        return in_language(SearchDocument.objects.visible_to(self.request.user)).only(
+            "kind", "language", "title", "names", "body", "url",
         )
 
     def get_context_data(self, **kwargs):
