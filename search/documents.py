@@ -9,7 +9,8 @@ Languages: every record has an English document (``language`` "en": its English 
 unprefixed address). A record with Russian content of its own or in the names it carries
 (``Source.translated``: ``title_ru``, an organiser's ``name_ru``…) also has a Russian one
 ("ru": the text read in Russian, falling back to English field by field, at its ``/ru/``
-address), whose names carry the English title too, so that it is found by either. Country
+address). Each of the two documents carries the other's title among its names, so that a
+record is found by its title in either language on either page. Country
 names are given in both languages in both documents ("Таджикистан" finds Tajikistan). The
 search page reads the documents of its language, and the English one of a record that has no
 Russian document (``in_language``).
@@ -184,16 +185,21 @@ def _read(source: Source, record, language_code: str) -> tuple[Text, str]:
 def documents(source: Source, record) -> list[SearchDocument]:
     """The (unsaved) documents of ``record``: English, and Russian where it has Russian
     content. Whatever language is active (a record saved from a Russian page)."""
-    english, url = _read(source, record, settings.LANGUAGE_CODE)
-    found = [_document(source, record, Language.ENGLISH, english, url)]
-    if source.has_russian(record):
-        russian, url = _read(source, record, RUSSIAN)
-        found.append(_document(source, record, Language.RUSSIAN, Text(
-            russian.title,
-            joined(russian.names, english.title if english.title != russian.title else ""),
-            russian.body,
-        ), url))
-    return found
+    english, english_url = _read(source, record, settings.LANGUAGE_CODE)
+    if not source.has_russian(record):
+        return [_document(source, record, Language.ENGLISH, english, english_url)]
+    russian, russian_url = _read(source, record, RUSSIAN)
+    other_title = {"en": "", "ru": ""}
+    if russian.title != english.title:
+        other_title = {"en": russian.title, "ru": english.title}
+    return [
+        _document(source, record, Language.ENGLISH, Text(
+            english.title, joined(english.names, other_title["en"]), english.body,
+        ), english_url),
+        _document(source, record, Language.RUSSIAN, Text(
+            russian.title, joined(russian.names, other_title["ru"]), russian.body,
+        ), russian_url),
+    ]
 
 
 def document(source: Source, record, language=Language.ENGLISH):
