@@ -12,6 +12,7 @@ language, falling back to English (``unodc_portal.core.api.HeaderLanguageMixin``
 """
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
@@ -82,25 +83,30 @@ class ProjectViewSet(HeaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
 # --------------------------------------------------------------------------------------------
 class CellSerializer(serializers.Serializer):
     label = serializers.CharField()
-    shown = serializers.CharField(help_text='The figure as the page shows it: a number, '
-                                  '"fewer than 3" or "not shown".')
+    shown = serializers.CharField(help_text=_(
+        "The figure as the page shows it, in the language asked for: a number, “fewer than 3” "
+        "or “not shown”."
+    ))
     count = serializers.IntegerField(source="value", allow_null=True,
-                                     help_text="The number; null where it is protected.")
+                                     help_text=_("The number; null where it is protected."))
 
 
 class BreakdownSerializer(serializers.Serializer):
     title = serializers.CharField()
     total_shown = serializers.CharField()
     withheld = serializers.BooleanField(
-        help_text="True when no breakdown can be shown without revealing a small group."
+        help_text=_("True when no breakdown can be shown without revealing a small group.")
     )
-    cells = CellSerializer(many=True, help_text="Shown groups first, largest first (ties by "
-                           "label); then every hidden group, in label order.")
+    cells = CellSerializer(many=True, help_text=_(
+        "Shown groups first, largest first (ties by label); then every hidden group, in label "
+        "order."
+    ))
 
 
 class ParticipantFiguresSerializer(serializers.Serializer):
-    total_shown = serializers.CharField(help_text='Registered participants ("fewer than 3" '
-                                        "below three).")
+    total_shown = serializers.CharField(help_text=_(
+        "Registered participants (“fewer than 3” below three)."
+    ))
     by_sex = BreakdownSerializer()
     by_country = BreakdownSerializer()
     by_organisation = BreakdownSerializer()

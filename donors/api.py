@@ -6,6 +6,7 @@ ones for its accounts (session or token), all for admins; each carries its US-do
 Codes (``kind``, ``status``) stay in English; their labels (``kind_label``, ``status_label``) and
 the reason a US-dollar equivalent is missing follow the request's ``Accept-Language``."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
@@ -25,7 +26,7 @@ class DonorSerializer(serializers.ModelSerializer):
     organisation = key("slug")
     kind_label = label("kind")
     contribution_count = serializers.IntegerField(
-        read_only=True, help_text="The donor's contributions that the caller may see."
+        read_only=True, help_text=_("The donor's contributions that the caller may see.")
     )
 
     class Meta:
@@ -52,16 +53,18 @@ class DonorViewSet(HeaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
 class UsdEquivalentSerializer(serializers.Serializer):
     amount = serializers.DecimalField(
         max_digits=24, decimal_places=2, allow_null=True,
-        help_text="The amount in US dollars; null where the amount or the rate is missing.",
+        help_text=_("The amount in US dollars; null where the amount or the rate is missing."),
     )
     rate_month = serializers.DateField(
-        allow_null=True, help_text="First day of the month whose rate was used (July of the "
-        "year for a contribution whose year alone is known).",
+        allow_null=True, help_text=_(
+            "First day of the month whose rate was used (July of the year for a contribution "
+            "whose year alone is known)."
+        ),
     )
     usd_per_unit = serializers.DecimalField(max_digits=18, decimal_places=8, allow_null=True)
-    missing = serializers.CharField(allow_blank=True,
-                                    help_text='Why there is no equivalent, e.g. "no rate for '
-                                    'EUR, July 2011"; empty when there is one.')
+    missing = serializers.CharField(allow_blank=True, help_text=_(
+        "Why there is no equivalent, e.g. “no rate for EUR, July 2011”; empty when there is one."
+    ))
 
 
 class ContributionSerializer(serializers.ModelSerializer):

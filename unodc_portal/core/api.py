@@ -18,7 +18,9 @@ say ``Content-Language`` and ``Vary: Accept-Language``.
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation.trans_real import language_code_re, parse_accept_lang_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -138,6 +140,8 @@ def label(field: str, source: str = "", **kwargs):
     request's language: ``get_<field>_display``, read-only. ``source`` is the path to the record
     holding the field, e.g. "participant"."""
     path = f"{source}.get_{field}_display" if source else f"get_{field}_display"
-    kwargs.setdefault("help_text", f"The label of `{field}` in the language asked for "
-                      "(Accept-Language).")
+    kwargs.setdefault("help_text", format_lazy(
+        gettext_lazy("The label of “{field}” in the language asked for (Accept-Language)."),
+        field=field,
+    ))
     return serializers.CharField(source=path, read_only=True, **kwargs)
