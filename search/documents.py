@@ -189,6 +189,8 @@ def documents(source: Source, record) -> list[SearchDocument]:
     if not source.has_russian(record):
         return [_document(source, record, Language.ENGLISH, english, english_url)]
     russian, russian_url = _read(source, record, RUSSIAN)
+    if not english.title.strip():  # entered in Russian only: the English document is titled so
+        english = Text(russian.title, english.names, english.body)
     other_title = {"en": "", "ru": ""}
     if russian.title != english.title:
         other_title = {"en": russian.title, "ru": english.title}
