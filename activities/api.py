@@ -81,6 +81,10 @@ class ProjectViewSet(HeaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
 # --------------------------------------------------------------------------------------------
 # Events
 # --------------------------------------------------------------------------------------------
+STATE_HELP = _("What is shown, as a code in English: shown, fewer_than (“fewer than 3”) or "
+                "not_shown.")
+
+
 class CellSerializer(serializers.Serializer):
     label = serializers.CharField()
     shown = serializers.CharField(help_text=_(
@@ -89,11 +93,14 @@ class CellSerializer(serializers.Serializer):
     ))
     count = serializers.IntegerField(source="value", allow_null=True,
                                      help_text=_("The number; null where it is protected."))
+    state = serializers.CharField(read_only=True, help_text=STATE_HELP)
 
 
 class BreakdownSerializer(serializers.Serializer):
     title = serializers.CharField()
     total_shown = serializers.CharField()
+    total_state = serializers.CharField(source="total.state", read_only=True,
+                                        help_text=STATE_HELP)
     withheld = serializers.BooleanField(
         help_text=_("True when no breakdown can be shown without revealing a small group.")
     )
@@ -107,6 +114,8 @@ class ParticipantFiguresSerializer(serializers.Serializer):
     total_shown = serializers.CharField(help_text=_(
         "Registered participants (“fewer than 3” below three)."
     ))
+    total_state = serializers.CharField(source="total.state", read_only=True,
+                                        help_text=STATE_HELP)
     by_sex = BreakdownSerializer()
     by_country = BreakdownSerializer()
     by_organisation = BreakdownSerializer()

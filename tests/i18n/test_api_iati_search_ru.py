@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import translation
 from lxml import etree
 
-from activities.models import Event
+from activities.models import Event, Participant
 from search import index
 from search.models import SearchDocument
 from tests import factories
 from tests.iati import fetch, load_schema
+from tests.pages import register
 from unodc_portal.site import iati
 
 pytestmark = pytest.mark.django_db
@@ -324,3 +325,22 @@ def test_a_country_is_found_by_its_russian_name(client):
     index.rebuild()
     for prefix in ("", "/ru"):
         assert "Border liaison" in [t for t, _ in search_titles(client, "Таджикистан", prefix)]
+
+
+def test_participant_figures_give_state_codes_in_english_and_wording_in_russian(client,
+                                                                               workshop):
+    register(workshop, 4, sex="male")
+    register(workshop, 1, sex="female")
+    url = api("event-detail", workshop.slug)
+    english = client.get(url).json()["participants"]
+    russian = client.get(url, HTTP_ACCEPT_LANGUAGE="ru").json()["participants"]
+    assert english["total_state"] == russian["total_state"] == "shown"
+    cells = {c["state"]: c for c in russian["by_sex"]["cells"]}
+    assert set(cells) == {"not_shown", "fewer_than"}  # 4 and 1: both protected
+    with translation.override("ru"):
+        assert cells["fewer_than"]["shown"] == "менее 3"
+        assert cells["fewer_than"]["label"] == str(Participant.Sex.FEMALE.label)
+    assert cells["fewer_than"]["count"] is None
+    assert CYRILLIC.search(russian["by_sex"]["title"]), russian["by_sex"]["title"]
+    english_cells = {c["state"]: c for c in english["by_sex"]["cells"]}
+    assert english_cells["fewer_than"]["shown"] == "fewer than 3"
