@@ -6,7 +6,7 @@ from django.urls import translate_url
 from django.utils.translation import get_language
 from django_filters.views import FilterView
 
-from search.documents import fold
+from search.documents import fold, in_language
 from search.filters import SearchDocumentFilter
 from search.models import SearchDocument
 from search.query import MAX_WORDS, words
@@ -43,8 +43,9 @@ class SearchView(ListPageMixin, FilterView):
     template_name = "search/search.html"
 
     def get_queryset(self):
-        return SearchDocument.objects.visible_to(self.request.user).only(
-            "kind", "title", "names", "body", "url", "language",
+        # The documents of the page's language, else English (search/documents.py).
+        return in_language(SearchDocument.objects.visible_to(self.request.user)).only(
+            "kind", "language", "title", "names", "body", "url",
         )
 
     def get_context_data(self, **kwargs):
