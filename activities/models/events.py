@@ -230,7 +230,8 @@ class Participation(models.Model):
     is_demo = demo_flag()
 
     objects = ParticipationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("participation history"), verbose_name_plural=_("participation history"))
 
     class Meta:
         verbose_name = _("participation")
