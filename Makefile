@@ -5,6 +5,8 @@
 #   make check  — Django's system check, missing migrations, ruff, import layers (import-linter)
 #   make serve  — production-style: gunicorn + whitenoise, settings from the environment
 #                 (a synthetic database, seed_scale, only with SERVE_SYNTHETIC=1, on 127.0.0.1)
+#   make messages — after changing interface text: extract it into locale/ru (needs GNU gettext),
+#                 then compile the catalogues in pure Python (the .mo files are committed)
 #   make backup — one dated, database-independent backup file in backups/
 #   make restore FILE=backups/… — load a backup into an empty database (SQLite or PostgreSQL)
 
@@ -28,7 +30,7 @@ THREADS ?= 8
 # `make test PYTEST_ARGS="tests/browser -x"` runs a part in one process.
 PYTEST_ARGS ?= -n auto --maxprocesses=4
 
-.PHONY: run test lint check venv fixtures clean serve backup restore
+.PHONY: run test lint check venv fixtures clean serve backup restore messages
 
 venv: $(STAMP)
 
@@ -54,6 +56,14 @@ run: $(STAMP) .dev-secret-key
 fixtures: $(STAMP) .dev-secret-key
 	$(DEV_ENV) $(PY) manage.py createcachetable
 	$(DEV_ENV) $(PY) manage.py load_fixtures
+
+# Extraction needs GNU gettext (a developer's tool); compiling does not: the .mo files are
+# committed and tests/i18n/test_catalogues.py checks they are in step with the .po files.
+MESSAGES_IGNORE = -i ".venv/*" -i "tests/*" -i "benchmarks/*" -i "staticfiles/*" -i "node_modules/*" -i "static/vendor/*"
+messages: $(STAMP) .dev-secret-key
+	$(DEV_ENV) $(PY) manage.py makemessages -l ru --add-location file --no-obsolete $(MESSAGES_IGNORE)
+	$(DEV_ENV) $(PY) manage.py makemessages -d djangojs -l ru --add-location file --no-obsolete $(MESSAGES_IGNORE)
+	$(DEV_ENV) $(PY) manage.py compile_catalogues
 
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from activities import services
@@ -147,7 +148,7 @@ class EventAdmin(WideTextAdmin, LargeTableAdmin, DemoVisibleAdmin, VersionedAdmi
         return super().get_queryset(request).annotate(
             participant_records=real_participation_count())
 
-    @admin.display(description="participant records", ordering="participant_records")
+    @admin.display(description=_("participant records"), ordering="participant_records")
     def participant_records(self, obj):
         return obj.participant_records
 
@@ -236,7 +237,7 @@ class SeizureAdmin(LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin, Histo
     autocomplete_fields = ["substance", "country", "seizing_agency", "project"]
     readonly_fields = ["quantity_kg", "kg_missing_reason"]
 
-    @admin.display(description="why no kilograms")
+    @admin.display(description=_("why no kilograms"))
     def kg_missing_reason(self, obj):
         return obj.kg_missing_reason or "—"
 

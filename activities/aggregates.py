@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -40,25 +41,31 @@ from activities.models import (
     quantity_in_kg,
 )
 from activities.privacy import (
-    FEWER_THAN,
-    NOT_SHOWN,
     SMALL_CELL,
     Breakdown,
     Cell,
+    Figure,
+    State,
+    format_count,
     label_order,
     protect,
 )
 
-NOT_RECORDED = "Not recorded"
+NOT_RECORDED = _("Not recorded")
 
 # Participants
 # --------------------------------------------------------------------------------------------
 @dataclass
 class ParticipantFigures:
-    total_shown: str
+    total: Figure
     by_sex: Breakdown
     by_country: Breakdown
     by_organisation: Breakdown
+
+    @property
+    def total_shown(self) -> str:
+        """The total as a page prints it, in the active language."""
+        return str(self.total)
 
     @property
     def breakdowns(self) -> list[Breakdown]:
@@ -71,13 +78,13 @@ class ParticipantFigures:
     @property
     def too_few(self) -> bool:
         """Fewer than 3 people: no breakdown at all."""
-        return self.total_shown == FEWER_THAN
+        return self.total.state == State.FEWER_THAN
 
     @property
     def broken_down(self) -> bool:
         """At least 3 people: each breakdown is shown as a table (a table may still say that
         it is withheld)."""
-        return self.total_shown not in {FEWER_THAN, "0"}
+        return self.total.state != State.FEWER_THAN and not self.total.is_zero
 
 
 # The three breakdowns of participants: (grouping aliases → field paths, ordering). Aliases have
@@ -129,24 +136,35 @@ def _figures(sex_rows, country_rows, organisation_rows, urls=None) -> Participan
     addresses and country names across calls."""
     urls = {} if urls is None else urls
     sex_labels = dict(Participant.Sex.choices)
-    by_sex = protect("By sex", [
+    by_sex = protect(BY_SEX, [
         (sex_labels.get(row["sex_value"], row["sex_value"]), row["n"], "") for row in sex_rows
     ])
-    by_country = protect("By country", [
+    by_country = protect(BY_COUNTRY, [
         (_country_label(row["country_code"], urls), row["n"], "") for row in country_rows
     ])
-    by_organisation = protect("By agency", [
+    by_organisation = protect(BY_AGENCY, [
         (_organisation_label(row), row["n"], _organisation_url(row["org_slug"], urls))
         for row in organisation_rows
     ])
-    return ParticipantFigures(by_sex.total_shown, by_sex, by_country, by_organisation)
+    return ParticipantFigures(by_sex.total, by_sex, by_country, by_organisation)
+
+
+BY_SEX, BY_COUNTRY, BY_AGENCY = _("By sex"), _("By country"), _("By agency")
+
+
+def _country_name(code: str) -> str:
+    return countries.name(code) or code
+
+
+# A country's name in the language of the page that prints it (protect() sorts it in English).
+_lazy_country_name = lazy(_country_name, str)
 
 
 def _country_label(code, names: dict) -> str:
     if not code:
         return NOT_RECORDED
     if ("country", code) not in names:
-        names["country", code] = countries.name(code) or code
+        names["country", code] = _lazy_country_name(code)
     return names["country", code]
 
 
@@ -176,14 +194,19 @@ class RegisterBreakdown(Breakdown):
 
     events: int = 0
     left_out: int = 0
-    unit = "Registrations"
+    unit = _("Registrations")
 
     @property
     def caption(self) -> str:
-        caption = f"{self.title}: registrations at {self.events:,} event{pluralize(self.events)}"
+        caption = ngettext(
+            "%(title)s: registrations at %(events)s event",
+            "%(title)s: registrations at %(events)s events", self.events,
+        ) % {"title": self.title, "events": format_count(self.events)}
         if self.left_out:
-            caption += (f" (not counted: {self.left_out:,} event{pluralize(self.left_out)} "
-                        "showing no breakdown this way)")
+            caption += " " + ngettext(
+                "(not counted: %(events)s event showing no breakdown this way)",
+                "(not counted: %(events)s events showing no breakdown this way)", self.left_out,
+            ) % {"events": format_count(self.left_out)}
         return caption
 
 
@@ -214,8 +237,13 @@ class RegisterFigures:
         return self.exact + (SMALL_CELL - 1) * self.small_events
 
     @property
+    def total(self) -> Figure:
+        return Figure(State.AT_LEAST, self.low) if self.small_events else Figure.of(self.exact)
+
+    @property
     def total_shown(self) -> str:
-        return f"at least {self.low:,}" if self.small_events else f"{self.exact:,}"
+        """"at least 5" or "3", in the active language."""
+        return str(self.total)
 
     @property
     def breakdowns(self) -> list[RegisterBreakdown]:
@@ -263,7 +291,7 @@ def register_figures() -> RegisterFigures:
     return RegisterFigures(headline.total, headline.left_out, headline.events, *breakdowns)
 
 
-_REGISTER_TITLES = ("By sex", "By country", "By agency")
+_REGISTER_TITLES = (BY_SEX, BY_COUNTRY, BY_AGENCY)
 
 
 # The register over a part of the events (issue 14: a donor's projects)
@@ -324,8 +352,8 @@ def register_figures_from_rows() -> RegisterFigures:
         _figures(*rows, urls=urls)
         for rows in _event_rows(Participation.objects.real(), {}).values()
     ]
-    exact = sum(_published_number(f.total_shown) or 0 for f in per_event)
-    small = sum(f.total_shown == FEWER_THAN for f in per_event)
+    exact = sum(f.total.published or 0 for f in per_event)
+    small = sum(f.total.state == State.FEWER_THAN for f in per_event)
     return RegisterFigures(
         exact, small, len(per_event),
         *(_add_up(title, [f.breakdowns[i] for f in per_event])
@@ -333,17 +361,12 @@ def register_figures_from_rows() -> RegisterFigures:
     )
 
 
-def _published_number(shown: str) -> int | None:
-    text = shown.replace(",", "")
-    return int(text) if text.isdigit() else None
-
-
 def _add_up(title: str, breakdowns: list[Breakdown]) -> RegisterBreakdown:
     """Add up the published breakdowns of events: over those that list their groups, a group's
     shown counts, or "not shown" when any of them hides it. Reads only what a page prints
     (labels, addresses, shown counts, which groups are hidden, the printed total)."""
     listed = [b for b in breakdowns if b.cells]
-    left_out = sum(1 for b in breakdowns if not b.cells and b.total_shown != "0")
+    left_out = sum(1 for b in breakdowns if not b.cells and not b.total.is_zero)
     sums: dict[tuple[str, str], int] = {}
     hidden: set[tuple[str, str]] = set()
     for breakdown in listed:
@@ -353,8 +376,8 @@ def _add_up(title: str, breakdowns: list[Breakdown]) -> RegisterBreakdown:
                 hidden.add(key)
                 sums.setdefault(key, 0)
             else:
-                sums[key] = sums.get(key, 0) + _published_number(cell.shown)
-    total = sum(_published_number(b.total_shown) for b in listed)
+                sums[key] = sums.get(key, 0) + cell.figure.published
+    total = sum(b.total.published for b in listed)
     groups = [(label, sums[label, url], url, (label, url) in hidden) for label, url in sums]
     return _register_breakdown(title, groups, total, len(listed), left_out)
 
@@ -365,13 +388,12 @@ def _register_breakdown(title: str, groups, total: int, events: int,
     shown groups by count (ties by label), hidden ones after them in label order."""
     groups = sorted(groups, key=lambda group: label_order(group[:3]))
     cells = [
-        Cell(label, 0 if hidden else count, url, NOT_SHOWN if hidden else f"{count:,}",
-             suppressed=hidden)
+        Cell(label, 0 if hidden else count, url, State.NOT_SHOWN if hidden else State.SHOWN)
         for label, count, url, hidden in groups
     ]
     cells.sort(key=lambda cell: (cell.suppressed, 0 if cell.suppressed else -cell._count))
     return RegisterBreakdown(
-        title, f"{total:,}", cells, has_complementary=any(hidden for *_g, hidden in groups),
+        title, Figure.of(total), cells, has_complementary=any(hidden for *_g, hidden in groups),
         withheld=not events and bool(left_out), events=events, left_out=left_out,
     )
 
@@ -397,10 +419,14 @@ class CountryFigures:
     by_kind: RegisterBreakdown
 
     @property
-    def total_shown(self) -> str:
+    def total(self) -> Figure:
         if self.hidden_events:
-            return f"at least {self.exact + self.hidden_events:,}"
-        return f"{self.exact:,}"
+            return Figure(State.AT_LEAST, self.exact + self.hidden_events)
+        return Figure.of(self.exact)
+
+    @property
+    def total_shown(self) -> str:
+        return str(self.total)
 
     @property
     def breakdowns(self) -> list[RegisterBreakdown]:
@@ -434,8 +460,8 @@ def country_figures(code: str) -> CountryFigures:
     by_kind: dict[str, list] = {}
     for year, kind, shown, _events, hidden_here in rows:
         for groups, label, url in (
-            (by_year, str(year) if year else str(_("Year not stated")), ""),
-            (by_kind, str(kinds.get(kind, kind)), f"{event_list}?country={code}&kind={kind}"),
+            (by_year, str(year) if year else _("Year not stated"), ""),
+            (by_kind, kinds.get(kind, kind), f"{event_list}?country={code}&kind={kind}"),
         ):
             group = groups.setdefault(label, [label, 0, url, False])
             group[1] += shown
@@ -445,7 +471,7 @@ def country_figures(code: str) -> CountryFigures:
         for title, groups in ((_("By year"), by_year), (_("By kind of event"), by_kind))
     ))
     for breakdown in figures.breakdowns:
-        breakdown.total_shown = figures.total_shown
+        breakdown.total = figures.total
     return figures
 
 
@@ -511,15 +537,15 @@ class SeizureTotals:
         return {
             "type": "bar",
             "stacked": True,
-            "labels": [str(year) if year else str(_("Year not stated")) for year in self.years],
+            "labels": [str(year) if year else gettext("Year not stated") for year in self.years],
             "datasets": [
                 {"label": s.name, "data": [float(kg) if kg is not None else None
                                            for kg in s.by_year]}
                 for s in self.substances
             ],
-            "x_title": "Year",
-            "y_title": "Kilograms (individual seizures)",
-            "series_title": "Substance",
+            "x_title": gettext("Year"),
+            "y_title": gettext("Kilograms (individual seizures)"),
+            "series_title": gettext("Substance"),
         }
 
 

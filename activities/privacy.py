@@ -11,28 +11,97 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.db import models
+from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 SMALL_CELL = 3
-FEWER_THAN = "fewer than 3"
-NOT_SHOWN = "not shown"
+
+
+class State(models.TextChoices):
+    """What a page prints for a figure: a code; its words are translated when displayed."""
+
+    SHOWN = "shown", _("shown")
+    FEWER_THAN = "fewer_than", _("fewer than 3")
+    NOT_SHOWN = "not_shown", _("not shown")
+    AT_LEAST = "at_least", _("at least")
+
+
+# The labels of the two protected states, translated when displayed ("fewer than 3" and "not
+# shown" in English). Code compares ``State`` codes, never these words.
+FEWER_THAN = State.FEWER_THAN.label
+NOT_SHOWN = State.NOT_SHOWN.label
+
+
+def format_count(number: int) -> str:
+    """A count in the reader's language: 3,000 in English, 3 000 in Russian (no-break space)."""
+    return number_format(number, 0, use_l10n=True, force_grouping=True)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure as a page prints it: its state and, unless it is protected, its number (None
+    for "fewer than 3" and "not shown", so that nothing can read what they hide)."""
+
+    state: str = State.SHOWN
+    number: int | None = None
+
+    @classmethod
+    def of(cls, number: int) -> Figure:
+        return cls(State.SHOWN, number)
+
+    @property
+    def published(self) -> int | None:
+        """The number a page prints exactly (a shown figure's), else None."""
+        return self.number if self.state == State.SHOWN else None
+
+    @property
+    def is_zero(self) -> bool:
+        return self.state == State.SHOWN and self.number == 0
+
+    def __str__(self) -> str:
+        if self.state == State.SHOWN:
+            return format_count(self.number)
+        if self.state == State.AT_LEAST:
+            return gettext("at least %(number)s") % {"number": format_count(self.number)}
+        return str(State(self.state).label)
+
 
 # --------------------------------------------------------------------------------------------
 # Small-cell protection
 # --------------------------------------------------------------------------------------------
 @dataclass
 class Cell:
-    """One group of a breakdown. ``shown`` is what a page prints; the exact count is kept in
-    ``_count``, which templates cannot read."""
+    """One group of a breakdown. ``state`` says what a page prints (``shown``, in the reader's
+    language); the exact count is kept in ``_count``, which templates cannot read."""
 
     label: str
     _count: int
     url: str = ""
-    shown: str = ""
-    suppressed: bool = False
+    state: str = State.SHOWN
+
+    @property
+    def suppressed(self) -> bool:
+        return self.state != State.SHOWN
 
     @property
     def value(self) -> int | None:
         """The number a chart may draw: None for a protected group."""
         return None if self.suppressed else self._count
+
+    @property
+    def figure(self) -> Figure:
+        return Figure(self.state, self.value)
+
+    @property
+    def shown(self) -> str:
+        """What a page prints, in the active language: the count, "fewer than 3" or "not
+        shown"."""
+        return str(self.figure)
 
 
 @dataclass
@@ -40,18 +109,23 @@ class Breakdown:
     """A population split into groups, protected by ``protect()``."""
 
     title: str
-    total_shown: str
+    total: Figure
     cells: list[Cell] = field(default_factory=list)
     # True when some group is not shown only so that a small group cannot be worked out.
     has_complementary: bool = False
     # True when no breakdown can be shown without revealing a small group.
     withheld: bool = False
     # What the counts count (charts' axis and series).
-    unit = "Participants"
+    unit = _("Participants")
+
+    @property
+    def total_shown(self) -> str:
+        """The total as a page prints it, in the active language."""
+        return str(self.total)
 
     @property
     def caption(self) -> str:
-        return self.title
+        return str(self.title)
 
     @property
     def drawable_as_bars(self) -> bool:
@@ -68,16 +142,17 @@ class Breakdown:
         return {
             "type": kind,
             "labels": [
-                cell.label + (f" ({cell.shown})" if cell.suppressed else "") for cell in self.cells
+                str(cell.label) + (f" ({cell.shown})" if cell.suppressed else "")
+                for cell in self.cells
             ],
             "datasets": [{
-                "label": self.unit,
+                "label": str(self.unit),
                 "data": [cell.value for cell in self.cells],
                 "display": [cell.shown for cell in self.cells],
             }],
             "horizontal": kind == "bar",
             "counts": True,  # whole-number ticks (static/js/charts.js)
-            "x_title": self.unit if kind == "bar" else "",
+            "x_title": str(self.unit) if kind == "bar" else "",
         }
 
     @property
@@ -115,8 +190,15 @@ def _holds_its_label(bounds, hidden_sum, primary) -> bool:
     return True
 
 
-def label_order(group) -> tuple[str, str]:
+def label_order(group) -> tuple[str, str, str]:
+    """Groups' order by label, in the default language whatever the reader's, so that ties
+    break the same way on every page (``protect()``): labels translated at display time are
+    lazy, and are read here in English."""
     label, _count, url = group
+    if isinstance(label, Promise) and translation.get_language() != settings.LANGUAGE_CODE:
+        with translation.override(settings.LANGUAGE_CODE):
+            label = str(label)
+    label = str(label)
     return (label.casefold(), label, url)
 
 
@@ -147,7 +229,8 @@ def protect(title: str, groups: list[tuple[str, int, str]]) -> Breakdown:
     counts = [count for _label, count, _url in groups]
     total = sum(counts)
     if total < SMALL_CELL:
-        return Breakdown(title, FEWER_THAN if total else "0", withheld=bool(total))
+        return Breakdown(title, Figure(State.FEWER_THAN) if total else Figure.of(0),
+                         withheld=bool(total))
     primary = {i for i, count in enumerate(counts) if count < SMALL_CELL}
     bounds = dict.fromkeys(primary, (1, SMALL_CELL - 1))
     others = [i for i in range(len(counts)) if i not in primary]
@@ -161,17 +244,18 @@ def protect(title: str, groups: list[tuple[str, int, str]]) -> Breakdown:
         )
         bounds[complementary] = (SMALL_CELL, cap)
     if bounds and not _holds_its_label(bounds, sum(counts[i] for i in bounds), primary):
-        return Breakdown(title, f"{total:,}", withheld=True)
+        return Breakdown(title, Figure.of(total), withheld=True)
     cells = [
         Cell(label, count, url,
-             FEWER_THAN if i in primary else NOT_SHOWN if i in bounds else f"{count:,}",
-             suppressed=i in bounds)
+             State.FEWER_THAN if i in primary else State.NOT_SHOWN if i in bounds
+             else State.SHOWN)
         for i, (label, count, url) in enumerate(groups)
     ]
     # Shown groups by size (ties by label: sorted() keeps the label order); hidden ones after.
     cells.sort(key=lambda cell: (cell.suppressed, 0 if cell.suppressed else -cell._count))
     return Breakdown(
-        title, f"{total:,}", cells, has_complementary=any(c.shown == NOT_SHOWN for c in cells)
+        title, Figure.of(total), cells,
+        has_complementary=any(c.state == State.NOT_SHOWN for c in cells),
     )
 
 

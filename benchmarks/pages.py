@@ -354,7 +354,7 @@ SAMPLES: dict[str, Sample | Skip] = {
         "?q=training", "?q=almaty", "?q=%D0%B0%D0%BB%D0%BC%D0%B0%D1%82%D1%8B&type=event",
         "?q=unodc")),
     # Open data
-    "opendata:open_data": Sample(),
+    "open_data": Sample(),
     "opendata:iati_activities": Sample(download=True),
     "opendata:schema": Sample(),
     "opendata:docs": Sample(),

@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from activities.models import Article
@@ -33,31 +34,36 @@ class DonorQuerySet(DemoQuerySetMixin, NaturalKeyQuerySet):
 
 class Donor(NaturalKeyModel):
     class Kind(models.TextChoices):
-        GOVERNMENT = "government", "Government"
-        INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental body"
-        AGENCY = "agency", "Development or cooperation agency"
-        FOUNDATION = "foundation", "Foundation"
-        PRIVATE = "private", "Private sector"
-        OTHER = "other", "Other"
+        GOVERNMENT = "government", _("Government")
+        INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental body")
+        AGENCY = "agency", _("Development or cooperation agency")
+        FOUNDATION = "foundation", _("Foundation")
+        PRIVATE = "private", _("Private sector")
+        OTHER = "other", _("Other")
 
-    slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
     country = models.ForeignKey(
         "activities.Country", null=True, blank=True, on_delete=models.PROTECT,
         related_name="donors",
+        verbose_name=_("country"),
     )
     organisation = models.OneToOneField(
         "activities.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="donor", help_text="The organisation record of this donor, where one exists.",
+        related_name="donor",
+        help_text=_("The organisation record of this donor, where one exists."),
+        verbose_name=_("organisation"),
     )
-    website = models.URLField(blank=True)
-    description = models.TextField(blank=True)
+    website = models.URLField(blank=True, verbose_name=_("website"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
     is_demo = demo_flag()
 
     objects = DonorQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("donor")
+        verbose_name_plural = _("donors")
         ordering = ["name"]
         indexes = [
             # donors list: kind filter
@@ -75,11 +81,17 @@ class DonorAccount(models.Model):
     """Links a signed-in user to the one donor whose unpublished contributions they may see."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="donor_account"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="donor_account",
+        verbose_name=_("user"),
     )
-    donor = models.ForeignKey(Donor, on_delete=models.CASCADE, related_name="accounts")
+    donor = models.ForeignKey(
+        Donor, on_delete=models.CASCADE, related_name="accounts",
+        verbose_name=_("donor"),
+    )
 
     class Meta:
+        verbose_name = _("donor account")
+        verbose_name_plural = _("donor accounts")
         ordering = ["donor", "user"]
 
     def __str__(self):
@@ -162,65 +174,78 @@ class ContributionQuerySet(GuardedBulkWrites, DemoQuerySetMixin, NaturalKeyQuery
 
 class Contribution(YearFromDate, NaturalKeyModel):
     class Kind(models.TextChoices):
-        CASH = "cash", "Cash"
-        IN_KIND = "in_kind", "In kind"
+        CASH = "cash", _("Cash")
+        IN_KIND = "in_kind", _("In kind")
         # A donor named as contributing, with no word on whether money or goods were given
         # (KGZK50's three contributors).
-        NOT_STATED = "not_stated", "Not stated"
+        NOT_STATED = "not_stated", _("Not stated")
 
     class Status(models.TextChoices):
-        PLEDGED = "pledged", "Pledged"
-        COMMITTED = "committed", "Committed"
-        RECEIVED = "received", "Received"
-        NOT_STATED = "not_stated", "Not stated"
+        PLEDGED = "pledged", _("Pledged")
+        COMMITTED = "committed", _("Committed")
+        RECEIVED = "received", _("Received")
+        NOT_STATED = "not_stated", _("Not stated")
 
     natural_key_fields = ("key",)
 
-    key = models.SlugField(max_length=100, unique=True)
-    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="contributions")
+    key = models.SlugField(max_length=100, unique=True, verbose_name=_("key"))
+    donor = models.ForeignKey(
+        Donor, on_delete=models.PROTECT, related_name="contributions",
+        verbose_name=_("donor"),
+    )
     project = models.ForeignKey(
-        "activities.Project", on_delete=models.PROTECT, related_name="contributions"
+        "activities.Project", on_delete=models.PROTECT, related_name="contributions",
+        verbose_name=_("project"),
     )
     event = models.ForeignKey(
         "activities.Event", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="contributions",
+        verbose_name=_("event"),
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
     amount = models.DecimalField(
         max_digits=16, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(Decimal("0"))],
-        help_text="Leave empty where the amount is not known.",
+        help_text=_("Leave empty where the amount is not known."),
+        verbose_name=_("amount"),
     )
     currency = models.CharField(
-        max_length=3, blank=True, validators=[validate_currency], help_text="ISO 4217 code."
+        max_length=3, blank=True, validators=[validate_currency], help_text=_("ISO 4217 code."),
+        verbose_name=_("currency"),
     )
     in_kind_description = models.CharField(
         max_length=300, blank=True,
-        help_text='What was given in kind ("two narcotic detector dogs").',
+        help_text=_('What was given in kind ("two narcotic detector dogs").'),
+        verbose_name=_("in kind description"),
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STATED)
-    date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.NOT_STATED,
+        verbose_name=_("status"),
+    )
+    date = models.DateField(null=True, blank=True, verbose_name=_("date"))
     year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Filled from the date when it is known."
+        null=True, blank=True, help_text=_("Filled from the date when it is known."),
+        verbose_name=_("year"),
     )
-    is_published = models.BooleanField("published", default=False)
+    is_published = models.BooleanField(_("published"), default=False)
     # The US-dollar equivalent, stored (``donors.currency``): the month whose rate converts the
     # amount, that rate (1 for US dollars, None where there is none) and amount times rate, exact.
     # Kept in step by every write of a contribution or a rate; ``rebuild_summaries`` repairs.
-    usd_month = models.DateField("rate month", null=True, blank=True, editable=False)
+    usd_month = models.DateField(_("rate month"), null=True, blank=True, editable=False)
     usd_rate = models.DecimalField(
-        "US dollars per unit", max_digits=18, decimal_places=8, null=True, blank=True,
+        _("US dollars per unit"), max_digits=18, decimal_places=8, null=True, blank=True,
         editable=False,
     )
     usd_amount = models.DecimalField(
-        "US-dollar equivalent", max_digits=34, decimal_places=10, null=True, blank=True,
+        _("US-dollar equivalent"), max_digits=34, decimal_places=10, null=True, blank=True,
         editable=False,
     )
     article = models.ForeignKey(
         "activities.Article", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="contributions", help_text="The bulletin article it came from.",
+        related_name="contributions", help_text=_("The bulletin article it came from."),
+        verbose_name=_("article"),
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, verbose_name=_("notes"))
     is_demo = demo_flag()
     version = record_version()
 
@@ -231,6 +256,8 @@ class Contribution(YearFromDate, NaturalKeyModel):
     computed_on_save = ("usd_rate", "usd_amount")
 
     class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
         ordering = [models.F("year").desc(nulls_last=True), "donor", "key"]
         constraints = [
             models.CheckConstraint(
@@ -302,7 +329,7 @@ class Contribution(YearFromDate, NaturalKeyModel):
         super().clean()
         errors = self.date_mismatch_errors()
         if self.amount is not None and not self.currency:
-            errors["currency"] = "An amount needs its currency."
+            errors["currency"] = _("An amount needs its currency.")
         if errors:
             raise ValidationError(errors)
 
@@ -319,14 +346,22 @@ class ExchangeRate(NaturalKeyModel):
     natural_key_fields = ("currency", "month")
     objects = ExchangeRateQuerySet.as_manager()
 
-    currency = models.CharField(max_length=3, validators=[validate_currency])
-    month = models.DateField(help_text="Any day of the month; stored as its first day.")
+    currency = models.CharField(
+        max_length=3, validators=[validate_currency],
+        verbose_name=_("currency"),
+    )
+    month = models.DateField(
+        help_text=_("Any day of the month; stored as its first day."),
+        verbose_name=_("month"),
+    )
     usd_per_unit = models.DecimalField(
-        "US dollars per unit", max_digits=18, decimal_places=8,
+        _("US dollars per unit"), max_digits=18, decimal_places=8,
         validators=[MinValueValidator(Decimal("0.00000001"))],
     )
 
     class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
         ordering = ["currency", "-month"]
         constraints = [
             models.UniqueConstraint(

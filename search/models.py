@@ -71,18 +71,21 @@ class SearchDocument(models.Model):
         RUSSIAN = "ru", _("Russian")
 
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
-    object_id = models.PositiveBigIntegerField()
-    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
-    title = models.CharField(max_length=500)
+    object_id = models.PositiveBigIntegerField(verbose_name=_("object id"))
+    language = models.CharField(
+        max_length=5, choices=Language.choices, default=Language.ENGLISH,
+        verbose_name=_("language"),
+    )
+    title = models.CharField(max_length=500, verbose_name=_("title"))
     # Names, places, acronyms, codes, topics: ranked below the title, above the body.
-    names = models.TextField(blank=True)
-    body = models.TextField(blank=True)
+    names = models.TextField(blank=True, verbose_name=_("names"))
+    body = models.TextField(blank=True, verbose_name=_("body"))
     # The title and names transliterated to Latin and lower-cased (anyascii): "Алматы" and
     # "ALMATY" are both "almaty" here and in the query.
-    folded = models.TextField(blank=True)
-    url = models.CharField(max_length=300)
+    folded = models.TextField(blank=True, verbose_name=_("folded"))
+    url = models.CharField(max_length=300, verbose_name=_("url"))
     # PostgreSQL only (filled by search.index): title A, names B, body C.
-    vector = SearchVectorField(null=True, editable=False)
+    vector = SearchVectorField(null=True, editable=False, verbose_name=_("vector"))
 
     objects = SearchDocumentQuerySet.as_manager()
 

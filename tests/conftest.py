@@ -67,6 +67,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def english_between_tests():
+    """Each test starts in English, the default: a request under /ru/ leaves Russian active in
+    the thread (Django's LocaleMiddleware does not switch back), which would make a later
+    reverse() give a /ru/ address."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def page_cache_emptied():
     yield
     from django.core.cache import caches

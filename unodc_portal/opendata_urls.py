@@ -1,6 +1,5 @@
 """Open data: the IATI activity file and the read-only JSON API, in the ``opendata`` namespace.
 
-- ``/open-data/`` — what is published, in which formats, how to fetch it, under which licence
 - ``/iati/activities.xml`` — IATI 2.03 (``unodc_portal.site.iati``)
 - ``/api/`` — the API root, then ``/api/<records>/`` and ``/api/<records>/<key>/``
 - ``/api/schema/`` — the OpenAPI 3 schema (drf-spectacular)
@@ -30,7 +29,6 @@ router.register("contributions", ContributionViewSet, basename="contribution")
 router.register("articles", ArticleViewSet, basename="article")
 
 urlpatterns = [
-    path("open-data/", views.OpenDataView.as_view(), name="open_data"),
     path("iati/activities.xml", views.iati_activities, name="iati_activities"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", TemplateView.as_view(template_name="api/docs.html"), name="docs"),

@@ -79,6 +79,8 @@ ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # Before the admin, as django-modeltranslation asks: records' content in English and Russian.
+    "modeltranslation",
     "unodc_portal.core.admin_site.PortalAdminConfig",  # django.contrib.admin, programme first
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -109,9 +111,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # On / only: a first visit whose browser prefers Russian goes to /ru/ (before the cache).
+    "unodc_portal.core.languages.FirstVisitLanguageMiddleware",
     # Anonymous pages from the shared cache, before any session or user is looked up.
     "unodc_portal.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A page's language is its address: English unprefixed, Russian under /ru/.
+    "unodc_portal.core.languages.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "unodc_portal.core.middleware.RefuseNulMiddleware",  # PostgreSQL cannot compare text with NUL
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -140,6 +146,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
+                "django.template.context_processors.i18n",
                 "django.contrib.messages.context_processors.messages",
                 "unodc_portal.site.context_processors.roles",
             ],
@@ -311,6 +318,20 @@ LOGOUT_REDIRECT_URL = "home"
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Asia/Tashkent"
 USE_I18N = True
+# English (the default, unprefixed addresses) and Russian (/ru/…). Labels in their own language,
+# as a language switcher shows them.
+LANGUAGES = [("en-gb", "English"), ("ru", "Русский")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language cookie remembers a choice made with the switcher (for the first visit to /).
+LANGUAGE_COOKIE_NAME = "portal_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Records' content (django-modeltranslation): columns title_en, title_ru, …; reading falls back
+# to English where no Russian version was entered.
+MODELTRANSLATION_LANGUAGES = ("en", "ru")
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+MODELTRANSLATION_AUTO_POPULATE = False
 USE_TZ = True
 
 # Static files: committed under static/, served by whitenoise in every environment.
@@ -342,6 +363,7 @@ SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,19 +1,33 @@
 from functools import partial
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from activities import urls as activities_urls
+from unodc_portal.core import languages
 from unodc_portal.site import accounts, pages, views
 
 # The admin's password change checks the old password with the same throttle as the portal's.
 admin.site.password_change = partial(accounts.admin_password_change, admin.site)
 
+# Outside the language prefix: the health check, the switcher's links, and the open data
+# (API and IATI file, whose labels follow Accept-Language).
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("language/<str:code>/", languages.switch_language, name="switch_language"),
+    path("", include("unodc_portal.opendata_urls")),
+]
+
+# Pages: English at their addresses, Russian under /ru/.
+urlpatterns += i18n_patterns(
+    path("", views.HomeView.as_view(), name="home"),
+    path("open-data/", views.OpenDataView.as_view(), name="open_data"),
+    # Strings of static/js/*.js in the page's language (an external script: the CSP stays strict).
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("admin/", admin.site.urls),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -46,8 +60,8 @@ urlpatterns = [
     path("", include((pages.composed(activities_urls.urlpatterns), "activities"))),
     path("", include("donors.urls")),
     path("", include("search.urls")),
-    path("", include("unodc_portal.opendata_urls")),
-]
+    prefix_default_language=False,
+)
 
 handler400 = "unodc_portal.site.views.bad_request"
 handler403 = "unodc_portal.site.views.permission_denied"

@@ -3,6 +3,8 @@
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from activities.models.events import Event
 from activities.models.projects import Project
@@ -17,17 +19,20 @@ from unodc_portal.core.records import (
 
 
 class Bulletin(NaturalKeyModel):
-    slug = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(max_length=200)
-    period_start = models.DateField(null=True, blank=True)
-    period_end = models.DateField(null=True, blank=True)
-    period_wording = models.CharField(max_length=120, blank=True)
-    published_on = models.DateField(null=True, blank=True)
+    slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    period_start = models.DateField(null=True, blank=True, verbose_name=_("period start"))
+    period_end = models.DateField(null=True, blank=True, verbose_name=_("period end"))
+    period_wording = models.CharField(max_length=120, blank=True, verbose_name=_("period wording"))
+    published_on = models.DateField(null=True, blank=True, verbose_name=_("published on"))
     source_file = models.CharField(
-        max_length=200, blank=True, help_text="The source text kept under fixtures/source/."
+        max_length=200, blank=True, help_text=_("The source text kept under fixtures/source/."),
+        verbose_name=_("source file"),
     )
 
     class Meta:
+        verbose_name = _("bulletin")
+        verbose_name_plural = _("bulletins")
         ordering = ["-period_start", "slug"]
         constraints = [
             not_before(
@@ -53,41 +58,80 @@ class ArticleQuerySet(NaturalKeyQuerySet):
 
 class Article(NaturalKeyModel, ReportedPeriod):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     class Section(models.TextChoices):
-        HIGH_LEVEL_VISIT = "high_level_visit", "High Level Visit"
-        WORKSHOP = "workshop", "Workshop"
-        WORKSHOPS = "workshops", "Workshops"
-        CONFERENCE = "conference", "Conference"
-        IN_THE_FIELD = "in_the_field", "In the Field"
-        PROJECT_ACTIVITY = "project_activity", "Project Activity"
-        TRAINING_COURSE = "training_course", "Training Course"
-        DRUG_USE_PREVENTION = "drug_use_prevention", "Drug Use Prevention"
+        HIGH_LEVEL_VISIT = "high_level_visit", _("High Level Visit")
+        WORKSHOP = "workshop", _("Workshop")
+        WORKSHOPS = "workshops", _("Workshops")
+        CONFERENCE = "conference", _("Conference")
+        IN_THE_FIELD = "in_the_field", _("In the Field")
+        PROJECT_ACTIVITY = "project_activity", _("Project Activity")
+        TRAINING_COURSE = "training_course", _("Training Course")
+        DRUG_USE_PREVENTION = "drug_use_prevention", _("Drug Use Prevention")
 
-    bulletin = models.ForeignKey(Bulletin, on_delete=models.PROTECT, related_name="articles")
-    position = models.PositiveSmallIntegerField(help_text="Order within the bulletin.")
-    slug = models.SlugField(max_length=100, unique=True)
-    title = models.CharField(max_length=300)
-    kicker = models.CharField(max_length=300, blank=True, help_text="A secondary headline.")
-    section = models.CharField(max_length=30, choices=Section.choices, blank=True)
-    section_detail = models.CharField(
-        max_length=120, blank=True, help_text='The rest of the label, e.g. "Turkmenistan".'
+    bulletin = models.ForeignKey(
+        Bulletin, on_delete=models.PROTECT, related_name="articles",
+        verbose_name=_("bulletin"),
     )
-    place = models.CharField(max_length=200, blank=True)
-    body = models.TextField(help_text="Paragraphs separated by a blank line.")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    projects = models.ManyToManyField(Project, blank=True, related_name="articles")
-    events = models.ManyToManyField(Event, blank=True, related_name="articles")
-    organisations = models.ManyToManyField(Organisation, blank=True, related_name="articles")
-    people = models.ManyToManyField(Person, blank=True, related_name="articles")
-    seizures = models.ManyToManyField(Seizure, blank=True, related_name="articles")
-    countries = models.ManyToManyField(Country, blank=True, related_name="articles")
+    position = models.PositiveSmallIntegerField(
+        help_text=_("Order within the bulletin."),
+        verbose_name=pgettext_lazy("order in a list", "position"),
+    )
+    slug = models.SlugField(max_length=100, unique=True, verbose_name=_("slug"))
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    kicker = models.CharField(
+        max_length=300, blank=True, help_text=_("A secondary headline."),
+        verbose_name=_("kicker"),
+    )
+    section = models.CharField(
+        max_length=30, choices=Section.choices, blank=True,
+        verbose_name=_("section"),
+    )
+    section_detail = models.CharField(
+        max_length=120, blank=True, help_text=_('The rest of the label, e.g. "Turkmenistan".'),
+        verbose_name=_("section detail"),
+    )
+    place = models.CharField(max_length=200, blank=True, verbose_name=_("place"))
+    body = models.TextField(
+        help_text=_("Paragraphs separated by a blank line."),
+        verbose_name=_("body"),
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT,
+        verbose_name=_("status"),
+    )
+    projects = models.ManyToManyField(
+        Project, blank=True, related_name="articles",
+        verbose_name=_("projects"),
+    )
+    events = models.ManyToManyField(
+        Event, blank=True, related_name="articles",
+        verbose_name=_("events"),
+    )
+    organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="articles",
+        verbose_name=_("organisations"),
+    )
+    people = models.ManyToManyField(
+        Person, blank=True, related_name="articles",
+        verbose_name=_("people"),
+    )
+    seizures = models.ManyToManyField(
+        Seizure, blank=True, related_name="articles",
+        verbose_name=_("seizures"),
+    )
+    countries = models.ManyToManyField(
+        Country, blank=True, related_name="articles",
+        verbose_name=_("countries"),
+    )
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta(ReportedPeriod.Meta):
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         ordering = ["bulletin", "position"]
         constraints = [
             *ReportedPeriod.Meta.constraints,

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from activities.models.projects import Project
@@ -27,7 +28,7 @@ RESERVED_EVENT_SLUGS = frozenset({"new"})
 def validate_event_slug(value):
     if value in RESERVED_EVENT_SLUGS:
         raise ValidationError(
-            "“%(value)s” is reserved for a page of the portal; choose another slug.",
+            _("“%(value)s” is reserved for a page of the portal; choose another slug."),
             code="reserved_slug", params={"value": value},
         )
 
@@ -43,52 +44,69 @@ class EventQuerySet(GuardedQuerySetMixin, DemoQuerySetMixin, NaturalKeyQuerySet)
 
 class Event(NaturalKeyModel, ReportedPeriod):
     class Kind(models.TextChoices):
-        OFFICIAL_VISIT = "official_visit", "Official visit"
-        EXPERT_MEETING = "expert_meeting", "Expert meeting"
-        TRAINING_COURSE = "training_course", "Training course"
-        WORKSHOP = "workshop", "Workshop"
-        DONOR_COORDINATION = "donor_coordination", "Donor coordination meeting"
-        CONSULTATIVE_MEETING = "consultative_meeting", "Consultative meeting"
-        TRAINING_OF_TRAINERS = "training_of_trainers", "Training of trainers"
-        HANDOVER = "handover", "Handover"
-        DOG_HANDLER_COURSE = "dog_handler_course", "Dog-handler course"
-        ASSESSMENT_MISSION = "assessment_mission", "Assessment mission"
-        CONFERENCE = "conference", "Conference"
-        MEETING = "meeting", "Meeting"
+        OFFICIAL_VISIT = "official_visit", _("Official visit")
+        EXPERT_MEETING = "expert_meeting", _("Expert meeting")
+        TRAINING_COURSE = "training_course", _("Training course")
+        WORKSHOP = "workshop", _("Workshop")
+        DONOR_COORDINATION = "donor_coordination", _("Donor coordination meeting")
+        CONSULTATIVE_MEETING = "consultative_meeting", _("Consultative meeting")
+        TRAINING_OF_TRAINERS = "training_of_trainers", _("Training of trainers")
+        HANDOVER = "handover", _("Handover")
+        DOG_HANDLER_COURSE = "dog_handler_course", _("Dog-handler course")
+        ASSESSMENT_MISSION = "assessment_mission", _("Assessment mission")
+        CONFERENCE = "conference", _("Conference")
+        MEETING = "meeting", _("Meeting")
 
-    slug = models.SlugField(max_length=100, unique=True, validators=[validate_event_slug])
-    title = models.CharField(max_length=300)
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    projects = models.ManyToManyField(Project, blank=True, related_name="events")
+    slug = models.SlugField(
+        max_length=100, unique=True, validators=[validate_event_slug],
+        verbose_name=_("slug"),
+    )
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    kind = models.CharField(max_length=30, choices=Kind.choices, verbose_name=_("kind"))
+    projects = models.ManyToManyField(
+        Project, blank=True, related_name="events",
+        verbose_name=_("projects"),
+    )
     organiser = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT,
         related_name="organised_events",
+        verbose_name=_("organiser"),
     )
-    city = models.CharField(max_length=120, blank=True)
+    city = models.CharField(max_length=120, blank=True, verbose_name=_("city"))
     country = models.ForeignKey(
-        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="events",
+        verbose_name=_("country"),
     )
-    venue = models.CharField(max_length=200, blank=True)
-    topics = models.TextField(blank=True)
-    description = models.TextField(blank=True)
-    trainers = models.ManyToManyField(Person, blank=True, related_name="trained_events")
+    venue = models.CharField(max_length=200, blank=True, verbose_name=_("venue"))
+    topics = models.TextField(blank=True, verbose_name=_("topics"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    trainers = models.ManyToManyField(
+        Person, blank=True, related_name="trained_events",
+        verbose_name=_("trainers"),
+    )
     trainer_organisations = models.ManyToManyField(
         Organisation, blank=True, through="EventTrainerOrganisation",
         related_name="trainer_events",
+        verbose_name=_("trainer organisations"),
     )
     reported_participants = models.PositiveIntegerField(
-        null=True, blank=True, help_text="The participant count as the source reports it."
+        null=True, blank=True, help_text=_("The participant count as the source reports it."),
+        verbose_name=_("reported participants"),
     )
     reported_participants_wording = models.CharField(
-        max_length=120, blank=True, help_text='The words used for the count ("over forty one").'
+        max_length=120, blank=True, help_text=_('The words used for the count ("over forty one").'),
+        verbose_name=_("reported participants wording"),
     )
     is_demo = demo_flag()
     version = record_version()
 
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords()
+    # History is registered in activities/translation.py, after django-modeltranslation has
+    # added the English and Russian columns, so that history keeps both languages.
 
     class Meta(ReportedPeriod.Meta):
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = [
             F("start_date").desc(nulls_last=True),
             F("year").desc(nulls_last=True),
@@ -147,19 +165,25 @@ class EventTrainerOrganisationManager(models.Manager):
 class EventTrainerOrganisation(models.Model):
     """An organisation that provided an event's trainers, with their number where stated."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="trainer_links")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="trainer_links",
+        verbose_name=_("event"),
+    )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="trainer_links"
+        Organisation, on_delete=models.PROTECT, related_name="trainer_links",
+        verbose_name=_("organisation"),
     )
     trainer_count = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="How many trainers, where the source says."
+        null=True, blank=True, help_text=_("How many trainers, where the source says."),
+        verbose_name=_("trainer count"),
     )
 
     objects = EventTrainerOrganisationManager()
 
     class Meta:
+        verbose_name_plural = _("trainer organisations")
         ordering = ["event", "organisation"]
-        verbose_name = "trainer organisation"
+        verbose_name = _("trainer organisation")
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "organisation"],
@@ -187,21 +211,30 @@ class ParticipationQuerySet(GuardedQuerySetMixin, DemoQuerySetMixin, models.Quer
 
 class Participation(models.Model):
     class Status(models.TextChoices):
-        REGISTERED = "registered", "Registered"
-        ATTENDED = "attended", "Attended"
-        ABSENT = "absent", "Absent"
+        REGISTERED = "registered", _("Registered")
+        ATTENDED = "attended", _("Attended")
+        ABSENT = "absent", _("Absent")
 
     participant = models.ForeignKey(
-        "Participant", on_delete=models.CASCADE, related_name="participations"
+        "Participant", on_delete=models.CASCADE, related_name="participations",
+        verbose_name=_("participant"),
     )
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="participations",
+        verbose_name=_("event"),
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.REGISTERED,
+        verbose_name=_("status"),
+    )
     is_demo = demo_flag()
 
     objects = ParticipationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
         ordering = ["event", "participant"]
         constraints = [
             models.UniqueConstraint(

@@ -91,39 +91,48 @@ class Participant(models.Model):
     """A person who attends events. Personal data: seen only by officers and admins."""
 
     class Sex(models.TextChoices):
-        FEMALE = "female", "Female"
-        MALE = "male", "Male"
-        NOT_RECORDED = "not_recorded", "Not recorded"
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        NOT_RECORDED = "not_recorded", _("Not recorded")
 
-    name = models.CharField(max_length=200)
-    sex = models.CharField(max_length=20, choices=Sex.choices, default=Sex.NOT_RECORDED)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    sex = models.CharField(
+        max_length=20, choices=Sex.choices, default=Sex.NOT_RECORDED,
+        verbose_name=_("sex"),
+    )
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT,
         related_name="participants",
+        verbose_name=_("organisation"),
     )
     country = models.ForeignKey(
-        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="participants"
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="participants",
+        verbose_name=_("country"),
     )
-    position = models.CharField(max_length=200, blank=True)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    position = models.CharField(max_length=200, blank=True, verbose_name=_("position"))
+    email = models.EmailField(blank=True, verbose_name=_("email"))
+    phone = models.CharField(max_length=40, blank=True, verbose_name=_("phone"))
     is_demo = demo_flag()
     version = record_version()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     name_key = models.CharField(
         max_length=200, blank=True, editable=False,
-        help_text="The name ignoring case, spacing and accents (activities.matching).",
+        help_text=_("The name ignoring case, spacing and accents (activities.matching)."),
+        verbose_name=_("name key"),
     )
     match_key = models.CharField(
         max_length=200, blank=True, editable=False,
-        help_text="Phonetic key of the name: the same key in one organisation is a likely "
-        "duplicate (activities.matching).",
+        help_text=_("Phonetic key of the name: the same key in one organisation is a likely "
+        "duplicate (activities.matching)."),
+        verbose_name=_("match key"),
     )
 
     objects = ParticipantQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
         ordering = ["name", "id"]
         indexes = [
             # participant register: filter by sex and country
@@ -166,16 +175,23 @@ class DuplicateDismissal(models.Model):
     organisation) are different people. The group leaves the review list until it grows."""
 
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("organisation"),
     )
-    match_key = models.CharField(max_length=200)
-    records = models.PositiveIntegerField(help_text="How many records the group had.")
+    match_key = models.CharField(max_length=200, verbose_name=_("match key"))
+    records = models.PositiveIntegerField(
+        help_text=_("How many records the group had."),
+        verbose_name=_("records"),
+    )
     dismissed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("dismissed by"),
     )
-    dismissed_at = models.DateTimeField(auto_now=True)
+    dismissed_at = models.DateTimeField(auto_now=True, verbose_name=_("dismissed at"))
 
     class Meta:
+        verbose_name = _("duplicate dismissal")
+        verbose_name_plural = _("duplicate dismissals")
         ordering = ["-dismissed_at"]
         indexes = [
             # duplicate review: is this group dismissed?
@@ -198,30 +214,45 @@ class ImportBatch(models.Model):
     an officer confirms it (or it expires). Nothing reaches the register before confirmation."""
 
     class Status(models.TextChoices):
-        PREVIEW = "preview", "Awaiting confirmation"
-        COMMITTED = "committed", "Imported"
+        PREVIEW = "preview", _("Awaiting confirmation")
+        COMMITTED = "committed", _("Imported")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="import_batches")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="import_batches",
+        verbose_name=_("event"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
         related_name="import_batches",
+        verbose_name=_("created by"),
     )
-    file_name = models.CharField(max_length=255)
-    file_hash = models.CharField(max_length=64, help_text="SHA-256 of the uploaded file.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEW)
-    committed_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(max_length=255, verbose_name=_("file name"))
+    file_hash = models.CharField(
+        max_length=64, help_text=_("SHA-256 of the uploaded file."),
+        verbose_name=_("file hash"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PREVIEW,
+        verbose_name=_("status"),
+    )
+    committed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("committed at"))
     rows = models.JSONField(
-        default=list, help_text="Each row as read, with its classification and errors."
+        default=list, help_text=_("Each row as read, with its classification and errors."),
+        verbose_name=_("rows"),
     )
-    counts = models.JSONField(default=dict, help_text="Rows per classification.")
+    counts = models.JSONField(
+        default=dict, help_text=_("Rows per classification."),
+        verbose_name=_("counts"),
+    )
 
     objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("import batch")
         ordering = ["-created_at"]
-        verbose_name_plural = "import batches"
+        verbose_name_plural = _("import batches")
         indexes = [
             # upload: has this file already been imported into this event?
             models.Index(fields=["event", "file_hash"], name="activities_import_hash_idx"),

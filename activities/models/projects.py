@@ -7,7 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
+from django.utils.translation import gettext_lazy as _
 
 from activities.models.reference import Country, Organisation, Theme
 from unodc_portal.core.records import (
@@ -29,60 +29,85 @@ class Project(NaturalKeyModel):
     """A project, programme, operation or initiative, keyed by its code."""
 
     class Kind(models.TextChoices):
-        PROJECT = "project", "Project"
-        PROGRAMME = "programme", "Programme"
-        OPERATION = "operation", "Operation"
-        INITIATIVE = "initiative", "Initiative"
+        PROJECT = "project", _("Project")
+        PROGRAMME = "programme", _("Programme")
+        OPERATION = "operation", _("Operation")
+        INITIATIVE = "initiative", _("Initiative")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        ONGOING = "ongoing", "Ongoing"
-        COMPLETED = "completed", "Completed"
-        NOT_STATED = "not_stated", "Not stated"
+        PLANNED = "planned", _("Planned")
+        ONGOING = "ongoing", _("Ongoing")
+        COMPLETED = "completed", _("Completed")
+        NOT_STATED = "not_stated", _("Not stated")
 
     natural_key_fields = ("code",)
 
     code = models.CharField(
         max_length=40, unique=True,
-        help_text="Official code (KGZK50) or a stable readable code (TARCET).",
+        help_text=_("Official code (KGZK50) or a stable readable code (TARCET)."),
+        verbose_name=_("code"),
     )
-    title = models.CharField(max_length=300)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PROJECT)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STATED)
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, default=Kind.PROJECT,
+        verbose_name=_("kind"),
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.NOT_STATED,
+        verbose_name=_("status"),
+    )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children",
-        help_text="The programme this project sits inside.",
+        help_text=_("The programme this project sits inside."),
+        verbose_name=_("parent"),
     )
-    countries = models.ManyToManyField(Country, blank=True, related_name="projects")
-    region = models.CharField(max_length=120, blank=True, help_text="e.g. Central Asia")
-    themes = models.ManyToManyField(Theme, blank=True, related_name="projects")
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    countries = models.ManyToManyField(
+        Country, blank=True, related_name="projects",
+        verbose_name=_("countries"),
+    )
+    region = models.CharField(
+        max_length=120, blank=True, help_text=_("e.g. Central Asia"),
+        verbose_name=_("region"),
+    )
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="projects",
+        verbose_name=_("themes"),
+    )
+    start_date = models.DateField(null=True, blank=True, verbose_name=_("start date"))
+    end_date = models.DateField(null=True, blank=True, verbose_name=_("end date"))
     start_year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Where only the year it began is stated."
+        null=True, blank=True, help_text=_("Where only the year it began is stated."),
+        verbose_name=_("start year"),
     )
     budget_amount = models.DecimalField(
         max_digits=16, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(Decimal("0"))],
+        verbose_name=_("budget amount"),
     )
     budget_currency = models.CharField(
         max_length=3, blank=True, validators=[validate_currency],
-        help_text="ISO 4217 code of the budget amount.",
+        help_text=_("ISO 4217 code of the budget amount."),
+        verbose_name=_("budget currency"),
     )
     implementers = models.ManyToManyField(
         Organisation, blank=True, related_name="implemented_projects",
-        help_text="UNODC for its own projects; other agencies for programmes only mentioned.",
+        help_text=_("UNODC for its own projects; other agencies for programmes only mentioned."),
+        verbose_name=_("implementers"),
     )
     beneficiaries = models.ManyToManyField(
-        Organisation, blank=True, related_name="benefiting_projects"
+        Organisation, blank=True, related_name="benefiting_projects",
+        verbose_name=_("beneficiaries"),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, verbose_name=_("description"))
     is_demo = demo_flag()
 
     objects = ProjectQuerySet.as_manager()
-    history = HistoricalRecords()
+    # History is registered in activities/translation.py, after django-modeltranslation has
+    # added the English and Russian columns, so that history keeps both languages.
 
     class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
@@ -115,7 +140,7 @@ class Project(NaturalKeyModel):
         super().clean()
         errors = {}
         if self.budget_amount is not None and not self.budget_currency:
-            errors["budget_currency"] = "A budget amount needs its currency."
+            errors["budget_currency"] = _("A budget amount needs its currency.")
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = END_BEFORE_START
         if errors:

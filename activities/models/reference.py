@@ -4,6 +4,7 @@
 from django.db import models
 from django.db.models import Case, Value, When
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
 
@@ -35,13 +36,17 @@ class Country(NaturalKeyModel):
 
     natural_key_fields = ("code",)
 
-    code = CountryField(unique=True, help_text="ISO 3166-1 alpha-2 code, e.g. KG.")
+    code = CountryField(
+        unique=True, help_text=_("ISO 3166-1 alpha-2 code, e.g. KG."),
+        verbose_name=_("code"),
+    )
 
     objects = CountryQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("country")
         ordering = ["code"]
-        verbose_name_plural = "countries"
+        verbose_name_plural = _("countries")
 
     def __str__(self):
         return self.code.name or self.code.code
@@ -63,31 +68,37 @@ class OrganisationQuerySet(DemoQuerySetMixin, NaturalKeyQuerySet):
 
 class Organisation(NaturalKeyModel):
     class Kind(models.TextChoices):
-        GOVERNMENT = "government", "Government agency"
-        UN = "un", "UN entity"
-        EMBASSY = "embassy", "Embassy"
-        DONOR_AGENCY = "donor_agency", "Donor or development agency"
-        TRAINING = "training", "Training academy"
-        POLICE = "police", "Police force"
-        UNIVERSITY = "university", "University"
-        NGO = "ngo", "Non-governmental organisation"
-        INTERNATIONAL = "international", "International organisation"
-        OTHER = "other", "Other"
+        GOVERNMENT = "government", _("Government agency")
+        UN = "un", _("UN entity")
+        EMBASSY = "embassy", _("Embassy")
+        DONOR_AGENCY = "donor_agency", _("Donor or development agency")
+        TRAINING = "training", _("Training academy")
+        POLICE = "police", _("Police force")
+        UNIVERSITY = "university", _("University")
+        NGO = "ngo", _("Non-governmental organisation")
+        INTERNATIONAL = "international", _("International organisation")
+        OTHER = "other", _("Other")
 
-    slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=200)
-    acronym = models.CharField(max_length=30, blank=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    country = models.ForeignKey(
-        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="organisations"
+    slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    acronym = models.CharField(max_length=30, blank=True, verbose_name=_("acronym"))
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, default=Kind.OTHER,
+        verbose_name=_("kind"),
     )
-    website = models.URLField(blank=True)
-    description = models.TextField(blank=True)
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="organisations",
+        verbose_name=_("country"),
+    )
+    website = models.URLField(blank=True, verbose_name=_("website"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
     is_demo = demo_flag()
 
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         ordering = ["name"]
         indexes = [
             # organisations page and admin: filter by kind
@@ -106,17 +117,22 @@ class Organisation(NaturalKeyModel):
 class Person(NaturalKeyModel):
     """A publicly named individual: official, trainer, adviser, speaker. Public data."""
 
-    slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=200)
-    honorific = models.CharField(max_length=20, blank=True, help_text="Mr., Ms., Dr. …")
-    position = models.CharField(max_length=250, blank=True)
+    slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    honorific = models.CharField(
+        max_length=20, blank=True, help_text=_("Mr., Ms., Dr. …"),
+        verbose_name=_("honorific"),
+    )
+    position = models.CharField(max_length=250, blank=True, verbose_name=_("position"))
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people",
+        verbose_name=_("organisation"),
     )
 
     class Meta:
+        verbose_name = _("person")
         ordering = ["name"]
-        verbose_name_plural = "people"
+        verbose_name_plural = _("people")
 
     def __str__(self):
         return self.name
@@ -126,11 +142,13 @@ class Person(NaturalKeyModel):
 
 
 class Theme(NaturalKeyModel):
-    slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
+    name = models.CharField(max_length=120, verbose_name=_("name"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
 
     class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
         ordering = ["name"]
 
     def __str__(self):

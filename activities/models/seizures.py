@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from activities.models.projects import Project
@@ -24,19 +25,21 @@ from unodc_portal.core.records import (
 
 class Substance(NaturalKeyModel):
     class Kind(models.TextChoices):
-        DRUG = "drug", "Drug"
-        PRECURSOR = "precursor", "Precursor"
+        DRUG = "drug", _("Drug")
+        PRECURSOR = "precursor", _("Precursor")
 
-    slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=120)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    slug = models.SlugField(max_length=80, unique=True, verbose_name=_("slug"))
+    name = models.CharField(max_length=120, verbose_name=_("name"))
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
     density_kg_per_l = models.DecimalField(
-        "density (kg/L)", max_digits=8, decimal_places=4, null=True, blank=True,
+        _("density (kg/L)"), max_digits=8, decimal_places=4, null=True, blank=True,
         validators=[MinValueValidator(Decimal("0.0001"))],
-        help_text="Needed to convert litres to kilograms; leave empty where unknown.",
+        help_text=_("Needed to convert litres to kilograms; leave empty where unknown."),
     )
 
     class Meta:
+        verbose_name = _("substance")
+        verbose_name_plural = _("substances")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -59,16 +62,16 @@ KG_PER_UNIT = {"g": Decimal("0.001"), "kg": Decimal("1"), "t": Decimal("1000")}
 def quantity_in_kg(quantity, unit, density):
     """Return (kilograms, reason) — kilograms is None where no exact conversion exists."""
     if quantity is None:
-        return None, "No quantity is recorded."
+        return None, _("No quantity is recorded.")
     if unit in KG_PER_UNIT:
         return (Decimal(quantity) * KG_PER_UNIT[unit]).quantize(Decimal("0.001")), ""
     if unit == Seizure.Unit.LITRE:
         if density:
             return (Decimal(quantity) * Decimal(density)).quantize(Decimal("0.001")), ""
-        return None, "Measured in litres and the substance's density is not known."
+        return None, _("Measured in litres and the substance's density is not known.")
     if unit == Seizure.Unit.UNITS:
-        return None, "Counted in units, which have no weight."
-    return None, "Unknown unit."
+        return None, _("Counted in units, which have no weight.")
+    return None, _("Unknown unit.")
 
 
 class SeizureQuerySet(DemoQuerySetMixin, NaturalKeyQuerySet):
@@ -96,60 +99,80 @@ class Seizure(YearFromDate, NaturalKeyModel):
     """
 
     class Unit(models.TextChoices):
-        GRAM = "g", "g"
-        KILOGRAM = "kg", "kg"
-        TONNE = "t", "tonnes"
-        LITRE = "L", "litres"
-        UNITS = "units", "units"
+        GRAM = "g", _("g")
+        KILOGRAM = "kg", _("kg")
+        TONNE = "t", _("tonnes")
+        LITRE = "L", _("litres")
+        UNITS = "units", _("units")
 
     class Qualifier(models.TextChoices):
-        EXACT = "exact", "exactly"
-        MORE_THAN = "more_than", "more than"
-        ABOUT = "about", "about"
+        EXACT = "exact", _("exactly")
+        MORE_THAN = "more_than", _("more than")
+        ABOUT = "about", _("about")
 
     class Kind(models.TextChoices):
-        INDIVIDUAL = "individual", "Individual seizure"
-        AGGREGATE = "aggregate", "Aggregate figure"
+        INDIVIDUAL = "individual", _("Individual seizure")
+        AGGREGATE = "aggregate", _("Aggregate figure")
 
     natural_key_fields = ("key",)
 
-    key = models.SlugField(max_length=100, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INDIVIDUAL)
-    substance = models.ForeignKey(Substance, on_delete=models.PROTECT, related_name="seizures")
+    key = models.SlugField(max_length=100, unique=True, verbose_name=_("key"))
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, default=Kind.INDIVIDUAL,
+        verbose_name=_("kind"),
+    )
+    substance = models.ForeignKey(
+        Substance, on_delete=models.PROTECT, related_name="seizures",
+        verbose_name=_("substance"),
+    )
     quantity = models.DecimalField(
-        max_digits=14, decimal_places=3, validators=[MinValueValidator(Decimal("0"))]
+        max_digits=14, decimal_places=3, validators=[MinValueValidator(Decimal("0"))],
+        verbose_name=_("quantity"),
     )
-    unit = models.CharField(max_length=10, choices=Unit.choices)
-    qualifier = models.CharField(max_length=20, choices=Qualifier.choices, default=Qualifier.EXACT)
+    unit = models.CharField(max_length=10, choices=Unit.choices, verbose_name=_("unit"))
+    qualifier = models.CharField(
+        max_length=20, choices=Qualifier.choices, default=Qualifier.EXACT,
+        verbose_name=_("qualifier"),
+    )
     quantity_kg = models.DecimalField(
-        "quantity (kg)", max_digits=20, decimal_places=3, null=True, blank=True, editable=False,
-        help_text="Normalised from the quantity; empty where no exact conversion exists.",
+        _("quantity (kg)"), max_digits=20, decimal_places=3, null=True, blank=True, editable=False,
+        help_text=_("Normalised from the quantity; empty where no exact conversion exists."),
     )
-    date = models.DateField(null=True, blank=True, help_text="The day, for one interception.")
+    date = models.DateField(
+        null=True, blank=True, help_text=_("The day, for one interception."),
+        verbose_name=_("date"),
+    )
     year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Year of the seizure, or first year of the period."
+        null=True, blank=True, help_text=_("Year of the seizure, or first year of the period."),
+        verbose_name=_("year"),
     )
     end_year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Last year of an aggregate period, where stated."
+        null=True, blank=True, help_text=_("Last year of an aggregate period, where stated."),
+        verbose_name=_("end year"),
     )
     period_wording = models.CharField(
-        max_length=200, blank=True, help_text='As the source words it ("since 2008").'
+        max_length=200, blank=True, help_text=_('As the source words it ("since 2008").'),
+        verbose_name=_("period wording"),
     )
     country = models.ForeignKey(
-        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="seizures"
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="seizures",
+        verbose_name=_("country"),
     )
     region = models.CharField(
-        max_length=200, blank=True, help_text='Where no one country is meant.'
+        max_length=200, blank=True, help_text=_('Where no one country is meant.'),
+        verbose_name=_("region"),
     )
-    place = models.CharField(max_length=200, blank=True)
+    place = models.CharField(max_length=200, blank=True, verbose_name=_("place"))
     seizing_agency = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="seizures"
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="seizures",
+        verbose_name=_("seizing agency"),
     )
     project = models.ForeignKey(
         Project, null=True, blank=True, on_delete=models.PROTECT, related_name="seizures",
-        help_text="The operation or project it is reported under.",
+        help_text=_("The operation or project it is reported under."),
+        verbose_name=_("project"),
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, verbose_name=_("notes"))
     is_demo = demo_flag()
     version = record_version()
 
@@ -157,6 +180,8 @@ class Seizure(YearFromDate, NaturalKeyModel):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("seizure")
+        verbose_name_plural = _("seizures")
         ordering = [F("year").desc(nulls_last=True), F("date").desc(nulls_last=True), "key"]
         constraints = [
             models.CheckConstraint(
@@ -221,8 +246,8 @@ class Seizure(YearFromDate, NaturalKeyModel):
         errors = self.date_mismatch_errors()
         # "is not None": an end year 0 is an end year (it passed, then broke the constraint).
         if self.end_year is not None and self.year and self.end_year < self.year:
-            errors["end_year"] = "The period cannot end before it starts."
+            errors["end_year"] = _("The period cannot end before it starts.")
         if self.end_year is not None and not self.year:
-            errors["year"] = "Give the first year of the period."
+            errors["year"] = _("Give the first year of the period.")
         if errors:
             raise ValidationError(errors)

@@ -17,6 +17,7 @@ The guard: ``update()`` and ``bulk_create()`` on participations and participants
 import threading
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from unodc_portal.core.records import GuardedBulkWrites
 
@@ -47,9 +48,9 @@ class GuardedQuerySetMixin(GuardedBulkWrites):
 
 
 class Dimension(models.TextChoices):
-    SEX = "sex", "By sex"
-    COUNTRY = "country", "By country"
-    ORGANISATION = "organisation", "By agency"
+    SEX = "sex", _("By sex")
+    COUNTRY = "country", _("By country")
+    ORGANISATION = "organisation", _("By agency")
 
 
 class EventFigure(models.Model):
@@ -57,21 +58,33 @@ class EventFigure(models.Model):
     what the event's page publishes for it (``protect()`` on the exact counts)."""
 
     class Published(models.IntegerChoices):
-        NOT_LISTED = 0, "Not listed (breakdown withheld or fewer than 3 in all)"
-        SHOWN = 1, "Shown"
-        HIDDEN = 2, "Fewer than 3 or not shown"
+        NOT_LISTED = 0, _("Not listed (breakdown withheld or fewer than 3 in all)")
+        SHOWN = 1, _("Shown")
+        HIDDEN = 2, _("Fewer than 3 or not shown")
 
     # No constraint and no cascade: a deleted event's rows are what its refresh subtracts.
     event = models.ForeignKey(
-        "activities.Event", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "activities.Event", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+        verbose_name=_("event"),
     )
-    dimension = models.CharField(max_length=12, choices=Dimension.choices)
-    key = models.CharField(max_length=40, blank=True,
-                           help_text="Sex value, country code or organisation id; '' not recorded.")
-    n = models.PositiveIntegerField(help_text="Distinct participants (exact).")
-    published = models.PositiveSmallIntegerField(choices=Published.choices)
+    dimension = models.CharField(
+        max_length=12, choices=Dimension.choices,
+        verbose_name=_("dimension"),
+    )
+    key = models.CharField(
+        max_length=40, blank=True, verbose_name=_("key"),
+        help_text=_("Sex value, country code or organisation id; '' not recorded."),
+    )
+    n = models.PositiveIntegerField(help_text=_("Distinct participants (exact)."),
+                                    verbose_name=_("participants"))
+    published = models.PositiveSmallIntegerField(
+        choices=Published.choices,
+        verbose_name=_("published"),
+    )
 
     class Meta:
+        verbose_name = _("event figure")
+        verbose_name_plural = _("event figures")
         constraints = [
             models.UniqueConstraint(fields=["event", "dimension", "key"],
                                     name="activities_eventfigure_unique"),
@@ -89,18 +102,24 @@ class RegisterCell(models.Model):
     """One group of a register breakdown: the sum of its shown counts over the events that list
     their groups this way, how many of them list it, and how many hide it."""
 
-    dimension = models.CharField(max_length=12, choices=Dimension.choices)
-    key = models.CharField(max_length=40, blank=True)
+    dimension = models.CharField(
+        max_length=12, choices=Dimension.choices,
+        verbose_name=_("dimension"),
+    )
+    key = models.CharField(max_length=40, blank=True, verbose_name=_("key"))
     organisation = models.ForeignKey(
         "activities.Organisation", null=True, blank=True, on_delete=models.DO_NOTHING,
         db_constraint=False, related_name="+",
-        help_text="The organisation of an agency row (for its label, read with the row).",
+        help_text=_("The organisation of an agency row (for its label, read with the row)."),
+        verbose_name=_("organisation"),
     )
-    shown_sum = models.BigIntegerField(default=0)
-    listed_events = models.PositiveIntegerField(default=0)
-    hidden_events = models.PositiveIntegerField(default=0)
+    shown_sum = models.BigIntegerField(default=0, verbose_name=_("shown sum"))
+    listed_events = models.PositiveIntegerField(default=0, verbose_name=_("listed events"))
+    hidden_events = models.PositiveIntegerField(default=0, verbose_name=_("hidden events"))
 
     class Meta:
+        verbose_name = _("register cell")
+        verbose_name_plural = _("register cells")
         constraints = [
             models.UniqueConstraint(fields=["dimension", "key"],
                                     name="activities_registercell_unique"),
@@ -116,10 +135,17 @@ class RegisterTotal(models.Model):
     ``left_out`` the events reading "fewer than 3". A row per breakdown: ``events`` listing
     their groups, ``total`` their totals added up, ``left_out`` events showing no breakdown."""
 
-    dimension = models.CharField(max_length=12, unique=True, blank=True)
-    events = models.PositiveIntegerField(default=0)
-    total = models.BigIntegerField(default=0)
-    left_out = models.PositiveIntegerField(default=0)
+    dimension = models.CharField(
+        max_length=12, unique=True, blank=True,
+        verbose_name=_("dimension"),
+    )
+    events = models.PositiveIntegerField(default=0, verbose_name=_("events"))
+    total = models.BigIntegerField(default=0, verbose_name=_("total"))
+    left_out = models.PositiveIntegerField(default=0, verbose_name=_("left out"))
+
+    class Meta:
+        verbose_name = _("register total")
+        verbose_name_plural = _("register totals")
 
     def __str__(self):
         return f"{self.dimension or 'headline'}: {self.total} at {self.events} events"
@@ -131,15 +157,23 @@ class ProjectCell(models.Model):
     the sum of their exact counts (``listed_sum``, which adds up to the breakdown's total), the
     sum of the shown ones (``shown_sum``) and how many hide it (``hidden_events``)."""
 
-    project = models.ForeignKey("activities.Project", on_delete=models.CASCADE, related_name="+")
-    dimension = models.CharField(max_length=12, choices=Dimension.choices)
-    key = models.CharField(max_length=40, blank=True)
-    shown_sum = models.BigIntegerField(default=0)
-    listed_sum = models.BigIntegerField(default=0)
-    listed_events = models.PositiveIntegerField(default=0)
-    hidden_events = models.PositiveIntegerField(default=0)
+    project = models.ForeignKey(
+        "activities.Project", on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("project"),
+    )
+    dimension = models.CharField(
+        max_length=12, choices=Dimension.choices,
+        verbose_name=_("dimension"),
+    )
+    key = models.CharField(max_length=40, blank=True, verbose_name=_("key"))
+    shown_sum = models.BigIntegerField(default=0, verbose_name=_("shown sum"))
+    listed_sum = models.BigIntegerField(default=0, verbose_name=_("listed sum"))
+    listed_events = models.PositiveIntegerField(default=0, verbose_name=_("listed events"))
+    hidden_events = models.PositiveIntegerField(default=0, verbose_name=_("hidden events"))
 
     class Meta:
+        verbose_name = _("project cell")
+        verbose_name_plural = _("project cells")
         constraints = [
             models.UniqueConstraint(fields=["project", "dimension", "key"],
                                     name="activities_projectcell_unique"),
@@ -153,12 +187,20 @@ class ProjectTotal(models.Model):
     """A project's breakdown: how many of its events list their groups this way (``events``)
     and how many list none (``left_out``)."""
 
-    project = models.ForeignKey("activities.Project", on_delete=models.CASCADE, related_name="+")
-    dimension = models.CharField(max_length=12, choices=Dimension.choices)
-    events = models.PositiveIntegerField(default=0)
-    left_out = models.PositiveIntegerField(default=0)
+    project = models.ForeignKey(
+        "activities.Project", on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("project"),
+    )
+    dimension = models.CharField(
+        max_length=12, choices=Dimension.choices,
+        verbose_name=_("dimension"),
+    )
+    events = models.PositiveIntegerField(default=0, verbose_name=_("events"))
+    left_out = models.PositiveIntegerField(default=0, verbose_name=_("left out"))
 
     class Meta:
+        verbose_name = _("project total")
+        verbose_name_plural = _("project totals")
         constraints = [
             models.UniqueConstraint(fields=["project", "dimension"],
                                     name="activities_projecttotal_unique"),

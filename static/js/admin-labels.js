@@ -10,6 +10,8 @@
 "use strict";
 
 (() => {
+  // The JavaScript catalogue (/jsi18n/) where the page loads it; the English words otherwise.
+  const gettext = typeof window.gettext === "function" ? window.gettext : (text) => text;
   let counter = 0;
 
   function idOf(element) {
@@ -82,8 +84,7 @@
     const row = paragraph.closest(".form-row, .fieldBox, td");
     const label = row ? row.querySelector("label") : null;
     const field = label ? label.textContent.replace(/:\s*$/, "").trim() : "";
-    const translate = typeof window.gettext === "function" ? window.gettext : (text) => text;
-    const parts = [translate("date"), translate("time")];
+    const parts = [gettext("date"), gettext("time")];
     paragraph.querySelectorAll("input").forEach((input, index) => {
       const name = field ? `${field}, ${parts[index] || ""}` : parts[index] || "";
       if (name && !input.labels.length && input.getAttribute("aria-label") !== name) {
@@ -120,8 +121,7 @@
     if (Number.isNaN(index)) {
       return;
     }
-    const translate = typeof window.gettext === "function" ? window.gettext : (text) => text;
-    const rowName = translate("row %(number)s").replace("%(number)s", String(index + 1));
+    const rowName = gettext("row %(number)s").replace("%(number)s", String(index + 1));
     row.querySelectorAll("[aria-label]").forEach((field) => {
       const label = field.getAttribute("aria-label");
       const comma = label.lastIndexOf(", ");

@@ -48,7 +48,7 @@ def _api(**kwargs):
 # (a donor's session sees its own unpublished contributions; the IATI file is published data,
 # whoever asks).
 OPENDATA = {
-    "opendata:open_data": Expect(PUBLIC),
+    "open_data": Expect(PUBLIC),
     "opendata:iati_activities": Expect(PUBLIC, content_type=XML),
     "opendata:schema": Expect(PUBLIC, content_type="application/vnd.oai.openapi"),
     "opendata:docs": Expect(PUBLIC),

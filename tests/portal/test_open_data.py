@@ -13,7 +13,7 @@ from tests.querycount import assert_constant_queries, count_queries
 
 pytestmark = pytest.mark.django_db
 
-OPEN_DATA = reverse("opendata:open_data")
+OPEN_DATA = reverse("open_data")
 IATI = reverse("opendata:iati_activities")
 FOOTER = re.compile(r"<footer.*?</footer>", re.S)
 

@@ -56,7 +56,8 @@ class NamedBlankValuesFieldListFilter(AllValuesFieldListFilter):
     def choices(self, changelist):
         for choice in super().choices(changelist):
             if choice["display"] == "" or str(choice["display"]).startswith(" ("):
-                choice = {**choice, "display": f"{_('(blank)')}{choice['display']}"}
+                blank = _("(blank)")
+                choice = {**choice, "display": f"{blank}{choice['display']}"}
             yield choice
 
 

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -163,7 +164,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         try:
             self.model._meta.pk.to_python(unquote(object_id))
         except (ValidationError, ValueError):
-            raise Http404("No such record.") from None
+            raise Http404(gettext("No such record.")) from None
         return super().history_view(request, object_id, extra_context)
 
 
@@ -197,18 +198,18 @@ class HistoryLogAdmin(LargeTableAdmin, admin.ModelAdmin):
             if f.get_internal_type() in {"CharField", "SlugField"}
         ] + ["history_user__username"]
 
-    @admin.display(description="record")
+    @admin.display(description=_("record"))
     def record(self, obj):
         return f"#{obj.pk} · {obj}"
 
-    @admin.display(description="history and restore")
+    @admin.display(description=_("history and restore"))
     def restore_link(self, obj):
         tracked = self.model.instance_type._meta
         try:
             url = reverse(f"admin:{tracked.app_label}_{tracked.model_name}_history", args=[obj.pk])
         except NoReverseMatch:
             return ""
-        label = "Restore…" if obj.history_type == "-" else "History"
+        label = gettext("Restore…") if obj.history_type == "-" else gettext("History")
         return format_html('<a href="{}">{}</a>', url, label)
 
     def has_add_permission(self, request):

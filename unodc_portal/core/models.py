@@ -2,6 +2,7 @@
 marker of a database that holds synthetic data (seed_scale)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Throttle(models.Model):
@@ -9,12 +10,17 @@ class Throttle(models.Model):
     reset requests per address and per client, failed old-password checks per user and client.
     The key is stored as a keyed hash (``unodc_portal.core.throttle``), never as the address."""
 
-    scope = models.CharField(max_length=40)
-    key = models.CharField(max_length=64, help_text="HMAC-SHA256 of the key, hex.")
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
+    scope = models.CharField(max_length=40, verbose_name=_("scope"))
+    key = models.CharField(
+        max_length=64, help_text=_("HMAC-SHA256 of the key, hex."),
+        verbose_name=_("key"),
+    )
+    window_start = models.DateTimeField(verbose_name=_("window start"))
+    count = models.PositiveIntegerField(default=0, verbose_name=_("count"))
 
     class Meta:
+        verbose_name = _("throttle")
+        verbose_name_plural = _("throttles")
         constraints = [
             models.UniqueConstraint(fields=["scope", "key"], name="unodc_portal_throttle_unique"),
         ]
@@ -33,13 +39,17 @@ class SyntheticData(models.Model):
     (``manage.py serve_guard``), and ``seed_scale`` refuses any database holding records that
     are neither the bulletin's nor its own."""
 
-    seed = models.BigIntegerField()
-    sizes = models.JSONField(default=dict, help_text="Records made, per kind.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    seed = models.BigIntegerField(verbose_name=_("seed"))
+    sizes = models.JSONField(
+        default=dict, help_text=_("Records made, per kind."),
+        verbose_name=_("sizes"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("synthetic data")
         ordering = ["id"]
-        verbose_name_plural = "synthetic data runs"
+        verbose_name_plural = _("synthetic data runs")
 
     def __str__(self):
         return f"Synthetic data run {self.pk} (seed {self.seed})"

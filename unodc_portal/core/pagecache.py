@@ -60,10 +60,10 @@ HEADER = "X-Page-Cache"
 GENERATION_KEY = "page:generation"
 # Addresses never served from the cache nor stored: the admin, sign-in and passwords (they carry
 # forms with a CSRF token), the health check (it must reach the database).
-NEVER_CACHED = ("/admin/", "/accounts/", "/healthz")
+NEVER_CACHED = ("/admin/", "/accounts/", "/healthz", "/ru/admin/", "/ru/accounts/", "/language/")
 # Unsafe requests under these addresses change nothing a page shows (sign-in, sign-out,
 # passwords); the model signals still catch any record they write.
-NO_INVALIDATION = ("/accounts/",)
+NO_INVALIDATION = ("/accounts/", "/ru/accounts/")
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Records no page shows: sessions, sign-in attempts and lockouts, throttle counters, API tokens,
 # the admin's log, the cache's own table (a model only if a project defines one).
