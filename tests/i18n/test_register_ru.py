@@ -56,7 +56,7 @@ def test_the_register_reads_in_russian(officer_client, pair):
 def test_a_participants_page_reads_in_russian(officer_client, pair):
     first, second = pair
     html = page(officer_client, ru("activities:participant_detail", first.pk))
-    for words in ("Номер в реестре", "История обучения", "Вероятные дубликаты",
+    for words in ("№ в реестре", "История обучения", "Вероятные дубликаты",
                   "сравнить и объединить", "Последние изменения", "Создано"):
         assert words in html, words
     assert f"№\u00a0{second.pk}" in html
@@ -128,8 +128,23 @@ def test_dates_on_russian_pages_use_the_genitive_month(officer_client, pair):
 
 def test_the_workspace_reads_in_russian(officer_client, officer_user, pair):
     html = page(officer_client, ru("activities:workspace"))
-    for words in ("Рабочий стол сотрудников программы", "Записать мероприятие",
+    for words in ("Рабочий стол сотрудников программы", "Внести мероприятие",
                   "Реестр участников (2)", "Вероятные дубликаты (1)", "Не хватает записи?"):
         assert words in html, words
     english = page(officer_client, en("activities:workspace"))
     assert "Participant register (2)" in english and "Likely duplicates (1)" in english
+
+
+def test_content_falls_back_to_english_marked_with_its_language(officer_client, pair):
+    first, _second = pair
+    event = first.participations.first().event
+    event.title_en, event.title_ru = "Precursor control workshop", ""
+    event.save()
+    html = page(officer_client, ru("activities:participant_detail", first.pk))
+    assert '<span lang="en">Precursor control workshop</span>' in html
+    event.title_ru = "Семинар по контролю над прекурсорами"
+    event.save()
+    html = page(officer_client, ru("activities:participant_detail", first.pk))
+    assert ">Семинар по контролю над прекурсорами</a>" in html
+    english = page(officer_client, en("activities:participant_detail", first.pk))
+    assert ">Precursor control workshop</a>" in english
