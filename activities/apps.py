@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ActivitiesConfig(AppConfig):
     name = "activities"
-    verbose_name = "Programme record"
+    verbose_name = _("Programme record")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -58,6 +58,8 @@ class Country(NaturalKeyModel):
     def name(self) -> str:
         return str(self)
 
+    name.fget.short_description = _("name")  # the admin's column heading
+
     def get_absolute_url(self):
         return reverse("activities:country_detail", args=[self.code.code])
 

@@ -275,6 +275,8 @@ ALLOWED_WORDS = {
     "TJS", "TMT", "UZS", "ISK", "NOK", "SEK", "DKK", "JPY", "CAD", "AUD", "ISO", "UTC", "ID",
     "CSP", "HTTP", "HTTPS", "GitHub", "OK", "Excel", "DCA", "KG", "KZ", "TJ", "TM", "UZ",
     "kg", "g", "l", "ml",
+    "en", "ru",  # language codes: modeltranslation's admin labels read "Title [en]", "Title [ru]"
+    "Axes",  # django-axes, the sign-in lockout library: its name in the admin
     "г",  # "year", written by Django's Russian date formats (24 марта 2011 г.)
 }
 # Text that is no interface word: numbers and dates in any writing, addresses, e-mail

@@ -3,7 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from activities.models import Article
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,5 @@
 """A page's language is its address (issue 15, point 3): English unprefixed, Russian under
 /ru/, plain switcher links that remember the choice, the first visit to / only."""
-# ruff: noqa: RUF001
 
 import pytest
 from django.urls import reverse

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
@@ -7,7 +8,7 @@ class CoreConfig(AppConfig):
 
     name = "unodc_portal.core"
     label = "unodc_portal"
-    verbose_name = "Portal"
+    verbose_name = _("Portal")
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in

@@ -129,7 +129,8 @@ class ReportedPeriod(YearFromDate, models.Model):
         help_text=gettext_lazy("Filled from the start date when it is known."),
     )
     month = models.PositiveSmallIntegerField(
-        gettext_lazy("month"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        gettext_lazy("month"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=gettext_lazy("Filled from the start date when it is known."),
     )
     date_wording = models.CharField(

@@ -162,7 +162,8 @@ class VersionedModelForm(forms.ModelForm):
     saving again applies the officer's input on purpose."""
 
     # Not named "version": the admin refuses a form field named like a non-editable field.
-    record_version = forms.CharField(required=False, widget=forms.HiddenInput)
+    record_version = forms.CharField(
+        label=gettext_lazy("Record version"), required=False, widget=forms.HiddenInput)
     # Fields whose loaded value history does not hold (many-to-many): the page carries it in a
     # hidden ``loaded_<name>`` field (comma-separated ids), rendered by the page's template.
     snapshot_fields: tuple[str, ...] = ()

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SiteConfig(AppConfig):
@@ -6,4 +7,4 @@ class SiteConfig(AppConfig):
 
     name = "unodc_portal.site"
     label = "portal_site"
-    verbose_name = "Portal site"
+    verbose_name = _("Portal site")
