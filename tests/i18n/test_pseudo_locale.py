@@ -63,7 +63,7 @@ EXEMPT = {
         "\"Event_trainers object (1)\"",
     r"^(Failed access: user .* on .* from .*|Attempted Access: .*|Access Log for .*)$":
         "django-axes' names of its records (its models' __str__, not translated by axes)",
-    r"^(History (date|type|user|change reason|id)|\d+ historical|.* as of \d{4}-\d\d-\d\d .*)$":
+    r"^(History (date|type|user|change reason|id)|\d+ historical|(.* )?as of \d{4}-\d\d-\d\d .*|Activities)$":
         "django-simple-history's own columns of its history tables and its name of a version "
         "(plain strings in the library, which no catalogue can reach), and the application's "
         "label it prints in its history page's breadcrumbs: shown to admins only",
