@@ -10,6 +10,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -95,7 +97,8 @@ class DonorAccount(models.Model):
         ordering = ["donor", "user"]
 
     def __str__(self):
-        return f"User #{self.user_id} for donor #{self.donor_id}"
+        return gettext("User #%(user)s for donor #%(donor)s") % {
+            "user": self.user_id, "donor": self.donor_id}
 
 
 def donor_for(user):
@@ -294,7 +297,8 @@ class Contribution(YearFromDate, NaturalKeyModel):
     def __str__(self):
         if self.amount is not None:
             return f"{self.amount:,.2f} {self.currency} ({self.key})"
-        return f"{self.get_kind_display()}, amount not stated ({self.key})"
+        return gettext("%(kind)s, amount not stated (%(key)s)") % {
+            "kind": self.get_kind_display(), "key": self.key}
 
     def get_absolute_url(self):
         return reverse("donors:donor_detail", args=[self.donor.slug])
@@ -380,7 +384,7 @@ class ExchangeRate(NaturalKeyModel):
         ]
 
     def __str__(self):
-        month = self.month.strftime("%B %Y") if self.month else "?"
+        month = date_format(self.month, "F Y") if self.month else "?"
         return f"{self.currency} {month}: {self.usd_per_unit} USD"
 
     def save(self, *args, **kwargs):

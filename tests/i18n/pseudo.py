@@ -173,7 +173,9 @@ def activated(directory: Path):
 # Reading a page
 # --------------------------------------------------------------------------------------------
 # Elements whose text no reader sees as text.
-SKIPPED = {"script", "style", "template", "svg", "math"}
+# Not interface text: scripts, styles, drawings, and commands shown as code to type
+# (the open-data page's curl examples).
+SKIPPED = {"script", "style", "template", "svg", "math", "code", "kbd", "samp"}
 # Attributes a reader sees (or hears) as text, on any element.
 TEXT_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label", "aria-description",
                    "aria-roledescription", "aria-valuetext", "label")
@@ -277,6 +279,7 @@ ALLOWED_WORDS = {
     "kg", "g", "l", "ml",
     "en", "ru",  # language codes: modeltranslation's admin labels read "Title [en]", "Title [ru]"
     "Axes",  # django-axes, the sign-in lockout library: its name in the admin
+    "True", "False",  # Django admin's yes/no icons: alt="True" / "False" (Django's, untranslated)
     "г",  # "year", written by Django's Russian date formats (24 марта 2011 г.)
 }
 # Text that is no interface word: numbers and dates in any writing, addresses, e-mail

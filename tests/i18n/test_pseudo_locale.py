@@ -61,9 +61,17 @@ EXEMPT = {
         "a many-to-many table Django makes itself: its name (\"Event-person relationship\") "
         "is made once, in English, when the model is, and its rows have no name but "
         "\"Event_trainers object (1)\"",
-    r"^(Failed access: user .* on .* from .*|Attempted Access: .*|Access Log for .*)$":
+    r"^(› )?(Failed access: user .* on .* from .*|Attempted Access: .*|Access Log for .*)$":
         "django-axes' names of its records (its models' __str__, not translated by axes)",
-    r"^(History (date|type|user|change reason|id)|\d+ historical|(.* )?as of \d{4}-\d\d-\d\d .*|Activities)$":
+    r"^(Access attempt expiration|\d+ Attempt Remaining|Clean up expired attempts|Status"
+    r"|Axes \| access attempt expiration \| Can \w+ access attempt expiration)$":
+        "django-axes' own admin (its lockout records): labels its Russian catalogue lacks",
+    r"^(If disabled, the current password for this user will be lost\.|Whether the user will "
+    r"be able to authenticate using a password or not\. If disabled, .*)$":
+        "Django's AdminPasswordChangeForm joins its help text to a plain string when it is "
+        "imported (django/contrib/auth/forms.py), so it is English in every language",
+    r"^(History (date|type|user|change reason|id)|\d+ historical"
+    r"|(.* )?as of \d{4}-\d\d-\d\d .*|Activities)$":
         "django-simple-history's own columns of its history tables and its name of a version "
         "(plain strings in the library, which no catalogue can reach), and the application's "
         "label it prints in its history page's breadcrumbs: shown to admins only",
