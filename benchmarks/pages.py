@@ -107,6 +107,8 @@ parser.add_argument("--load-sizes", default="1m",
                     help="sizes to load with wrk (default 1m; 'none' for none)")
 parser.add_argument("--pages", default="",
                     help="comma-separated pattern names or parts of them (default: every page)")
+parser.add_argument("--language", default="en-gb",
+                    help="the pages' language: en-gb (default, unprefixed) or ru (/ru/…)")
 parser.add_argument("--runs", type=int, default=3, help="runs per measure (median kept)")
 parser.add_argument("--requests", type=int, default=5,
                     help="sequential requests per page and run, after one to warm up")
@@ -285,6 +287,8 @@ SAMPLES: dict[str, Sample | Skip] = {
     "home": Sample(),
     "favicon": Sample(status=302, load=False),
     "healthz": Skip("the baseline: loaded before every page's load run"),
+    "switch_language": Sample(args=lambda: ["ru"], status=302, load=False),
+    "javascript_catalog": Sample(),
     "login": Sample(),
     "logout": Skip(POST_ONLY),
     "password_change": Sample(OFFICER),
@@ -499,10 +503,19 @@ def wanted(label: str, selectors: list[str]) -> bool:
     return not selectors or any(selector in label for selector in selectors)
 
 
+# The language of the pages measured (--language): their addresses are reversed in it.
+ARGS_LANGUAGE = ["en-gb"]
+
+
 def build_pages(samples, selectors) -> tuple[list[Page], list[tuple[str, str]]]:
     """The pages of the samples chosen by ``--pages``, their addresses made from the database
     in use; and (label, reason) of the samples not measured."""
-    from django.urls import reverse
+    from django.urls import reverse as reverse_in_english
+    from django.utils import translation
+
+    def reverse(name, args):
+        with translation.override(ARGS_LANGUAGE[0]):
+            return reverse_in_english(name, args=args)
 
     pages, skipped = [], []
     for name, sample in sorted(samples.items()):
@@ -928,6 +941,7 @@ def measure_size(size, args, samples, selectors, report):
     database, _ = SIZES[size]
     prepare(size, args.rebuild)
     headers = sessions()  # makes the accounts and records the samples may need first
+    ARGS_LANGUAGE[0] = args.language
     pages, skipped = build_pages(samples, selectors)
     if not pages:
         sys.exit(f"No page matches --pages {','.join(selectors)} (see --list).")
