@@ -4,9 +4,15 @@ Every record comes from its model's ``visible_to(user)`` (demo records for demo 
 Events carry participant *aggregates* (by sex, country and agency, small cells protected as on
 the pages: ``activities.aggregates``); officers and admins (``can_see_personal_data``) also get
 the participant records. Articles come from ``Article.objects.visible_to(user)``.
+
+Choice fields give their code under their own name (``kind``: "workshop") and their label in the
+language of the request's ``Accept-Language`` beside it (``kind_label``: "Семинар");
+translated content (titles, descriptions) and the participant figures' labels follow the same
+language, falling back to English (``unodc_portal.core.api.HeaderLanguageMixin``).
 """
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
@@ -21,7 +27,14 @@ from activities.models import (
     Project,
     Seizure,
 )
-from unodc_portal.core.api import CountryCodeField, PageField, key, keys
+from unodc_portal.core.api import (
+    CountryCodeField,
+    HeaderLanguageMixin,
+    PageField,
+    key,
+    keys,
+    label,
+)
 from unodc_portal.core.roles import can_see_personal_data
 
 
@@ -38,17 +51,20 @@ class ProjectSerializer(serializers.ModelSerializer):
     themes = keys("slug")
     implementers = keys("slug")
     beneficiaries = keys("slug")
+    kind_label = label("kind")
+    status_label = label("status")
 
     class Meta:
         model = Project
         fields = [
-            "url", "page", "code", "title", "kind", "status", "parent", "countries", "region",
+            "url", "page", "code", "title", "kind", "kind_label", "status", "status_label",
+            "parent", "countries", "region",
             "themes", "start_date", "end_date", "start_year", "budget_amount", "budget_currency",
             "implementers", "beneficiaries", "description",
         ]
 
 
-class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+class ProjectViewSet(HeaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Projects, programmes, operations and initiatives, with the filters of /projects/."""
 
     serializer_class = ProjectSerializer
@@ -65,27 +81,41 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
 # --------------------------------------------------------------------------------------------
 # Events
 # --------------------------------------------------------------------------------------------
+STATE_HELP = _("What is shown, as a code in English: shown, fewer_than (“fewer than 3”) or "
+                "not_shown.")
+
+
 class CellSerializer(serializers.Serializer):
     label = serializers.CharField()
-    shown = serializers.CharField(help_text='The figure as the page shows it: a number, '
-                                  '"fewer than 3" or "not shown".')
+    shown = serializers.CharField(help_text=_(
+        "The figure as the page shows it, in the language asked for: a number, “fewer than 3” "
+        "or “not shown”."
+    ))
     count = serializers.IntegerField(source="value", allow_null=True,
-                                     help_text="The number; null where it is protected.")
+                                     help_text=_("The number; null where it is protected."))
+    state = serializers.CharField(read_only=True, help_text=STATE_HELP)
 
 
 class BreakdownSerializer(serializers.Serializer):
     title = serializers.CharField()
     total_shown = serializers.CharField()
+    total_state = serializers.CharField(source="total.state", read_only=True,
+                                        help_text=STATE_HELP)
     withheld = serializers.BooleanField(
-        help_text="True when no breakdown can be shown without revealing a small group."
+        help_text=_("True when no breakdown can be shown without revealing a small group.")
     )
-    cells = CellSerializer(many=True, help_text="Shown groups first, largest first (ties by "
-                           "label); then every hidden group, in label order.")
+    cells = CellSerializer(many=True, help_text=_(
+        "Shown groups first, largest first (ties by label); then every hidden group, in label "
+        "order."
+    ))
 
 
 class ParticipantFiguresSerializer(serializers.Serializer):
-    total_shown = serializers.CharField(help_text='Registered participants ("fewer than 3" '
-                                        "below three).")
+    total_shown = serializers.CharField(help_text=_(
+        "Registered participants (“fewer than 3” below three)."
+    ))
+    total_state = serializers.CharField(source="total.state", read_only=True,
+                                        help_text=STATE_HELP)
     by_sex = BreakdownSerializer()
     by_country = BreakdownSerializer()
     by_organisation = BreakdownSerializer()
@@ -113,12 +143,14 @@ class EventSerializer(serializers.ModelSerializer):
     country = CountryCodeField(read_only=True)
     trainers = keys("slug")
     participants = serializers.SerializerMethodField()
+    kind_label = label("kind")
 
     class Meta:
         model = Event
         list_serializer_class = EventListSerializer
         fields = [
-            "url", "page", "slug", "title", "kind", "projects", "organiser", "city", "country",
+            "url", "page", "slug", "title", "kind", "kind_label", "projects", "organiser", "city",
+            "country",
             "venue", "start_date", "end_date", "year", "month", "date_wording", "topics",
             "description", "trainers", "reported_participants", "reported_participants_wording",
             "participants",
@@ -139,6 +171,8 @@ class ParticipationSerializer(serializers.ModelSerializer):
 
     name = serializers.CharField(source="participant.name")
     sex = serializers.CharField(source="participant.sex")
+    sex_label = label("sex", "participant")
+    status_label = label("status")
     organisation = serializers.SlugRelatedField(
         source="participant.organisation", slug_field="slug", read_only=True
     )
@@ -149,8 +183,8 @@ class ParticipationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Participation
-        fields = ["participant", "name", "sex", "organisation", "country", "position", "email",
-                  "phone", "status"]
+        fields = ["participant", "name", "sex", "sex_label", "organisation", "country",
+                  "position", "email", "phone", "status", "status_label"]
 
 
 class EventWithParticipantsSerializer(EventSerializer):
@@ -163,7 +197,7 @@ class EventWithParticipantsSerializer(EventSerializer):
         fields = [*EventSerializer.Meta.fields, "participant_records"]
 
 
-class EventViewSet(viewsets.ReadOnlyModelViewSet):
+class EventViewSet(HeaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Events with the filters of /events/. Participants appear as protected aggregates;
     officers and admins also get `participant_records` (names, e-mails, phones)."""
 
@@ -200,17 +234,21 @@ class SeizureSerializer(serializers.ModelSerializer):
     country = CountryCodeField(read_only=True)
     seizing_agency = key("slug")
     project = key("code")
+    kind_label = label("kind")
+    qualifier_label = label("qualifier")
+    unit_label = label("unit")
 
     class Meta:
         model = Seizure
         fields = [
-            "url", "page", "id", "key", "kind", "substance", "substance_name", "qualifier",
-            "quantity", "unit", "quantity_kg", "date", "year", "end_year", "period_wording",
+            "url", "page", "id", "key", "kind", "kind_label", "substance", "substance_name",
+            "qualifier", "qualifier_label", "quantity", "unit", "unit_label", "quantity_kg",
+            "date", "year", "end_year", "period_wording",
             "country", "region", "place", "seizing_agency", "project", "notes",
         ]
 
 
-class SeizureViewSet(viewsets.ReadOnlyModelViewSet):
+class SeizureViewSet(HeaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Seizures with the filters of /seizures/. Kilogram totals add individual seizures only;
     `kind: aggregate` rows are totals reported over a period, never to be added in."""
 
@@ -236,18 +274,21 @@ class ArticleSerializer(serializers.ModelSerializer):
     people = keys("slug")
     seizures = keys("key")
     countries = CountryCodeField(many=True, read_only=True)
+    section_label = label("section")
+    status_label = label("status")
 
     class Meta:
         model = Article
         fields = [
             "url", "page", "slug", "bulletin", "position", "title", "kicker", "section",
-            "section_detail", "place", "start_date", "end_date", "year", "month",
-            "date_wording", "body", "status", "projects", "events", "organisations", "people",
+            "section_label", "section_detail", "place", "start_date", "end_date", "year",
+            "month", "date_wording", "body", "status", "status_label", "projects", "events",
+            "organisations", "people",
             "seizures", "countries",
         ]
 
 
-class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
+class ArticleViewSet(HeaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Bulletin articles with the filters of /articles/: published ones (drafts too for those
     who may edit articles)."""
 

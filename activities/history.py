@@ -32,8 +32,11 @@ def history_entries(obj, limit: int | None = None) -> list[Entry]:
                                                                           "-history_id"))
     # Fields people do not edit (derived keys, the version, the demo flag) are not compared:
     # simple-history's diff reads only editable fields.
+    # A translated record's history holds each language's column (title_en, title_ru), not the
+    # single-language column (activities/translation.py): only fields history keeps.
+    kept = {f.name for f in obj.history.model._meta.concrete_fields}
     fields = {f.name: f for f in obj._meta.concrete_fields
-              if f.editable and f.name not in HIDDEN_FIELDS}
+              if f.editable and f.name not in HIDDEN_FIELDS and f.name in kept}
     entries = []
     wanted: dict[type, set] = {}
     # Each version against the one before it; the oldest against nothing (a record written

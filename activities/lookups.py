@@ -25,7 +25,9 @@ def event_label(event: Event) -> str:
 class EventLookupView(LookupView):
     """``/lookup/events/?q=osh`` — events by words of their title, newest first."""
 
-    search_fields = ("title",)
+    # Both languages' titles, whatever the page's language (modeltranslation would read
+    # ``title`` as the page's language only).
+    search_fields = ("title_en", "title_ru")
 
     def get_queryset(self):
         # The model's order (newest first) is the order of an index: with LIMIT the database
@@ -40,7 +42,7 @@ class OrganisationLookupView(LookupView):
     """``/lookup/organisations/?q=drug`` — organisations by words of their name or acronym,
     by name."""
 
-    search_fields = ("name", "acronym")
+    search_fields = ("name_en", "name_ru", "acronym")
 
     def get_queryset(self):
         return Organisation.objects.visible_to(self.request.user).only("slug", "name", "acronym")
@@ -51,7 +53,7 @@ class ProjectLookupView(LookupView):
     (the event page's projects)."""
 
     key = "code"
-    search_fields = ("code", "title")
+    search_fields = ("code", "title_en", "title_ru")
 
     def get_queryset(self):
         return Project.objects.visible_to(self.request.user).only("code", "title").order_by(
@@ -68,7 +70,8 @@ class PersonLookupView(LookupView):
     opened a workshop does not head the list of trainers. The counts cover the matched people
     only (at most a few hundred), never the whole table."""
 
-    search_fields = ("name", "position", "organisation__name", "organisation__acronym")
+    search_fields = ("name", "position", "organisation__name_en", "organisation__name_ru",
+                     "organisation__acronym")
 
     def get_queryset(self):
         # People are public records (no demo copies); the events they trained at are

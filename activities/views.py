@@ -10,6 +10,7 @@ except to those who may see personal data (``can_see_personal_data``).
 
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from django.shortcuts import redirect
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
@@ -54,7 +55,7 @@ class ArticleListView(ListPageMixin, FilterView):
 class ArticleDetailView(DetailPageMixin, DetailView):
     template_name = "activities/article_detail.html"
     list_url_name = "activities:article_list"
-    list_label = "Articles"
+    list_label = _("Articles")
 
     def get_queryset(self):
         return Article.objects.visible_to(self.request.user).select_related("bulletin")\
@@ -95,7 +96,7 @@ class ProjectDetailView(DetailPageMixin, DetailView):
     template_name = "activities/project_detail.html"
     slug_field = slug_url_kwarg = "code"
     list_url_name = "activities:project_list"
-    list_label = "Projects"
+    list_label = _("Projects")
 
     def crumb_label(self):
         return self.object.code
@@ -148,7 +149,7 @@ class EventExportView(ExportMixin, EventListView):
 class EventDetailView(DetailPageMixin, DetailView):
     template_name = "activities/event_detail.html"
     list_url_name = "activities:event_list"
-    list_label = "Events"
+    list_label = _("Events")
 
     def get_queryset(self):
         user = self.request.user
@@ -200,11 +201,12 @@ class SeizureExportView(ExportMixin, SeizureListView):
 class SeizureDetailView(DetailPageMixin, DetailView):
     template_name = "activities/seizure_detail.html"
     list_url_name = "activities:seizure_list"
-    list_label = "Seizures"
+    list_label = _("Seizures")
 
     def crumb_label(self):
-        return f"{self.object.substance.name}, {self.object.quantity.normalize():f} " \
-            f"{self.object.get_unit_display()}"
+        # The quantity in the reader's language (a decimal comma in Russian), never grouped.
+        quantity = number_format(self.object.quantity.normalize(), use_l10n=True)
+        return f"{self.object.substance.name}, {quantity} {self.object.get_unit_display()}"
 
     def get_queryset(self):
         return Seizure.objects.visible_to(self.request.user).with_related().prefetch_related(

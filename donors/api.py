@@ -1,8 +1,12 @@
 """JSON API of donors and contributions (read-only). Contributions come from
 ``Contribution.objects.visible_to(user)``: published ones for everyone, a donor's own unpublished
 ones for its accounts (session or token), all for admins; each carries its US-dollar equivalent
-(``donors.currency``), with the month whose rate was used, or null and the reason."""
+(``donors.currency``), with the month whose rate was used, or null and the reason.
 
+Codes (``kind``, ``status``) stay in English; their labels (``kind_label``, ``status_label``) and
+the reason a US-dollar equivalent is missing follow the request's ``Accept-Language``."""
+
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
@@ -10,7 +14,7 @@ from donors.currency import USD, MissingRate, cents
 from donors.filters import ContributionFilter, DonorFilter
 from donors.models import Contribution, Donor
 from donors.views import visible_count
-from unodc_portal.core.api import CountryCodeField, PageField, key
+from unodc_portal.core.api import CountryCodeField, HeaderLanguageMixin, PageField, key, label
 
 
 class DonorSerializer(serializers.ModelSerializer):
@@ -20,17 +24,18 @@ class DonorSerializer(serializers.ModelSerializer):
     page = PageField()
     country = CountryCodeField(read_only=True)
     organisation = key("slug")
+    kind_label = label("kind")
     contribution_count = serializers.IntegerField(
-        read_only=True, help_text="The donor's contributions that the caller may see."
+        read_only=True, help_text=_("The donor's contributions that the caller may see.")
     )
 
     class Meta:
         model = Donor
-        fields = ["url", "page", "slug", "name", "kind", "country", "organisation", "website",
-                  "description", "contribution_count"]
+        fields = ["url", "page", "slug", "name", "kind", "kind_label", "country", "organisation",
+                  "website", "description", "contribution_count"]
 
 
-class DonorViewSet(viewsets.ReadOnlyModelViewSet):
+class DonorViewSet(HeaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Donors with the filters of /donors/."""
 
     serializer_class = DonorSerializer
@@ -48,16 +53,18 @@ class DonorViewSet(viewsets.ReadOnlyModelViewSet):
 class UsdEquivalentSerializer(serializers.Serializer):
     amount = serializers.DecimalField(
         max_digits=24, decimal_places=2, allow_null=True,
-        help_text="The amount in US dollars; null where the amount or the rate is missing.",
+        help_text=_("The amount in US dollars; null where the amount or the rate is missing."),
     )
     rate_month = serializers.DateField(
-        allow_null=True, help_text="First day of the month whose rate was used (July of the "
-        "year for a contribution whose year alone is known).",
+        allow_null=True, help_text=_(
+            "First day of the month whose rate was used (July of the year for a contribution "
+            "whose year alone is known)."
+        ),
     )
     usd_per_unit = serializers.DecimalField(max_digits=18, decimal_places=8, allow_null=True)
-    missing = serializers.CharField(allow_blank=True,
-                                    help_text='Why there is no equivalent, e.g. "no rate for '
-                                    'EUR, July 2011"; empty when there is one.')
+    missing = serializers.CharField(allow_blank=True, help_text=_(
+        "Why there is no equivalent, e.g. “no rate for EUR, July 2011”; empty when there is one."
+    ))
 
 
 class ContributionSerializer(serializers.ModelSerializer):
@@ -69,12 +76,14 @@ class ContributionSerializer(serializers.ModelSerializer):
     event = key("slug")
     article = key("slug")
     usd_equivalent = serializers.SerializerMethodField()
+    kind_label = label("kind")
+    status_label = label("status")
 
     class Meta:
         model = Contribution
-        fields = ["url", "key", "donor", "project", "event", "kind", "amount", "currency",
-                  "in_kind_description", "status", "date", "year", "is_published", "article",
-                  "usd_equivalent"]
+        fields = ["url", "key", "donor", "project", "event", "kind", "kind_label", "amount",
+                  "currency", "in_kind_description", "status", "status_label", "date", "year",
+                  "is_published", "article", "usd_equivalent"]
 
     @extend_schema_field(UsdEquivalentSerializer(allow_null=True))
     def get_usd_equivalent(self, contribution):
@@ -93,7 +102,7 @@ class ContributionSerializer(serializers.ModelSerializer):
         }).data
 
 
-class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
+class ContributionViewSet(HeaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Contributions with the filters of /contributions/: published ones; a donor's account also
     gets its own unpublished ones."""
 

@@ -9,6 +9,9 @@
   ``restore``) call ``rebuild()`` at their end, as does ``rebuild_search_index``.
 - ``migrate`` fills the index where it has never been built (``fill_after_migrate``).
 
+Each record has its English document and, where it has Russian content, a Russian one
+(search/documents.py); a record whose Russian content is gone loses its Russian document.
+
 On PostgreSQL the documents' search vector is computed in the database, in one ``UPDATE`` per
 batch: title weight A, names B (in the language's configuration and, folded to Latin, in
 ``simple``), body C.
@@ -20,7 +23,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models.signals import post_delete, post_save
 
-from search.documents import SOURCE_BY_MODEL, SOURCES, Source, document
+from search.documents import SOURCE_BY_MODEL, SOURCES, Source, documents
 from search.models import SearchDocument
 from search.query import TEXT_SEARCH_CONFIGS
 from unodc_portal.core.pagecache import invalidate
@@ -39,18 +42,25 @@ def vector(config: str):
 
 
 def _write(source: Source, records) -> None:
-    """Write the documents of ``records`` (one batch), and their vectors on PostgreSQL."""
-    documents = [document(source, record) for record in records]
-    if not documents:
+    """Write the documents of ``records`` (one batch), and their vectors on PostgreSQL; remove
+    the Russian documents of those that no longer have Russian content."""
+    written_documents = [d for record in records for d in documents(source, record)]
+    if not written_documents:
         return
+    ids = [record.pk for record in records]
+    SearchDocument.objects.filter(kind=source.kind, object_id__in=ids).exclude(
+        language=SearchDocument.Language.ENGLISH
+    ).exclude(
+        language=SearchDocument.Language.RUSSIAN,
+        object_id__in=[d.object_id for d in written_documents
+                       if d.language == SearchDocument.Language.RUSSIAN],
+    ).delete()
     SearchDocument.objects.bulk_create(
-        documents, update_conflicts=True, unique_fields=["kind", "object_id", "language"],
-        update_fields=UPDATED_FIELDS,
+        written_documents, update_conflicts=True,
+        unique_fields=["kind", "object_id", "language"], update_fields=UPDATED_FIELDS,
     )
     if connection.vendor == "postgresql":
-        written = SearchDocument.objects.filter(
-            kind=source.kind, object_id__in=[d.object_id for d in documents]
-        )
+        written = SearchDocument.objects.filter(kind=source.kind, object_id__in=ids)
         for language, config in TEXT_SEARCH_CONFIGS.items():
             written.filter(language=language).update(vector=vector(config))
 

@@ -20,12 +20,13 @@ from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 
 from search.documents import fold
 
-# The PostgreSQL text-search configuration of each document language.
-TEXT_SEARCH_CONFIGS = {"en": "english"}
+# The PostgreSQL text-search configuration of each document language (a Russian document is
+# stemmed as Russian: "семинаров" finds "семинар").
+TEXT_SEARCH_CONFIGS = {"en": "english", "ru": "russian"}
 MAX_WORDS = 10
 PREFIX_FROM = 3
 WORD = re.compile(r"\w+")
@@ -75,8 +76,9 @@ def matching(documents, text: str):
     for language, config in TEXT_SEARCH_CONFIGS.items():
         query = _postgres_query(word_list, config)
         conditions.append(Q(language=language, vector=query))
-        ranks.append(SearchRank(F("vector"), query))
-    rank = ranks[0] if len(ranks) == 1 else reduce(lambda a, b: a + b, ranks)
+        ranks.append(When(language=language, then=SearchRank(F("vector"), query)))
+    # Each document ranked by the query in its own language's configuration.
+    rank = Case(*ranks)
     return (
         documents.filter(reduce(or_, conditions))
         .annotate(rank=rank)

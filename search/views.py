@@ -2,9 +2,11 @@
 
 import re
 
+from django.urls import translate_url
+from django.utils.translation import get_language
 from django_filters.views import FilterView
 
-from search.documents import fold
+from search.documents import fold, in_language
 from search.filters import SearchDocumentFilter
 from search.models import SearchDocument
 from search.query import MAX_WORDS, words
@@ -41,8 +43,9 @@ class SearchView(ListPageMixin, FilterView):
     template_name = "search/search.html"
 
     def get_queryset(self):
-        return SearchDocument.objects.visible_to(self.request.user).only(
-            "kind", "title", "names", "body", "url",
+        # The documents of the page's language, else English (search/documents.py).
+        return in_language(SearchDocument.objects.visible_to(self.request.user)).only(
+            "kind", "language", "title", "names", "body", "url",
         )
 
     def get_context_data(self, **kwargs):
@@ -50,8 +53,11 @@ class SearchView(ListPageMixin, FilterView):
         form = context["filter"].form
         query = form.cleaned_data.get("q", "") if form.is_valid() else ""
         word_list = words(query)
+        language = get_language()
         for document in context["page_obj"]:
             document.snippet = snippet(document, word_list)
+            # The record's page in the reader's language (the index keeps the English address).
+            document.link = translate_url(document.url, language) if language else document.url
         context.update(
             query=query, search_words=word_list, words_dropped=len(word_list) > MAX_WORDS,
             max_words=MAX_WORDS,

@@ -5,10 +5,13 @@ management data. (Date inputs are the filters' ``unodc_portal.core.filters.DateI
 
 from __future__ import annotations
 
+from anyascii import anyascii
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
+from django.utils.formats import number_format
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from activities.models import Country
 from unodc_portal.core.records import DemoQuerySetMixin
@@ -55,14 +58,20 @@ def bound_reported_participants(form) -> None:
     field.widget.attrs["max"] = str(REPORTED_PARTICIPANTS_MAX)
     field.validators.append(MaxValueValidator(
         REPORTED_PARTICIPANTS_MAX,
-        message=f"The reported participant count can be at most "
-        f"{REPORTED_PARTICIPANTS_MAX:,}.",
+        # The form is made per request, in the reader's language: the bound reads as
+        # numbers read there (2,147,483,647; 2 147 483 647 in Russian).
+        message=gettext("The reported participant count can be at most %(limit)s.") % {
+            "limit": number_format(REPORTED_PARTICIPANTS_MAX, use_l10n=True,
+                                   force_grouping=True)},
     ))
 
 
 def unique_slug(model, text: str, field: str = "slug", max_length: int = 80) -> str:
-    """A slug from ``text`` not yet used by ``model`` (suffix -2, -3 … when taken)."""
-    base = (slugify(text) or "record")[: max_length - 6].strip("-") or "record"
+    """A slug from ``text`` not yet used by ``model`` (suffix -2, -3 … when taken). Cyrillic
+    (and any other script) is transliterated to ASCII first, so a Russian title gives a
+    readable address ("Семинар по прекурсорам" → "seminar-po-prekursoram"), never an empty
+    one."""
+    base = (slugify(anyascii(str(text or ""))) or "record")[: max_length - 6].strip("-") or "record"
     taken = set(
         model.objects.filter(**{f"{field}__startswith": base}).values_list(field, flat=True)
     )
@@ -70,6 +79,49 @@ def unique_slug(model, text: str, field: str = "slug", max_length: int = 80) -> 
     while slug in taken or slug == "new":
         slug, number = f"{base}-{number}", number + 1
     return slug
+
+
+class BilingualFormMixin:
+    """A model form for a record whose words are kept in English and Russian
+    (django-modeltranslation: ``title`` reads and writes ``title_en`` or ``title_ru`` by the
+    page's language). The English inputs keep the field's name (``title``) and always read and
+    write the English column (``english_columns``: {"title": "title_en"}), whatever the page's
+    language; the Russian inputs are the Russian columns (``russian_columns``: "title_ru"),
+    optional. Without this, an officer saving from a Russian page would write the English
+    input into the Russian column, and an English input would be shown the Russian text."""
+
+    english_columns: dict[str, str] = {}
+    russian_columns: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, column in self.english_columns.items():
+            if name in self.fields:
+                # Not the page language's text (or its fallback): the English column's.
+                self.initial[name] = getattr(self.instance, column)
+        self._stored_russian = {column: getattr(self.instance, column, None)
+                                for column in self.russian_columns}
+        for column in self.russian_columns:
+            if column in self.fields:
+                self.fields[column].required = False
+
+    def _post_clean(self):
+        english = {column: self.cleaned_data[name]
+                   for name, column in self.english_columns.items() if name in self.cleaned_data}
+        # Before the model's validation (which reads ``title`` in the page's language, with
+        # the English fallback) ...
+        for column, value in english.items():
+            setattr(self.instance, column, value)
+        super()._post_clean()
+        # ... and after construct_instance, which wrote ``title`` through modeltranslation's
+        # setter, i.e. into the page language's column: each column from its own input.
+        for column, value in english.items():
+            setattr(self.instance, column, value)
+        for column in self.russian_columns:
+            if column in self.cleaned_data and self.add_prefix(column) in self.data:
+                setattr(self.instance, column, self.cleaned_data[column])
+            else:  # not sent (a client without the Russian inputs): left as it was
+                setattr(self.instance, column, self._stored_russian.get(column))
 
 
 class VisibleChoicesMixin:

@@ -6,10 +6,12 @@ officer's changes only (see ``services.event_record``)."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from activities.forms.common import (
     RECORD_NUMBER_MAX,
+    BilingualFormMixin,
     RecordChoicesField,
     VisibleChoicesMixin,
     bound_reported_participants,
@@ -24,7 +26,7 @@ from unodc_portal.core.lookups import RecordLookupSelect, RecordLookupSelectMult
 from unodc_portal.core.versioning import VersionedModelForm, parse_version
 
 
-class EventForm(VisibleChoicesMixin, VersionedModelForm):
+class EventForm(BilingualFormMixin, VisibleChoicesMixin, VersionedModelForm):
     """The event's own fields, in the order an officer reads a report: what, when, where, for
     which projects, by whom, about what, then the trainers and the reported count; the address
     (slug) last, made from the title when left empty. Projects, the organiser and trainers are
@@ -34,6 +36,13 @@ class EventForm(VisibleChoicesMixin, VersionedModelForm):
     reconciles the participant list when it is older."""
 
     snapshot_fields = ("projects", "trainers")
+
+    # The event's words in both languages (django-modeltranslation's columns): the English
+    # inputs keep their names (``title``: the record's required title), the Russian ones are
+    # named after their columns (``title_ru``). See ``BilingualFormMixin``.
+    english_columns = {"title": "title_en", "description": "description_en",
+                       "topics": "topics_en"}
+    russian_columns = ("title_ru", "description_ru", "topics_ru")
 
     dates_unknown = forms.BooleanField(
         required=False, label=_("Exact dates unknown"),
@@ -47,12 +56,16 @@ class EventForm(VisibleChoicesMixin, VersionedModelForm):
             "title", "kind", "start_date", "end_date", "date_wording", "year", "month",
             "city", "country", "venue", "projects", "organiser", "description", "topics",
             "trainers", "reported_participants", "reported_participants_wording", "slug",
+            "title_ru", "description_ru", "topics_ru",
         ]
         field_classes = {"projects": RecordChoicesField, "trainers": RecordChoicesField}
         widgets = {
             "start_date": DateInput(), "end_date": DateInput(),
             "topics": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 3}),
+            "topics_ru": forms.Textarea(attrs={"rows": 2, "lang": "ru"}),
+            "description_ru": forms.Textarea(attrs={"rows": 3, "lang": "ru"}),
+            "title_ru": forms.TextInput(attrs={"lang": "ru"}),
             "projects": RecordLookupSelectMultiple("activities:project_lookup"),
             "trainers": RecordLookupSelectMultiple(
                 "activities:person_lookup", attrs={"data-option-kind": "person"}),
@@ -60,7 +73,9 @@ class EventForm(VisibleChoicesMixin, VersionedModelForm):
                 "activities:organisation_lookup", attrs={"data-option-kind": "organisation"}),
         }
         labels = {
-            "title": _("Title"),
+            # "Title" in English; on a Russian page, "the title in English" (its Russian
+            # twin below is "the title in Russian").
+            "title": pgettext_lazy("the English version of the event's field", "Title"),
             "kind": _("Kind"),
             "start_date": _("Start date"),
             "end_date": _("End date"),
@@ -72,8 +87,12 @@ class EventForm(VisibleChoicesMixin, VersionedModelForm):
             "venue": _("Venue"),
             "projects": _("Projects"),
             "organiser": _("Organiser"),
-            "description": _("Description"),
-            "topics": _("Topics"),
+            "description": pgettext_lazy("the English version of the event's field",
+                                         "Description"),
+            "topics": pgettext_lazy("the English version of the event's field", "Topics"),
+            "title_ru": _("Title (Russian)"),
+            "description_ru": _("Description (Russian)"),
+            "topics_ru": _("Topics (Russian)"),
             "reported_participants": _("Participants as reported (number)"),
             "reported_participants_wording": _("Participants as reported (the words used)"),
             "trainers": _("Trainers (public people)"),
@@ -147,7 +166,8 @@ class ParticipationForm(forms.Form):
         label=_("Register No."), min_value=1, max_value=RECORD_NUMBER_MAX, required=False,
         widget=forms.NumberInput(attrs={"class": "participant-number"}),
     )
-    status = forms.ChoiceField(choices=STATUS_CHOICES, initial=Participation.Status.ATTENDED)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES,
+                               initial=Participation.Status.ATTENDED)
     loaded_status = forms.CharField(required=False, widget=forms.HiddenInput)
     remove = forms.BooleanField(required=False, label=_("Remove from this event"))
 
@@ -180,11 +200,13 @@ class BaseParticipationFormSet(forms.BaseFormSet):
             if pk not in found and form.cleaned_data.get("loaded_status"):
                 continue  # a row the page showed, whose record was merged or deleted since
             if pk not in found:
-                form.add_error("participant", f"No participant has register number {pk}.")
+                form.add_error("participant", gettext(
+                    "No participant has register number %(number)s.") % {"number": pk})
             elif pk in seen:
                 form.add_error(
                     "participant",
-                    f"{found[pk].name} is listed twice (also row {seen[pk]}).",
+                    gettext("%(name)s is listed twice (also row %(row)s).")
+                    % {"name": found[pk].name, "row": seen[pk]},
                 )
             else:
                 seen[pk] = index
@@ -238,10 +260,11 @@ ParticipationFormSet = forms.formset_factory(
 
 
 class NewParticipantForm(forms.ModelForm):
-    status = forms.ChoiceField(choices=STATUS_CHOICES, initial=Participation.Status.ATTENDED)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES,
+                               initial=Participation.Status.ATTENDED)
     not_duplicate = forms.BooleanField(
-        required=False, label="A different person",
-        help_text="Tick when a similar name in the register is someone else.",
+        required=False, label=_("A different person"),
+        help_text=_("Tick when a similar name in the register is someone else."),
     )
 
     class Meta:
@@ -288,7 +311,8 @@ class BaseNewParticipantFormSet(forms.BaseModelFormSet):
             data = form.cleaned_data
             exact = (_organisation_id(data), name_key(data["name"]))
             if exact in seen:
-                form.add_error("name", f"Listed twice (also new row {seen[exact]}).")
+                form.add_error("name", gettext("Listed twice (also new row %(row)s).")
+                               % {"row": seen[exact]})
                 continue
             seen[exact] = index
             picked = [p for p in self.picked.values()
@@ -296,16 +320,20 @@ class BaseNewParticipantFormSet(forms.BaseModelFormSet):
             if picked:
                 form.add_error(
                     "name",
-                    f"Already listed above as {picked[0].name} (No. {picked[0].pk}).",
+                    gettext("Already listed above as %(name)s (No. %(number)s).")
+                    % {"name": picked[0].name, "number": picked[0].pk},
                 )
                 continue
             similar = existing.get(duplicate_key(_organisation_id(data), data["name"]), [])
             if similar and not data.get("not_duplicate"):
-                names = "; ".join(f"{p.name} (No. {p.pk})" for p in similar[:3])
+                names = "; ".join(
+                    gettext("%(name)s (No. %(number)s)") % {"name": p.name, "number": p.pk}
+                    for p in similar[:3])
                 form.add_error(
                     "name",
-                    f"Likely already in the register: {names}. Add the existing record under "
-                    "“Participants from the register” instead, or tick “A different person”.",
+                    gettext("Likely already in the register: %(names)s. Add the existing "
+                            "record under “Participants from the register” instead, or tick "
+                            "“A different person”.") % {"names": names},
                 )
 
     def new_rows(self):
@@ -327,13 +355,13 @@ class TrainerLinkForm(forms.Form):
     changed (as for participants): an organisation added meanwhile by someone else stays."""
 
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.order_by("name"),
+        label=_("Organisation"), queryset=Organisation.objects.order_by("name"),
         widget=RecordLookupSelect(
             "activities:organisation_lookup", attrs={"data-option-kind": "organisation"}),
     )
     trainer_count = forms.IntegerField(
-        label="Number of trainers", min_value=1, max_value=999, required=False,
-        help_text="Where the source says.",
+        label=_("Number of trainers"), min_value=1, max_value=999, required=False,
+        help_text=_("Where the source says."),
     )
     loaded_organisation = forms.CharField(required=False, widget=forms.HiddenInput)
     loaded_count = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -361,7 +389,7 @@ class BaseTrainerLinkFormSet(forms.BaseFormSet):
                 continue
             organisation = form.cleaned_data.get("organisation")
             if organisation in seen:
-                form.add_error("organisation", "This organisation is listed twice.")
+                form.add_error("organisation", gettext("This organisation is listed twice."))
             seen.add(organisation)
 
     def changes(self) -> tuple[dict[int, int | None], set[int]]:

@@ -3,12 +3,18 @@ participants, merging, dismissing a duplicate group, import uploads and seizures
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
-from activities.forms.common import VisibleChoicesMixin, unique_slug
+from activities.forms.common import BilingualFormMixin, VisibleChoicesMixin, unique_slug
 from activities.models import Organisation, Participant, Person, Seizure
 from unodc_portal.core.filters import DateInput
 from unodc_portal.core.uploads import size
@@ -18,16 +24,31 @@ from unodc_portal.core.versioning import VersionedModelForm
 # --------------------------------------------------------------------------------------------
 # Quick-add: a missing organisation or person without leaving the event page
 # --------------------------------------------------------------------------------------------
-class OrganisationForm(VisibleChoicesMixin, forms.ModelForm):
+class OrganisationForm(BilingualFormMixin, VisibleChoicesMixin, forms.ModelForm):
+    """A new organisation: its English name (required, the record's name) and, optionally, its
+    Russian name (``BilingualFormMixin``)."""
+
+    english_columns = {"name": "name_en"}
+    russian_columns = ("name_ru",)
+
     class Meta:
         model = Organisation
-        fields = ["name", "acronym", "kind", "country"]
+        fields = ["name", "name_ru", "acronym", "kind", "country"]
+        labels = {
+            "name": pgettext_lazy("the English version of the organisation's name", "Name"),
+            "name_ru": _("Name (Russian)"),
+        }
+        help_texts = {"name_ru": _("Optional.")}
+        widgets = {"name_ru": forms.TextInput(attrs={"lang": "ru"})}
 
     def clean(self):
         cleaned = super().clean()
         name = cleaned.get("name")
         if name:
-            clash = Organisation.objects.filter(Q(name__iexact=name))
+            names = [text for text in (name, cleaned.get("name_ru")) if text]
+            clash = Organisation.objects.filter(
+                reduce(or_, (Q(name_en__iexact=text) | Q(name_ru__iexact=text)
+                             for text in names)))
             acronym = cleaned.get("acronym")
             if acronym:
                 clash = clash | Organisation.objects.filter(
@@ -35,14 +56,15 @@ class OrganisationForm(VisibleChoicesMixin, forms.ModelForm):
                 )
             if clash.exists():
                 raise ValidationError(
-                    f"Already in the portal: {clash.first()}. Choose it from the list."
+                    gettext("Already in the portal: %(record)s. Choose it from the list.")
+                    % {"record": clash.first()}
                 )
         return cleaned
 
     def save(self, commit=True):
-        self.instance.slug = unique_slug(Organisation, self.instance.acronym + " "
-                                         + self.instance.name if self.instance.acronym
-                                         else self.instance.name)
+        name = self.instance.name_en
+        self.instance.slug = unique_slug(Organisation, self.instance.acronym + " " + name
+                                         if self.instance.acronym else name)
         return super().save(commit)
 
 
@@ -67,14 +89,17 @@ class ParticipantForm(VisibleChoicesMixin, VersionedModelForm):
 
 class MergeForm(forms.Form):
     keep = forms.TypedChoiceField(
-        coerce=int, widget=forms.RadioSelect, label="Which record to keep",
-        help_text="The other record's events move to the kept one and its empty fields are "
-        "filled from the other; the other record is then removed (its history stays).",
+        coerce=int, widget=forms.RadioSelect, label=_("Which record to keep"),
+        help_text=_("The other record's events move to the kept one and its empty fields are "
+                    "filled from the other; the other record is then removed (its history "
+                    "stays)."),
     )
 
     def __init__(self, *args, records, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["keep"].choices = [(p.pk, f"No. {p.pk}: {p.name}") for p in records]
+        self.fields["keep"].choices = [
+            (p.pk, gettext("No. %(number)s: %(name)s") % {"number": p.pk, "name": p.name})
+            for p in records]
 
 
 class DismissForm(forms.Form):
@@ -92,7 +117,8 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].label = (
-            f"Participant list (.xlsx or .csv, at most {size(settings.IMPORT_MAX_BYTES)})"
+            gettext("Participant list (.xlsx or .csv, at most %(size)s)")
+            % {"size": size(settings.IMPORT_MAX_BYTES)}
         )
 
 
@@ -108,7 +134,7 @@ class SeizureForm(VisibleChoicesMixin, VersionedModelForm):
             "date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3}),
             "quantity": forms.NumberInput(attrs={"step": "any", "min": "0"}),
         }
-        help_texts = {"key": "A short stable name; leave empty to make one."}
+        help_texts = {"key": _("A short stable name; leave empty to make one.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,7 +144,10 @@ class SeizureForm(VisibleChoicesMixin, VersionedModelForm):
         cleaned = super().clean()
         if not cleaned.get("key") and cleaned.get("substance"):
             when = cleaned.get("date") or cleaned.get("year") or "undated"
-            place = cleaned.get("country") or cleaned.get("region") or ""
+            # The key is made from the English names whatever the page's language: a seizure
+            # recorded from a Russian page gets the same kind of key ("heroin-tajikistan-…").
+            with translation.override("en-gb"):
+                place = str(cleaned.get("country") or cleaned.get("region") or "")
             cleaned["key"] = unique_slug(
                 Seizure, f"{cleaned['substance'].slug} {place} {when}", field="key",
                 max_length=100,

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from django.views import View
 
 from activities import selectors, services
@@ -61,7 +61,7 @@ class EventRecordView(OfficerMixin, View):
         # instead of losing the input to a 404.
         event = selectors.event_to_edit(self.request.user, self.kwargs["slug"])
         if event is None:
-            raise Http404("No such event.")
+            raise Http404(gettext("No such event."))
         return event
 
     def get(self, request, *args, **kwargs):
@@ -142,7 +142,7 @@ class EventRecordView(OfficerMixin, View):
         new_participants.picked = getattr(participations, "participants", {})
         valid = new_participants.is_valid() & valid
         if not valid:
-            messages.error(request, "Nothing was saved: correct the fields marked below.")
+            messages.error(request, gettext("Nothing was saved: correct the fields marked below."))
             return self.render_page(event, forms, status=400)
         mark_if_demo(event_form.instance, request.user)
         for form in new_participants.new_rows():
@@ -173,7 +173,7 @@ class EventRecordView(OfficerMixin, View):
         except ValidationError as exc:
             for message in exc.messages:
                 event_form.add_error(None, message)
-            messages.error(request, "Nothing was saved: correct the fields marked below.")
+            messages.error(request, gettext("Nothing was saved: correct the fields marked below."))
             return self.render_page(event, forms, status=400)
         count = saved.participations.count()
         messages.success(request, ngettext(
@@ -213,23 +213,34 @@ class EventRecordView(OfficerMixin, View):
         event_form.is_valid() & participations.is_valid() & trainer_links.is_valid()
         new_participants.picked = getattr(participations, "participants", {})
         new_participants.is_valid()
-        message = (MISSING_MESSAGE if missing
-                   else stale_message(event, stale.changed_by, stale.changed_at)
-                   + kept_note(probe, kept))
+        message = (str(MISSING_MESSAGE) if missing
+                   else str(stale_message(event, stale.changed_by, stale.changed_at))
+                   + str(kept_note(probe, kept)))
         arrived = [pk for pk in current if pk not in loaded and pk not in wanted]
         gone = [pk for pk in loaded if pk not in current and pk not in removed]
         found = selectors.participant_names(arrived + gone)
 
         def named(pks):
-            return ", ".join(found.get(pk, f"No. {pk} (merged or deleted)")
-                             for pk in pks)
+            return ", ".join(
+                found.get(pk) or gettext("No. %(number)s (merged or deleted)") % {"number": pk}
+                for pk in pks)
 
+        # The English reads "participant(s)" for any count (as it always has); the plural
+        # forms are for the languages that need them (Russian: 1 участник, 2 участника, 5 …).
         if arrived and not missing:
-            message += (f" {len(arrived)} participant(s) were added meanwhile and are now in "
-                        f"the list below; saving again keeps them: {named(arrived)}.")
+            message += " " + ngettext(
+                "%(count)d participant(s) were added meanwhile and are now in the list below; "
+                "saving again keeps them: %(names)s.",
+                "%(count)d participant(s) were added meanwhile and are now in the list below; "
+                "saving again keeps them: %(names)s.",
+                len(arrived)) % {"count": len(arrived), "names": named(arrived)}
         if gone and not missing:
-            message += (f" {len(gone)} participant(s) were removed meanwhile: {named(gone)}. "
-                        "Add them again if they attended.")
+            message += " " + ngettext(
+                "%(count)d participant(s) were removed meanwhile: %(names)s. Add them again if "
+                "they attended.",
+                "%(count)d participant(s) were removed meanwhile: %(names)s. Add them again if "
+                "they attended.",
+                len(gone)) % {"count": len(gone), "names": named(gone)}
         event_form.add_error(None, message)
         messages.error(self.request, message)
         return self.render_page(event, forms, status=409)

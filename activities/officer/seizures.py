@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_noop
 from django.views.generic import CreateView, UpdateView
 
 from activities import selectors, services
@@ -39,7 +41,9 @@ class SeizureFormMixin(OfficerMixin, StaleFormMixin):
         try:
             self.object = services.record_save(
                 form.instance, expected_version=form.cleaned_data.get("record_version"),
-                reason="Recorded on the seizure page" if creating else "Edited on the seizure page",
+                # The history's reason is stored in English (the history page translates it).
+                reason=(gettext_noop("Recorded on the seizure page") if creating
+                        else gettext_noop("Edited on the seizure page")),
             )
         except StaleVersion as exc:
             return self.stale(form, exc)
@@ -48,9 +52,12 @@ class SeizureFormMixin(OfficerMixin, StaleFormMixin):
             return self.form_invalid(form)
         response = redirect(self.get_success_url())
         seizure = self.object
-        kg = (f"{seizure.quantity_kg.normalize():f} kg" if seizure.quantity_kg is not None
-              else f"no kilograms ({seizure.kg_missing_reason})")
-        messages.success(self.request, f"Saved seizure {seizure.key}: {seizure} = {kg}.")
+        kg = (gettext("%(quantity)s kg") % {"quantity": number_format(
+                  seizure.quantity_kg.normalize(), use_l10n=True, force_grouping=True)}
+              if seizure.quantity_kg is not None
+              else gettext("no kilograms (%(reason)s)") % {"reason": seizure.kg_missing_reason})
+        messages.success(self.request, gettext("Saved seizure %(key)s: %(seizure)s = %(kg)s.")
+                         % {"key": seizure.key, "seizure": seizure, "kg": kg})
         return response
 
     def get_success_url(self):

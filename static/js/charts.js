@@ -11,6 +11,8 @@
   // Colour-blind-safe palette (Okabe and Ito), starting with the UNODC blue.
   const PALETTE = ["#00457c", "#e69f00", "#56b4e9", "#009e73", "#cc79a7", "#d55e00", "#0072b2", "#8c6d00", "#555555"];
   const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  // Numbers on axes and in tooltips in the page's language (3 000 in Russian, 3,000 in English).
+  const locale = document.documentElement.lang || undefined;
 
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.color = "#212529";
@@ -40,6 +42,7 @@
     }));
     const options = {
       responsive: true,
+      locale,
       maintainAspectRatio: false,
       animation: reduceMotion ? false : { duration: 400 },
       plugins: {

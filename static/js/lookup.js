@@ -7,6 +7,15 @@
 "use strict";
 
 (() => {
+  // Django's JavaScript catalogue (/jsi18n/, loaded by base.html) translates; without it the
+  // English text is shown.
+  const ngettext = window.ngettext || ((singular, plural, count) => (count === 1 ? singular : plural));
+  const interpolate = window.interpolate
+    || ((format, values) => format.replace(/%\((\w+)\)s/g, (_, name) => String(values[name])));
+  const gettext = window.gettext || ((text) => text);
+  // Tom Select's render functions return HTML: the translated text is escaped first.
+  const escape = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
   const lookups = document.querySelectorAll("select[data-lookup-url]");
 
   // A select inside a formset row <template> is set up when static/js/officer.js adds the row
@@ -26,7 +35,8 @@
       maxOptions: 20,
       loadThrottle: 250,
       plugins,
-      placeholder: `Type ${min} letters or more to search`,
+      placeholder: interpolate(ngettext("Type %(count)s letter or more to search",
+        "Type %(count)s letters or more to search", min), { count: min }, true),
       // The server chose and ordered the results (every word in one of the searched fields;
       // trainers first, newest events first): they are shown as they come, in that order.
       score: () => () => 1,
@@ -44,8 +54,10 @@
           .catch(() => callback());
       },
       render: {
-        no_results: () => '<div class="no-results">No match</div>',
-        not_loading: () => `<div class="no-results">Type ${min} letters or more</div>`,
+        no_results: () => `<div class="no-results">${escape(gettext("No match"))}</div>`,
+        not_loading: () => `<div class="no-results">${escape(interpolate(ngettext(
+          "Type %(count)s letter or more", "Type %(count)s letters or more", min),
+        { count: min }, true))}</div>`,
       },
     });
     // Tom Select points the field's label at its own search box; the original select, kept

@@ -8,6 +8,13 @@
 "use strict";
 
 (() => {
+  // Django's JavaScript catalogue (/jsi18n/, loaded by base.html) translates; without it the
+  // English text is shown.
+  const gettext = window.gettext || ((text) => text);
+  const interpolate = window.interpolate
+    || ((format, values) => format.replace(/%\((\w+)\)s/g, (_, name) => String(values[name])));
+  const language = document.documentElement.lang || "en-GB";
+
   const csrf = () => {
     const input = document.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
@@ -137,7 +144,9 @@
         item.setAttribute("role", "option");
         item.setAttribute("aria-selected", "false");
         const details = [person.organisation, person.country, person.position].filter(Boolean);
-        item.textContent = `${person.name} (No. ${person.id})${details.length ? " — " + details.join(", ") : ""}`;
+        const named = interpolate(gettext("%(name)s (No. %(number)s)"),
+          { name: person.name, number: person.id }, true);
+        item.textContent = `${named}${details.length ? " — " + details.join(", ") : ""}`;
         // The box keeps the focus while the pointer picks.
         item.addEventListener("mousedown", (event) => event.preventDefault());
         item.addEventListener("click", () => pick(person));
@@ -198,7 +207,7 @@
 
   // ---- quick-add ---------------------------------------------------------------------------------
   document.querySelectorAll("[data-nojs-note]").forEach((note) => {
-    note.textContent = "What you add here appears at once in the lists below; nothing you typed is lost.";
+    note.textContent = gettext("What you add here appears at once in the lists below; nothing you typed is lost.");
   });
   document.querySelectorAll("form[data-quick-add]").forEach((form) => {
     form.addEventListener("submit", async (event) => {
@@ -225,7 +234,8 @@
               select.add(new Option(answer.label, answer.id));
             });
           });
-          status.textContent = `Added “${answer.label}”: it is now in the lists below.`;
+          status.textContent = interpolate(gettext("Added “%(name)s”: it is now in the lists below."),
+            { name: answer.label }, true);
           form.reset();
           return;
         }
@@ -245,9 +255,9 @@
             messages.push(text);
           }
         });
-        status.textContent = messages.length ? messages.join(" ") : "Not added: correct the marked fields.";
+        status.textContent = messages.length ? messages.join(" ") : gettext("Not added: correct the marked fields.");
       } catch (error) {
-        status.textContent = "Not added: the portal did not answer. Try again.";
+        status.textContent = gettext("Not added: the portal did not answer. Try again.");
       }
     });
   });
@@ -269,10 +279,11 @@
       if (unit in perUnit) kg = quantity * perUnit[unit];
       else if (unit === "L") {
         const d = parseFloat(density[substance] || "");
-        if (Number.isNaN(d)) reason = "no kilograms: the substance's density is not known";
+        if (Number.isNaN(d)) reason = gettext("no kilograms: the substance's density is not known");
         else kg = quantity * d;
-      } else reason = "no kilograms: units have no weight";
-      kgOut.textContent = kg === null ? reason : `${kg.toLocaleString("en-GB", { maximumFractionDigits: 3 })} kg`;
+      } else reason = gettext("no kilograms: units have no weight");
+      kgOut.textContent = kg === null ? reason : interpolate(gettext("%(quantity)s kg"),
+        { quantity: kg.toLocaleString(language, { maximumFractionDigits: 3 }) }, true);
     };
     ["quantity", "unit", "substance"].forEach((name) => {
       const el = field(name);

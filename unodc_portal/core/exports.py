@@ -21,6 +21,10 @@ a message asking to narrow the filters. No file is made in either case.
   written as it is (a phone number reads ``+7 701 …``, not ``'+7 701 …``); numbers and dates are
   written as numbers and dates.
 
+- **Languages.** CSV's column names are the English ones whatever the page's language (scripts
+  read them): the headers are read with translation off. XLSX's column names (and its yes/no)
+  follow the page's language. Cell values are read in the page's language in both.
+
 Columns are ``Column(header, value)`` where ``value`` is an attribute path ("donor.name") or a
 function of the record; ``<app>/exports.py`` holds one ``Columns`` per model, which says which
 related rows to ``select_related``/``prefetch_related`` so that an export runs a fixed number of
@@ -42,7 +46,9 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 FORMATS = ("csv", "xlsx")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -74,7 +80,7 @@ class Column:
     """One column: its header and how to read its value from a record (an attribute path, or a
     function). A value may be text, a number, a date, a boolean or None (an empty cell)."""
 
-    header: str
+    header: str  # may be lazy (gettext_lazy): read in the language the file is written in
     value: str | Callable
 
     def read(self, record):
@@ -92,7 +98,14 @@ class Columns:
 
     @property
     def headers(self) -> list[str]:
-        return [column.header for column in self.columns]
+        """The column names in the active language."""
+        return [str(column.header) for column in self.columns]
+
+    @property
+    def csv_headers(self) -> list[str]:
+        """The column names in English, whatever the language (CSV keeps them stable)."""
+        with translation.override(None):
+            return [str(column.header) for column in self.columns]
 
     def prepare(self, queryset):
         if self.select_related:
@@ -180,7 +193,7 @@ def _xlsx_cell(sheet, row, col, value, day):
     if value is None or value == "":
         return
     if isinstance(value, bool):
-        sheet.write_string(row, col, "yes" if value else "no")
+        sheet.write_string(row, col, gettext("yes") if value else gettext("no"))
     elif isinstance(value, datetime.datetime):
         sheet.write_string(row, col, value.isoformat(timespec="seconds"))
     elif isinstance(value, datetime.date):
@@ -210,7 +223,7 @@ class ExportMixin:
 
     def get(self, request, *args, fmt="csv", **kwargs):
         if fmt not in FORMATS:
-            raise Http404("Unknown export format.")
+            raise Http404(gettext("Unknown export format."))
         filterset = self.get_filterset(self.get_filterset_class())
         if not filterset.is_valid():
             # The list page with the same parameters shows each error beside its field.
@@ -219,17 +232,23 @@ class ExportMixin:
         limit = settings.EXPORT_MAX_ROWS
         count = queryset.count()
         if count > limit:
-            noun = queryset.model._meta.verbose_name_plural
-            messages.warning(request, (
-                f"These filters select {count:,} {noun}; a download holds at most {limit:,} "
+            messages.warning(request, gettext(
+                "These filters select %(count)s %(nouns)s; a download holds at most %(limit)s "
                 "rows. Narrow the filters, then download again."
-            ))
+            ) % {
+                "count": number_format(count, use_l10n=True, force_grouping=True),
+                "nouns": queryset.model._meta.verbose_name_plural,
+                "limit": number_format(limit, use_l10n=True, force_grouping=True),
+            })
             return redirect(self.list_url())
         columns = self.export_columns
         filename = f"{columns.name}-{timezone.localdate().isoformat()}.{fmt}"
         if fmt == "csv":
+            # The rows are read as the response is sent, after this view has returned: in the
+            # language of this request, whatever the thread's by then.
             response = StreamingHttpResponse(
-                csv_lines(columns.headers, columns.rows(queryset)),
+                in_language(translation.get_language(),
+                            csv_lines(columns.csv_headers, columns.rows(queryset))),
                 content_type="text/csv; charset=utf-8",
             )
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -245,6 +264,18 @@ class ExportMixin:
     def list_url(self) -> str:
         query = self.request.GET.urlencode()
         return reverse(self.list_url_name) + (f"?{query}" if query else "")
+
+
+def in_language(language: str | None, lines: Iterator[str]) -> Iterator[str]:
+    """``lines``, each read with ``language`` active."""
+    iterator = iter(lines)
+    while True:
+        with translation.override(language):
+            try:
+                line = next(iterator)
+            except StopIteration:
+                return
+        yield line
 
 
 class DownloadLinksMixin:

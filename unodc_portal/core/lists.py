@@ -23,6 +23,9 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext, gettext_lazy, ngettext_lazy
+
+from unodc_portal.core.templatetags.content_lang import content
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
@@ -76,7 +79,7 @@ class EstimatedPaginator(Paginator):
 
 class PageSizeForm(forms.Form):
     page_size = forms.TypedChoiceField(
-        label="Rows per page",
+        label=gettext_lazy("Rows per page"),
         choices=[(size, str(size)) for size in PAGE_SIZES],
         coerce=int,
         required=False,
@@ -115,6 +118,73 @@ def paged(request, rows, per_page: int, page_kwarg: str = "page") -> dict:
     return {"page_obj": page, "paginator": paginator, "page_range": page_range(paginator, page)}
 
 
+# How many rows of each list: "1 event", "2 events" (Russian has three forms: «1 мероприятие»,
+# «2 мероприятия», «5 мероприятий»), and the words for none ("No events"), by model label. A
+# model not named here is counted with its verbose names ("5 widgets").
+COUNTED_NOUNS = {
+    "activities.article": (
+        ngettext_lazy("%(count)s article", "%(count)s articles", "count"),
+        gettext_lazy("No articles")),
+    "activities.project": (
+        ngettext_lazy("%(count)s project", "%(count)s projects", "count"),
+        gettext_lazy("No projects")),
+    "activities.event": (
+        ngettext_lazy("%(count)s event", "%(count)s events", "count"),
+        gettext_lazy("No events")),
+    "activities.seizure": (
+        ngettext_lazy("%(count)s seizure", "%(count)s seizures", "count"),
+        gettext_lazy("No seizures")),
+    "activities.participant": (
+        ngettext_lazy("%(count)s participant", "%(count)s participants", "count"),
+        gettext_lazy("No participants")),
+    "activities.organisation": (
+        ngettext_lazy("%(count)s organisation", "%(count)s organisations", "count"),
+        gettext_lazy("No organisations")),
+    "donors.donor": (
+        ngettext_lazy("%(count)s donor", "%(count)s donors", "count"),
+        gettext_lazy("No donors")),
+    "donors.contribution": (
+        ngettext_lazy("%(count)s contribution", "%(count)s contributions", "count"),
+        gettext_lazy("No contributions")),
+    "search.searchdocument": (
+        ngettext_lazy("%(count)s result", "%(count)s results", "count"),
+        gettext_lazy("No results")),
+}
+
+
+def counted(model, count: int) -> str:
+    """``count`` rows of ``model`` in words: "1 event", "40 events" (the plural form the
+    language needs for the number)."""
+    nouns = COUNTED_NOUNS.get(model._meta.label_lower)
+    if nouns:
+        return nouns[0] % {"count": count}
+    noun = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
+    return f"{count} {noun}"
+
+
+def none_of(model) -> str:
+    """"No events": what an empty list of ``model`` says."""
+    nouns = COUNTED_NOUNS.get(model._meta.label_lower)
+    if nouns:
+        return str(nouns[1])
+    return gettext("No %(nouns)s") % {"nouns": model._meta.verbose_name_plural}
+
+
+def result_count(model, paginator, page) -> str:
+    """The line above a list: "1-25 of 40 events" (en dash), "about 198000 events", "3 events",
+    "No events"."""
+    if not paginator.count:
+        return none_of(model)
+    text = counted(model, paginator.count)
+    if paginator.estimated:
+        text = gettext("about %(counted)s") % {"counted": text}
+    if page.has_other_pages():
+        text = gettext("%(start)s–%(end)s of %(counted)s") % {  # noqa: RUF001 (en dash)
+            "start": page.start_index(), "end": page.end_index(), "counted": text,
+        }
+    return text
+
+
 class ListPageMixin:
     """Pagination and page-size handling for a ``django_filters.views.FilterView``."""
 
@@ -147,6 +217,8 @@ class ListPageMixin:
             # What the rows are, for "1-25 of 40 events".
             noun_plural=filterset._meta.model._meta.verbose_name_plural,
             noun_singular=filterset._meta.model._meta.verbose_name,
+            result_count=result_count(filterset._meta.model, paginator, page),
+            none_text=none_of(filterset._meta.model),
             filters_invalid=filterset.is_bound and not filterset.is_valid(),
             filters_active=any(
                 self.request.GET.get(name) for name in filterset.filters if name != "sort"
@@ -177,17 +249,34 @@ def capped(queryset, list_url_name: str, **filters) -> Capped:
     return Capped(rows[:DETAIL_LIST_LIMIT], len(rows) > DETAIL_LIST_LIMIT, url)
 
 
+# The content fields a record's name may come from (django-modeltranslation's columns).
+NAME_FIELDS = ("title", "headline", "name")
+
+
 class DetailPageMixin:
-    """Breadcrumbs for a detail page: Home > <list, where there is one> > <record>."""
+    """Breadcrumbs for a detail page: Home > <list, where there is one> > <record>. The list's
+    label is in the reader's language (a plain English ``list_label`` is looked up in the
+    catalogue: the nav's "Events" and so on); a record's name shown in English to a Russian
+    reader (no Russian version entered) carries ``lang="en"``."""
 
     list_url_name = ""
     list_label = ""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        crumbs = [(reverse(self.list_url_name), self.list_label)] if self.list_url_name else []
-        context["crumbs"] = [*crumbs, ("", self.crumb_label())]
+        crumbs = (
+            [(reverse(self.list_url_name), gettext(str(self.list_label)))]
+            if self.list_url_name else []
+        )
+        context["crumbs"] = [*crumbs, ("", self.marked_crumb())]
         return context
+
+    def marked_crumb(self):
+        label = self.crumb_label()
+        for field in NAME_FIELDS:
+            if hasattr(self.object, f"{field}_en") and getattr(self.object, field, None) == label:
+                return content(self.object, field)
+        return label
 
     def crumb_label(self) -> str:
         return str(self.object)

@@ -18,6 +18,7 @@ from operator import and_, or_
 from django import forms
 from django.db.models import Q
 from django.http import JsonResponse
+from django.utils.translation import gettext, ngettext
 from django.views import View
 
 from unodc_portal.core.filters import (
@@ -44,9 +45,11 @@ class LookupView(View):
     def get(self, request):
         q = request.GET.get("q", "")
         if len(q) > LOOKUP_MAX_LENGTH:
-            return refuse(f"Type at most {LOOKUP_MAX_LENGTH} characters.")
+            return refuse(ngettext("Type at most %(count)s character.",
+                                   "Type at most %(count)s characters.", LOOKUP_MAX_LENGTH)
+                          % {"count": LOOKUP_MAX_LENGTH})
         if any(ord(c) < 32 or ord(c) == 127 for c in q):
-            return refuse("The search contains a control character.")
+            return refuse(gettext("The search contains a control character."))
         words = q.split()
         if len("".join(words)) < LOOKUP_MIN_LENGTH:
             return JsonResponse({"results": []})

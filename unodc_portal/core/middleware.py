@@ -6,7 +6,8 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import JsonResponse
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control
-from django.utils.text import smart_split
+from django.utils.text import format_lazy, smart_split
+from django.utils.translation import gettext_lazy
 
 
 class RefuseNulMiddleware:
@@ -19,7 +20,7 @@ class RefuseNulMiddleware:
     the field.
     """
 
-    message = "The address or its query string contains a NUL character."
+    message = gettext_lazy("The address or its query string contains a NUL character.")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -30,10 +31,10 @@ class RefuseNulMiddleware:
             for key, values in request.GET.lists()
         ):
             if request.path.startswith(reverse("opendata:api-root")):
-                return JsonResponse({"detail": self.message}, status=400)
+                return JsonResponse({"detail": str(self.message)}, status=400)
             if answers_json(request):
-                return JsonResponse({"error": self.message}, status=400)
-            raise SuspiciousOperation(self.message)
+                return JsonResponse({"error": str(self.message)}, status=400)
+            raise SuspiciousOperation(str(self.message))
         return self.get_response(request)
 
 
@@ -93,7 +94,10 @@ class AdminSearchLimitMiddleware:
                 request.GET = query
                 messages.warning(
                     request,
-                    f"The search was cut to its first {self.MAX_TERMS} words and "
-                    f"{self.MAX_LENGTH} characters; search for fewer words.",
+                    # Lazy: worded in the language the request is answered in.
+                    format_lazy(gettext_lazy(
+                        "The search was cut to its first {terms} words and {length} "
+                        "characters; search for fewer words."
+                    ), terms=self.MAX_TERMS, length=self.MAX_LENGTH),
                 )
         return self.get_response(request)

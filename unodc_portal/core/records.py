@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.expressions import OrderBy
+from django.utils.translation import gettext, gettext_lazy
 
 from unodc_portal.core.roles import is_demo_user
 
@@ -34,7 +35,8 @@ def demo_flag() -> models.BooleanField:
     """The ``is_demo`` field of every model that can hold demo records (``seed_demo``)."""
     return models.BooleanField(
         default=False, editable=False,
-        help_text="Synthetic record created by seed_demo; shown only to demo accounts.",
+        help_text=gettext_lazy(
+            "Synthetic record created by seed_demo; shown only to demo accounts."),
     )
 
 
@@ -42,8 +44,9 @@ def record_version() -> models.PositiveIntegerField:
     """The ``version`` field of records edited on forms (``unodc_portal.core.versioning``)."""
     return models.PositiveIntegerField(
         default=1, editable=False,
-        help_text="Changes on every change of the record; a form saved on an older version is "
-        "refused (no edit silently lost).",
+        help_text=gettext_lazy(
+            "Changes on every change of the record; a form saved on an older version is "
+            "refused (no edit silently lost)."),
     )
 
 
@@ -70,7 +73,7 @@ def not_before(start: str, end: str, name: str, message: str) -> models.CheckCon
     )
 
 
-END_BEFORE_START = "The end date cannot be before the start date."
+END_BEFORE_START = gettext_lazy("The end date cannot be before the start date.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -104,10 +107,11 @@ class YearFromDate:
         label = self._meta.get_field(self.date_field).verbose_name
         errors = {}
         if self.year and self.year != day.year:
-            errors["year"] = f"The year does not match the {label}."
+            errors["year"] = gettext("The year does not match the %(date)s.") % {"date": label}
         month = getattr(self, self.month_field) if self.month_field else None
         if month and month != day.month:
-            errors[self.month_field] = f"The month does not match the {label}."
+            errors[self.month_field] = gettext("The month does not match the %(date)s.") % {
+                "date": label}
         return errors
 
 
@@ -121,15 +125,17 @@ class ReportedPeriod(YearFromDate, models.Model):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Filled from the start date when it is known."
+        null=True, blank=True,
+        help_text=gettext_lazy("Filled from the start date when it is known."),
     )
     month = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text="Filled from the start date when it is known.",
+        help_text=gettext_lazy("Filled from the start date when it is known."),
     )
     date_wording = models.CharField(
         max_length=120, blank=True,
-        help_text='The dates as the source words them, where it gives no days ("late April").',
+        help_text=gettext_lazy(
+            'The dates as the source words them, where it gives no days ("late April").'),
     )
 
     class Meta:
@@ -142,7 +148,7 @@ class ReportedPeriod(YearFromDate, models.Model):
             models.CheckConstraint(
                 condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
                 name="%(app_label)s_%(class)s_month_in_range",
-                violation_error_message="The month must be between 1 and 12.",
+                violation_error_message=gettext_lazy("The month must be between 1 and 12."),
             ),
         ]
 
@@ -155,9 +161,9 @@ class ReportedPeriod(YearFromDate, models.Model):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = END_BEFORE_START
         if self.end_date and not self.start_date:
-            errors["start_date"] = "Give the start date when the end date is known."
+            errors["start_date"] = gettext("Give the start date when the end date is known.")
         if self.month and not self.year:
-            errors["year"] = "Give the year when the month is known."
+            errors["year"] = gettext("Give the year when the month is known.")
         if errors:
             raise ValidationError(errors)
 

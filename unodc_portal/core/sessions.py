@@ -14,6 +14,8 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from unodc_portal.core.roles import can_see_personal_data
 
@@ -21,7 +23,7 @@ PERSONAL_DATA_KEY = "_personal_data_session"
 LAST_ACTIVITY_KEY = "_last_activity"
 # The last activity is written at most this often (a session write per request is needless).
 ACTIVITY_RESOLUTION_SECONDS = 60
-IDLE_MESSAGE = (
+IDLE_MESSAGE = gettext_lazy(
     "You were signed out after {hours} hours without activity, as accounts that see "
     "personal data are. Sign in again to continue."
 )
@@ -57,7 +59,7 @@ class PersonalDataSessionMiddleware:
             if now - last > idle_limit_seconds():
                 logout(request)
                 hours = idle_limit_seconds() // 3600
-                messages.info(request, IDLE_MESSAGE.format(hours=hours))
+                messages.info(request, format_lazy(IDLE_MESSAGE, hours=hours))
             else:
                 if now - last >= ACTIVITY_RESOLUTION_SECONDS:
                     session[LAST_ACTIVITY_KEY] = now

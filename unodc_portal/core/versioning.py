@@ -16,6 +16,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext, gettext_lazy
 
 VERSION_MAX = 2**31 - 1
 
@@ -32,6 +34,11 @@ class StaleVersion(Exception):
     @property
     def message(self) -> str:
         return stale_message(self.obj, self.changed_by, self.changed_at)
+
+    @property
+    def message_not_kept(self) -> str:
+        """The message where the input cannot be shown again (the admin redirects)."""
+        return stale_message(self.obj, self.changed_by, self.changed_at, kept=False)
 
 
 def current_version(obj) -> int | None:
@@ -80,19 +87,39 @@ def last_change(obj):
 
 def describe_user(user) -> str:
     if user is None:
-        return "someone (no user recorded)"
+        return gettext("someone (no user recorded)")
     full = user.get_full_name() if hasattr(user, "get_full_name") else ""
     return f"{full} ({user.get_username()})" if full else user.get_username()
 
 
-def stale_message(obj, user, when) -> str:
-    who = describe_user(user)
-    at = f" on {timezone.localtime(when):%d %B %Y at %H:%M:%S}" if when else ""
-    return (
-        f"Not saved: “{obj}” was changed by {who}{at}, after you opened this page. Nothing "
-        "was written. Your input is kept below: check it against the current record, then "
-        "save again to apply it."
-    )
+def stale_message(obj, user, when, kept: bool = True) -> str:
+    """Who changed the record and when (the date in the reader's language), and that nothing was
+    written; ``kept``: the form shows the input again."""
+    values = {"record": obj, "who": describe_user(user)}
+    if when:
+        local = timezone.localtime(when)
+        values.update(date=date_format(local, "d E Y"), time=date_format(local, "H:i:s"))
+        if kept:
+            text = gettext(
+                "Not saved: “%(record)s” was changed by %(who)s on %(date)s at %(time)s, after "
+                "you opened this page. Nothing was written. Your input is kept below: check it "
+                "against the current record, then save again to apply it.")
+        else:
+            text = gettext(
+                "Not saved: “%(record)s” was changed by %(who)s on %(date)s at %(time)s, after "
+                "you opened this page. Nothing was written. Your input could not be kept: enter "
+                "it again: check it against the current record, then save again to apply it.")
+    elif kept:
+        text = gettext(
+            "Not saved: “%(record)s” was changed by %(who)s, after you opened this page. "
+            "Nothing was written. Your input is kept below: check it against the current "
+            "record, then save again to apply it.")
+    else:
+        text = gettext(
+            "Not saved: “%(record)s” was changed by %(who)s, after you opened this page. "
+            "Nothing was written. Your input could not be kept: enter it again: check it "
+            "against the current record, then save again to apply it.")
+    return text % values
 
 
 def snapshot_value(field, initial) -> list:
@@ -106,13 +133,14 @@ def snapshot_value(field, initial) -> list:
 
 def kept_note(form, kept: list[str]) -> str:
     if not kept:
-        return " You had changed nothing: the form now shows the current record."
+        return " " + gettext("You had changed nothing: the form now shows the current record.")
     labels = ", ".join(str(form.fields[name].label or name) for name in kept)
-    return (f" Kept as you typed them: {labels}; the other fields now show the current "
-            "record.")
+    return " " + gettext(
+        "Kept as you typed them: %(labels)s; the other fields now show the current record."
+    ) % {"labels": labels}
 
 
-MISSING_MESSAGE = (
+MISSING_MESSAGE = gettext_lazy(
     "Not saved: this form did not say which version of the record it was based on (the page "
     "may be incomplete). Nothing was written. Your input is kept below: check it against the "
     "current record, then save again to apply it."
@@ -271,6 +299,5 @@ class VersionedAdminMixin:
         try:
             return view(request, *args)
         except StaleVersion as exc:
-            messages.error(request, exc.message.replace(
-                "Your input is kept below", "Your input could not be kept: enter it again"))
+            messages.error(request, exc.message_not_kept)
             return HttpResponseRedirect(request.get_full_path())

@@ -13,15 +13,17 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from unodc_portal.core import throttle
 from unodc_portal.core.after_response import after_response
 
-RESET_THROTTLED = (
+RESET_THROTTLED = gettext_lazy(
     "Too many password reset requests for this address or from your network. Wait an hour "
     "and try again, or ask an administrator."
 )
-CHANGE_THROTTLED = (
+CHANGE_THROTTLED = gettext_lazy(
     "Too many wrong current passwords: changing the password is locked for {minutes} minutes "
     "from this address. Try again later."
 )
@@ -30,12 +32,15 @@ CHANGE_THROTTLED = (
 class QueuedPasswordResetForm(PasswordResetForm):
     def save(self, **kwargs):
         # The one query runs for a known and an unknown address alike; the rest (tokens, the
-        # message, the mail server) after the response.
+        # message, the mail server) after the response, in the language of the page the reset
+        # was asked from: the e-mail's words and its link (/ru/… for a Russian page).
         users = list(self.get_users(self.cleaned_data["email"]))
+        language = translation.get_language()
 
         def send():
             self.get_users = lambda email: iter(users)
-            PasswordResetForm.save(self, **kwargs)
+            with translation.override(language):
+                PasswordResetForm.save(self, **kwargs)
 
         after_response(send)
 
@@ -65,7 +70,7 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
         if throttle.blocked(rule, key):
             self.throttled = True
             minutes = int(rule.window.total_seconds() // 60)
-            raise ValidationError(CHANGE_THROTTLED.format(minutes=minutes), code="throttled")
+            raise ValidationError(str(CHANGE_THROTTLED).format(minutes=minutes), code="throttled")
         try:
             old_password = super().clean_old_password()
         except ValidationError:

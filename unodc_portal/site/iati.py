@@ -43,20 +43,32 @@ do not meet one to one:
   the donor; receiver-org UNODC.
 - **document-link** to the project's page on the portal (category A12, activity web page) and
   **related-activity** links between a programme and its projects when both are in the file.
+
+Languages: the file is in English (``xml:lang="en"`` on each activity), whatever language is
+active. Where Russian content exists — a project's ``title_ru`` or ``description_ru``, an
+organisation's ``name_ru`` (django-modeltranslation) — a ``<narrative xml:lang="ru">`` follows
+the English one: in the title, the description (type 1), the beneficiary agencies (type 3), an
+implementing organisation's name; and a project with a Russian title gets a second
+document-link, to its page in Russian (``<language code="ru"/>``). Nothing is translated by
+machine: no Russian content, no Russian narrative.
 """
 
 from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db.models import Min, OuterRef, Prefetch, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from lxml import etree
 
 from activities.models import Article, Event, Organisation, Project
 from donors.models import Contribution, Donor
 
 IATI_VERSION = "2.03"
+RUSSIAN = "ru"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # The file's name when saved from the browser or the open-data page.
 FILENAME = "unodc-central-asia-iati-activities.xml"
 UNODC_SLUG = "unodc"
@@ -168,11 +180,21 @@ def unodc_projects():
     )
 
 
-def _narrative(parent, text: str):
+def _narrative(parent, text: str, russian: str = ""):
+    """The English narrative and, where a different Russian text is given, a Russian one."""
     etree.SubElement(parent, "narrative").text = text
+    if russian and russian != text:
+        etree.SubElement(parent, "narrative", {XML_LANG: RUSSIAN}).text = russian
 
 
-def _org(parent, tag: str, name: str, ref: str = "", org_type: str = "", **attributes):
+def russian(record, field: str) -> str:
+    """The Russian version of a translated field (``<field>_ru``), or "" where there is none
+    (no fallback to English here)."""
+    return getattr(record, f"{field}_{RUSSIAN}", None) or ""
+
+
+def _org(parent, tag: str, name: str, ref: str = "", org_type: str = "", russian_name: str = "",
+         **attributes):
     element = etree.SubElement(parent, tag)
     if ref:
         element.set("ref", ref)
@@ -180,8 +202,21 @@ def _org(parent, tag: str, name: str, ref: str = "", org_type: str = "", **attri
         element.set("type", org_type)
     for key, value in attributes.items():
         element.set(key, value)
-    _narrative(element, name)
+    _narrative(element, name, russian_name)
     return element
+
+
+def organisation_label(organisation, language: str) -> str:
+    """``str(organisation)`` (its name, and acronym) in ``language``."""
+    with translation.override(language):
+        return str(organisation)
+
+
+def beneficiaries_wording(beneficiaries, language: str) -> str:
+    with translation.override(language):
+        return gettext("Beneficiary agencies: %(names)s.") % {
+            "names": "; ".join(str(o) for o in beneficiaries)
+        }
 
 
 def _date(parent, tag: str, day: datetime.date, **attributes):
@@ -237,13 +272,19 @@ def activity(project: Project, project_ids: set[int], page_url) -> etree._Elemen
     element.set("{http://www.w3.org/XML/1998/namespace}lang", "en")
     etree.SubElement(element, "iati-identifier").text = iati_identifier(project)
     _org(element, "reporting-org", UNODC_NAME, UNODC_REF, MULTILATERAL)
-    _narrative(etree.SubElement(element, "title"), project.title)
-    _narrative(etree.SubElement(element, "description", type="1"),
-               project.description or project.title)
+    _narrative(etree.SubElement(element, "title"), project.title, russian(project, "title"))
+    _narrative(
+        etree.SubElement(element, "description", type="1"),
+        project.description or project.title,
+        russian(project, "description") or ("" if project.description
+                                            else russian(project, "title")),
+    )
     beneficiaries = list(project.beneficiaries.all())
     if beneficiaries:
+        in_russian = any(russian(o, "name") for o in beneficiaries)
         _narrative(etree.SubElement(element, "description", type="3"),
-                   "Beneficiary agencies: " + "; ".join(str(o) for o in beneficiaries) + ".")
+                   beneficiaries_wording(beneficiaries, settings.LANGUAGE_CODE),
+                   beneficiaries_wording(beneficiaries, RUSSIAN) if in_russian else "")
 
     contributions = project.published_contributions
     donors = list({c.donor_id: c.donor for c in contributions}.values())
@@ -255,7 +296,9 @@ def activity(project: Project, project_ids: set[int], page_url) -> etree._Elemen
             _org(element, "participating-org", UNODC_NAME, UNODC_REF, MULTILATERAL, role="4")
         else:
             _org(element, "participating-org", str(organisation),
-                 org_type=ORGANISATION_TYPES.get(organisation.kind, ""), role="4")
+                 org_type=ORGANISATION_TYPES.get(organisation.kind, ""), role="4",
+                 russian_name=organisation_label(organisation, RUSSIAN)
+                 if russian(organisation, "name") else "")
 
     etree.SubElement(element, "activity-status", code=STATUS_CODES[project.status])
     for date_type, day, wording in activity_dates(project):
@@ -303,6 +346,18 @@ def activity(project: Project, project_ids: set[int], page_url) -> etree._Elemen
                             url=page_url(project.get_absolute_url()))
     _narrative(etree.SubElement(link, "title"), f"{project.code} on the UNODC Central Asia portal")
     etree.SubElement(link, "category", code="A12")
+    if russian(project, "title"):
+        with translation.override(RUSSIAN):
+            address = project.get_absolute_url()
+            wording = gettext("%(code)s on the UNODC Central Asia portal") % {
+                "code": project.code
+            }
+        link = etree.SubElement(element, "document-link", format="text/html",
+                                url=page_url(address))
+        _narrative(etree.SubElement(link, "title"),
+                   f"{project.code} on the UNODC Central Asia portal, in Russian", wording)
+        etree.SubElement(link, "category", code="A12")
+        etree.SubElement(link, "language", code=RUSSIAN)
 
     if project.parent_id in project_ids:
         etree.SubElement(element, "related-activity", type="1",
@@ -313,7 +368,13 @@ def activity(project: Project, project_ids: set[int], page_url) -> etree._Elemen
 
 
 def activities_document(page_url=lambda path: path) -> bytes:
-    """The whole file as UTF-8 XML. ``page_url`` makes a portal path absolute."""
+    """The whole file as UTF-8 XML. ``page_url`` makes a portal path absolute. In English (the
+    default language) whatever language is active, with the Russian narratives beside."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _activities_document(page_url)
+
+
+def _activities_document(page_url) -> bytes:
     projects = list(unodc_projects())
     ids = {project.pk for project in projects}
     root = etree.Element("iati-activities", version=IATI_VERSION, **{

@@ -6,6 +6,7 @@ database restored or loaded in bulk.
 """
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from search import index
 
@@ -17,4 +18,6 @@ class Command(BaseCommand):
         counts = index.rebuild()
         if verbosity >= 1:
             made = ", ".join(f"{count:,} {kind}" for kind, count in counts.items())
-            self.stdout.write(self.style.SUCCESS(f"Search index rebuilt: {made}."))
+            self.stdout.write(self.style.SUCCESS(
+                _("Search index rebuilt: %(counts)s.") % {"counts": made}
+            ))

@@ -1,27 +1,50 @@
 """Template filters and tags shared by the public pages: dates as reported, quantities, money,
-excerpts, sortable column headers and charts."""
+excerpts, sortable column headers and charts.
 
+Dates, numbers and money are in the reader's language: "24-25 March 2011", "1,234.5 kg",
+"EUR 3,000,000" in English; «24-25 марта 2011», «1 234,5 кг», «3 000 000 EUR» in Russian (the
+day's month in the genitive, Django's ``E``; a month without a day in the nominative, ``F``;
+groups of digits split by a no-break space; ranges with an en dash)."""
+
+import datetime
 from decimal import Decimal
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format, number_format
 from django.utils.text import Truncator
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
 DASH = "\u2013"  # en dash, for ranges: 21-25 February 2011
-
-MONTHS = [
-    "", "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-]
+# A day and its month: the month in the genitive where the language has one («24 марта 2011»).
+DAY_MONTH_YEAR = "j E Y"
+DAY_MONTH = "j E"
 
 
 def _number(value, places: int) -> str:
-    """1234.500 → "1,234.5"; whole numbers without decimals."""
-    text = f"{Decimal(value):,.{places}f}"
-    return text.rstrip("0").rstrip(".") if places else text
+    """1234.500 → "1,234.5" (Russian: «1 234,5»); whole numbers without decimals."""
+    text = _grouped(Decimal(value), places)
+    if places:
+        separator = get_format("DECIMAL_SEPARATOR", use_l10n=True)
+        if separator in text:
+            text = text.rstrip("0").rstrip(separator)
+    return text
+
+
+def _grouped(value: Decimal, places: int) -> str:
+    """``value`` rounded as Python's format rounds (half to even), with the language's digit
+    grouping and decimal separator."""
+    rounded = value.quantize(Decimal(1).scaleb(-places))
+    return number_format(rounded, places, use_l10n=True, force_grouping=True)
+
+
+def month_year(year: int, month: int) -> str:
+    """"March 2011", «март 2011» (the month alone: nominative, lower case in Russian)."""
+    text = date_format(datetime.date(year, month, 1), "F Y")
+    return text if (get_language() or "en").startswith("en") else text[:1].lower() + text[1:]
 
 
 @register.filter
@@ -32,20 +55,18 @@ def reported_dates(record) -> str:
     start, end = record.start_date, record.end_date
     if start:
         if not end or end == start:
-            return date_format(start, "j F Y")
+            return date_format(start, DAY_MONTH_YEAR)
         if (start.year, start.month) == (end.year, end.month):
-            return f"{start.day}{DASH}{date_format(end, 'j F Y')}"
+            return f"{start.day}{DASH}{date_format(end, DAY_MONTH_YEAR)}"
         if start.year == end.year:
-            return f"{date_format(start, 'j F')} {DASH} {date_format(end, 'j F Y')}"
-        return f"{date_format(start, 'j F Y')} {DASH} {date_format(end, 'j F Y')}"
+            return f"{date_format(start, DAY_MONTH)} {DASH} {date_format(end, DAY_MONTH_YEAR)}"
+        return f"{date_format(start, DAY_MONTH_YEAR)} {DASH} {date_format(end, DAY_MONTH_YEAR)}"
     if record.date_wording:
         if record.year and str(record.year) not in record.date_wording:
             return f"{record.date_wording} {record.year}"
         return record.date_wording
     if record.year:
-        return f"{MONTHS[record.month]} {record.year}".strip() if record.month else str(
-            record.year
-        )
+        return month_year(record.year, record.month) if record.month else str(record.year)
     return ""
 
 
@@ -53,7 +74,7 @@ def reported_dates(record) -> str:
 def seizure_period(seizure) -> str:
     """When a seizure happened: its day, its year, or the period as reported ("since 2008")."""
     if seizure.date:
-        return date_format(seizure.date, "j F Y")
+        return date_format(seizure.date, DAY_MONTH_YEAR)
     years = ""
     if seizure.year:
         years = str(seizure.year)
@@ -87,16 +108,21 @@ def quantity_kg(seizure) -> str:
 
 @register.filter
 def kg(value) -> str:
-    return "" if value is None else f"{_number(value, 3)} kg"
+    return "" if value is None else gettext("%(number)s kg") % {"number": _number(value, 3)}
 
 
 @register.simple_tag
 def money(amount, currency) -> str:
+    """"EUR 3,000,000" (Russian: «3 000 000 EUR»)."""
     if amount is None:
-        return "amount not stated"
+        return gettext("amount not stated")
     amount = Decimal(amount)
-    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-    return f"{currency} {text}".strip()
+    places = 0 if amount == amount.to_integral_value() else 2
+    text = _grouped(amount, places)
+    if not currency:
+        return text
+    # Translators: an amount of money; Russian puts the currency after the amount.
+    return gettext("%(currency)s %(amount)s") % {"currency": currency, "amount": text}
 
 
 @register.filter
