@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF002, RUF003 (Russian text is what these tests read)
+# ruff: noqa: RUF001, RUF003 (Russian text is what these tests read)
 """Cyrillic as a first-class citizen: names in the participant register (searched however they
 are written, sorted by Russian collation on PostgreSQL — not asserted on SQLite), titles sorted
 and searched in the reader's language on the public lists (a record with no Russian version
