@@ -47,6 +47,7 @@ def test_officer_records_an_event_in_russian_with_cyrillic_participants(
     watch_csp(page)
     sign_in_russian(page, "olga")
     page.goto("/ru/workspace/")
+    expect(page.locator("h1")).to_contain_text("Рабочий стол")
     page.locator('main a[href="/ru/events/new/"]').first.click()
     page.wait_for_url("**/ru/events/new/")
 
@@ -89,7 +90,8 @@ def russian_workbook(rows) -> bytes:
     """A spreadsheet as a Russian office keeps it: Russian headers, Russian values."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(["Фамилия и имя", "Пол", "Организация", "Страна", "Должность"])
+    sheet.append(["Фамилия и имя", "Пол", "Организация", "Страна", "Должность",
+                  "Эл. почта", "Телефон"])
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()
@@ -113,9 +115,9 @@ def test_officer_imports_a_russian_headed_spreadsheet(page, live_server, officer
     page.set_input_files("#id_file", files=[{
         "name": "участники.xlsx", "mimeType": XLSX,
         "buffer": russian_workbook([
-            ["Ёлкина Айгуль", "ж", "SSDC", "Киргизия", "инспектор"],
-            ["Жуков Тимур", "м", "SSDC", "KG", ""],
-            ["Борисов Данияр", "мужской", "SSDC", "KG", ""],  # already in the register
+            ["Ёлкина Айгуль", "ж", "SSDC", "Киргизия", "инспектор", "elkina@example.org", ""],
+            ["Жуков Тимур", "м", "SSDC", "KG", "", "", "+996 555 123456"],
+            ["Борисов Данияр", "мужской", "SSDC", "KG", "", "", ""],  # in the register
         ]),
     }])
     page.get_by_role("button", name="Загрузить и просмотреть").click()
