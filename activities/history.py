@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 
-KINDS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+# simple-history's change codes and how they read (translated when shown).
+KINDS = {"+": pgettext_lazy("history", "Created"), "~": pgettext_lazy("history", "Changed"),
+         "-": pgettext_lazy("history", "Deleted")}
 HIDDEN_FIELDS = {"name_key", "match_key", "year", "month", "quantity_kg", "created_at"}
 
 
@@ -21,8 +24,12 @@ class Change:
 @dataclass
 class Entry:
     version: models.Model
-    kind: str
+    kind: str  # simple-history's code: "+", "~" or "-"
     changes: list[Change] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        return str(KINDS.get(self.kind, self.kind))
 
 
 def history_entries(obj, limit: int | None = None) -> list[Entry]:
@@ -42,7 +49,7 @@ def history_entries(obj, limit: int | None = None) -> list[Entry]:
     # Each version against the one before it; the oldest against nothing (a record written
     # without history, by a bulk write or a restore, has no versions at all).
     for newer, older in zip(versions, [*versions[1:], None][: len(versions)], strict=True):
-        entry = Entry(version=newer, kind=KINDS.get(newer.history_type, newer.history_type))
+        entry = Entry(version=newer, kind=newer.history_type)
         if older is not None and newer.history_type == "~":
             delta = newer.diff_against(older, included_fields=list(fields))
             for change in delta.changes:
@@ -53,6 +60,8 @@ def history_entries(obj, limit: int | None = None) -> list[Entry]:
                     wanted.setdefault(target, set()).update(
                         v for v in (change.old, change.new) if v is not None)
                     entry.changes[-1].target = target
+                elif model_field.choices:  # a code: its label, in the reader's language
+                    entry.changes[-1].choices = dict(model_field.flatchoices)
         entries.append(entry)
     names = {model: model._default_manager.in_bulk(ids) for model, ids in wanted.items()}
     for entry in entries:
@@ -62,14 +71,16 @@ def history_entries(obj, limit: int | None = None) -> list[Entry]:
                 change.old = _shown(names[target].get(change.old), change.old)
                 change.new = _shown(names[target].get(change.new), change.new)
             else:
-                change.old, change.new = _text(change.old), _text(change.new)
+                choices = getattr(change, "choices", {})
+                change.old = _text(choices.get(change.old, change.old))
+                change.new = _text(choices.get(change.new, change.new))
     return entries[:limit] if limit else entries
 
 
 def _shown(obj, pk) -> str:
     if pk is None:
         return "—"
-    return str(obj) if obj is not None else f"#{pk} (removed)"
+    return str(obj) if obj is not None else gettext("#%(number)s (removed)") % {"number": pk}
 
 
 def _text(value) -> str:
@@ -96,6 +107,15 @@ class MergedValue:
     label: str
     value: str
     records: list[int]  # the removed records' numbers that held it
+
+    @property
+    def numbers(self) -> str:
+        return record_numbers(self.records)
+
+
+def record_numbers(numbers) -> str:
+    """Register numbers as the reader's language writes them: "No. 5, No. 7" («№ 5, № 7»)."""
+    return ", ".join(gettext("No. %(number)s") % {"number": n} for n in numbers)
 
 
 def merged_records(participant) -> list[int]:

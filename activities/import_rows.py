@@ -10,22 +10,81 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 from django_countries import countries
 
-from activities.imports import COLUMNS, STATUS_LABELS, Column
+from activities.imports import COLUMN_BY_KEY, COLUMNS, STATUS_LABELS, Column
 from activities.matching import duplicate_key, name_key
 from activities.models import Country, Organisation, Participant, Participation
 from unodc_portal.core.exports import FORMULA_PREFIXES
 
 PHONE_NUMBER = re.compile(r"^\+[\d\s().-]+$")
+# Sex as written in a file, in English, Russian or Uzbek whatever the page's language (the
+# choices' labels in every language of the portal are added by ``sex_from``).
 SEX_WORDS = {
-    Participant.Sex.FEMALE: {"female", "f", "woman", "w", "ж", "жен", "женский", "ayol"},
-    Participant.Sex.MALE: {"male", "m", "man", "м", "муж", "мужской", "erkak"},
-    Participant.Sex.NOT_RECORDED: {"", "not recorded", "-", "n/a"},
+    Participant.Sex.FEMALE: {"female", "f", "woman", "w", "ж", "жен", "женский", "женщина",
+                             "ayol"},
+    Participant.Sex.MALE: {"male", "m", "man", "м", "муж", "мужской", "мужчина", "erkak"},
+    Participant.Sex.NOT_RECORDED: {"", "not recorded", "-", "\u2013", "\u2014", "n/a", "не указан",
+                                   "не указано", "не указан(а)"},
 }
 SEX_BY_WORD = {word: sex for sex, words in SEX_WORDS.items() for word in words}
+# Country names officers write that django-countries does not know (its own English and
+# Russian names are read too).
+COUNTRY_WORDS = {
+    "кыргызстан": "KG", "кыргызская республика": "KG", "киргизская республика": "KG",
+    "kyrgyz republic": "KG", "туркмения": "TM", "республика казахстан": "KZ",
+    "республика узбекистан": "UZ", "республика таджикистан": "TJ", "рф": "RU",
+}
+
+
+def sex_from(text: str) -> str | None:
+    """The sex code a cell names, or None: English and Russian words, one letter or the whole
+    word, a final full stop ignored ("жен.")."""
+    word = " ".join(text.split()).casefold()
+    word = word[:-1] if word.endswith(".") and len(word) > 1 else word
+    if word in SEX_BY_WORD:
+        return SEX_BY_WORD[word]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for value, label in Participant.Sex.choices:
+                if str(label).casefold() == word:
+                    return value
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Row errors: stored with the row as (column key, English message, its values) and as English
+# text; shown in the reader's language (``shown_errors``)
+# --------------------------------------------------------------------------------------------
+def _error(errors: list, key: str, message: str, **params) -> None:
+    """Record a row's error: ``message`` is an English text marked with gettext_noop, whose
+    %(name)s placeholders ``params`` fill."""
+    errors.append((key, message, params))
+
+
+def _fill(message: str, params: dict) -> str:
+    values = dict(params)
+    if "code" in values:  # a country: its name in the active language
+        values["country"] = str(countries.name(values["code"])) or values["code"]
+    return message % values if values else message
+
+
+def shown_errors(row: dict) -> list[tuple[str, str]]:
+    """A stored row's errors as (column, reason) in the active language; rows stored before
+    errors were kept as codes show their English text."""
+    problems = row.get("problems")
+    if problems is None:
+        return [tuple(error) for error in row.get("errors", [])]
+    shown = []
+    for key, message, params in problems:
+        column = COLUMN_BY_KEY.get(key)
+        shown.append((str(column.title) if column else key, _fill(gettext(message), params)))
+    return shown
 
 
 class Lookup:
@@ -33,43 +92,53 @@ class Lookup:
 
     def __init__(self):
         self.organisations: dict[str, list[tuple[int, str]]] = {}
-        # Real organisations only: demo ones (seed_demo) never enter the real record.
-        for pk, name, acronym in Organisation.objects.real().values_list(
-                "pk", "name", "acronym"):
+        # Every language's name and acronym (django-modeltranslation's columns when there are
+        # some); real organisations only: demo ones (seed_demo) never enter the real record.
+        present = {f.name for f in Organisation._meta.concrete_fields}
+        names = [f for f in ("name_en", "name_ru") if f in present] or ["name"]
+        acronyms = [f for f in ("acronym_en", "acronym_ru") if f in present] or ["acronym"]
+        for pk, *words in Organisation.objects.real().values_list("pk", *names, *acronyms):
+            name, acronym = words[0] or "", words[len(names)] or ""
             label = f"{name} ({acronym})" if acronym else name
-            for word in {name.casefold().strip(), acronym.casefold().strip()} - {""}:
+            for word in {(w or "").casefold().strip() for w in words} - {""}:
                 self.organisations.setdefault(word, []).append((pk, label))
         self.countries = dict(Country.objects.values_list("code", "pk"))
 
-    def organisation(self, text: str) -> tuple[int | None, str]:
+    def organisation(self, text: str) -> tuple[int | None, tuple]:
         found = self.organisations.get(text.casefold().strip(), [])
         unique = dict(found)
         if len(unique) == 1:
-            return next(iter(unique)), ""
+            return next(iter(unique)), ()
         if len(unique) > 1:
-            return None, (
-                f"“{text}” names more than one organisation ("
-                + "; ".join(sorted(unique.values())) + "); write its full name."
-            )
-        return None, (
-            f"No organisation “{text}” in the portal. Check the spelling or the acronym, or add "
-            "the organisation first (Workspace → add an organisation)."
-        )
+            return None, (gettext_noop(
+                "“%(text)s” names more than one organisation (%(names)s); write its full name."
+            ), {"text": text, "names": "; ".join(sorted(unique.values()))})
+        return None, (gettext_noop(
+            "No organisation “%(text)s” in the portal. Check the spelling or the acronym, or "
+            "add the organisation first (Workspace → add an organisation)."
+        ), {"text": text})
 
-    def country(self, text: str) -> tuple[int | None, str]:
+    def country(self, text: str) -> tuple[int | None, tuple]:
         text = text.strip()
         # alpha2() reads digits as a numeric code through int(), which takes any Unicode digit
         # ("²") and then fails: only ASCII text can be a code.
-        code = (countries.alpha2(text) if text.isascii() else "") or countries.by_name(text)
+        code = (
+            (countries.alpha2(text) if text.isascii() else "")
+            or countries.by_name(text)
+            or countries.by_name(text, language="ru")
+            or COUNTRY_WORDS.get(" ".join(text.split()).casefold(), "")
+        )
         if not code:
-            return None, f"“{text}” is not a country code or name (e.g. KG or Kyrgyzstan)."
+            return None, (gettext_noop(
+                "“%(text)s” is not a country code or name (e.g. KG or Kyrgyzstan)."
+            ), {"text": text})
         pk = self.countries.get(code)
         if pk is None:
-            return None, (
-                f"{countries.name(code)} ({code}) is not among the portal's countries; ask an "
+            return None, (gettext_noop(
+                "%(country)s (%(code)s) is not among the portal's countries; ask an "
                 "administrator to add it."
-            )
-        return pk, ""
+            ), {"code": code})
+        return pk, ()
 
 
 def _text(column: Column, value, errors: list) -> str:
@@ -77,23 +146,28 @@ def _text(column: Column, value, errors: list) -> str:
         kind, shown = next(iter(value.items()))
         if column.key == "phone" and kind == "number":
             return shown
-        what = "a date" if kind == "date" else "a number"
-        errors.append((column.label, f"{what} ({shown}) where text is expected."))
+        if kind == "date":
+            _error(errors, column.key, gettext_noop("a date (%(value)s) where text is expected."),
+                   value=shown)
+        else:
+            _error(errors, column.key,
+                   gettext_noop("a number (%(value)s) where text is expected."), value=shown)
         return ""
     text = str(value).strip()
-    message = _formula_error(column, text)
-    if message:
-        errors.append((column.label, message))
+    problem = _formula_error(column, text)
+    if problem:
+        _error(errors, column.key, problem[0], **problem[1])
         return ""
     if len(text) > column.max_length:
-        errors.append((column.label, f"longer than {column.max_length} characters."))
+        _error(errors, column.key, gettext_noop("longer than %(limit)s characters."),
+               limit=column.max_length)
         return ""
     return text
 
 
-def _formula_error(column: Column, text: str) -> str:
+def _formula_error(column: Column, text: str) -> tuple:
     """Why a spreadsheet could run the cell as a formula: a formula sign at the start, or right
-    after a ";" (where spreadsheets set for Russian, Kazakh or Uzbek split cells); "" if not.
+    after a ";" (where spreadsheets set for Russian, Kazakh or Uzbek split cells); () if not.
     Phone numbers (+996 555 123456, and several separated by ";") are not formulas."""
     for index, piece in enumerate(text.split(";")):
         if not piece.startswith(FORMULA_PREFIXES):
@@ -101,42 +175,58 @@ def _formula_error(column: Column, text: str) -> str:
         if column.key == "phone" and PHONE_NUMBER.match(piece.strip()):
             continue
         if index == 0:
-            return (f"starts with “{piece[0]}”, which spreadsheets run as a formula; remove "
-                    "the sign.")
-        return (f"has “{piece[0]}” right after “;”, which spreadsheets set to separate cells "
-                "with “;” run as a formula; remove the sign or the “;”.")
-    return ""
+            return (gettext_noop(
+                "starts with “%(sign)s”, which spreadsheets run as a formula; remove the sign."
+            ), {"sign": piece[0]})
+        return (gettext_noop(
+            "has “%(sign)s” right after “;”, which spreadsheets set to separate cells with "
+            "“;” run as a formula; remove the sign or the “;”."
+        ), {"sign": piece[0]})
+    return ()
 
 
 def validate_row(raw: dict, lookup: Lookup) -> dict:
     """One row's cleaned values and errors, without touching the database."""
-    errors: list[tuple[str, str]] = []
+    errors: list[tuple[str, str, dict]] = []
     values = {column.key: _text(column, raw["values"].get(column.key, ""), errors)
               for column in COLUMNS}
-    if not values["name"] and not any(c == "Name" for c, _ in errors):
-        errors.append(("Name", "the name is missing."))
-    sex = SEX_BY_WORD.get(values["sex"].casefold())
+    if not values["name"] and not any(key == "name" for key, _m, _p in errors):
+        _error(errors, "name", gettext_noop("the name is missing."))
+    sex = sex_from(values["sex"])
     if sex is None:
-        errors.append(("Sex", f"“{values['sex']}” is not female, male or empty."))
+        _error(errors, "sex", gettext_noop("“%(text)s” is not female, male or empty."),
+               text=values["sex"])
     organisation_id = country_id = None
     if values["organisation"]:
-        organisation_id, message = lookup.organisation(values["organisation"])
-        if message:
-            errors.append(("Organisation", message))
+        organisation_id, problem = lookup.organisation(values["organisation"])
+        if problem:
+            _error(errors, "organisation", problem[0], **problem[1])
     if values["country"]:
-        country_id, message = lookup.country(values["country"])
-        if message:
-            errors.append(("Country", message))
+        country_id, problem = lookup.country(values["country"])
+        if problem:
+            _error(errors, "country", problem[0], **problem[1])
     if values["email"]:
         try:
             validate_email(values["email"])
         except ValidationError:
-            errors.append(("E-mail", f"“{values['email']}” is not an e-mail address."))
-    return {
+            _error(errors, "email", gettext_noop("“%(text)s” is not an e-mail address."),
+                   text=values["email"])
+    row = {
         "n": raw["n"], "values": raw["values"], "clean": values, "sex": sex,
         "organisation_id": organisation_id, "country_id": country_id,
-        "errors": [list(e) for e in errors],
+        "errors": [], "problems": [],
     }
+    for key, message, params in errors:
+        _add_error(row, key, message, params)
+    return row
+
+
+def _add_error(row: dict, key: str, message: str, params: dict) -> None:
+    """The error kept twice: as codes for display in the reader's language, and as English
+    text (the stored record of what was wrong)."""
+    row["problems"].append([key, message, params])
+    with translation.override("en"):
+        row["errors"].append([COLUMN_BY_KEY[key].label, _fill(message, params)])
 
 
 def classify(raw: list[dict], event) -> tuple[list[dict], dict]:
@@ -158,9 +248,9 @@ def classify(raw: list[dict], event) -> tuple[list[dict], dict]:
         exact = (row["organisation_id"], row["name_key"])
         like = row["duplicate_key"]
         if exact in seen_exact:
-            row["errors"].append(
-                ["Name", f"the same person as row {seen_exact[exact]} (listed twice)."]
-            )
+            _add_error(row, "name",
+                       gettext_noop("the same person as row %(row)s (listed twice)."),
+                       {"row": seen_exact[exact]})
             continue
         seen_exact[exact] = row["n"]
         if like in seen_like:

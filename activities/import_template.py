@@ -13,23 +13,33 @@ import csv
 import io
 
 import xlsxwriter
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from activities.imports import COLUMNS
+from activities.models import Participant
 
-NOTE = ("Only the first sheet is read. Cells starting with =, +, - or @, or with one of them after "
-        "a semicolon, are refused as formulas (except a phone number starting with +).")
+# The rows of the template's sheet offered the list of sex labels.
+MAX_TEMPLATE_ROWS = 1000
+
+NOTE = _("Only the first sheet is read. Cells starting with =, +, - or @, or with one of them "
+         "after a semicolon, are refused as formulas (except a phone number starting with +). "
+         "Headers and values may be written in English or in Russian.")
 
 
 def template_csv() -> str:
-    """The header row, with a byte-order mark so that Excel reads it as UTF-8."""
+    """The header row in English (the stable column names scripts read, whatever the page's
+    language), with a byte-order mark so that Excel reads it as UTF-8."""
     buffer = io.StringIO()
     csv.writer(buffer).writerow([column.label for column in COLUMNS])
     return "\ufeff" + buffer.getvalue()
 
 
 def template_xlsx(organisations: list[tuple[str, str]]) -> bytes:
-    """The workbook: "Participants" (the header row, bold), "How to fill it in" (each column's
-    help) and "Organisations" (``organisations`` as (acronym, name))."""
+    """The workbook in the active language: "Participants" (the header row, bold, and a list
+    of the sex choices' labels to pick from), "How to fill it in" (each column's help) and
+    "Organisations" (``organisations`` as (acronym, name)). The import reads its headers and
+    labels back in either language."""
     output = io.BytesIO()
     workbook = xlsxwriter.Workbook(output, {
         "in_memory": True,
@@ -38,20 +48,29 @@ def template_xlsx(organisations: list[tuple[str, str]]) -> bytes:
     })
     bold = workbook.add_format({"bold": True})
 
-    participants = workbook.add_worksheet("Participants")
+    participants = workbook.add_worksheet(gettext("Participants")[:31])
     for col, column in enumerate(COLUMNS):
-        participants.write_string(0, col, column.label, bold)
+        participants.write_string(0, col, str(column.title), bold)
     participants.set_column(0, len(COLUMNS) - 1, 28)
+    sex = next(index for index, column in enumerate(COLUMNS) if column.key == "sex")
+    participants.data_validation(1, sex, MAX_TEMPLATE_ROWS, sex, {
+        "validate": "list",
+        "source": [str(label).lower() for value, label in Participant.Sex.choices
+                   if value != Participant.Sex.NOT_RECORDED],
+        # Other spellings (F, M, ж, м, the other language's words) are accepted on import.
+        "error_type": "information", "ignore_blank": True,
+    })
 
-    notes = workbook.add_worksheet("How to fill it in")
-    _rows(notes, [("Column", "What to write")] + [
-        (column.label, column.help + (" Required." if column.required else ""))
+    notes = workbook.add_worksheet(gettext("How to fill it in")[:31])
+    _rows(notes, [(gettext("Column"), gettext("What to write"))] + [
+        (str(column.title),
+         str(column.help) + (" " + gettext("Required.") if column.required else ""))
         for column in COLUMNS
     ])
-    notes.write_string(len(COLUMNS) + 2, 0, NOTE)
+    notes.write_string(len(COLUMNS) + 2, 0, str(NOTE))
 
-    sheet = workbook.add_worksheet("Organisations")
-    _rows(sheet, [("Acronym", "Name"), *organisations])
+    sheet = workbook.add_worksheet(gettext("Organisations")[:31])
+    _rows(sheet, [(gettext("Acronym"), pgettext("organisation", "Name")), *organisations])
     workbook.close()
     return output.getvalue()
 

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from simple_history.utils import bulk_create_with_history
 
 from activities import import_rows, imports, summaries
@@ -161,11 +163,11 @@ def participant_merge(*, keep: Participant, other: Participant) -> Participant:
     is deleted. History records every step with the merge as its reason, so the removed
     record's values stay in its history. Both records' events' figures are refreshed once."""
     if keep.pk == other.pk:
-        raise ValidationError("A record cannot be merged with itself.")
+        raise ValidationError(gettext("A record cannot be merged with itself."))
     locked = {p.pk: p for p in Participant.objects.select_for_update().filter(
         pk__in=[keep.pk, other.pk])}
     if len(locked) != 2:
-        raise ValidationError("One of the two records no longer exists.")
+        raise ValidationError(gettext("One of the two records no longer exists."))
     keep, other = locked[keep.pk], locked[other.pk]
     reason = merge_reason(keep=keep, other=other)  # read back by history.merged_values
     # Every event of the other record changes its participant list.
@@ -222,9 +224,10 @@ def import_batch_create(*, event: Event, upload, user) -> ImportBatch:
         file_hash=digest, status=ImportBatch.Status.COMMITTED
     ).first()
     if done:
+        when = timezone.localtime(done.committed_at)
         raise imports.ImportFileError(
-            f"This file was already imported into this event on "
-            f"{timezone.localtime(done.committed_at):%d %B %Y at %H:%M}."
+            gettext("This file was already imported into this event on %(date)s at %(time)s.")
+            % {"date": date_format(when, "j E Y"), "time": date_format(when, "H:i")}
         )
     classified, counts = import_rows.classify(imports.raw_rows(rows), event)
     now = timezone.now()
@@ -246,17 +249,19 @@ def participants_import(*, batch: ImportBatch, user) -> dict:
     any error refuses the whole batch."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.PREVIEW:
-        raise ValidationError("This file has already been imported.")
+        raise ValidationError(gettext("This file has already been imported."))
     if batch.expires_at < timezone.now():
-        raise ValidationError("This preview has expired; upload the file again.")
+        raise ValidationError(gettext("This preview has expired; upload the file again."))
     raw = [{"n": r["n"], "values": r["values"]} for r in batch.rows]
     rows, counts = import_rows.classify(raw, batch.event)
     if counts["error"]:
         batch.rows, batch.counts = rows, counts
         batch.save(update_fields=["rows", "counts"])
-        raise ValidationError(
-            f"{counts['error']} row(s) have errors; correct the file and upload it again."
-        )
+        raise ValidationError(ngettext(
+            "%(count)s row has errors; correct the file and upload it again.",
+            "%(count)s rows have errors; correct the file and upload it again.",
+            counts["error"],
+        ) % {"count": counts["error"]})
     reason = f"Imported from {batch.file_name} into “{batch.event.title}”"
     # What a demo account imports, or anyone imports into a demo event, is demo data: hidden
     # from real accounts, counted in no figure, removed by remove_demo.

@@ -12,6 +12,7 @@ saved. The original column (``title``) is left out of history: it only mirrors t
 that was active when the record was saved.
 """
 
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as register_history
 
@@ -48,5 +49,11 @@ class OrganisationTranslation(TranslationOptions):
     fields = ("name",)
 
 
-register_history(Event, app="activities", excluded_fields=["title", "description", "topics"])
-register_history(Project, app="activities", excluded_fields=["title", "description"])
+register_history(
+    Event, app="activities", excluded_fields=["title", "description", "topics"],
+    verbose_name=_("event history"), verbose_name_plural=_("event history"),
+)
+register_history(
+    Project, app="activities", excluded_fields=["title", "description"],
+    verbose_name=_("project history"), verbose_name_plural=_("project history"),
+)

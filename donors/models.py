@@ -251,7 +251,10 @@ class Contribution(YearFromDate, NaturalKeyModel):
 
     objects = ContributionQuerySet.as_manager()
     # The stored equivalent follows the rates: its changes are not the contribution's history.
-    history = HistoricalRecords(excluded_fields=["usd_month", "usd_rate", "usd_amount"])
+    history = HistoricalRecords(
+        excluded_fields=["usd_month", "usd_rate", "usd_amount"],
+        verbose_name=_("contribution history"), verbose_name_plural=_("contribution history"),
+    )
     # Computed by save() from the rates (not by fill_derived_fields): fixtures never state them.
     computed_on_save = ("usd_rate", "usd_amount")
 

@@ -321,7 +321,11 @@ USE_I18N = True
 # English (the default, unprefixed addresses) and Russian (/ru/…). Labels in their own language,
 # as a language switcher shows them.
 LANGUAGES = [("en-gb", "English"), ("ru", "Русский")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    # Libraries' Russian that Django cannot find on its own (django-simple-history ships ru_RU).
+    BASE_DIR / "locale" / "vendor",
+]
 # The language cookie remembers a choice made with the switcher (for the first visit to /).
 LANGUAGE_COOKIE_NAME = "portal_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600

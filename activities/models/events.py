@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -193,8 +194,13 @@ class EventTrainerOrganisation(models.Model):
         ]
 
     def __str__(self):
-        count = f"{self.trainer_count} trainers" if self.trainer_count else "trainers"
-        return f"{count} (organisation #{self.organisation_id})"
+        if self.trainer_count:
+            return ngettext(
+                "%(count)s trainer (organisation #%(organisation)s)",
+                "%(count)s trainers (organisation #%(organisation)s)", self.trainer_count,
+            ) % {"count": self.trainer_count, "organisation": self.organisation_id}
+        return gettext("trainers (organisation #%(organisation)s)") % {
+            "organisation": self.organisation_id}
 
     def natural_key(self):
         return (*self.event.natural_key(), *self.organisation.natural_key())
@@ -230,7 +236,8 @@ class Participation(models.Model):
     is_demo = demo_flag()
 
     objects = ParticipationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("participation history"), verbose_name_plural=_("participation history"))
 
     class Meta:
         verbose_name = _("participation")
@@ -249,4 +256,6 @@ class Participation(models.Model):
         ]
 
     def __str__(self):
-        return f"Participant #{self.participant_id} at event #{self.event_id} ({self.status})"
+        return gettext("Participant #%(participant)s at event #%(event)s (%(status)s)") % {
+            "participant": self.participant_id, "event": self.event_id,
+            "status": self.get_status_display()}

@@ -128,7 +128,8 @@ class Participant(models.Model):
     )
 
     objects = ParticipantQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("participant history"), verbose_name_plural=_("participant history"))
 
     class Meta:
         verbose_name = _("participant")

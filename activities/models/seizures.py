@@ -177,7 +177,8 @@ class Seizure(YearFromDate, NaturalKeyModel):
     version = record_version()
 
     objects = SeizureQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("seizure history"), verbose_name_plural=_("seizure history"))
 
     class Meta:
         verbose_name = _("seizure")

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
@@ -48,10 +49,11 @@ class DuplicateDismissView(OfficerMixin, View):
         form = DismissForm(request.POST)
         if form.is_valid():
             services.duplicate_dismiss(**form.cleaned_data, user=request.user)
-            messages.success(request, "Marked as different people; the group is no longer "
-                                      "listed unless another similar record is added.")
+            messages.success(request, gettext(
+                "Marked as different people; the group is no longer listed unless another "
+                "similar record is added."))
         else:
-            messages.error(request, "That group could not be marked; reload the page.")
+            messages.error(request, gettext("That group could not be marked; reload the page."))
         return redirect(safe_next(request, reverse("activities:participant_duplicates")))
 
 
@@ -63,16 +65,16 @@ class ParticipantMergeView(OfficerMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if kwargs["pk"] == kwargs["other_pk"]:
-            raise Http404("A record cannot be merged with itself.")
+            raise Http404(gettext("A record cannot be merged with itself."))
         return super().dispatch(request, *args, **kwargs)
 
     def get_records(self):
         pk, other_pk = self.kwargs["pk"], self.kwargs["other_pk"]
         if record_number(pk) is None or record_number(other_pk) is None:
-            raise Http404("No such participant.")
+            raise Http404(gettext("No such participant."))
         records = selectors.merge_pair(self.request.user, pk, other_pk)
         if records is None:
-            raise Http404("No such participant.")
+            raise Http404(gettext("No such participant."))
         return records
 
     def get_form_kwargs(self):
@@ -102,5 +104,6 @@ class ParticipantMergeView(OfficerMixin, FormView):
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"Merged record No. {other.pk} into No. {kept.pk}.")
+        messages.success(self.request, gettext("Merged record No. %(other)s into No. %(kept)s.")
+                         % {"other": other.pk, "kept": kept.pk})
         return redirect(kept)

@@ -5,6 +5,7 @@ paged as every list pages. Admins get a link to restore a version in the admin."
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from activities import selectors
@@ -19,6 +20,10 @@ class HistoryView(OfficerMixin, DetailView):
 
     template_name = "activities/record_history.html"
     paginate_by = 50
+    # The page's words for this kind of record (in Russian the noun's case changes with them).
+    heading = _("History of %(record)s")
+    back_label = _("Back to the record")
+    changes_heading = _("Changes to the record")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -26,6 +31,9 @@ class HistoryView(OfficerMixin, DetailView):
         meta = obj._meta
         context["entries"] = history_entries(obj)
         context["model_name"] = meta.verbose_name
+        context["heading"] = self.heading % {"record": obj}
+        context["back_label"] = self.back_label
+        context["changes_heading"] = self.changes_heading
         context["can_restore"] = self.request.user.is_staff and self.request.user.has_perm(
             f"{meta.app_label}.change_{meta.model_name}")
         context["restore_url_name"] = f"admin:{meta.app_label}_{meta.model_name}_simple_history"
@@ -36,6 +44,9 @@ class HistoryView(OfficerMixin, DetailView):
 class EventHistoryView(HistoryView):
     model = Event
     permission_required = "activities.change_event"
+    heading = _("History of event “%(record)s”")
+    back_label = _("Back to the event")
+    changes_heading = _("Changes to the event")
 
     def get_queryset(self):
         return Event.objects.visible_to(self.request.user)
@@ -55,6 +66,9 @@ class EventHistoryView(HistoryView):
 class ParticipantHistoryView(HistoryView):
     model = Participant
     permission_required = "activities.view_participant"
+    heading = _("History of participant “%(record)s”")
+    back_label = _("Back to the participant")
+    changes_heading = _("Changes to the participant")
 
     def get_queryset(self):
         return Participant.objects.visible_to(self.request.user)
@@ -66,6 +80,9 @@ class ParticipantHistoryView(HistoryView):
 class SeizureHistoryView(HistoryView):
     model = Seizure
     permission_required = "activities.change_seizure"
+    heading = _("History of seizure “%(record)s”")
+    back_label = _("Back to the seizure")
+    changes_heading = _("Changes to the seizure")
 
     def get_queryset(self):
         return Seizure.objects.visible_to(self.request.user)

@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext, ngettext
 from django.views import View
 from django.views.generic import DetailView
 from django.views.generic.edit import FormView
 
-from activities import imports, selectors, services
+from activities import import_rows, imports, selectors, services
 from activities.forms import ImportUploadForm
 from activities.import_template import template_csv, template_xlsx
 from activities.models import Event
@@ -35,7 +36,7 @@ class ImportTemplateView(OfficerMixin, View):
             response = HttpResponse(template_xlsx(selectors.template_organisations()),
                                     content_type=XLSX_CONTENT_TYPE)
         else:
-            raise Http404("The template is offered as .xlsx or .csv.")
+            raise Http404(gettext("The template is offered as .xlsx or .csv."))
         response["Content-Disposition"] = f'attachment; filename="participants-template.{fmt}"'
         return response
 
@@ -85,6 +86,11 @@ class ImportPreviewView(OfficerMixin, DetailView):
         context.update(paged(self.request, rows, self.paginate_by))
         context["status"] = status
         context["status_labels"] = imports.STATUS_LABELS
+        # Each row's errors in the reader's language (stored as codes with the row).
+        context["page_obj"].object_list = [
+            {**row, "shown_errors": import_rows.shown_errors(row)}
+            for row in context["page_obj"].object_list
+        ]
         context["counts"] = selectors.import_counts(self.object)
         context["columns"] = imports.COLUMNS
         context["expired"] = self.object.expired
@@ -97,9 +103,15 @@ class ImportPreviewView(OfficerMixin, DetailView):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(self.object)
-        messages.success(
-            request,
-            f"Imported: {result['created']} new participant record(s), {result['linked']} "
-            f"existing record(s) added to the event, {result['already']} already there.",
-        )
+        messages.success(request, " ".join((
+            # English keeps "record(s)"; the plural forms are for languages that need them.
+            ngettext("Imported: %(count)s new participant record(s),",
+                     "Imported: %(count)s new participant record(s),",
+                     result["created"]) % {"count": result["created"]},
+            ngettext("%(count)s existing record(s) added to the event,",
+                     "%(count)s existing record(s) added to the event,",
+                     result["linked"]) % {"count": result["linked"]},
+            ngettext("%(count)s already there.", "%(count)s already there.",
+                     result["already"]) % {"count": result["already"]},
+        )))
         return redirect(self.object)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import DetailView, UpdateView
 from django_filters.views import FilterView
@@ -15,7 +16,7 @@ from activities import selectors, services
 from activities.exports import PARTICIPANT_COLUMNS
 from activities.filters import ParticipantFilter
 from activities.forms import ParticipantForm, record_number
-from activities.history import history_entries, merged_records, merged_values
+from activities.history import history_entries, merged_records, merged_values, record_numbers
 from activities.models import Participant
 from activities.officer.base import OfficerMixin, StaleFormMixin
 from unodc_portal.core.exports import DownloadLinksMixin, ExportMixin
@@ -87,6 +88,7 @@ class ParticipantDetailView(OfficerMixin, DetailView):
         context["history"] = history_entries(participant, limit=10)
         # Records merged into this one: their differing values, read from their history.
         context["merged_records"] = merged_records(participant)
+        context["merged_numbers"] = record_numbers(context["merged_records"])
         context["merged_values"] = merged_values(participant)
         return context
 
@@ -111,5 +113,5 @@ class ParticipantUpdateView(OfficerMixin, StaleFormMixin, UpdateView):
             )
         except StaleVersion as exc:
             return self.stale(form, exc)
-        messages.success(self.request, "Saved.")
+        messages.success(self.request, gettext("Saved."))
         return redirect(self.get_success_url())

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, TemplateView
 
 from activities import selectors
@@ -30,7 +31,8 @@ class QuickAddView(OfficerMixin, CreateView):
     that returns to ``next``. A single-record ``ModelForm.save()``: no service needed."""
 
     template_name = "activities/quick_add_form.html"
-    kind = ""
+    kind = ""  # a code: "organisation" or "person"
+    added = _("Added “%(record)s”.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -49,7 +51,7 @@ class QuickAddView(OfficerMixin, CreateView):
         obj = form.save()
         if self.wants_json():
             return JsonResponse({"id": obj.pk, "label": str(obj), "kind": self.kind}, status=201)
-        messages.success(self.request, f"Added {self.kind} “{obj}”.")
+        messages.success(self.request, self.added % {"record": obj})
         return redirect(safe_next(self.request, reverse("activities:workspace")))
 
     def form_invalid(self, form):
@@ -63,6 +65,7 @@ class OrganisationCreateView(QuickAddView):
     permission_required = "activities.add_organisation"
     kind = "organisation"
     prefix = "org"
+    added = _("Added organisation “%(record)s”.")
 
 
 class PersonCreateView(QuickAddView):
@@ -70,3 +73,4 @@ class PersonCreateView(QuickAddView):
     permission_required = "activities.add_person"
     kind = "person"
     prefix = "person"
+    added = _("Added person “%(record)s”.")

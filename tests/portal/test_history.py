@@ -56,7 +56,7 @@ def test_admin_edit_is_recorded_with_who_and_when(admin_client, admin_user):
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     latest = event.history.first()
-    assert latest.title == "Planning for Success (revised)"
+    assert latest.title_en == "Planning for Success (revised)"
     assert latest.history_user == admin_user
     assert latest.history_type == "~"
     history_page = admin_client.get(reverse("admin:activities_event_history", args=[event.pk]))

@@ -34,7 +34,7 @@ class DemoQuerySetMixin:
 def demo_flag() -> models.BooleanField:
     """The ``is_demo`` field of every model that can hold demo records (``seed_demo``)."""
     return models.BooleanField(
-        default=False, editable=False,
+        gettext_lazy("demo record"), default=False, editable=False,
         help_text=gettext_lazy(
             "Synthetic record created by seed_demo; shown only to demo accounts."),
     )
@@ -43,7 +43,7 @@ def demo_flag() -> models.BooleanField:
 def record_version() -> models.PositiveIntegerField:
     """The ``version`` field of records edited on forms (``unodc_portal.core.versioning``)."""
     return models.PositiveIntegerField(
-        default=1, editable=False,
+        gettext_lazy("record version"), default=1, editable=False,
         help_text=gettext_lazy(
             "Changes on every change of the record; a form saved on an older version is "
             "refused (no edit silently lost)."),
@@ -122,18 +122,18 @@ class ReportedPeriod(YearFromDate, models.Model):
     filter and sort records whose days were never stated ("late April").
     """
 
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(gettext_lazy("start date"), null=True, blank=True)
+    end_date = models.DateField(gettext_lazy("end date"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(
-        null=True, blank=True,
+        gettext_lazy("year"), null=True, blank=True,
         help_text=gettext_lazy("Filled from the start date when it is known."),
     )
     month = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        gettext_lazy("month"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=gettext_lazy("Filled from the start date when it is known."),
     )
     date_wording = models.CharField(
-        max_length=120, blank=True,
+        gettext_lazy("date wording"), max_length=120, blank=True,
         help_text=gettext_lazy(
             'The dates as the source words them, where it gives no days ("late April").'),
     )

@@ -35,7 +35,7 @@ what the file has; the caller shows it on the form and stores nothing.
 """
 
 from unodc_portal.core.uploads.delimited import csv_rows
-from unodc_portal.core.uploads.limits import Limits, UploadRefused, size
+from unodc_portal.core.uploads.limits import Limits, UploadRefused, number, size
 from unodc_portal.core.uploads.request import LimitedUploadHandler, OversizedUpload, read_bytes
 from unodc_portal.core.uploads.xlsx import inspect_zip
 
@@ -46,6 +46,7 @@ __all__ = [
     "UploadRefused",
     "csv_rows",
     "inspect_zip",
+    "number",
     "read_bytes",
     "size",
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import formats
+from django.utils.translation import ngettext, pgettext
 
 
 class UploadRefused(Exception):
@@ -44,12 +46,24 @@ class Limits:
         return cls(**values)
 
 
+def number(n, decimals: int = 0) -> str:
+    """A number as the reader's language writes it: 10,000 and 4.9 in English; 10 000 (a
+    no-break space) and 4,9 in Russian."""
+    return formats.number_format(n, decimals, use_l10n=True, force_grouping=True)
+
+
 def size(n: int) -> str:
-    """A byte count as people read it: 812 bytes, 40 KB, 4.9 MB, 2.1 GB."""
+    """A byte count as people read it: 812 bytes, 40 KB, 4.9 MB, 2.1 GB (in Russian 812 байт,
+    40 КБ, 4,9 МБ, 2,1 ГБ)."""
     if n < 1024:
-        return f"{n:,} bytes"
-    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        return ngettext("%(n)s byte", "%(n)s bytes", n) % {"n": number(n)}
+    units = (
+        (1024**3, lambda shown: pgettext("file size", "%(n)s GB") % {"n": shown}),
+        (1024**2, lambda shown: pgettext("file size", "%(n)s MB") % {"n": shown}),
+        (1024, lambda shown: pgettext("file size", "%(n)s KB") % {"n": shown}),
+    )
+    for scale, unit in units:
         if n >= scale:
             value = n / scale
-            return f"{value:,.0f} {unit}" if value == int(value) else f"{value:,.1f} {unit}"
+            return unit(number(value) if value == int(value) else number(round(value, 1), 1))
     raise AssertionError  # pragma: no cover

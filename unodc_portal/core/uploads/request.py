@@ -7,8 +7,9 @@ import io
 from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.utils.translation import gettext, pgettext
 
-from unodc_portal.core.uploads.limits import Limits, UploadRefused, size
+from unodc_portal.core.uploads.limits import Limits, UploadRefused, number, size
 
 
 # --------------------------------------------------------------------------------------------
@@ -50,13 +51,15 @@ def read_bytes(upload, limits: Limits) -> bytes:
     if getattr(upload, "oversized", False):  # over UPLOAD_MAX_BYTES, which may be the lower
         limit = min(limit, settings.UPLOAD_MAX_BYTES)
     if upload.size > limit:
-        raise UploadRefused(
-            f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is {size(limit)}. "
-            "Split the list into smaller files."
-        )
+        raise UploadRefused(gettext(
+            "The file is %(size)s; the limit is %(limit)s. Split the list into smaller files."
+        ) % {"size": pgettext("file size", "%(n)s MB")
+             % {"n": number(round(upload.size / 2**20, 1), 1)},
+             "limit": size(limit)})
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise UploadRefused(f"The file is over the {size(limit)} limit.")
+        raise UploadRefused(gettext("The file is over the %(limit)s limit.")
+                            % {"limit": size(limit)})
     if not data.strip():
-        raise UploadRefused("The file is empty.")
+        raise UploadRefused(gettext("The file is empty."))
     return data
