@@ -7,8 +7,9 @@ sees visible contributions only).
 """
 
 import django_filters as filters
-from django.db.models import Q
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import CharField, Expression, F, Q, Value
+from django.db.models.functions import Coalesce, ExtractYear, NullIf
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from activities.lookups import EVENT_LABEL_FIELDS, event_label
@@ -51,29 +52,69 @@ class CountryFilter(KeyFilter):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", Country.objects.by_name())
-        kwargs.setdefault("label", "Country")
+        kwargs.setdefault("label", _("Country"))
         super().__init__(key="code", **kwargs)
 
 
+class InReadersLanguage(Expression):
+    """A translated text column (django-modeltranslation's ``title_en``/``title_ru``) as the
+    reader sees it, for sorting: in Russian the Russian text where there is one, else the
+    English (``Coalesce(NullIf("title_ru", ""), "title_en")``); in English the English column.
+
+    Sorting by the plain field name would not do: modeltranslation rewrites ``order_by("title")``
+    to ``title_ru`` on a Russian page, which puts every record with no Russian version first.
+    The language is read when the query is compiled, so one sort declared at import serves
+    both languages."""
+
+    def __init__(self, field: str):
+        super().__init__(output_field=CharField())
+        self.translated_field = field
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}({self.translated_field!r})"
+
+    def in_language(self):
+        field = self.translated_field
+        if (get_language() or "").split("-")[0] == "ru":
+            return Coalesce(NullIf(F(f"{field}_ru"), Value("")), F(f"{field}_en"),
+                            output_field=CharField())
+        return F(f"{field}_en")
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False,
+                           for_save=False):
+        return self.in_language().resolve_expression(
+            query, allow_joins, reuse, summarize, for_save)
+
+
+def both_languages(*fields):
+    """Search fields for translated text in both its columns: ``"title"`` becomes
+    ``"title_en", "title_ru"``. Searching the plain name would not do: modeltranslation
+    rewrites ``title__icontains`` to the reader's language only, so a Russian search would miss
+    every record entered in English alone."""
+    return tuple(f"{field}_{code}" for field in fields for code in ("en", "ru"))
+
 
 # year and month are filled from the start date when known, so they order worded dates too.
-BY_DATE = oldest_first("Date", "year", "month", "start_date")
-BY_TITLE = a_to_z("Title", "title")
+BY_DATE = oldest_first(_("Date"), "year", "month", "start_date")
+BY_TITLE = a_to_z(_("Title"), InReadersLanguage("title"))
+ANY = _("Any")
 
 
 def project_filter(**kwargs):
     """A project or operation by its code (``?project=KGZK50``)."""
-    kwargs.setdefault("label", "Project or operation")
+    kwargs.setdefault("label", _("Project or operation"))
     return KeyFilter(key="code", queryset=Project.objects.only("code", "title"), **kwargs)
 
 
 class ArticleFilter(PortalFilterSet):
-    q = SearchFilter(search_fields=("title", "kicker", "body"), label="Search titles and text")
-    section = filters.ChoiceFilter(choices=Article.Section.choices, empty_label="Any")
+    q = SearchFilter(search_fields=both_languages("title", "kicker", "body"),
+                     label=_("Search titles and text"))
+    section = filters.ChoiceFilter(choices=Article.Section.choices, empty_label=ANY)
     country = CountryFilter(field_name="countries")
     project = project_filter(field_name="projects")
     date_after, date_before = period_filters()
-    sort = SortFilter(sorts={"date": BY_DATE, "title": BY_TITLE}, empty_label="Bulletin order")
+    sort = SortFilter(sorts={"date": BY_DATE, "title": BY_TITLE},
+                      empty_label=_("Bulletin order"))
 
     class Meta(PortalFilterSet.Meta):
         model = Article
@@ -81,18 +122,19 @@ class ArticleFilter(PortalFilterSet):
 
 
 class ProjectFilter(PortalFilterSet):
-    q = SearchFilter(search_fields=("code", "title"), label="Search codes and titles")
+    q = SearchFilter(search_fields=("code", *both_languages("title")),
+                     label=_("Search codes and titles"))
     country = CountryFilter(field_name="countries")
     theme = KeyFilter(key="slug", field_name="themes", queryset=Theme.objects.all())
-    status = filters.ChoiceFilter(choices=Project.Status.choices, empty_label="Any")
-    kind = filters.ChoiceFilter(choices=Project.Kind.choices, empty_label="Any")
+    status = filters.ChoiceFilter(choices=Project.Status.choices, empty_label=ANY)
+    kind = filters.ChoiceFilter(choices=Project.Kind.choices, empty_label=ANY)
     sort = SortFilter(sorts={
-        "code": a_to_z("Code", "code"),
+        "code": a_to_z(_("Code"), "code"),
         "title": BY_TITLE,
         "start": oldest_first(
-            "Start", Coalesce(ExtractYear("start_date"), "start_year"), "start_date"
+            _("Start"), Coalesce(ExtractYear("start_date"), "start_year"), "start_date"
         ),
-    }, empty_label="Code")
+    }, empty_label=_("Code"))
 
     class Meta(PortalFilterSet.Meta):
         model = Project
@@ -100,15 +142,16 @@ class ProjectFilter(PortalFilterSet):
 
 
 class EventFilter(PortalFilterSet):
-    q = SearchFilter(search_fields=("title",), label="Search titles")
-    kind = filters.ChoiceFilter(choices=Event.Kind.choices, empty_label="Any")
+    q = SearchFilter(search_fields=both_languages("title"), label=_("Search titles"))
+    kind = filters.ChoiceFilter(choices=Event.Kind.choices, empty_label=ANY)
     country = CountryFilter()
-    city = filters.ChoiceFilter(choices=[], empty_label="Any")
+    city = filters.ChoiceFilter(choices=[], empty_label=ANY)
     project = project_filter(field_name="projects")
     date_after, date_before = period_filters()
     sort = SortFilter(
-        sorts={"date": BY_DATE, "title": BY_TITLE, "city": a_to_z("City", blank_as_null("city"))},
-        default="-date", empty_label="Newest first",
+        sorts={"date": BY_DATE, "title": BY_TITLE,
+               "city": a_to_z(_("City"), blank_as_null("city"))},
+        default="-date", empty_label=_("Newest first"),
     )
 
     class Meta(PortalFilterSet.Meta):
@@ -125,25 +168,26 @@ class EventFilter(PortalFilterSet):
 
 class SeizureFilter(PortalFilterSet):
     q = SearchFilter(
-        search_fields=("substance__name", "place", "region", "notes", "period_wording"),
-        label="Search substance, place and notes",
+        search_fields=(*both_languages("substance__name"), "place", "region", "notes",
+                       "period_wording"),
+        label=_("Search substance, place and notes"),
     )
     substance = KeyFilter(key="slug", queryset=Substance.objects.all())
     country = CountryFilter()
     project = project_filter()
-    kind = filters.ChoiceFilter(choices=Seizure.Kind.choices, empty_label="Any")
-    year_min = YearFilter(label="From year", method="filter_year_min")
-    year_max = YearFilter(field_name="year", lookup_expr="lte", label="To year")
+    kind = filters.ChoiceFilter(choices=Seizure.Kind.choices, empty_label=ANY)
+    year_min = YearFilter(label=_("From year"), method="filter_year_min")
+    year_max = YearFilter(field_name="year", lookup_expr="lte", label=_("To year"))
     # For those who record seizures only (the workspace's link to the seizures one recorded).
     recorded = filters.ChoiceFilter(
         choices=[("me", _("Me"))], empty_label=_("Anyone"), label=_("Recorded by"),
         method="filter_recorded",
     )
     sort = SortFilter(sorts={
-        "date": oldest_first("Date", "year", "date"),
-        "substance": a_to_z("Substance", "substance__name"),
-        "kg": ("Kilograms, smallest first", "Kilograms, largest first", ("quantity_kg",)),
-    }, empty_label="Newest first")
+        "date": oldest_first(_("Date"), "year", "date"),
+        "substance": a_to_z(_("Substance"), InReadersLanguage("substance__name")),
+        "kg": (_("Kilograms, smallest first"), _("Kilograms, largest first"), ("quantity_kg",)),
+    }, empty_label=_("Newest first"))
 
     class Meta(PortalFilterSet.Meta):
         model = Seizure
@@ -167,7 +211,8 @@ class ParticipantFilter(PortalFilterSet):
     sex, event and year."""
 
     q = filters.CharFilter(
-        label="Name, e-mail or phone", method="search", max_length=SEARCH_MAX_LENGTH, strip=True
+        label=_("Name, e-mail or phone"), method="search", max_length=SEARCH_MAX_LENGTH,
+        strip=True,
     )
     # Organisations and events grow with the record: searched as the officer types.
     organisation = KeyFilter(
@@ -175,14 +220,14 @@ class ParticipantFilter(PortalFilterSet):
         lookup="activities:organisation_lookup",
     )
     country = CountryFilter()
-    sex = filters.ChoiceFilter(choices=Participant.Sex.choices, empty_label="Any")
+    sex = filters.ChoiceFilter(choices=Participant.Sex.choices, empty_label=ANY)
     event = KeyFilter(
-        key="slug", field_name="participations__event", distinct=True, label="Event",
+        key="slug", field_name="participations__event", distinct=True, label=_("Event"),
         queryset=Event.objects.only(*EVENT_LABEL_FIELDS), labels=event_label,
         lookup="activities:event_lookup",
     )
     year = YearFilter(field_name="participations__event__year", distinct=True,
-                      label="Year of an event")
+                      label=_("Year of an event"))
 
     class Meta(PortalFilterSet.Meta):
         model = Participant
