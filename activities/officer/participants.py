@@ -5,6 +5,8 @@ CSV/XLSX export, the event page's search-as-you-type, a participant's page and i
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import F
+from django.db.models.functions import Collate
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext
@@ -20,6 +22,7 @@ from activities.history import history_entries, merged_records, merged_values, r
 from activities.models import Participant
 from activities.officer.base import OfficerMixin, StaleFormMixin
 from unodc_portal.core.exports import DownloadLinksMixin, ExportMixin
+from unodc_portal.core.filters import ICU_COLLATION, collates
 from unodc_portal.core.lists import ListPageMixin
 from unodc_portal.core.versioning import StaleVersion
 
@@ -30,10 +33,13 @@ class ParticipantListView(OfficerMixin, DownloadLinksMixin, ListPageMixin, Filte
     export_url_name = "activities:participant_export"
 
     def get_queryset(self):
-        # Ordered by the (name, id) index; event counts are read for the shown page only, so
-        # the register does not group 200,000 rows to show fifty.
-        return Participant.objects.visible_to(self.request.user).with_related().order_by(
-            "name", "pk")
+        # Ordered by the (name, id) index; in Russian on PostgreSQL by the ICU collation (a
+        # name with Yo beside Ye), from its own index (migration 0015). Event counts are read
+        # for the shown page only, so the register does not group 200,000 rows to show fifty.
+        participants = Participant.objects.visible_to(self.request.user).with_related()
+        if collates(participants, "name"):
+            return participants.order_by(Collate(F("name"), ICU_COLLATION).asc(), "pk")
+        return participants.order_by("name", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
