@@ -5,6 +5,7 @@ import django.db.models.deletion
 import unodc_portal.core.validators
 from decimal import Decimal
 from django.conf import settings
+import unodc_portal.core.migration_ops
 from django.db import migrations, models
 
 
@@ -33,189 +34,66 @@ class Migration(migrations.Migration):
             name='exchangerate',
             options={'ordering': ['currency', '-month'], 'verbose_name': 'exchange rate', 'verbose_name_plural': 'exchange rates'},
         ),
-        migrations.AlterField(
+        unodc_portal.core.migration_ops.RelabelFields(
             model_name='contribution',
-            name='amount',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text='Leave empty where the amount is not known.', max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='amount'),
+            fields=[
+                ('amount', models.DecimalField(blank=True, decimal_places=2, help_text='Leave empty where the amount is not known.', max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='amount')),
+                ('article', models.ForeignKey(blank=True, help_text='The bulletin article it came from.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contributions', to='activities.article', verbose_name='article')),
+                ('currency', models.CharField(blank=True, help_text='ISO 4217 code.', max_length=3, validators=[unodc_portal.core.validators.validate_currency], verbose_name='currency')),
+                ('date', models.DateField(blank=True, null=True, verbose_name='date')),
+                ('donor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contributions', to='donors.donor', verbose_name='donor')),
+                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contributions', to='activities.event', verbose_name='event')),
+                ('in_kind_description', models.CharField(blank=True, help_text='What was given in kind ("two narcotic detector dogs").', max_length=300, verbose_name='in kind description')),
+                ('key', models.SlugField(max_length=100, unique=True, verbose_name='key')),
+                ('kind', models.CharField(choices=[('cash', 'Cash'), ('in_kind', 'In kind'), ('not_stated', 'Not stated')], max_length=20, verbose_name='kind')),
+                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contributions', to='activities.project', verbose_name='project')),
+                ('status', models.CharField(choices=[('pledged', 'Pledged'), ('committed', 'Committed'), ('received', 'Received'), ('not_stated', 'Not stated')], default='not_stated', max_length=20, verbose_name='status')),
+                ('year', models.PositiveSmallIntegerField(blank=True, help_text='Filled from the date when it is known.', null=True, verbose_name='year')),
+            ],
         ),
-        migrations.AlterField(
-            model_name='contribution',
-            name='article',
-            field=models.ForeignKey(blank=True, help_text='The bulletin article it came from.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contributions', to='activities.article', verbose_name='article'),
-        ),
-        migrations.AlterField(
-            model_name='contribution',
-            name='currency',
-            field=models.CharField(blank=True, help_text='ISO 4217 code.', max_length=3, validators=[unodc_portal.core.validators.validate_currency], verbose_name='currency'),
-        ),
-        migrations.AlterField(
-            model_name='contribution',
-            name='date',
-            field=models.DateField(blank=True, null=True, verbose_name='date'),
-        ),
-        migrations.AlterField(
-            model_name='contribution',
-            name='donor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contributions', to='donors.donor', verbose_name='donor'),
-        ),
-        migrations.AlterField(
-            model_name='contribution',
-            name='event',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contributions', to='activities.event', verbose_name='event'),
-        ),
-        migrations.AlterField(
-            model_name='contribution',
-            name='in_kind_description',
-            field=models.CharField(blank=True, help_text='What was given in kind ("two narcotic detector dogs").', max_length=300, verbose_name='in kind description'),
-        ),
-        migrations.AlterField(
-            model_name='contribution',
-            name='key',
-            field=models.SlugField(max_length=100, unique=True, verbose_name='key'),
-        ),
-        migrations.AlterField(
-            model_name='contribution',
-            name='kind',
-            field=models.CharField(choices=[('cash', 'Cash'), ('in_kind', 'In kind'), ('not_stated', 'Not stated')], max_length=20, verbose_name='kind'),
-        ),
-        migrations.AlterField(
-            model_name='contribution',
-            name='notes',
-            field=models.TextField(blank=True, verbose_name='notes'),
-        ),
-        migrations.AlterField(
-            model_name='contribution',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contributions', to='activities.project', verbose_name='project'),
-        ),
-        migrations.AlterField(
-            model_name='contribution',
-            name='status',
-            field=models.CharField(choices=[('pledged', 'Pledged'), ('committed', 'Committed'), ('received', 'Received'), ('not_stated', 'Not stated')], default='not_stated', max_length=20, verbose_name='status'),
-        ),
-        migrations.AlterField(
-            model_name='contribution',
-            name='year',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Filled from the date when it is known.', null=True, verbose_name='year'),
-        ),
-        migrations.AlterField(
+        unodc_portal.core.migration_ops.RelabelFields(
             model_name='donor',
-            name='country',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='donors', to='activities.country', verbose_name='country'),
+            fields=[
+                ('country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='donors', to='activities.country', verbose_name='country')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('kind', models.CharField(choices=[('government', 'Government'), ('intergovernmental', 'Intergovernmental body'), ('agency', 'Development or cooperation agency'), ('foundation', 'Foundation'), ('private', 'Private sector'), ('other', 'Other')], max_length=20, verbose_name='kind')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('organisation', models.OneToOneField(blank=True, help_text='The organisation record of this donor, where one exists.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='donor', to='activities.organisation', verbose_name='organisation')),
+                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
+                ('website', models.URLField(blank=True, verbose_name='website')),
+            ],
         ),
-        migrations.AlterField(
-            model_name='donor',
-            name='description',
-            field=models.TextField(blank=True, verbose_name='description'),
-        ),
-        migrations.AlterField(
-            model_name='donor',
-            name='kind',
-            field=models.CharField(choices=[('government', 'Government'), ('intergovernmental', 'Intergovernmental body'), ('agency', 'Development or cooperation agency'), ('foundation', 'Foundation'), ('private', 'Private sector'), ('other', 'Other')], max_length=20, verbose_name='kind'),
-        ),
-        migrations.AlterField(
-            model_name='donor',
-            name='name',
-            field=models.CharField(max_length=200, verbose_name='name'),
-        ),
-        migrations.AlterField(
-            model_name='donor',
-            name='organisation',
-            field=models.OneToOneField(blank=True, help_text='The organisation record of this donor, where one exists.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='donor', to='activities.organisation', verbose_name='organisation'),
-        ),
-        migrations.AlterField(
-            model_name='donor',
-            name='slug',
-            field=models.SlugField(max_length=80, unique=True, verbose_name='slug'),
-        ),
-        migrations.AlterField(
-            model_name='donor',
-            name='website',
-            field=models.URLField(blank=True, verbose_name='website'),
-        ),
-        migrations.AlterField(
+        unodc_portal.core.migration_ops.RelabelFields(
             model_name='donoraccount',
-            name='donor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='accounts', to='donors.donor', verbose_name='donor'),
+            fields=[
+                ('donor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='accounts', to='donors.donor', verbose_name='donor')),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='donor_account', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+            ],
         ),
-        migrations.AlterField(
-            model_name='donoraccount',
-            name='user',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='donor_account', to=settings.AUTH_USER_MODEL, verbose_name='user'),
-        ),
-        migrations.AlterField(
+        unodc_portal.core.migration_ops.RelabelFields(
             model_name='exchangerate',
-            name='currency',
-            field=models.CharField(max_length=3, validators=[unodc_portal.core.validators.validate_currency], verbose_name='currency'),
+            fields=[
+                ('currency', models.CharField(max_length=3, validators=[unodc_portal.core.validators.validate_currency], verbose_name='currency')),
+                ('month', models.DateField(help_text='Any day of the month; stored as its first day.', verbose_name='month')),
+            ],
         ),
-        migrations.AlterField(
-            model_name='exchangerate',
-            name='month',
-            field=models.DateField(help_text='Any day of the month; stored as its first day.', verbose_name='month'),
-        ),
-        migrations.AlterField(
+        unodc_portal.core.migration_ops.RelabelFields(
             model_name='historicalcontribution',
-            name='amount',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text='Leave empty where the amount is not known.', max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='amount'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontribution',
-            name='article',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='The bulletin article it came from.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='activities.article', verbose_name='article'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontribution',
-            name='currency',
-            field=models.CharField(blank=True, help_text='ISO 4217 code.', max_length=3, validators=[unodc_portal.core.validators.validate_currency], verbose_name='currency'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontribution',
-            name='date',
-            field=models.DateField(blank=True, null=True, verbose_name='date'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontribution',
-            name='donor',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='donors.donor', verbose_name='donor'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontribution',
-            name='event',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='activities.event', verbose_name='event'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontribution',
-            name='in_kind_description',
-            field=models.CharField(blank=True, help_text='What was given in kind ("two narcotic detector dogs").', max_length=300, verbose_name='in kind description'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontribution',
-            name='key',
-            field=models.SlugField(max_length=100, verbose_name='key'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontribution',
-            name='kind',
-            field=models.CharField(choices=[('cash', 'Cash'), ('in_kind', 'In kind'), ('not_stated', 'Not stated')], max_length=20, verbose_name='kind'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontribution',
-            name='notes',
-            field=models.TextField(blank=True, verbose_name='notes'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontribution',
-            name='project',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='activities.project', verbose_name='project'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontribution',
-            name='status',
-            field=models.CharField(choices=[('pledged', 'Pledged'), ('committed', 'Committed'), ('received', 'Received'), ('not_stated', 'Not stated')], default='not_stated', max_length=20, verbose_name='status'),
-        ),
-        migrations.AlterField(
-            model_name='historicalcontribution',
-            name='year',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Filled from the date when it is known.', null=True, verbose_name='year'),
+            fields=[
+                ('amount', models.DecimalField(blank=True, decimal_places=2, help_text='Leave empty where the amount is not known.', max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='amount')),
+                ('article', models.ForeignKey(blank=True, db_constraint=False, help_text='The bulletin article it came from.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='activities.article', verbose_name='article')),
+                ('currency', models.CharField(blank=True, help_text='ISO 4217 code.', max_length=3, validators=[unodc_portal.core.validators.validate_currency], verbose_name='currency')),
+                ('date', models.DateField(blank=True, null=True, verbose_name='date')),
+                ('donor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='donors.donor', verbose_name='donor')),
+                ('event', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='activities.event', verbose_name='event')),
+                ('in_kind_description', models.CharField(blank=True, help_text='What was given in kind ("two narcotic detector dogs").', max_length=300, verbose_name='in kind description')),
+                ('key', models.SlugField(max_length=100, verbose_name='key')),
+                ('kind', models.CharField(choices=[('cash', 'Cash'), ('in_kind', 'In kind'), ('not_stated', 'Not stated')], max_length=20, verbose_name='kind')),
+                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='activities.project', verbose_name='project')),
+                ('status', models.CharField(choices=[('pledged', 'Pledged'), ('committed', 'Committed'), ('received', 'Received'), ('not_stated', 'Not stated')], default='not_stated', max_length=20, verbose_name='status')),
+                ('year', models.PositiveSmallIntegerField(blank=True, help_text='Filled from the date when it is known.', null=True, verbose_name='year')),
+            ],
         ),
     ]
