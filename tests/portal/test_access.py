@@ -25,6 +25,10 @@ SITE = {
     }),
     "healthz": Expect(PUBLIC, content_type=JSON),
     "favicon": Expect(statuses(access.Redirect("/static/favicon.svg"))),
+    # The switcher's link: everyone, to the same page in Russian (here the home page's).
+    "switch_language": Expect(statuses(access.Redirect("/ru/")), lambda w: ["ru"]),
+    # The scripts' words in the page's language: everyone.
+    "javascript_catalog": Expect(PUBLIC, content_type="text/javascript"),
     "login": Expect(PUBLIC),
     # Django 5: signing out is a POST.
     "logout": Expect(statuses(405)),

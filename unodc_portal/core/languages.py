@@ -101,7 +101,10 @@ def switch_language(request, code):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ) or not target.startswith("/"):
         target = "/"
-    response = HttpResponseRedirect(translate_url(target, code))
+    # translate_url resolves the address in the active language: make it the address's own.
+    with translation.override(translation.get_language_from_path(target.split("?")[0])
+                              or settings.LANGUAGE_CODE):
+        response = HttpResponseRedirect(translate_url(target, code))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME, code,
         max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
