@@ -71,7 +71,7 @@ def test_an_officer_records_an_event_and_lands_on_its_page(page, live_server, re
     page.get_by_label("Exact dates unknown").uncheck()
     expect(worded).to_be_hidden()
 
-    form.get_by_label("Title").fill("Precursor control workshop")
+    form.locator("#id_event-title").fill("Precursor control workshop")
     page.locator("#id_event-kind").select_option("workshop")
     form.get_by_label("Start date").fill("2015-04-20")
     page.locator("#id_event-country").select_option(label="Kazakhstan")

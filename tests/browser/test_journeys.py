@@ -295,8 +295,8 @@ def test_admin_edits_an_article_and_sees_the_change_on_the_public_page(page, liv
     page.get_by_role("link", name="Planning for success").click()
     page.wait_for_url(f"**/admin/activities/article/{article.pk}/change/")
 
-    page.fill("#id_title", "Planning for success in Almaty")
-    body = page.locator("#id_body")
+    page.fill("#id_title_en", "Planning for success in Almaty")
+    body = page.locator("#id_body_en")
     body.fill(body.input_value() + "\n\nEighteen officers from five countries took part.")
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url("**/admin/activities/article/")
