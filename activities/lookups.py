@@ -7,7 +7,7 @@ from django.db.models import Count, F, Max, Q
 from activities.models import Event, Organisation, Person, Project
 from unodc_portal.core.lookups import LookupView
 from unodc_portal.core.roles import is_demo_user
-from unodc_portal.core.templatetags.portal import reported_dates
+from unodc_portal.core.templatetags.portal import reported_dates_text
 
 # What an event's label reads: many events share a title (a yearly workshop), so the label adds
 # the dates and the city.
@@ -19,7 +19,7 @@ EVENT_LABEL_FIELDS = (
 def event_label(event: Event) -> str:
     """The title, dates and city ("Border liaison workshop, 21 February 2011, Osh"): the
     filter's chosen event and the search's suggestions read alike."""
-    return ", ".join(part for part in (event.title, reported_dates(event), event.city) if part)
+    return ", ".join(part for part in (event.title, reported_dates_text(event), event.city) if part)
 
 
 class EventLookupView(LookupView):

@@ -86,6 +86,14 @@ def test_reported_dates_read_in_russian_with_the_month_in_the_genitive():
         assert seizure_period(SimpleNamespace(date=datetime.date(2011, 5, 1))) == "1 мая 2011"
 
 
+def test_dates_worded_by_the_source_are_its_english_marked_on_a_russian_page():
+    late_april = period(year=2011, wording="late April")
+    with translation.override("ru"):
+        assert reported_dates(late_april) == '<span lang="en">late April 2011</span>'
+    with translation.override("en-gb"):
+        assert reported_dates(late_april) == "late April 2011"
+
+
 def test_reported_dates_in_english_are_unchanged():
     with translation.override("en-gb"):
         assert reported_dates(period(datetime.date(2011, 3, 24),

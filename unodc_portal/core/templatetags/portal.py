@@ -13,6 +13,7 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format, number_format
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 
@@ -49,6 +50,16 @@ def month_year(year: int, month: int) -> str:
 
 @register.filter
 def reported_dates(record) -> str:
+    """``reported_dates_text`` for a page: the wording as reported is the source's English, so
+    on a page in another language it is marked ``lang="en"``."""
+    text = reported_dates_text(record)
+    if (text and not record.start_date and record.date_wording
+            and not (get_language() or "en").startswith("en")):
+        return format_html('<span lang="en">{}</span>', text)
+    return text
+
+
+def reported_dates_text(record) -> str:
     """The dates of a record with a ``ReportedPeriod`` (events, articles): the days where known
     ("21-25 February 2011", with an en dash), else the wording as reported ("late April 2011"),
     else the month or year."""
