@@ -278,3 +278,17 @@ def test_a_breadcrumb_names_the_list_in_russian_and_marks_an_english_title(clien
     english = BREADCRUMB.search(client.get(
         en("activities:event_detail", slug=untranslated.slug)).content.decode()).group(0)
     assert "Regional workshop" in english and 'lang="en"' not in english
+
+
+def test_a_filter_label_first_read_in_english_still_reads_in_russian(db):
+    """django-filter words a label made from the model field once and keeps it on the class's
+    filter (the API schema reads them all): it must stay lazy, worded per reader."""
+    from activities.filters import EventFilter
+
+    with translation.override("en-gb"):
+        assert str(EventFilter.base_filters["kind"].label) == "Kind"
+        EventFilter.base_filters["kind"].field  # noqa: B018 — what schema generation does
+    with translation.override("ru"):
+        assert str(EventFilter().form["kind"].label) == "Вид"
+    with translation.override("en-gb"):
+        assert str(EventFilter().form["kind"].label) == "Kind"

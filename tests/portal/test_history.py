@@ -50,7 +50,7 @@ def test_admin_edit_is_recorded_with_who_and_when(admin_client, admin_user):
     event = factories.EventFactory(title="Planning for success")
     url = reverse("admin:activities_event_change", args=[event.pk])
     data = change_form_data(admin_client.get(url))
-    data.update({"title": "Planning for Success (revised)",
+    data.update({"title_en": "Planning for Success (revised)",
                  "trainer_links-TOTAL_FORMS": "0", "trainer_links-INITIAL_FORMS": "0",
                  "participations-TOTAL_FORMS": "0", "participations-INITIAL_FORMS": "0"})
     response = admin_client.post(url, data)

@@ -31,10 +31,12 @@ from django.db.models import CharField, F, Q, SlugField, TextField, Value
 from django.db.models.functions import Collate, NullIf
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
+from django_filters.utils import label_for_filter
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -64,6 +66,9 @@ class FilterForm(forms.Form):
         return cleaned
 
 
+lazy_label_for_filter = lazy(label_for_filter, str)
+
+
 class PortalFilterSet(filters.FilterSet):
     class Meta:
         form = FilterForm
@@ -75,6 +80,15 @@ class PortalFilterSet(filters.FilterSet):
         found = super().get_filters()
         if "sort" in found:
             found["sort"] = found.pop("sort")
+        # A label django-filter makes from the model field is worded once, in the language of
+        # the first request that reads it (label_for_filter forces it to text), and kept on the
+        # class's filter: the API schema or an English page read first left "Kind" on every
+        # Russian page after it. Made lazy here, it is worded in each reader's language.
+        model = cls._meta.model
+        for filter_ in found.values():
+            if filter_._label is None and model is not None:
+                filter_._label = lazy_label_for_filter(
+                    model, filter_.field_name, filter_.lookup_expr, filter_.exclude)
         return found
 
     def __init__(self, data=None, *args, **kwargs):
