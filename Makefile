@@ -26,11 +26,9 @@ DEV_ENV = DJANGO_DEBUG=1 DJANGO_SECRET_KEY="$$(cat .dev-secret-key)"
 ANY_ENV = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .dev-secret-key)}"
 WORKERS ?= 3
 THREADS ?= 8
-# The suite runs on every core (at most four): each worker has its own test database. A worker
-# that runs out of tests takes some from another's queue (worksteal), so that the few long
-# tests (the axe and pseudo-locale walks, the two-server test) do not leave one core idle.
+# The suite runs on every core (at most four): each worker has its own test database.
 # `make test PYTEST_ARGS="tests/browser -x"` runs a part in one process.
-PYTEST_ARGS ?= -n auto --maxprocesses=4 --dist worksteal
+PYTEST_ARGS ?= -n auto --maxprocesses=4
 
 .PHONY: run test lint check venv fixtures clean serve backup restore messages
 
