@@ -9,7 +9,6 @@ template render each."""
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -18,26 +17,10 @@ from django.utils.translation import ngettext
 from donors import totals
 from donors.currency import USD, UsdEquivalent, cents
 
+# One money format for the whole portal: core's ("EUR 3,000,000", «3 000 000 EUR»).
+from unodc_portal.core.templatetags.portal import _grouped, money
+
 register = template.Library()
-
-
-def number(value: Decimal, places: int) -> str:
-    """``value`` rounded to ``places`` decimals, grouped in the reader's language: "3,000,000.50"
-    in English, "3 000 000,50" in Russian (a no-break space between groups)."""
-    value = Decimal(value).quantize(Decimal(1).scaleb(-places))
-    return number_format(value, places, use_l10n=True, force_grouping=True)
-
-
-def money(amount, currency) -> str:
-    """An amount and its currency in the reader's language: "EUR 3,000,000" in English, "3 000 000
-    EUR" in Russian; cents only where there are some ("USD 1,234.50")."""
-    if amount is None:
-        return _("amount not stated")
-    amount = Decimal(amount)
-    text = number(amount, 0 if amount == amount.to_integral_value() else 2)
-    if not currency:
-        return text
-    return _("%(currency)s %(amount)s") % {"currency": currency, "amount": text}
 
 
 @register.simple_tag
@@ -94,7 +77,7 @@ def money_short(amount, currency: str = USD) -> str:
         places = Decimal(1) if abs(value) >= 100 else Decimal("0.1")
         value = value.quantize(places, rounding=ROUND_HALF_UP)
         if abs(value) >= smallest:
-            text = number(value, 0 if value == value.to_integral_value() else 1)
+            text = _grouped(value, 0 if value == value.to_integral_value() else 1)
             return words % {"currency": currency, "number": text}
     return money(amount, currency)
 

@@ -2,7 +2,7 @@
 
 - ``LocaleMiddleware`` (Django's) activates the language of the address. Under
   ``i18n_patterns(prefix_default_language=False)`` an unprefixed page is always English, so it
-  does not vary on ``Accept-Language``: ``PageLanguageMiddleware`` drops the ``Vary`` Django adds,
+  does not vary on ``Accept-Language``: ``PortalLocaleMiddleware`` drops the ``Vary`` Django adds,
   and the page cache keeps one copy per address instead of one per browser.
 - ``FirstVisitLanguageMiddleware``: on ``/`` only, a visitor with no remembered choice whose
   browser prefers Russian is sent to ``/ru/``; one who chose a language with the switcher is
