@@ -14,11 +14,17 @@ register = template.Library()
 def _alternates(request):
     """(code, name, address of this page in that language, is current) per language."""
     current = translation.get_language()
+    held = getattr(request, "_language_alternates", None)
+    if held is not None and held[0] == current:
+        return held[1]  # the head's alternates and the switcher: one resolve per page, not two
     path = request.get_full_path() if request is not None else "/"
-    return [
+    alternates = [
         (code, name, translate_url(path, code), code == current)
         for code, name in settings.LANGUAGES
     ]
+    if request is not None:
+        request._language_alternates = (current, alternates)
+    return alternates
 
 
 @register.inclusion_tag("includes/language_links.html", takes_context=True)
