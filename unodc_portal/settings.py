@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "unodc_portal.core",
     "activities",
     "donors",
+    "results",
     "search",
     "unodc_portal.site",
 ]

@@ -33,6 +33,13 @@ OFFICER_PERMISSIONS = {
         "donor": ["view"],
         "contribution": ["view"],
     },
+    # Results frameworks are edited by admins; officers read them and enter the actuals of
+    # entered indicators, which stay pending until an admin approves them.
+    "results": {
+        "result": ["view"],
+        "indicator": ["view"],
+        "period": ["change", "view"],
+    },
 }
 DONOR_PERMISSIONS = {
     "donors": {
