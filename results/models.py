@@ -21,25 +21,37 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Event, Project, Substance
-from unodc_portal.core.records import END_BEFORE_START, not_before, record_version
+from unodc_portal.core.records import (
+    END_BEFORE_START,
+    NaturalKeyModel,
+    NaturalKeyQuerySet,
+    not_before,
+    record_version,
+)
 
 HUNDRED = Decimal("100")
 
 
-class ResultQuerySet(models.QuerySet):
+class ResultQuerySet(NaturalKeyQuerySet):
     def visible_to(self, user):
         """A result is shown with its project: demo projects' frameworks to demo accounts
         only."""
         return self.filter(project__in=Project.objects.visible_to(user))
 
 
-class Result(models.Model):
+class Result(NaturalKeyModel):
     """An outcome or an output of a project, in the order the framework gives them."""
+
+    natural_key_fields = ("key",)
 
     class Kind(models.TextChoices):
         OUTCOME = "outcome", _("Outcome")
         OUTPUT = "output", _("Output")
 
+    key = models.SlugField(
+        max_length=80, unique=True, help_text=_("Stable key (fixtures, API)."),
+        verbose_name=_("key"),
+    )
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="results", verbose_name=_("project"),
     )
@@ -86,7 +98,7 @@ class Result(models.Model):
             raise ValidationError({"parent": _("The outcome belongs to another project.")})
 
 
-class IndicatorQuerySet(models.QuerySet):
+class IndicatorQuerySet(NaturalKeyQuerySet):
     def visible_to(self, user):
         return self.filter(result__in=Result.objects.visible_to(user))
 
@@ -94,9 +106,11 @@ class IndicatorQuerySet(models.QuerySet):
         return self.filter(is_headline=True)
 
 
-class Indicator(models.Model):
+class Indicator(NaturalKeyModel):
     """What a result is measured by: a unit, a baseline and, per period, a target and an
     actual (entered or computed from the record)."""
+
+    natural_key_fields = ("key",)
 
     class Measure(models.TextChoices):
         # A count is a whole number (people, events); a quantity may have decimals (kilograms,
@@ -125,6 +139,10 @@ class Indicator(models.Model):
         Source.CONTRIBUTIONS_RECEIVED: Measure.QUANTITY,
     }
 
+    key = models.SlugField(
+        max_length=80, unique=True, help_text=_("Stable key (fixtures, API)."),
+        verbose_name=_("key"),
+    )
     result = models.ForeignKey(
         Result, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("result"),
     )
@@ -230,6 +248,9 @@ def value_errors(measure: str, values: dict) -> dict:
 
 
 class PeriodQuerySet(models.QuerySet):
+    def get_by_natural_key(self, indicator_key, start, end):
+        return self.get(indicator__key=indicator_key, start=start, end=end)
+
     def visible_to(self, user):
         return self.filter(indicator__in=Indicator.objects.visible_to(user))
 
@@ -300,6 +321,11 @@ class Period(models.Model):
 
     def __str__(self):
         return f"{self.indicator} {self.start:%Y-%m-%d} to {self.end:%Y-%m-%d}"
+
+    def natural_key(self):
+        return (self.indicator.key, self.start, self.end)
+
+    natural_key.dependencies = ["results.indicator"]
 
     @property
     def is_year(self) -> bool:

@@ -1,0 +1,137 @@
+"""What a reader sees of a results framework: each indicator's baseline and, per period, its
+target, its actual and the progress against the target. Every surface — the project page, the
+home page's headline indicators, the API, the IATI file and the donor report pack — reads
+frameworks through ``framework()`` / ``headline()``, so that they show the same figures under
+the same rules:
+
+- an entered actual is shown to everyone once an admin has approved it; officers and admins
+  also see a pending one, marked pending (``Actual.state == PENDING``);
+- a computed actual comes from ``results.compute`` (the record), with its breakdowns by sex and
+  by country protected by the small-group rule;
+- an indicator with a qualitative note and no numeric actual shows the note as worded.
+
+INTERFACE (issue 16). The dataclasses below are the contract between the helpers; the
+implementation of the computed figures lives in ``results.compute``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from results.models import Indicator, Period, Result
+
+
+@dataclass
+class Cell:
+    """One group of a breakdown: ``key`` (sex value or country code), its label, and its
+    value — None where the small-group rule hides it (``shown`` then says "fewer than 3")."""
+
+    key: str
+    label: str
+    value: Decimal | None
+    shown: str
+
+
+@dataclass
+class Unplaced:
+    """Records known only by their year (or month) that a period shorter than that cannot
+    place: listed beside the figure, never counted in it."""
+
+    label: str  # e.g. "2011 (year only)"
+    value: Decimal
+
+
+@dataclass
+class Money:
+    currency: str
+    amount: Decimal
+
+
+@dataclass
+class Actual:
+    """A period's actual as a reader may see it."""
+
+    VALUE = "value"  # a number (possibly 0: records of that kind exist, none in the period)
+    NO_DATA = "no_data"  # no record of that kind can count / nothing entered or approved
+    PENDING = "pending"  # an entered value awaiting approval (officers and admins only)
+    QUALITATIVE = "qualitative"  # the indicator's note as worded, no number
+
+    state: str
+    value: Decimal | None = None
+    breakdown: dict[str, list[Cell]] = field(default_factory=dict)  # "sex", "country"
+    unplaced: list[Unplaced] = field(default_factory=list)
+    per_currency: list[Money] = field(default_factory=list)  # contributions received
+    usd: Decimal | None = None  # contributions: the US-dollar equivalent where rates exist
+    usd_partial: bool = False  # some contributions lack a rate: the USD figure is partial
+    note: str = ""
+
+
+@dataclass
+class PeriodRow:
+    period: Period
+    target: Decimal | None
+    actual: Actual
+    progress: Decimal | None  # actual / target × 100, where both are numbers and target > 0
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    periods: list[PeriodRow]
+
+
+@dataclass
+class ResultRow:
+    result: Result
+    indicators: list[IndicatorRow]
+    outputs: list[ResultRow] = field(default_factory=list)  # outputs under this outcome
+
+
+def framework(project, user) -> list[ResultRow]:
+    """The project's framework as ``user`` may see it: outcomes with their outputs nested,
+    then outputs under no outcome, each in order. A fixed number of queries."""
+    from results import compute
+
+    results = list(
+        Result.objects.filter(project=project).order_by("order", "pk")
+    )
+    indicators = list(
+        Indicator.objects.filter(result__in=results).select_related("substance")
+        .prefetch_related("periods").order_by("order", "pk")
+    )
+    actuals = compute.actuals(project, indicators, user)
+    by_result: dict[int, list[IndicatorRow]] = {}
+    for indicator in indicators:
+        rows = [period_row(period, actuals.get(period.pk)) for period in indicator.periods.all()]
+        by_result.setdefault(indicator.result_id, []).append(IndicatorRow(indicator, rows))
+    rows = {r.pk: ResultRow(r, by_result.get(r.pk, [])) for r in results}
+    top = []
+    for result in results:
+        if result.parent_id and result.parent_id in rows:
+            rows[result.parent_id].outputs.append(rows[result.pk])
+        else:
+            top.append(rows[result.pk])
+    return top
+
+
+def headline(user) -> list[IndicatorRow]:
+    """The indicators admins mark as headline, of the projects ``user`` may see."""
+    from results import compute
+
+    indicators = list(
+        Indicator.objects.visible_to(user).headline().select_related("result__project",
+                                                                      "substance")
+        .prefetch_related("periods").order_by("result__project__code", "order", "pk")
+    )
+    actuals = compute.actuals(None, indicators, user)
+    return [IndicatorRow(i, [period_row(p, actuals.get(p.pk)) for p in i.periods.all()])
+            for i in indicators]
+
+
+def period_row(period: Period, actual: Actual | None) -> PeriodRow:
+    actual = actual or Actual(Actual.NO_DATA)
+    progress = None
+    if actual.state == Actual.VALUE and actual.value is not None and period.target:
+        progress = (actual.value / period.target * 100).quantize(Decimal("0.1"))
+    return PeriodRow(period, period.target, actual, progress)
