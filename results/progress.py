@@ -72,7 +72,7 @@ class PeriodRow:
     period: Period
     target: Decimal | None
     actual: Actual
-    progress: Decimal | None  # actual / target × 100, where both are numbers and target > 0
+    progress: Decimal | None  # actual / target * 100, where both are numbers and target > 0
 
 
 @dataclass
