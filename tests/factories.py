@@ -13,6 +13,7 @@ from factory.django import DjangoModelFactory
 
 from activities import models as am
 from donors import models as dm
+from results import models as rm
 
 
 def synthetic_surname(number: int) -> str:
@@ -294,3 +295,35 @@ class ExchangeRateFactory(DjangoModelFactory):
 
     class Params:
         minimal = factory.Trait()  # all three required
+
+
+class ResultFactory(DjangoModelFactory):
+    class Meta:
+        model = rm.Result
+
+    key = factory.Sequence(lambda n: f"result-{n}")
+    project = factory.SubFactory(ProjectFactory)
+    kind = rm.Result.Kind.OUTCOME
+    title = factory.Sequence(lambda n: f"Result {n}")
+
+
+class IndicatorFactory(DjangoModelFactory):
+    class Meta:
+        model = rm.Indicator
+
+    key = factory.Sequence(lambda n: f"indicator-{n}")
+    result = factory.SubFactory(ResultFactory)
+    title = factory.Sequence(lambda n: f"Indicator {n}")
+    unit = "officers"
+    measure = rm.Indicator.Measure.COUNT
+    source = rm.Indicator.Source.MANUAL
+
+
+class PeriodFactory(DjangoModelFactory):
+    class Meta:
+        model = rm.Period
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    start = datetime.date(2011, 1, 1)
+    end = datetime.date(2011, 12, 31)
+    target = Decimal("40")
