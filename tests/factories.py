@@ -306,6 +306,9 @@ class ResultFactory(DjangoModelFactory):
     kind = rm.Result.Kind.OUTCOME
     title = factory.Sequence(lambda n: f"Result {n}")
 
+    class Params:
+        minimal = factory.Trait()
+
 
 class IndicatorFactory(DjangoModelFactory):
     class Meta:
@@ -318,6 +321,9 @@ class IndicatorFactory(DjangoModelFactory):
     measure = rm.Indicator.Measure.COUNT
     source = rm.Indicator.Source.MANUAL
 
+    class Params:
+        minimal = factory.Trait(unit="")
+
 
 class PeriodFactory(DjangoModelFactory):
     class Meta:
@@ -327,3 +333,6 @@ class PeriodFactory(DjangoModelFactory):
     start = datetime.date(2011, 1, 1)
     end = datetime.date(2011, 12, 31)
     target = Decimal("40")
+
+    class Params:
+        minimal = factory.Trait(target=None)
