@@ -353,6 +353,11 @@ SAMPLES: dict[str, Sample | Skip] = {
     "donors:contribution_export": Sample(args=lambda: ["xlsx"], download=True),
     "donors:my_contributions": Sample(("donor",)),
     "donors:my_contribution_export": Sample(("donor",), args=lambda: ["csv"], download=True),
+    # The donor report pack (results.pack_views): the form, and both formats for a year
+    # (benchmarks/report_pack.py times the building of one pack at 1M).
+    "pack:donor_report": Sample(
+        ("donor", "officer", "admin"), args=lambda: [donor().slug],
+        queries=("", "?year=2015&format=pdf", "?year=2015&format=xlsx"), load=False),
     # Site search (a common word, a city, the same city in Cyrillic letters, an acronym)
     "search:search": Sample(("anonymous", "officer"), queries=(
         "?q=training", "?q=almaty", "?q=%D0%B0%D0%BB%D0%BC%D0%B0%D1%82%D1%8B&type=event",

@@ -217,6 +217,22 @@ def build_pack(donor: Donor, user, period: PackPeriod) -> Pack:
     )
 
 
+def heading_lines(pack: Pack) -> list[str]:
+    """The lines that open the summary sheet and the PDF's first page."""
+    lines = [
+        gettext("Donor: %(donor)s") % {"donor": pack.donor.name},
+        gettext("Period: %(period)s") % {"period": pack.period.label},
+        gettext("Generated: %(date)s") % {
+            "date": date_format(pack.generated, "DATETIME_FORMAT")},
+    ]
+    if pack.with_unpublished:
+        lines.append(gettext("This pack includes the donor's unpublished contributions: "
+                             "do not publish it as it is."))
+    else:
+        lines.append(gettext("This pack holds published contributions only."))
+    return lines
+
+
 def _sees_unpublished(donor: Donor, user) -> bool:
     if user.has_perm("donors.change_contribution"):
         return True
@@ -271,20 +287,23 @@ def actual_text(actual) -> str | Decimal | None:
     return gettext("no data")
 
 
-def _money_table(title: str, first: str, rows, note: str = "") -> Table:
-    """One row per group and currency: the group's count on its first line."""
+def _money_table(title: str, first: str | None, rows, note: str = "") -> Table:
+    """One row per group (``first`` names the groups; None: per currency, the currency is
+    the group) and currency: the group's count on its first line."""
     out = []
     for row in rows:
         lines = row.lines or [None]
         for n, line in enumerate(lines):
+            cells = [str(row.label) if n == 0 else ""] if first else []
             out.append([
-                str(row.label) if n == 0 else "",
+                *cells,
                 row.contributions if n == 0 else None,
-                line.currency if line else "",
+                line.currency if line else str(row.label),
                 line.total if line else None,
                 line.usd if line else None,
             ])
-    return Table(title, [first, gettext("Contributions"), gettext("Currency"),
+    headers = [first] if first else []
+    return Table(title, [*headers, gettext("Contributions"), gettext("Currency"),
                          gettext("Amount"), gettext("US-dollar equivalent")], out, note)
 
 
@@ -314,8 +333,8 @@ def summary_tables(pack: Pack) -> list[Table]:
             "counted (year only, not placed).") % {"n": pack.unplaced_contributions})
     kinds = dict(Contribution.Kind.choices)
     return [
-        _money_table(gettext("Contributions per currency"), gettext("Currency"),
-                     per_currency, " ".join(notes)),
+        _money_table(gettext("Contributions per currency"), None, per_currency,
+                     " ".join(notes)),
         _money_table(gettext("Contributions per year"), gettext("Year"), pack.totals.by_year),
         Table(gettext("Contributions per kind"),
               [gettext("Kind"), gettext("Currency"), gettext("Contributions"),
@@ -366,10 +385,12 @@ def project_tables(pack: Pack) -> list[Table]:
     people = []
     for item in supported.projects:
         for breakdown in item.registrations:
-            people.append([item.project.code, str(breakdown.title), gettext("Total"),
+            if not breakdown.cells:
+                continue  # no event of the project lists its groups this way
+            people.append([item.project.code, breakdown.caption, gettext("Total"),
                            breakdown.total_shown])
             for cell in breakdown.cells:
-                people.append([item.project.code, str(breakdown.title), str(cell.label),
+                people.append([item.project.code, breakdown.caption, str(cell.label),
                                cell.value if cell.value is not None else cell.shown])
     registrations = Table(
         gettext("People trained: registrations at these projects' events, by sex and by "

@@ -24,7 +24,6 @@ from fpdf.fonts import FontFace
 
 from results import pack_data
 from results.pack_data import PDF_LIST_LIMIT, Pack, Table
-from results.pack_xlsx import heading_lines
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
@@ -78,11 +77,11 @@ def write_pack_pdf(pack: Pack) -> bytes:
     pdf = PackDocument(pack)
     pdf.add_page()
     pdf.set_font(FONT, "B", 16)
-    pdf.multi_cell(0, 8, gettext("Report pack: %(donor)s") % {"donor": pack.donor.name}, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _lines(pdf, 8, gettext("Report pack: %(donor)s") % {"donor": pack.donor.name})
     pdf.ln(1)
     pdf.set_font(FONT, "", 10)
-    for line in heading_lines(pack):
-        pdf.multi_cell(0, 5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for line in pack_data.heading_lines(pack):
+        _lines(pdf, 5, line)
     pdf.ln(2)
 
     _section(pdf, gettext("Contributions"))
@@ -140,19 +139,24 @@ def write_pack_pdf(pack: Pack) -> bytes:
     return bytes(pdf.output())
 
 
+def _lines(pdf: PackDocument, height: float, text: str) -> None:
+    """A paragraph across the page, wrapped; the next starts below it at the margin."""
+    pdf.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
 def _section(pdf: PackDocument, title: str) -> None:
     if pdf.get_y() > pdf.h - 60:
         pdf.add_page()
     pdf.ln(3)
     pdf.start_section(title)
     pdf.set_font(FONT, "B", 13)
-    pdf.multi_cell(0, 7, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _lines(pdf, 7, title)
     pdf.ln(1)
 
 
 def _note(pdf: PackDocument, text: str) -> None:
     pdf.set_font(FONT, "", 8.5)
-    pdf.multi_cell(0, 4.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _lines(pdf, 4.5, text)
     pdf.ln(1)
 
 
@@ -179,7 +183,7 @@ def _table(pdf: PackDocument, table: Table, widths=None) -> None:
         pdf.add_page()
     if table.title:
         pdf.set_font(FONT, "B", 10.5)
-        pdf.multi_cell(0, 5.5, table.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        _lines(pdf, 5.5, table.title)
     if table.note:
         _note(pdf, table.note)
     if not table.rows:
@@ -187,8 +191,14 @@ def _table(pdf: PackDocument, table: Table, widths=None) -> None:
         pdf.ln(1)
         return
     pdf.set_font(FONT, "", 8)
+    # Numbers right-aligned, so that their digits line up down a column.
+    align = tuple(
+        "RIGHT" if any(isinstance(row[i], int | Decimal) and not isinstance(row[i], bool)
+                       for row in table.rows) else "LEFT"
+        for i in range(len(table.headers))
+    )
     with pdf.table(col_widths=widths, headings_style=HEADING, line_height=4.2,
-                   text_align="LEFT", repeat_headings=1, first_row_as_headings=True) as grid:
+                   text_align=align, repeat_headings=1, first_row_as_headings=True) as grid:
         grid.row(table.headers)
         for values in table.rows:
             grid.row([_cell(value) for value in values])

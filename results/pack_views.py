@@ -22,6 +22,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView
 
@@ -35,8 +36,15 @@ from unodc_portal.core.roles import is_officer
 # The record starts with the programme; a period far outside it is a typing mistake.
 FIRST_YEAR = 1990
 YEARS_AHEAD = 5
+
+
+def _quarter_label(quarter: int) -> str:
+    return gettext("Quarter %(quarter)s") % {"quarter": quarter}
+
+
+# Labels read in the language of each request, not of the import.
 QUARTERS = [("", gettext_lazy("The whole year"))] + [
-    (str(q), gettext_lazy("Quarter %(quarter)s") % {"quarter": q}) for q in range(1, 5)
+    (str(q), lazy(_quarter_label, str)(q)) for q in range(1, 5)
 ]
 FORMATS = [("pdf", gettext_lazy("PDF (summary)")), ("xlsx", gettext_lazy("Workbook (every row)"))]
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import tempfile
 
 import xlsxwriter
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -65,29 +64,13 @@ def write_pack_xlsx(pack: Pack, target) -> None:
     workbook.close()
 
 
-def heading_lines(pack: Pack) -> list[str]:
-    """The lines that open the summary sheet and the PDF's first page."""
-    lines = [
-        gettext("Donor: %(donor)s") % {"donor": pack.donor.name},
-        gettext("Period: %(period)s") % {"period": pack.period.label},
-        gettext("Generated: %(date)s") % {
-            "date": date_format(pack.generated, "DATETIME_FORMAT")},
-    ]
-    if pack.with_unpublished:
-        lines.append(gettext("This pack includes the donor's unpublished contributions: "
-                             "do not publish it as it is."))
-    else:
-        lines.append(gettext("This pack holds published contributions only."))
-    return lines
-
-
 def _summary(workbook, formats, pack: Pack) -> None:
     sheet = workbook.add_worksheet(gettext("Summary")[:31])
     sheet.set_column(0, 0, 28)
     sheet.set_column(1, 5, 16)
     sheet.write_string(0, 0, gettext("Report pack"), formats["title"])
     row = 1
-    for line in heading_lines(pack):
+    for line in pack_data.heading_lines(pack):
         sheet.write_string(row, 0, line)
         row += 1
     row += 1

@@ -480,10 +480,15 @@ def client_for_fixture(role: str, client, request):
 
 
 def body_text(response) -> str:
-    """The answer as text: HTML, JSON, CSV and XML as they are; an XLSX workbook as its cells."""
+    """The answer as text: HTML, JSON, CSV and XML as they are; an XLSX workbook as its cells;
+    a PDF as its pages' text."""
     content = (
         b"".join(response.streaming_content) if response.streaming else response.content
     )
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     if response.get("Content-Type", "").startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml"
     ):
