@@ -20,14 +20,12 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace
 
 from results import pack_data
 from results.pack_data import PDF_LIST_LIMIT, Pack, Table
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
-HEADING = FontFace(emphasis="BOLD", fill_color=(225, 230, 238))
 
 
 class PackDocument(FPDF):
@@ -179,39 +177,110 @@ def _cell(value) -> str:
 
 
 def _table(pdf: PackDocument, table: Table, widths=None) -> None:
+    """A table with its title and note; at most ``PDF_LIST_LIMIT`` rows, then "full list in
+    the workbook"."""
     if pdf.get_y() > pdf.h - 45:
         pdf.add_page()
     if table.title:
         pdf.set_font(FONT, "B", 10.5)
         _lines(pdf, 5.5, table.title)
-    if table.note:
-        _note(pdf, table.note)
-    if not table.rows:
+    rows = table.rows
+    notes = [table.note] if table.note else []
+    if len(rows) > PDF_LIST_LIMIT:
+        rows = rows[:PDF_LIST_LIMIT]
+        notes.append(full_list_note())
+    if notes:
+        _note(pdf, " ".join(notes))
+    if not rows:
         _note(pdf, gettext("None in this pack."))
         pdf.ln(1)
         return
-    pdf.set_font(FONT, "", 8)
     # Numbers right-aligned, so that their digits line up down a column.
-    align = tuple(
-        "RIGHT" if any(isinstance(row[i], int | Decimal) and not isinstance(row[i], bool)
-                       for row in table.rows) else "LEFT"
+    align = [
+        "R" if any(isinstance(row[i], int | Decimal) and not isinstance(row[i], bool)
+                   for row in rows) else "L"
         for i in range(len(table.headers))
-    )
-    with pdf.table(col_widths=widths, headings_style=HEADING, line_height=4.2,
-                   text_align=align, repeat_headings=1, first_row_as_headings=True) as grid:
-        grid.row(table.headers)
-        for values in table.rows:
-            grid.row([_cell(value) for value in values])
+    ]
+    _grid(pdf, table.headers, [[_cell(value) for value in row] for row in rows],
+          widths or [1] * len(table.headers), align)
     pdf.ln(3)
+
+
+def full_list_note() -> str:
+    return gettext("The first %(n)s rows; full list in the workbook.") % {"n": PDF_LIST_LIMIT}
+
+
+LINE = 3.8  # mm per line of 8-point text
+PAD = 0.9
+
+
+def _grid(pdf: PackDocument, headers: list[str], rows: list[list[str]], weights, align):
+    """Rows of wrapped cells with borders; the headings again at the top of each page a table
+    runs onto, and a row never split across pages. Drawn with ``text()`` and ``rect()``, whose
+    cost is a small part of fpdf2's own tables' (which break every cell's lines twice)."""
+    total = sum(weights)
+    widths = [pdf.epw * weight / total for weight in weights]
+
+    def draw(cells: list[str], heading: bool) -> None:
+        pdf.set_font(FONT, "B" if heading else "", 8)
+        wrapped = [_wrap(pdf, text, width - 2 * PAD) for text, width in zip(cells, widths,
+                                                                               strict=True)]
+        height = max(len(lines) for lines in wrapped) * LINE + 2 * PAD
+        if pdf.get_y() + height > pdf.page_break_trigger:
+            pdf.add_page()
+            if not heading:
+                draw(headers, True)
+                pdf.set_font(FONT, "", 8)
+        x, y = pdf.l_margin, pdf.get_y()
+        for lines, width, side in zip(wrapped, widths, align, strict=True):
+            pdf.rect(x, y, width, height, style="DF" if heading else "D")
+            for n, line in enumerate(lines):
+                left = x + PAD if side == "L" or heading else (
+                    x + width - PAD - _width(pdf, line))
+                pdf.text(left, y + PAD + LINE * n + 2.8, line)
+            x += width
+        pdf.set_xy(pdf.l_margin, y + height)
+
+    pdf.set_draw_color(150, 150, 150)
+    pdf.set_fill_color(225, 230, 238)
+    draw(headers, True)
+    for cells in rows:
+        draw(cells, False)
+
+
+def _width(pdf: PackDocument, text: str) -> float:
+    """``text``'s width in the current font, in mm: ``get_string_width``'s sum of the font's
+    character widths, without its per-call preparation (a table measures every word)."""
+    widths = pdf.current_font.cw
+    return sum(widths[ord(char)] for char in text) * pdf.font_size_pt * 0.001 / pdf.k
+
+
+def _wrap(pdf: PackDocument, text: str, width: float) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` (at spaces; a word too long for a
+    line is cut)."""
+    lines: list[str] = []
+    for paragraph in (text or "").split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if _width(pdf, candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            line = word
+            while _width(pdf, line) > width and len(line) > 1:
+                cut = len(line) - 1
+                while cut > 1 and _width(pdf, line[:cut]) > width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+        lines.append(line)
+    return lines or [""]
 
 
 def _list(pdf: PackDocument, title: str, headers: list[str], queryset, row, widths) -> None:
     """The first ``PDF_LIST_LIMIT`` rows of a list, and "full list in the workbook" where
     there are more."""
     rows = list(queryset[:PDF_LIST_LIMIT + 1])
-    note = ""
-    if len(rows) > PDF_LIST_LIMIT:
-        rows = rows[:PDF_LIST_LIMIT]
-        note = gettext("The first %(n)s rows; full list in the workbook.") % {
-            "n": PDF_LIST_LIMIT}
-    _table(pdf, Table(title, headers, [row(record) for record in rows], note), widths)
+    _table(pdf, Table(title, headers, [row(record) for record in rows]), widths)
