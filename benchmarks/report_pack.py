@@ -23,9 +23,8 @@ import statistics
 import sys
 import time
 
-from bench_server import SERVER_ENV, setup_django  # benchmarks/bench_server.py
-
 import pages  # benchmarks/pages.py: the databases, the accounts, the donor
+from bench_server import SERVER_ENV, setup_django  # benchmarks/bench_server.py
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument("--sizes", default="10k,1m", help="sizes to measure (10k, 1m)")
