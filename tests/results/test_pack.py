@@ -274,3 +274,15 @@ def test_an_unknown_donor_chosen_in_the_form_is_explained_beside_the_field(
                                            format="pdf"))
     assert response["Content-Type"].startswith("text/html")
     assert "donor" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("value", [
+    "x\x7f'; DROP TABLE donors_donor; --", "9" * 400, "<script>", "2011-13-45", "١٢٣"])
+def test_hostile_values_in_every_field_get_the_form_back_never_a_server_error(
+        value, record, officer_client):
+    for name in ("donor", "year", "quarter", "start", "end", "format"):
+        query = {"year": "2011", "format": "pdf", name: value}
+        response = officer_client.get(pack_url(record["donor"]), query)
+        assert response.status_code == 200, (name, value)
+        assert response["Content-Type"].startswith("text/html"), (name, value)
+        assert "<script>" not in response.content.decode().split("<main", 1)[-1]
