@@ -286,3 +286,20 @@ def test_hostile_values_in_every_field_get_the_form_back_never_a_server_error(
         assert response.status_code == 200, (name, value)
         assert response["Content-Type"].startswith("text/html"), (name, value)
         assert "<script>" not in response.content.decode().split("<main", 1)[-1]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
+def test_a_pack_runs_the_same_queries_at_1_and_at_30_rows_of_every_list(
+        fmt, record, client, admin_user):
+    """Contributions, events, seizures and articles of the project: the same queries however
+    many (the indicators cost a fixed number per project, not per row)."""
+    def add_rows(n):
+        for _ in range(n):
+            factories.ContributionFactory(donor=record["donor"], project=record["project"])
+            factories.EventFactory(projects=[record["project"]])
+            factories.SeizureFactory(project=record["project"])
+            factories.ArticleFactory().projects.add(record["project"])
+
+    client.force_login(admin_user)
+    assert_constant_queries(client, pack_url(record["donor"], year=2011, format=fmt),
+                            add_rows, budget=40)
