@@ -103,7 +103,7 @@ def write_pack_pdf(pack: Pack) -> bytes:
     indicators = pack_data.indicator_table(pack)
     if indicators.rows:
         indicators.title = ""
-        _table(pdf, indicators, (10, 20, 22, 9, 9, 12, 12, 9, 12, 9))
+        _table(pdf, indicators, (9, 18, 24, 8, 9, 14, 14, 9, 12, 9))
     else:
         _note(pdf, gettext("These projects have no results framework yet."))
     breakdowns = pack_data.indicator_breakdowns(pack)
