@@ -85,6 +85,7 @@ narrative.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.conf import settings
@@ -354,7 +355,7 @@ def number(value: Decimal) -> str:
 
 
 def activity(project: Project, project_ids: set[int], page_url,
-             project_results: list[ResultRow] = ()) -> etree._Element:
+             project_results: Sequence[ResultRow] = ()) -> etree._Element:
     element = etree.Element("iati-activity")
     element.set("{http://www.w3.org/XML/1998/namespace}lang", "en")
     etree.SubElement(element, "iati-identifier").text = iati_identifier(project)
@@ -474,7 +475,7 @@ def has_annual_budget(project: Project) -> bool:
             and within_a_year(project.start_date, project.end_date))
 
 
-def flattened(rows: list[ResultRow]) -> list[tuple[ResultRow, Result | None]]:
+def flattened(rows: Sequence[ResultRow]) -> list[tuple[ResultRow, Result | None]]:
     """The framework's results in order, each output under an outcome right after it with the
     outcome beside it; only results with an indicator (IATI wants at least one)."""
     out = []
