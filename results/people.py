@@ -34,7 +34,11 @@ Queries: a fixed number for any number of indicators, periods and participations
 trained three (by sex, which also gives the totals; by country; the unplaced events), reported
 participants two (the totals; the unplaced events). Each period is a filtered aggregate column
 (``Count("participant", distinct=True, filter=...)``) of one grouped query, bounded by the
-projects' own events (the event-project link, then ``activities_particip_status_idx``).
+projects' own events: on PostgreSQL the plan reads the event-project link's project index,
+then each event's attended participations by ``activities_particip_status_idx`` (checked with
+EXPLAIN on a seed_scale database of 250,000 participations: a project of 677 events and 95
+periods, about 0.6 s per breakdown query, most of it the 95 distinct counts). Pages read the
+figures through ``results.compute``, which decides what is kept.
 """
 
 from __future__ import annotations

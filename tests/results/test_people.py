@@ -289,6 +289,10 @@ def test_a_small_group_is_hidden_and_cannot_be_worked_out_from_the_total():
         assert len(splits) == 2
         # Hidden groups come after the shown ones.
         assert [c.value is None for c in cells] == sorted(c.value is None for c in cells)
+    # What a hidden cell prints follows the reader's language, not the one it was computed in.
+    small = next(c for c in actual.breakdown["sex"] if c.key == "not_recorded")
+    with translation.override("ru"):
+        assert str(small.shown) == str(FEWER_THAN) != "fewer than 3"
 
 
 def test_a_person_without_a_country_is_counted_as_not_recorded():
