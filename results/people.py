@@ -28,7 +28,10 @@ count) shows a number in every period, 0 where none falls in it; otherwise each 
 People trained carry breakdowns by sex and by country, protected by the portal's one
 small-group rule (``activities.privacy.protect``: a group of 1 or 2 reads "fewer than 3", the
 smallest other group "not shown", hidden groups after the shown ones), with the register's
-labels ("Not recorded" for a person without a country).
+labels ("Not recorded" for a person without a country). A reader without the right to personal
+data sees a project's breakdowns only where none of its people-trained periods hides a group
+(``publishable()``: periods nest and indicators overlap, so one shown breakdown would bound
+another's hidden groups); officers and admins see each period's protected cells.
 
 Queries: a fixed number for any number of indicators, periods and participations — people
 trained three (by sex, which also gives the totals; by country; the unplaced events), reported
@@ -60,7 +63,7 @@ from activities.models import Event, Participant, Participation
 from activities.privacy import protect
 from results.models import Indicator, Period
 from results.progress import Actual, Cell, Unplaced
-from unodc_portal.core.roles import is_demo_user
+from unodc_portal.core.roles import can_see_personal_data, is_demo_user
 
 ATTENDED = Participation.Status.ATTENDED
 
@@ -103,7 +106,38 @@ def people_trained(indicators: list[Indicator], user) -> dict[int, Actual]:
                 breakdown={"sex": _cells(BY_SEX, sex), "country": _cells(BY_COUNTRY, country)},
                 unplaced=batch.unplaced(indicator, period, unplaced),
             )
-    return out
+    return out if can_see_personal_data(user) else publishable(batch.indicators, out)
+
+
+def publishable(indicators: list[Indicator], actuals: dict[int, Actual]) -> dict[int, Actual]:
+    """What a reader without the right to personal data may see of people-trained breakdowns:
+    a project's breakdowns are published only where none of its people-trained periods hides a
+    group (no "fewer than 3", no "not shown", no breakdown withheld); otherwise none of them is.
+
+    Why all or nothing, per project: a project's periods nest (a quarter in its year) and its
+    indicators count overlapping people (all events, courses only), so a shown breakdown beside
+    another with a hidden group bounds that group (the year's 3 men leave the quarter's hidden
+    women one value); a breakdown in which nothing is hidden bounds nothing that was hidden.
+    Totals stay: they are the indicator's figure."""
+    hiding: set[int] = set()
+    for indicator in indicators:
+        for period in indicator.periods.all():
+            actual = actuals.get(period.pk)
+            if actual is None or actual.state != Actual.VALUE or not actual.value:
+                continue
+            cells = [c for cells in actual.breakdown.values() for c in cells]
+            if not cells or any(c.value is None for c in cells) or \
+                    any(not actual.breakdown.get(d) for d in ("sex", "country")):
+                hiding.add(indicator.result.project_id)
+    for indicator in indicators:
+        if indicator.result.project_id not in hiding:
+            continue
+        for period in indicator.periods.all():
+            actual = actuals.get(period.pk)
+            if actual is not None and actual.state == Actual.VALUE and actual.value:
+                actual.breakdown = {}
+                actual.withheld = True
+    return actuals
 
 
 def reported_participants(indicators: list[Indicator], user) -> dict[int, Actual]:
@@ -133,7 +167,6 @@ def reported_participants(indicators: list[Indicator], user) -> dict[int, Actual
     return out
 
 
-# --------------------------------------------------------------------------------------------
 # Placing records in periods
 # --------------------------------------------------------------------------------------------
 def placed(period: Period, prefix: str = "") -> Q:

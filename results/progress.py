@@ -60,6 +60,9 @@ class Actual:
     state: str
     value: Decimal | None = None
     breakdown: dict[str, list[Cell]] = field(default_factory=dict)  # "sex", "country"
+    # The breakdown is not shown, so that no small group can be picked out (people trained:
+    # results.people.publishable()).
+    withheld: bool = False
     unplaced: list[Unplaced] = field(default_factory=list)
     per_currency: list[Money] = field(default_factory=list)  # contributions received
     usd: Decimal | None = None  # contributions: the US-dollar equivalent where rates exist
