@@ -6,6 +6,7 @@ schema that says so."""
 
 import json
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
@@ -172,3 +173,13 @@ def test_the_schema_names_the_operation_its_404_and_nullable_values(tmp_path):
     assert components["IndicatorBaseline"]["properties"]["date"]["nullable"] is True
     assert components["ResultIndicator"]["properties"]["substance"]["nullable"] is True
 
+
+
+@pytest.mark.parametrize("code", ["\x00", "KGZK50\x00", "K" * 10_000, "Алматы", "' OR 1=1 --",
+                                  "%", " "])
+def test_hostile_project_codes_are_refused_never_a_server_error(client, project, code):
+    response = client.get(f"/api/projects/{quote(code, safe='')}/results/")
+    # A NUL byte is refused by the site-wide request policy (400) before the view; the rest
+    # name no project (404).
+    assert response.status_code == (400 if "\x00" in code else 404)
+    assert response["Content-Type"].startswith("application/json")
