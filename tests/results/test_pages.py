@@ -207,6 +207,22 @@ def test_a_demo_framework_is_shown_to_demo_accounts_only(client, demo_client):
     assert "Officers trained in drug control" not in Client().get(HOME).content.decode()
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_a_minimal_framework_renders_for_every_role(role, client, request, project):
+    """Required fields only: no unit, baseline, description, target or period."""
+    result = factories.ResultFactory(minimal=True, project=project, key="bare-outcome")
+    bare = factories.IndicatorFactory(minimal=True, result=result, key="bare", is_headline=True)
+    factories.PeriodFactory(minimal=True, indicator=bare)
+    factories.IndicatorFactory(minimal=True, result=result, key="no-periods")
+    factories.ResultFactory(minimal=True, project=project, key="empty-outcome")
+    client = client_for(role, client, request)
+    html = section(client.get("/projects/KGZK50/").content.decode())
+    assert "No periods set yet." in html and "No indicators set yet." in html
+    assert 'id="indicator-bare-chart"' not in html  # nothing to draw
+    assert client.get(HOME).status_code == 200
+    assert client.get(reverse("opendata:project-results", args=["KGZK50"])).status_code == 200
+
+
 # --- the home page --------------------------------------------------------------------------
 @pytest.mark.parametrize(("role", "sees_pending"), [
     ("anonymous", False), ("donor", False), ("officer", True), ("admin", True),
@@ -267,12 +283,14 @@ def test_project_page_with_a_framework_keeps_its_query_budget(client, project):
     assert_constant_queries(client, "/projects/KGZK50/", add_framework_rows(project), 15)
 
 
-def test_project_page_framework_adds_fixed_queries_for_an_officer(officer_client, project):
+@pytest.mark.parametrize("role", ["anonymous", "officer"])
+def test_project_page_framework_adds_fixed_queries(role, client, request, project):
+    client = client_for(role, client, request)
     factories.EventFactory(projects=[project])
-    officer_client.get("/projects/KGZK50/")
-    without, _sql = count_queries(officer_client, "/projects/KGZK50/")
-    add = add_framework_rows(project)
-    at_thirty = assert_constant_queries(officer_client, "/projects/KGZK50/", add, 99)
+    client.get("/projects/KGZK50/")
+    without, _sql = count_queries(client, "/projects/KGZK50/")
+    at_thirty = assert_constant_queries(client, "/projects/KGZK50/",
+                                        add_framework_rows(project), 99)
     assert at_thirty <= without + FRAMEWORK_QUERIES
 
 
@@ -280,8 +298,10 @@ def test_home_with_headline_indicators_keeps_its_query_budget(client, project):
     assert_constant_queries(client, HOME, add_framework_rows(project), 15)
 
 
-def test_home_headline_adds_fixed_queries_for_an_officer(officer_client, project):
-    officer_client.get(HOME)
-    without, _sql = count_queries(officer_client, HOME)
-    at_thirty = assert_constant_queries(officer_client, HOME, add_framework_rows(project), 99)
+@pytest.mark.parametrize("role", ["anonymous", "officer"])
+def test_home_headline_adds_fixed_queries(role, client, request, project):
+    client = client_for(role, client, request)
+    client.get(HOME)
+    without, _sql = count_queries(client, HOME)
+    at_thirty = assert_constant_queries(client, HOME, add_framework_rows(project), 99)
     assert at_thirty <= without + FRAMEWORK_QUERIES - 1  # indicators and periods
