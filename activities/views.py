@@ -117,9 +117,10 @@ class ProjectDetailView(DetailPageMixin, DetailView):
         project = self.object
         user = self.request.user
         context.update(
+            # The page names each event's country and organiser, not its projects.
             events=capped(
-                project.events.visible_to(user).with_related(), "activities:event_list",
-                project=project.code,
+                project.events.visible_to(user).select_related("country", "organiser"),
+                "activities:event_list", project=project.code,
             ),
             seizures=capped(
                 project.seizures.visible_to(user).with_related(), "activities:seizure_list",

@@ -2,6 +2,7 @@
 
 - ``/iati/activities.xml`` — IATI 2.03 (``unodc_portal.site.iati``)
 - ``/api/`` — the API root, then ``/api/<records>/`` and ``/api/<records>/<key>/``
+- ``/api/projects/<code>/results/`` — a project's results framework (``results.api``)
 - ``/api/schema/`` — the OpenAPI 3 schema (drf-spectacular); choice labels in the language of
   ``Accept-Language``, as the API's answers (``unodc_portal.core.api.HeaderLanguageMixin``)
 - ``/api/docs/`` — Swagger UI from local static files (drf-spectacular-sidecar), started by
@@ -15,6 +16,7 @@ from rest_framework.routers import DefaultRouter
 
 from activities.api import ArticleViewSet, EventViewSet, SeizureViewSet
 from donors.api import ContributionViewSet, DonorViewSet
+from results.api import ProjectResultsView
 from unodc_portal.core.api import HeaderLanguageMixin
 from unodc_portal.site import views
 from unodc_portal.site.pages import ProjectViewSet
@@ -39,5 +41,7 @@ urlpatterns = [
     path("iati/activities.xml", views.iati_activities, name="iati_activities"),
     path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", TemplateView.as_view(template_name="api/docs.html"), name="docs"),
+    path("api/projects/<str:code>/results/", ProjectResultsView.as_view(),
+         name="project-results"),
     path("api/", include(router.urls)),
 ]

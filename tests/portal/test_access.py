@@ -59,6 +59,8 @@ OPENDATA = {
     "opendata:api-root": _api(),
     "opendata:project-list": _api(),
     "opendata:project-detail": _api(args=lambda w: [w.project.code]),
+    # The project's results framework (results/api.py): published values only, no personal data.
+    "opendata:project-results": _api(args=lambda w: [w.project.code]),
     # Officers and admins also get the participant records (activities/api.py).
     "opendata:event-list": _api(shows={"personal": access.PERSONAL_DATA_ROLES}),
     "opendata:event-detail": _api(

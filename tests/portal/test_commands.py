@@ -29,7 +29,7 @@ def password(monkeypatch):
     monkeypatch.setenv("PORTAL_USER_PASSWORD", "a-long-enough-passphrase")
 
 
-def test_adduser_creates_each_role(password):
+def test_adduser_creates_each_role(password, roles):
     donor = factories.DonorFactory(slug="canada")
     call_command("adduser", "olga", role="officer")
     call_command("adduser", "ottawa", role="donor", donor="canada")

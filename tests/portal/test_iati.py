@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from lxml import etree
 
 from tests import factories
-from tests.iati import fetch, narratives
+from tests.iati import fetch, narratives, ruleset_failures
 from tests.querycount import count_queries
 
 URL = reverse("opendata:iati_activities")
@@ -30,7 +31,7 @@ def test_transactions_for_published_contributions_with_amount_and_date_only(
 ):
     project = factories.ProjectFactory(code="PRJ1", status="ongoing",
                                        start_date=datetime.date(2011, 1, 1),
-                                       end_date=datetime.date(2012, 12, 31),
+                                       end_date=datetime.date(2011, 12, 31),
                                        budget_amount=Decimal("3000000"), budget_currency="EUR")
     project.implementers.add(unodc)
     project.themes.add(factories.ThemeFactory(slug="anti-corruption"))
@@ -47,8 +48,11 @@ def test_transactions_for_published_contributions_with_amount_and_date_only(
                                   year=2011)
     factories.ContributionFactory(key="unpublished", project=project, is_published=False,
                                   donor=factories.DonorFactory(name="Secret donor"))
+    factories.ContributionFactory(key="tomorrow", donor=donor, project=project,
+                                  date=timezone.localdate() + datetime.timedelta(days=1))
     activity = fetch(client, iati_schema)["XM-DAC-41114-PRJ1"]
     transactions = {t.get("ref"): t for t in activity.iterfind("transaction")}
+    # A contribution dated in the future joins the file on its day (IATI: no future dates).
     assert sorted(transactions) == ["pledged", "received"]
     received = transactions["received"]
     assert received.find("transaction-type").get("code") == "1"
@@ -64,7 +68,87 @@ def test_transactions_for_published_contributions_with_amount_and_date_only(
     assert budget.find("period-start").get("iso-date") == "2011-01-01"
     assert budget.find("value").get("currency") == "EUR"
     assert activity.find("activity-status").get("code") == "2"
-    assert [s.get("code") for s in activity.iterfind("sector")] == ["15113"]
+    assert [(s.get("code"), s.get("percentage")) for s in activity.iterfind("sector")] == [
+        ("15113", "100")]
+    assert ruleset_failures(client.get(URL).content) == []
+
+
+@pytest.mark.django_db
+def test_a_budget_over_more_than_a_year_is_described_not_given_as_one_period(
+    client, iati_schema, unodc
+):
+    """IATI's budget periods are at most a year long; the record gives no split by year, so a
+    longer budget is stated in words rather than split by guesswork."""
+    project = factories.ProjectFactory(code="LONG", start_date=datetime.date(2011, 1, 1),
+                                       end_date=datetime.date(2013, 12, 31),
+                                       budget_amount=Decimal("3000000"), budget_currency="EUR")
+    project.implementers.add(unodc)
+    leap = factories.ProjectFactory(code="LEAP", start_date=datetime.date(2012, 2, 29),
+                                    end_date=datetime.date(2013, 2, 28),
+                                    budget_amount=Decimal("10"), budget_currency="USD")
+    leap.implementers.add(unodc)
+    activities = fetch(client, iati_schema)
+    long = activities["XM-DAC-41114-LONG"]
+    assert long.find("budget") is None
+    (words,) = narratives(long, "description[@type='4']")
+    assert "EUR 3,000,000.00 for 2011-01-01 to 2013-12-31" in words
+    assert activities["XM-DAC-41114-LEAP"].find("budget/period-end").get("iso-date") == (
+        "2013-02-28")
+    assert activities["XM-DAC-41114-LEAP"].find("description[@type='4']") is None
+    assert ruleset_failures(client.get(URL).content) == []
+
+
+@pytest.mark.django_db
+def test_sectors_share_one_hundred_and_a_project_without_one_is_not_specified(
+    client, iati_schema, unodc
+):
+    three = factories.ProjectFactory(code="THREE")
+    three.implementers.add(unodc)
+    three.themes.set([factories.ThemeFactory(slug=slug) for slug in
+                      ("law-enforcement", "prison-reform", "anti-corruption", "border-control")])
+    none = factories.ProjectFactory(code="NONE")
+    none.implementers.add(unodc)
+    none.themes.add(factories.ThemeFactory(slug="a-theme-with-no-sector"))
+    activities = fetch(client, iati_schema)
+    assert [(s.get("code"), s.get("percentage"))
+            for s in activities["XM-DAC-41114-THREE"].iterfind("sector")] == [
+        ("16063", "33.33"), ("15130", "33.33"), ("15113", "33.34")]
+    assert [(s.get("code"), s.get("percentage"))
+            for s in activities["XM-DAC-41114-NONE"].iterfind("sector")] == [("99810", "100")]
+    # Without a country or a known region: "developing countries, unspecified", said so.
+    region = activities["XM-DAC-41114-NONE"].find("recipient-region")
+    assert region.get("code") == "998"
+    assert "no recipient" in region.findtext("narrative")
+    assert ruleset_failures(client.get(URL).content) == []
+
+
+@pytest.mark.django_db
+def test_actual_dates_are_never_in_the_future_nor_a_start_after_the_end(
+    client, iati_schema, unodc
+):
+    today = timezone.localdate()
+    later = today + datetime.timedelta(days=30)
+    ahead = factories.ProjectFactory(code="AHEAD", status="completed", start_date=later,
+                                     end_date=later + datetime.timedelta(days=10))
+    ahead.implementers.add(unodc)
+    ending = factories.ProjectFactory(code="ENDING", status="completed",
+                                      start_date=datetime.date(2011, 1, 1), end_date=later)
+    ending.implementers.add(unodc)
+    inverted = factories.ProjectFactory(code="INVERTED", start_year=2012,
+                                        end_date=datetime.date(2011, 6, 30))
+    inverted.implementers.add(unodc)
+    activities = fetch(client, iati_schema)
+
+    def dates(code):
+        return [(d.get("type"), d.get("iso-date"))
+                for d in activities[f"XM-DAC-41114-{code}"].iterfind("activity-date")]
+
+    assert dates("AHEAD") == [("1", later.isoformat()),
+                              ("3", (later + datetime.timedelta(days=10)).isoformat())]
+    assert dates("ENDING") == [("2", "2011-01-01"), ("3", later.isoformat())]
+    assert dates("INVERTED") == [("2", "2011-06-30"), ("3", "2011-06-30")]
+    assert "after it" in activities["XM-DAC-41114-INVERTED"].findtext("activity-date/narrative")
+    assert ruleset_failures(client.get(URL).content) == []
 
 
 @pytest.mark.django_db
@@ -114,3 +198,25 @@ def test_the_file_costs_a_fixed_number_of_queries(client, unodc):
     add(29)
     at_thirty, _ = count_queries(client, URL)
     assert at_one == at_thirty <= 12
+
+
+@pytest.mark.django_db
+def test_the_results_cost_a_fixed_number_of_queries(client, unodc):
+    """Every project's framework is read at once (``results.progress.frameworks``), not one
+    project at a time (entered indicators; the computed ones are the compute helper's)."""
+    def add(n):
+        for _ in range(n):
+            project = factories.ProjectFactory(start_date=datetime.date(2011, 1, 1))
+            project.implementers.add(unodc)
+            outcome = factories.ResultFactory(project=project)
+            output = factories.ResultFactory(project=project, kind="output", parent=outcome)
+            for result in (outcome, output):
+                factories.PeriodFactory(indicator__result=result, actual=Decimal("5"),
+                                        actual_status="approved")
+
+    add(1)
+    at_one, _ = count_queries(client, URL)
+    add(29)
+    at_thirty, _ = count_queries(client, URL)
+    assert at_one == at_thirty <= 15
+    assert client.get(URL).content.count(b"<result ") == 60

@@ -28,36 +28,68 @@ do not meet one to one:
   start year is known, 1 January of it with a narrative saying so; where nothing is known, the
   earliest dated event or published article of the project, else the start of the period of the
   first bulletin that reports it, type 2, with a narrative saying that the start was not stated
-  (and, for a project with no dated record at all, the file's date, said so).
+  (and, for a project with no dated record at all, the file's date, said so). A date is
+  given as actual (2 start, 4 end) only when it is not in the future (IATI: actual dates are
+  never in the future); a later one is given as planned (1, 3). A start that the record's own
+  dates would put after the end date (a start year, or an earliest event, after it) is given
+  as the end date, said so: IATI wants the start no later than the end.
 - **recipient-country** (ISO 3166-1 codes) or, without countries, **recipient-region** from the
   region's name (OECD DAC region codes, vocabulary 1: "Central Asia…" → 619 Central Asia,
-  regional; "Global" → 998 developing countries, unspecified). Percentages are given only for a
-  single recipient (100): the bulletin states no split between several.
-- **sector** (OECD DAC 5-digit, vocabulary 1) from the themes, see ``THEME_SECTORS``; duplicates
-  merged, no percentages for the same reason.
+  regional; "Global" → 998 developing countries, unspecified); with neither, 998 with a
+  narrative saying that the record names no recipient (IATI wants one). Always at activity
+  level, never on transactions: the transactions are donors' money coming to UNODC for the
+  whole activity, so they have no recipient of their own, and IATI's Standard Ruleset forbids
+  giving them in both places. Percentages are given only for a single recipient (100): the
+  bulletin states no split between several, and the ruleset asks for none.
+- **sector** (OECD DAC 5-digit, vocabulary 1) from the themes, see ``THEME_SECTORS``;
+  duplicates merged; without a mapped theme, 99810 (sectors not specified). IATI's Standard
+  Ruleset wants the percentages of each vocabulary to add up to exactly 100; the record states
+  no split, so the sectors share it equally, in hundredths that add up (``shares()``: 50 + 50,
+  33.33 + 33.33 + 33.34).
 - **budget** where the project has an amount and both period dates (type 1 original, status 1
-  indicative).
-- **transaction** for each published contribution with an amount and a date: received → 1
+  indicative) and the period is at most one year long, as IATI asks of a budget period; a
+  longer one would need a split by year that the record does not give, so it is stated in a
+  description of type 4 (other) instead, amount, currency and period as recorded.
+- **transaction** for each published contribution with an amount and a date that is not in the
+  future (a transaction is money that has moved or been promised; IATI refuses future
+  transaction and value dates; it joins the file on its day): received → 1
   (incoming funds), committed → 11 (incoming commitment), pledged → 13 (incoming pledge), not
   stated → 11; value with its currency and value-date (the contribution's date); provider-org
   the donor; receiver-org UNODC.
 - **document-link** to the project's page on the portal (category A12, activity web page) and
   **related-activity** links between a programme and its projects when both are in the file.
 
+- **result** for each result of the project's framework that has an indicator, from
+  ``results.progress.frameworks`` as an anonymous visitor sees it (approved actuals only, never
+  a pending one; demo projects are not in the file at all): outcome → type 2, output → type 1;
+  an output under an outcome is given flat, after its outcome, its description naming the
+  outcome. Each indicator: measure 2 (percentage) for a percentage, else 1 (unit), its unit,
+  description and qualitative note in its description; a baseline where it has a value and a
+  date (IATI needs the year); a period for each of its periods with a numeric target or a
+  numeric actual (a result stated only in words has no period: its note is the indicator's
+  description). An actual's breakdown by sex or by country is given as one more ``actual`` per
+  group with its ``dimension`` (sex: female/male; country: ISO code), and only where none of
+  the breakdown's groups is hidden by the small-group rule: a breakdown with a hidden group is
+  left out whole, so that nothing hidden can be worked out from the total.
+
 Languages: the file is in English (``xml:lang="en"`` on each activity), whatever language is
 active. Where Russian content exists — a project's ``title_ru`` or ``description_ru``, an
 organisation's ``name_ru`` (django-modeltranslation) — a ``<narrative xml:lang="ru">`` follows
 the English one: in the title, the description (type 1), the beneficiary agencies (type 3), an
-implementing organisation's name; and a project with a Russian title gets a second
-document-link, to its page in Russian (``<language code="ru"/>``). Nothing is translated by
-machine: no Russian content, no Russian narrative.
+implementing organisation's name, a result's and an indicator's title and description; and a
+project with a Russian title gets a second document-link, to its page in Russian
+(``<language code="ru"/>``). Nothing is translated by machine: no Russian content, no Russian
+narrative.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
+from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Min, OuterRef, Prefetch, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -65,6 +97,8 @@ from lxml import etree
 
 from activities.models import Article, Event, Organisation, Project
 from donors.models import Contribution, Donor
+from results.models import Indicator, Result
+from results.progress import Actual, IndicatorRow, ResultRow, frameworks
 
 IATI_VERSION = "2.03"
 RUSSIAN = "ru"
@@ -95,6 +129,18 @@ THEME_SECTORS = {
     # 13040 STD control including HIV/AIDS.
     "hiv-aids": ("13040", "STD control including HIV/AIDS"),
 }
+
+# Without a theme that maps to a sector: OECD DAC 99810, sectors not specified.
+UNSPECIFIED_SECTOR = ("99810", "Sectors not specified")
+# Without a country or a known region: DAC region 998, developing countries, unspecified.
+UNSPECIFIED_REGION = "998"
+
+# IATI ResultType and IndicatorMeasure codes.
+RESULT_TYPES = {Result.Kind.OUTPUT: "1", Result.Kind.OUTCOME: "2"}
+MEASURE_UNIT = "1"
+MEASURE_PERCENTAGE = "2"
+# The breakdowns of an actual given as IATI dimensions, in this order.
+DIMENSIONS = ("sex", "country")
 
 STATUS_CODES = {
     Project.Status.PLANNED: "1",
@@ -231,29 +277,42 @@ def _value(parent, amount, currency: str, day: datetime.date):
     element.text = f"{amount:f}"
 
 
-def activity_dates(project: Project) -> list[tuple[str, datetime.date, str]]:
-    """(IATI ActivityDateType, date, narrative) for a project; never empty."""
+def activity_dates(project: Project, today: datetime.date | None = None
+                   ) -> list[tuple[str, datetime.date, str]]:
+    """(IATI ActivityDateType, date, narrative) for a project; never empty. Actual dates (2, 4)
+    are never in the future, and the start is never after the end."""
+    today = today or timezone.localdate()
     planned = project.status == Project.Status.PLANNED
     completed = project.status == Project.Status.COMPLETED
-    dates = []
+    # A stated start is planned for a planned project; one taken from the record (an event, an
+    # article, a bulletin) is a date something happened, so actual.
+    stated = True
     if project.start_date:
-        dates.append(("1" if planned else "2", project.start_date, ""))
+        start, wording = project.start_date, ""
     elif project.start_year:
-        dates.append(("1" if planned else "2", datetime.date(project.start_year, 1, 1),
-                      f"Started in {project.start_year}; the day and month are not stated."))
+        start = datetime.date(project.start_year, 1, 1)
+        wording = f"Started in {project.start_year}; the day and month are not stated."
     else:
+        stated = False
         known = [d for d in (project.first_event, project.first_article) if d]
         if known:
-            dates.append(("2", min(known), "The start date is not stated; this is the date of "
-                          "the earliest event or article on record for the project."))
+            start, wording = min(known), ("The start date is not stated; this is the date of "
+                                          "the earliest event or article on record for the "
+                                          "project.")
         elif project.first_bulletin:
-            dates.append(("2", project.first_bulletin, "The start date is not stated; the "
-                          "project is reported in the bulletin for the period from this date."))
+            start, wording = project.first_bulletin, (
+                "The start date is not stated; the project is reported in the bulletin for the "
+                "period from this date.")
         else:
-            dates.append(("2", timezone.localdate(), "No date is on record for this project; "
-                          "this is the date the file was generated."))
-    if project.end_date:
-        dates.append(("4" if completed else "3", project.end_date, ""))
+            start, wording = today, ("No date is on record for this project; this is the date "
+                                     "the file was generated.")
+    end = project.end_date
+    if end and start > end:
+        start, wording = end, (f"{wording} Given as the end date, since the record would put "
+                               f"the start after it.").strip()
+    dates = [("1" if (planned and stated) or start > today else "2", start, wording)]
+    if end:
+        dates.append(("4" if completed and end <= today else "3", end, ""))
     return dates
 
 
@@ -263,11 +322,40 @@ def region_code(region: str) -> str:
 
 
 def sectors(project: Project) -> list[tuple[str, str]]:
+    """The DAC sectors of the project's themes, each once; 99810 (not specified) where none
+    maps."""
     found = [THEME_SECTORS[t.slug] for t in project.themes.all() if t.slug in THEME_SECTORS]
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(found)) or [UNSPECIFIED_SECTOR]
 
 
-def activity(project: Project, project_ids: set[int], page_url) -> etree._Element:
+def shares(count: int) -> list[str]:
+    """100 split into ``count`` equal shares in hundredths that add up to exactly 100: the
+    leftover hundredths go one each to the last shares (3 → 33.33, 33.33, 33.34). Whole numbers
+    are written without decimals."""
+    if count < 1:
+        return []
+    base, left = divmod(10000, count)
+    cents = [base] * (count - left) + [base + 1] * left
+    return [format((Decimal(c) / 100).normalize(), "f") for c in cents]
+
+
+def within_a_year(start: datetime.date, end: datetime.date) -> bool:
+    """The period is at most one year long (IATI's limit for a budget period): its end is no
+    later than the same day a year after its start (28 February for a 29 February start)."""
+    try:
+        limit = start.replace(year=start.year + 1)
+    except ValueError:
+        limit = start.replace(year=start.year + 1, day=28)
+    return end <= limit
+
+
+def number(value: Decimal) -> str:
+    """A value as IATI's results write it: plain digits, no exponent, no trailing zeros."""
+    return format(Decimal(value).normalize(), "f")
+
+
+def activity(project: Project, project_ids: set[int], page_url,
+             project_results: Sequence[ResultRow] = ()) -> etree._Element:
     element = etree.Element("iati-activity")
     element.set("{http://www.w3.org/XML/1998/namespace}lang", "en")
     etree.SubElement(element, "iati-identifier").text = iati_identifier(project)
@@ -285,6 +373,13 @@ def activity(project: Project, project_ids: set[int], page_url) -> etree._Elemen
         _narrative(etree.SubElement(element, "description", type="3"),
                    beneficiaries_wording(beneficiaries, settings.LANGUAGE_CODE),
                    beneficiaries_wording(beneficiaries, RUSSIAN) if in_russian else "")
+    if (project.budget_amount is not None and project.start_date and project.end_date
+            and not has_annual_budget(project)):
+        _narrative(etree.SubElement(element, "description", type="4"),
+                   f"Budget: {project.budget_currency} {project.budget_amount:,.2f} for "
+                   f"{project.start_date.isoformat()} to {project.end_date.isoformat()}, as "
+                   f"recorded; IATI's budget periods are at most a year long and the record "
+                   f"gives no split by year.")
 
     contributions = project.published_contributions
     donors = list({c.donor_id: c.donor for c in contributions}.values())
@@ -312,22 +407,27 @@ def activity(project: Project, project_ids: set[int], page_url) -> etree._Elemen
         if len(countries) == 1:
             attributes["percentage"] = "100"
         etree.SubElement(element, "recipient-country", attributes)
-    if not countries and region_code(project.region):
-        region = etree.SubElement(element, "recipient-region", code=region_code(project.region),
+    if not countries:
+        code = region_code(project.region)
+        region = etree.SubElement(element, "recipient-region", code=code or UNSPECIFIED_REGION,
                                   vocabulary="1", percentage="100")
-        _narrative(region, project.region)
+        _narrative(region, project.region if code else
+                   "The record names no recipient country or region.")
 
-    for code, name in sectors(project):
-        _narrative(etree.SubElement(element, "sector", vocabulary="1", code=code), name)
+    found = sectors(project)
+    for (code, name), share in zip(found, shares(len(found)), strict=True):
+        _narrative(etree.SubElement(element, "sector", vocabulary="1", code=code,
+                                    percentage=share), name)
 
-    if project.budget_amount is not None and project.start_date and project.end_date:
+    if has_annual_budget(project):
         budget = etree.SubElement(element, "budget", type="1", status="1")
         _date(budget, "period-start", project.start_date)
         _date(budget, "period-end", project.end_date)
         _value(budget, project.budget_amount, project.budget_currency, project.start_date)
 
+    today = timezone.localdate()
     for contribution in contributions:
-        if contribution.amount is None or contribution.date is None:
+        if contribution.amount is None or contribution.date is None or contribution.date > today:
             continue
         transaction = etree.SubElement(element, "transaction", ref=contribution.key)
         etree.SubElement(transaction, "transaction-type",
@@ -364,7 +464,117 @@ def activity(project: Project, project_ids: set[int], page_url) -> etree._Elemen
                          ref=iati_identifier(project.parent))
     for child in project.children.all():
         etree.SubElement(element, "related-activity", type="2", ref=iati_identifier(child))
+    for row, parent in flattened(project_results):
+        result_element(element, row, parent)
     return element
+
+
+def has_annual_budget(project: Project) -> bool:
+    return (project.budget_amount is not None and project.start_date is not None
+            and project.end_date is not None
+            and within_a_year(project.start_date, project.end_date))
+
+
+def flattened(rows: Sequence[ResultRow]) -> list[tuple[ResultRow, Result | None]]:
+    """The framework's results in order, each output under an outcome right after it with the
+    outcome beside it; only results with an indicator (IATI wants at least one)."""
+    out = []
+    for row in rows:
+        out.append((row, None))
+        out.extend((output, row.result) for output in row.outputs)
+    return [(row, parent) for row, parent in out if row.indicators]
+
+
+def _texts(*pairs: tuple[str, str]) -> tuple[str, str]:
+    """English and Russian paragraphs joined; the Russian text only where some Russian content
+    exists, completed with the English of the parts that have none."""
+    english = "\n\n".join(en for en, _ in pairs if en)
+    if not any(ru for _, ru in pairs):
+        return english, ""
+    return english, "\n\n".join(ru or en for en, ru in pairs if en or ru)
+
+
+def parent_wording(parent: Result, language: str) -> str:
+    title = russian(parent, "title") if language == RUSSIAN else parent.title
+    with translation.override(language):
+        return gettext("Contributes to the outcome: %(title)s") % {
+            "title": title or parent.title}
+
+
+def unit_wording(unit: str, language: str) -> str:
+    with translation.override(language):
+        return gettext("Unit: %(unit)s.") % {"unit": unit}
+
+
+def result_element(activity_element, row: ResultRow, parent: Result | None):
+    """One ``result``: title, description (with the outcome an output contributes to), its
+    indicators."""
+    result = row.result
+    element = etree.SubElement(activity_element, "result", type=RESULT_TYPES[result.kind])
+    _narrative(etree.SubElement(element, "title"), result.title, russian(result, "title"))
+    pairs = [(result.description, russian(result, "description"))]
+    if parent is not None:
+        parent_ru = parent_wording(parent, RUSSIAN) if (
+            russian(parent, "title") or russian(result, "title")) else ""
+        pairs.insert(0, (parent_wording(parent, settings.LANGUAGE_CODE), parent_ru))
+    english, in_russian = _texts(*pairs)
+    if english:
+        _narrative(etree.SubElement(element, "description"), english, in_russian)
+    for indicator_row in row.indicators:
+        indicator_element(element, indicator_row)
+
+
+def indicator_element(result_element_, row: IndicatorRow):
+    indicator = row.indicator
+    measure = (MEASURE_PERCENTAGE if indicator.measure == Indicator.Measure.PERCENTAGE
+               else MEASURE_UNIT)
+    element = etree.SubElement(result_element_, "indicator", measure=measure)
+    _narrative(etree.SubElement(element, "title"), indicator.title, russian(indicator, "title"))
+    unit = ((unit_wording(indicator.unit, settings.LANGUAGE_CODE),
+             unit_wording(russian(indicator, "unit"), RUSSIAN) if russian(indicator, "unit")
+             else "") if indicator.unit else ("", ""))
+    english, in_russian = _texts(
+        (indicator.description, russian(indicator, "description")),
+        (indicator.qualitative_note, russian(indicator, "qualitative_note")),
+        unit,
+    )
+    if english:
+        _narrative(etree.SubElement(element, "description"), english, in_russian)
+    if indicator.baseline_value is not None and indicator.baseline_date is not None:
+        baseline = etree.SubElement(element, "baseline", **{
+            "year": str(indicator.baseline_date.year),
+            "iso-date": indicator.baseline_date.isoformat(),
+            "value": number(indicator.baseline_value),
+        })
+        if indicator.baseline_note:
+            _narrative(etree.SubElement(baseline, "comment"), indicator.baseline_note,
+                       russian(indicator, "baseline_note"))
+    for period_row in row.periods:
+        actual = period_row.actual
+        numeric = actual.state == Actual.VALUE and actual.value is not None
+        if period_row.target is None and not numeric:
+            continue  # nothing numeric: a result in words, or nothing yet
+        period = etree.SubElement(element, "period")
+        _date(period, "period-start", period_row.period.start)
+        _date(period, "period-end", period_row.period.end)
+        if period_row.target is not None:
+            etree.SubElement(period, "target", value=number(period_row.target))
+        if numeric:
+            etree.SubElement(period, "actual", value=number(actual.value))
+            for name, cells in shown_breakdowns(actual):
+                for cell in cells:
+                    etree.SubElement(
+                        etree.SubElement(period, "actual", value=number(cell.value)),
+                        "dimension", name=name, value=cell.key or cell.label)
+
+
+def shown_breakdowns(actual: Actual):
+    """The actual's breakdowns (sex, country) none of whose groups is hidden by the small-group
+    rule (a hidden group has no value): a breakdown with one hidden is left out whole."""
+    for name in DIMENSIONS:
+        cells = actual.breakdown.get(name) or []
+        if cells and all(cell.value is not None for cell in cells):
+            yield name, cells
 
 
 def activities_document(page_url=lambda path: path) -> bytes:
@@ -377,9 +587,11 @@ def activities_document(page_url=lambda path: path) -> bytes:
 def _activities_document(page_url) -> bytes:
     projects = list(unodc_projects())
     ids = {project.pk for project in projects}
+    # Results as an anonymous visitor sees them: approved actuals only, protected breakdowns.
+    results = frameworks(projects, AnonymousUser()) if projects else {}
     root = etree.Element("iati-activities", version=IATI_VERSION, **{
         "generated-datetime": timezone.now().replace(microsecond=0).isoformat(),
     })
     for project in projects:
-        root.append(activity(project, ids, page_url))
+        root.append(activity(project, ids, page_url, results.get(project.pk, [])))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -3,7 +3,8 @@ an event and an article with the contributions and donors that point at them, an
 list filtered by donor. ``unodc_portal.urls`` serves these in place of activities' own.
 
 Every contribution is read through ``Contribution.objects.visible_to(user)`` (publication and
-demo records), as on the donors' pages.
+demo records), as on the donors' pages; a project's results framework through
+``results.progress.framework(project, user)``, as on the API and in IATI.
 """
 
 from django.urls import path
@@ -12,6 +13,7 @@ from activities import api as activities_api
 from activities import views as activities_views
 from donors import totals
 from donors.models import Contribution, Donor
+from results import progress
 from unodc_portal.core.lists import capped
 from unodc_portal.site.filters import ProjectFilter
 
@@ -48,6 +50,9 @@ class ProjectDetailView(activities_views.ProjectDetailView):
                 project=project.code,
             ),
             contribution_totals=totals.currency_totals(contributions),
+            # Outcomes, outputs and indicators as this reader may see them (pending actuals for
+            # officers and admins only); empty when the project has no framework.
+            framework=progress.framework(project, self.request.user),
         )
         return context
 

@@ -22,6 +22,7 @@ from activities import aggregates
 from activities.models import Article, Event, Project, Seizure
 from donors import totals
 from donors.models import Contribution, donor_for
+from results import progress
 from unodc_portal.site import iati
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ class HomeView(TemplateView):
             seizures=aggregates.seizure_totals(Seizure.objects.all()),
             contributions=totals.contribution_totals(Contribution.objects.visible_to(user)),
             articles=Article.objects.visible_to(user)[: self.latest_articles],
+            # The indicators admins mark as headline, as this reader may see them.
+            headline_indicators=progress.headline(user),
         )
         return context
 
