@@ -34,7 +34,7 @@ from activities.models import Article, Event, Project, Seizure
 from donors import totals
 from donors.models import Contribution, Donor, donor_for
 from donors.supported import Supported, supported_projects
-from results.progress import ResultRow, framework
+from results.progress import ResultRow, frameworks
 
 # A list printed in the PDF stops here and says that the workbook has the rest.
 PDF_LIST_LIMIT = 50
@@ -150,8 +150,8 @@ class Pack:
 
 
 def build_pack(donor: Donor, user, period: PackPeriod) -> Pack:
-    """The pack of ``donor`` for ``period`` as ``user`` may see it. A fixed number of queries
-    besides one framework per project (at most ``donors.supported.PROJECTS_SHOWN``); the lists
+    """The pack of ``donor`` for ``period`` as ``user`` may see it, in a fixed number of
+    queries (the projects' frameworks read at once, ``results.progress.frameworks``); the lists
     (contributions, events, seizures, articles) are querysets, read by each format as it
     writes."""
     contributions = (
@@ -170,11 +170,12 @@ def build_pack(donor: Donor, user, period: PackPeriod) -> Pack:
     ]
     supported = supported_projects(donor, user, contributions)
     ids = [item.project.pk for item in supported.projects]
-    frameworks = []
-    for item in supported.projects:
-        rows = framework(item.project, user)
-        if rows:
-            frameworks.append(ProjectFramework(item.project, _in_period(rows, period)))
+    projects = [item.project for item in supported.projects]
+    by_project = frameworks(projects, user) if projects else {}
+    project_frameworks = [
+        ProjectFramework(project, _in_period(by_project[project.pk], period))
+        for project in projects if by_project.get(project.pk)
+    ]
     events = (
         Event.objects.visible_to(user).filter(
             pk__in=Event.projects.through.objects.filter(project__in=ids).values("event"))
@@ -211,7 +212,7 @@ def build_pack(donor: Donor, user, period: PackPeriod) -> Pack:
         with_unpublished=_sees_unpublished(donor, user),
         contributions=contributions, unplaced_contributions=unplaced_contributions,
         totals=totals.contribution_totals(contributions, per_project=True), by_kind=by_kind,
-        supported=supported, frameworks=frameworks,
+        supported=supported, frameworks=project_frameworks,
         events=events, unplaced_events=unplaced_events,
         seizures=seizures, seizure_kg=seizure_kg, articles=articles,
     )
@@ -450,6 +451,13 @@ def indicator_breakdowns(pack: Pack) -> Table:
         for _depth, result in walk(item.results):
             for indicator_row in result.indicators:
                 for period_row in indicator_row.periods:
+                    if period_row.actual.withheld:
+                        rows.append([
+                            item.project.code, indicator_row.indicator.title,
+                            period_row.period.start, period_row.period.end, "", "",
+                            gettext("Not shown, so that no small group can be picked out"),
+                        ])
+                        continue
                     for dimension, cells in period_row.actual.breakdown.items():
                         for cell in cells:
                             rows.append([
