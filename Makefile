@@ -26,9 +26,11 @@ DEV_ENV = DJANGO_DEBUG=1 DJANGO_SECRET_KEY="$$(cat .dev-secret-key)"
 ANY_ENV = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .dev-secret-key)}"
 WORKERS ?= 3
 THREADS ?= 8
-# The suite runs on every core (at most four): each worker has its own test database.
+# The suite runs on every core (at most four): each worker has its own test database, and a
+# worker that runs out of tests takes some of another's (worksteal), so the long walks do not
+# leave a core idle at the end.
 # `make test PYTEST_ARGS="tests/browser -x"` runs a part in one process.
-PYTEST_ARGS ?= -n auto --maxprocesses=4
+PYTEST_ARGS ?= -n auto --maxprocesses=4 --dist worksteal
 
 .PHONY: run test lint check venv fixtures clean serve backup restore messages
 

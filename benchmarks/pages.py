@@ -370,6 +370,7 @@ SAMPLES: dict[str, Sample | Skip] = {
     "opendata:api-root": Sample(),
     "opendata:project-list": Sample(),
     "opendata:project-detail": Sample(args=lambda: [project().code]),
+    "opendata:project-results": Sample(("anonymous", "officer"), args=lambda: [project().code]),
     "opendata:event-list": Sample(("anonymous", "officer"), queries=("", "?country=KZ")),
     "opendata:event-detail": Sample(args=lambda: [event().slug]),
     "opendata:seizure-list": Sample(),

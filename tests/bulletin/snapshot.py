@@ -5,11 +5,12 @@ import json
 from django.apps import apps
 from django.core import serializers
 
-APPS = ("activities", "donors")
+APPS = ("activities", "donors", "results")
 
 
 def snapshot() -> dict[str, list[str]]:
-    """Every row of every model of the two apps, history tables included, primary keys and all."""
+    """Every row of every model of the apps the fixtures fill, history tables included, primary
+    keys and all."""
     rows = {}
     for app in APPS:
         for model in apps.get_app_config(app).get_models():

@@ -27,7 +27,7 @@ def load(*paths) -> str:
 def test_the_fixture_directory_holds_one_file_per_kind_and_the_source_text():
     assert [p.name for p in fixture_files()] == [
         "bulletin-2011-q1.yaml", "donors.yaml", "events.yaml", "projects.yaml", "reference.yaml",
-        "seizures.yaml",
+        "results.yaml", "seizures.yaml",
     ]
     assert (FIXTURE_DIR / "source" / "roca-bulletin-2011-q1.txt").is_file()
 
@@ -77,6 +77,8 @@ def test_fixtures_load_into_an_empty_database():
         "activities.HistoricalProject": expected["activities.project"],
         "activities.HistoricalSeizure": expected["activities.seizure"],
         "donors.HistoricalContribution": expected["donors.contribution"],
+        "results.HistoricalIndicator": expected["results.indicator"],
+        "results.HistoricalResult": expected["results.result"],
     }
 
 
@@ -127,7 +129,7 @@ def test_a_changed_record_is_updated_and_its_change_kept_in_history(tmp_path):
 def test_the_loader_runs_from_make_run_with_no_arguments():
     """`make run` calls the command without arguments: it loads fixtures/*.yaml."""
     output = load()
-    assert "Loaded 6 fixture file(s)." in output
+    assert "Loaded 7 fixture file(s)." in output
 
 
 def test_a_missing_file_is_refused():

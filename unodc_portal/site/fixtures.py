@@ -8,7 +8,11 @@ rolls back everything.
 
 Files may be given in any order and records may refer to records further on (or in another
 file): a record whose references are not loaded yet waits, and is retried once the records before
-it have been saved. A reference that never appears is reported as missing.
+it have been saved. A reference that never appears is reported as missing. So the results
+frameworks (``results.yaml``: results, indicators, periods) load after the projects, substances
+and outcomes they name whatever the order, and are validated as every record is: an output under
+an output, a period overlapping another of its indicator, an entered actual on a computed
+indicator are refused by the models' ``full_clean()``.
 """
 
 from __future__ import annotations
@@ -96,6 +100,10 @@ def _format_key(value) -> str:
     return str(value)
 
 
+# Records keyed by more than their own fields: the fields that name them in a message.
+LABEL_FIELDS = {"results.period": ("indicator", "start", "end")}
+
+
 def _label(path: Path, index: int, record: dict) -> str:
     """'events.yaml, record 3 (activities.event "fedotov-visit")'"""
     model = record.get("model", "?")
@@ -106,7 +114,8 @@ def _label(path: Path, index: int, record: dict) -> str:
     except (LookupError, ValueError, TypeError):
         model_class = None
     if model_class is not None:
-        names = getattr(model_class, "natural_key_fields", None) or [
+        names = LABEL_FIELDS.get(model_class._meta.label_lower) or getattr(
+            model_class, "natural_key_fields", None) or [
             f.name for f in model_class._meta.concrete_fields if f.is_relation and f.name in fields
         ]
         key = " ".join(_format_key(fields[name]) for name in names if name in fields)

@@ -1,14 +1,19 @@
 """Synthetic data at programme scale (``manage.py seed_scale``): events of every kind from
 2008 to 2026 in the five Central Asian countries and a few others, many organisations,
 participants in Latin and Cyrillic script with spelling variants, participations, seizures,
-donors with contributions in several currencies and the exchange rates of the months they use.
+donors with contributions in several currencies and the exchange rates of the months they use,
+and a results framework on every project (``framework_rows``: an outcome with an output under it
+and one under none; people trained and an indicator entered by hand over quarterly periods, two
+of the other computed sources over yearly ones; some headline), so that the benchmarks measure
+pages with frameworks.
 
 Written in batches of ``BATCH`` rows (COPY on PostgreSQL: ``synthetic_writer``), in one
 transaction. Derived fields are filled as a save would fill them (``fill_derived_fields()``:
 participants' name keys, events' year and month, seizures' kilograms, contributions' year).
 Deterministic for one seed.
 
-History: each project, event, participant, seizure and contribution gets its one "created" row
+History: each project, event, participant, seizure, contribution, result, indicator and period
+gets its one "created" row
 (reason ``REASON``), as a record saved once has; a record's history page and the participant
 page read it, and they fail on a record with none. Participations get none: no page shows a
 participation's own history (an event's "last changed" reads them and takes none as none), and a
@@ -38,6 +43,7 @@ from activities.models import (
 )
 from donors.currency import converting
 from donors.models import Contribution, Donor, ExchangeRate
+from results.models import Indicator, Period, Result
 from unodc_portal.core.models import SyntheticData
 from unodc_portal.site import synthetic_names as names
 from unodc_portal.site import synthetic_writer as writer
@@ -51,6 +57,7 @@ CURRENCIES = {"USD": Decimal(1), "EUR": Decimal("1.12"), "GBP": Decimal("1.31"),
               "RUB": Decimal("0.021"), "KZT": Decimal("0.0024")}
 STATUSES = ["attended"] * 80 + ["registered"] * 12 + ["absent"] * 8
 VARIANT_SHARE = 0.08
+QUARTERS = [(1, 3, 31), (4, 6, 30), (7, 9, 30), (10, 12, 31)]  # first month, last month, day
 
 
 @dataclass
@@ -140,11 +147,13 @@ class Seeder:
         self.participation_rows(events, participant_ids)
         self.seizure_rows()
         self.contribution_rows(events)
+        framework = self.framework_rows()
         run.sizes = {"organisations": len(self.organisations), "projects": len(self.projects),
                      "events": len(events), "participants": len(participant_ids),
                      "participations": self.sizes.participations,
                      "seizures": self.sizes.seizures,
-                     "contributions": self.sizes.contributions, "donors": len(self.donors)}
+                     "contributions": self.sizes.contributions, "donors": len(self.donors),
+                     **framework}
         run.save(update_fields=["sizes"])
         return run
 
@@ -270,6 +279,7 @@ class Seeder:
             Substance(slug=f"{self.prefix}acetic-anhydride", name="Acetic anhydride",
                       kind="precursor", density_kg_per_l=Decimal("1.0820")),
         ])
+        self.substances = substances  # the seizures indicators count one of them
         units = ["kg"] * 10 + ["g"] * 5 + ["t", "L", "L", "units", "units"]
 
         def rows():
@@ -337,3 +347,78 @@ class Seeder:
                 CURRENCIES[currency] * Decimal(rng.randint(90, 110)) / 100).quantize(
                     Decimal("0.00000001"))) for currency, month in sorted(months))
             ExchangeRate.objects.bulk_create(rates, ignore_conflicts=True)  # one per month used
+
+    def framework_rows(self) -> dict[str, int]:
+        """Each project's results framework, its years those of the project (up to
+        ``LAST_YEAR``); returns how many results, indicators and periods were written."""
+        rng, S = self.rng, Indicator.Source
+        outcomes, outputs, indicators, periods = [], [], [], []
+        for number, project in enumerate(self.projects):
+            key = f"{self.prefix}project-{number}"
+            outcome = Result(key=f"{key}-outcome", project=project, kind=Result.Kind.OUTCOME,
+                             order=1, title=f"Synthetic outcome {number}: stronger "
+                             f"{rng.choice(names.TOPICS)}")
+            training = Result(key=f"{key}-training", project=project, order=2,
+                              kind=Result.Kind.OUTPUT, parent=outcome,
+                              title=f"Synthetic output {number}: officers trained")
+            funding = Result(key=f"{key}-funding", project=project, order=3,
+                             kind=Result.Kind.OUTPUT, title=f"Synthetic output {number}: funded")
+            outcomes.append(outcome)
+            outputs += [training, funding]
+            years = range(project.start_date.year, min(project.end_date.year, LAST_YEAR) + 1)
+            quarters = [(datetime.date(year, first, 1), datetime.date(year, last, day))
+                        for year in years for first, last, day in QUARTERS]
+            whole_years = [(datetime.date(y, 1, 1), datetime.date(y, 12, 31)) for y in years]
+            # Always people trained and a manual indicator over quarters; two others by year.
+            chosen = [(S.PEOPLE_TRAINED, training, quarters), (S.MANUAL, outcome, quarters)]
+            chosen += [(source, result, whole_years) for source, result in rng.sample([
+                (S.REPORTED_PARTICIPANTS, training), (S.EVENTS_HELD, training),
+                (S.SEIZURES_KG, outcome), (S.CONTRIBUTIONS_RECEIVED, funding)], 2)]
+            for order, (source, result, spans) in enumerate(chosen, start=1):
+                indicator = self.indicator(key, number, order, source, result)
+                indicators.append(indicator)
+                periods += [self.period(indicator, start, end) for start, end in spans]
+        self.bulk("outcomes", Result, outcomes, len(outcomes))
+        for output in outputs:
+            output.parent_id = output.parent.pk if output.parent else None
+        self.bulk("outputs", Result, outputs, len(outputs))
+        for indicator in indicators:
+            indicator.result_id = indicator.result.pk
+        self.bulk("indicators", Indicator, indicators, len(indicators))
+        for period in periods:
+            period.indicator_id = period.indicator.pk
+        self.bulk("periods", Period, periods, len(periods))
+        return {"results": len(outcomes) + len(outputs), "indicators": len(indicators),
+                "periods": len(periods)}
+
+    def indicator(self, key, number, order, source, result) -> Indicator:
+        rng, S, M = self.rng, Indicator.Source, Indicator.Measure
+        unit, kinds, substance = {
+            S.PEOPLE_TRAINED: ("people", rng.choice([[], ["training_course", "workshop"]]),
+                               None),
+            S.MANUAL: ("agencies", [], None),
+            S.REPORTED_PARTICIPANTS: ("participants", [], None),
+            S.EVENTS_HELD: ("events", rng.sample(Event.Kind.values, 2), None),
+            S.SEIZURES_KG: ("kg", [], rng.choice(self.substances)),
+            S.CONTRIBUTIONS_RECEIVED: ("USD", [], None),
+        }[source]
+        return Indicator(
+            key=f"{key}-indicator-{order}", result=result, order=order, source=source,
+            title=f"Synthetic indicator {number}.{order}: {Indicator.Source(source).label}"[:300],
+            unit=unit, measure=Indicator.SOURCE_MEASURE.get(source, M.COUNT), event_kinds=kinds,
+            substance=substance, is_headline=number % 4 == 0 and order == 1,
+            baseline_value=Decimal(0) if rng.random() < 0.5 else None,
+        )
+
+    def period(self, indicator, start, end) -> Period:
+        rng = self.rng
+        target = Decimal(rng.randint(5, 200))
+        period = Period(indicator=indicator, start=start, end=end,
+                        target=target if rng.random() < 0.9 else None)
+        if indicator.source == Indicator.Source.MANUAL and rng.random() < 0.7:
+            period.actual = Decimal(rng.randint(0, 200))
+            period.actual_status = rng.choice([Period.Status.APPROVED] * 3
+                                              + [Period.Status.PENDING])
+            if period.actual_status == Period.Status.APPROVED:
+                period.actual_approved_at = self.now
+        return period

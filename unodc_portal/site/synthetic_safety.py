@@ -32,6 +32,7 @@ from activities.models import (
     Theme,
 )
 from donors.models import Contribution, Donor, ExchangeRate
+from results.models import Indicator, Period, Result
 from unodc_portal.core.models import SyntheticData
 from unodc_portal.site.fixtures import FIXTURE_DIR, fixture_files, read_records
 
@@ -41,7 +42,7 @@ SYNTHETIC_DOMAIN = "@synthetic.invalid"
 LOOPBACK = "127.0.0.1"
 # Records with one natural-key field: bulletin when the fixtures hold the key.
 KEYED = [Organisation, Person, Theme, Substance, Project, Event, Seizure, Bulletin, Article,
-         Donor, Contribution]
+         Donor, Contribution, Result, Indicator]
 # Rows of officers' and admins' work that are real wherever the database is not synthetic.
 WORK = [ExchangeRate, ImportBatch, DuplicateDismissal]
 DEMO = [Organisation, Project, Event, Participant, Participation, Seizure, Donor, Contribution]
@@ -82,6 +83,16 @@ def foreign_records() -> dict[str, int]:
     found["participants"] = Participant.objects.exclude(email__endswith=SYNTHETIC_DOMAIN).count()
     found["participations"] = Participation.objects.exclude(
         participant__email__endswith=SYNTHETIC_DOMAIN).count()
+    # A period is keyed by its indicator, start and end: the bulletin's are in the fixtures.
+    periods = {(str(f.get("indicator", [""])[0]), str(f.get("start")), str(f.get("end")))
+               for path in fixture_files(FIXTURE_DIR) for record in read_records(path)
+               if str(record.get("model", "")).lower() == "results.period"
+               for f in [record.get("fields") or {}]}
+    found["periods"] = sum(
+        1 for key, start, end in Period.objects.exclude(
+            indicator__key__startswith=SYNTHETIC_PREFIX).values_list(
+            "indicator__key", "start", "end").iterator()
+        if (key, start.isoformat(), end.isoformat()) not in periods)
     found["trainer organisations"] = EventTrainerOrganisation.objects.exclude(
         event__slug__in=sorted(bulletin.get("activities.event", ()))).count()
     if not is_synthetic_database():

@@ -11,6 +11,7 @@ values with the history columns.
 from __future__ import annotations
 
 import io
+import json
 
 from django.db import connection, models
 
@@ -63,12 +64,16 @@ def insert(table: str, columns: list[str], rows: list[tuple]):
 
 
 def _columns(model):
-    """(column, reader) for each concrete field; datetimes adapted for the database."""
+    """(column, reader) for each concrete field; datetimes adapted for the database, JSON
+    written as its text."""
     found = []
     for field in model._meta.concrete_fields:
         if isinstance(field, models.DateTimeField):
             def read(obj, field=field):
                 return field.get_db_prep_save(getattr(obj, field.attname), connection)
+        elif isinstance(field, models.JSONField):
+            def read(obj, field=field):
+                return json.dumps(getattr(obj, field.attname), cls=field.encoder)
         else:
             def read(obj, attname=field.attname):
                 return getattr(obj, attname)

@@ -1,7 +1,9 @@
 """Remove the demo: every demo record (``is_demo``) and demo account, with their history.
 
 - Demo records are deleted with every history row of theirs (simple-history), and so are
-  participations that tie a demo participant or a demo event to anything.
+  participations that tie a demo participant or a demo event to anything, and the results
+  frameworks of demo projects (results, indicators, periods: they have no demo flag of their
+  own).
 - Demo accounts (members of ``Demo accounts``) are deleted with their admin log entries, their
   donor link and tokens, and the group itself; the passwords file goes too.
 - Changes that demo accounts made to *real* records stay in history — the record's state is what
@@ -29,6 +31,7 @@ from activities.models import (
     Seizure,
 )
 from donors.models import Contribution, Donor
+from results.models import Indicator, Period, Result
 from search import index as search_index
 from unodc_portal.core.pagecache import invalidate
 from unodc_portal.core.roles import DEMO_GROUP
@@ -88,6 +91,16 @@ class Command(BaseCommand):
         )
         ids[Participation] |= set(Participation.history.filter(participations)
                                   .values_list("id", flat=True))
+        # Frameworks of demo projects, present or deleted (their history names the project).
+        ids[Result] = set(Result.history.filter(project_id__in=ids[Project])
+                          .values_list("id", flat=True)) | set(
+            Result.objects.filter(project_id__in=ids[Project]).values_list("pk", flat=True))
+        ids[Indicator] = set(Indicator.history.filter(result_id__in=ids[Result])
+                             .values_list("id", flat=True)) | set(
+            Indicator.objects.filter(result_id__in=ids[Result]).values_list("pk", flat=True))
+        ids[Period] = set(Period.history.filter(indicator_id__in=ids[Indicator])
+                          .values_list("id", flat=True)) | set(
+            Period.objects.filter(indicator_id__in=ids[Indicator]).values_list("pk", flat=True))
         self.summary = []
 
         # The records, children first (protected foreign keys).
@@ -97,6 +110,9 @@ class Command(BaseCommand):
         for label, queryset in [
             ("contributions", Contribution.objects.filter(
                 Q(is_demo=True) | Q(donor__in=demo_donors) | Q(project_id__in=ids[Project]))),
+            ("periods", Period.objects.filter(pk__in=ids[Period])),
+            ("indicators", Indicator.objects.filter(pk__in=ids[Indicator])),
+            ("results", Result.objects.filter(pk__in=ids[Result])),
             ("seizures", Seizure.objects.filter(is_demo=True)),
             ("participations", Participation.objects.filter(participations)),
             ("participants", Participant.objects.filter(is_demo=True)),
@@ -118,11 +134,16 @@ class Command(BaseCommand):
 
         # Changes by demo accounts to real records: kept, without the user.
         kept = []
-        for model in (Project, Event, Participant, Participation, Seizure, Contribution):
+        for model in (Project, Event, Participant, Participation, Seizure, Contribution, Result,
+                      Indicator, Period):
             rows = model.history.filter(history_user_id__in=user_ids).order_by("history_date")
             for row in rows:
                 kept.append((model._meta.verbose_name, str(row.instance), row.history_date))
             rows.update(history_user=None, history_change_reason=REMOVED_REASON)
+        # A real period's actual entered or approved by a demo account keeps its value; the
+        # account is removed from it (the record's own field is emptied by the deletion).
+        for name in ("actual_entered_by", "actual_approved_by"):
+            Period.history.filter(**{f"{name}_id__in": user_ids}).update(**{name: None})
 
         log_entries = LogEntry.objects.filter(user_id__in=user_ids).delete()[0]
         for user in users:

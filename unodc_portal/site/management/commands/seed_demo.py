@@ -1,7 +1,8 @@
 """Demo data, explicitly asked for: one account per role and a small world of its own — a demo
 project, demo events, demo organisations, a few hundred clearly synthetic participants, a demo
-donor with two contributions and a demo seizure — all marked ``is_demo`` and attached to nothing
-of the real record. Demo records are seen only by demo accounts and counted in no total
+donor with two contributions, a demo seizure and the demo project's results framework — all
+marked ``is_demo`` (the framework through its demo project) and attached to nothing of the real
+record. Demo records are seen only by demo accounts and counted in no total
 (``visible_to``, ``activities.aggregates``). Debug only; running it twice changes nothing.
 ``manage.py remove_demo`` takes it all away again."""
 
@@ -71,7 +72,8 @@ class Command(BaseCommand):
     help = (
         "Create demo accounts (officer, donor, admin) with passwords generated into "
         ".demo-accounts, and demo records of their own (a project, events, organisations, "
-        "participants, a donor with contributions, a seizure), marked is_demo and seen by demo "
+        "participants, a donor with contributions, a seizure, the project's results "
+        "framework), marked is_demo and seen by demo "
         "accounts only. Refuses to run with debug off. Idempotent; remove_demo undoes it."
     )
 
@@ -88,8 +90,9 @@ class Command(BaseCommand):
             events = self.events(project, organisations)
             self.participants(events, organisations)
             donor = self.donor(project)
-            self.seizure(project, organisations[0])
+            substance = self.seizure(project, organisations[0])
             path, lines = self.accounts(donor)
+            self.framework(project, substance)
         search_index.rebuild()
         invalidate()  # cached pages show the records written (in bulk: no signals)
         self.stdout.write(f"\nDemo accounts (debug only), passwords in {path}:")
@@ -217,9 +220,10 @@ class Command(BaseCommand):
         return donor
 
     def seizure(self, project, organisation):
+        """The demo seizure; returns its substance (None when there is no substance)."""
         substance = Substance.objects.order_by("pk").first()
         if substance is None or Seizure.objects.filter(key="demo-seizure").exists():
-            return
+            return substance
         seizure = Seizure(
             key="demo-seizure", substance=substance, quantity=Decimal("12.5"), unit="kg",
             date=datetime.date(2011, 3, 20), country=organisation.country,
@@ -228,6 +232,17 @@ class Command(BaseCommand):
         )
         seizure._change_reason = REASON
         seizure.save()
+        return substance
+
+    def framework(self, project, substance):
+        """The demo project's results framework (``demo.framework_write``): its manual actuals
+        entered by the demo officer, one approved by the demo admin."""
+        users = get_user_model().objects.in_bulk(["demo-officer", "demo-admin"],
+                                                 field_name="username")
+        written = demo.framework_write(project, substance, users["demo-officer"],
+                                       users["demo-admin"], REASON)
+        if written:
+            self.stdout.write(f"Created {written} demo results, indicators and periods.")
 
     # ----------------------------------------------------------------------------------------
     # Accounts
