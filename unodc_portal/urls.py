@@ -59,6 +59,7 @@ urlpatterns += i18n_patterns(
     # (unodc_portal.site.pages: activities does not import donors).
     path("", include((pages.composed(activities_urls.urlpatterns), "activities"))),
     path("", include("donors.urls")),
+    path("", include("results.urls")),
     path("", include("search.urls")),
     prefix_default_language=False,
 )
