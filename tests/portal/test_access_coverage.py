@@ -9,12 +9,14 @@ from tests.access import ROLES, url_name
 from tests.activities.test_access import EXPECTATIONS as ACTIVITIES
 from tests.donors.test_access import EXPECTATIONS as DONORS
 from tests.portal.test_access import EXPECTATIONS as PORTAL
+from tests.results.test_editing_access import EXPECTATIONS as RESULTS_EDITING
 from tests.search.test_access import EXPECTATIONS as SEARCH
 
 EXPECTATION_SETS = {
     "tests/activities/test_access.py": ACTIVITIES,
     "tests/donors/test_access.py": DONORS,
     "tests/portal/test_access.py": PORTAL,
+    "tests/results/test_editing_access.py": RESULTS_EDITING,
     "tests/search/test_access.py": SEARCH,
 }
 
