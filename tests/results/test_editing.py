@@ -255,7 +255,8 @@ def test_a_missing_version_is_refused(admin_client, result):
     response = admin_client.post(url("result_update", result.project.code, result.key), {
         "title": "Renamed", "kind": "outcome", "order": "0", "key": result.key})
     assert response.status_code == 200
-    assert any("did not say which version" in e for e in response.context["form"].non_field_errors())
+    errors = response.context["form"].non_field_errors()
+    assert any("did not say which version" in error for error in errors)
     assert written() == before
 
 
