@@ -74,6 +74,12 @@ class ResultForm(BilingualFormMixin, VersionedModelForm):
         if not cleaned.get("key") and cleaned.get("title"):
             cleaned["key"] = unique_slug(
                 Result, f"{self.instance.project.code} {cleaned['title']}", field="key")
+        # An outcome with outputs under it stays an outcome (an output under an output is
+        # refused, and the model checks only the row it saves).
+        if (self.instance.pk is not None and cleaned.get("kind") == Result.Kind.OUTPUT
+                and self.instance.outputs.exists()):
+            self.add_error("kind", _(
+                "Outputs sit under this outcome: move them first, then make it an output."))
         return cleaned
 
 

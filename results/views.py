@@ -22,6 +22,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_noop
 from django.views.generic import CreateView, DeleteView, ListView, TemplateView, UpdateView, View
@@ -32,6 +33,16 @@ from results import approval
 from results.forms import ActualForm, IndicatorForm, PeriodForm, ResultForm
 from results.models import Indicator, Period, Result
 from unodc_portal.core.versioning import StaleVersion, parse_version
+
+
+def describe(record) -> str:
+    """A record as a message names it, in the reader's language: a period by its indicator and
+    dates (its ``__str__`` is English), the others by their ``__str__``."""
+    if isinstance(record, Period):
+        return gettext("%(indicator)s, %(start)s to %(end)s") % {
+            "indicator": record.indicator.title,
+            "start": date_format(record.start, "j E Y"), "end": date_format(record.end, "j E Y")}
+    return str(record)
 
 
 # --------------------------------------------------------------------------------------------
@@ -122,7 +133,8 @@ class SaveMixin(StaleFormMixin, ProjectMixin):
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
-        messages.success(self.request, gettext(self.saved_message) % {"record": self.object})
+        messages.success(self.request,
+                         gettext(self.saved_message) % {"record": describe(self.object)})
         return HttpResponseRedirect(self.get_success_url())
 
     def get_success_url(self):
@@ -219,8 +231,11 @@ class DeleteMixin(EditorMixin, ProjectMixin):
     template_name = "results/confirm_delete.html"
     deleted_message = ""
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "record_label": describe(self.object)}
+
     def form_valid(self, form):
-        label = str(self.object)
+        label = describe(self.object)
         self.object._change_reason = gettext_noop("Deleted on the results framework page")
         self.object.delete()
         messages.success(self.request, gettext(self.deleted_message) % {"record": label})
@@ -287,7 +302,7 @@ class ActualView(ActualEntryMixin, StaleFormMixin, ProjectMixin, UpdateView):
             text = gettext("Saved and approved the actual of %(period)s.")
         else:
             text = gettext("Saved the actual of %(period)s: it is pending an admin's approval.")
-        messages.success(self.request, text % {"period": period})
+        messages.success(self.request, text % {"period": describe(period)})
         return HttpResponseRedirect(self.framework_url())
 
 
@@ -328,7 +343,7 @@ class DecisionView(ApproverMixin, View):
         if period.actual_status != Period.Status.PENDING:
             messages.warning(request, gettext(
                 "The actual of %(period)s is no longer pending: nothing was changed.")
-                % {"period": period})
+                % {"period": describe(period)})
             return HttpResponseRedirect(reverse("results:pending"))
         expected = parse_version(request.POST.get("record_version"))
         if expected is None:
@@ -341,7 +356,7 @@ class DecisionView(ApproverMixin, View):
         except StaleVersion as exc:
             messages.error(request, exc.message_not_kept)
             return HttpResponseRedirect(reverse("results:pending"))
-        messages.success(request, gettext(self.done_message) % {"period": period})
+        messages.success(request, gettext(self.done_message) % {"period": describe(period)})
         return HttpResponseRedirect(reverse("results:pending"))
 
 

@@ -457,3 +457,13 @@ def test_the_framework_page_runs_as_many_queries_at_30_rows_as_at_1(officer_clie
 
     assert_constant_queries(officer_client, url("framework_edit", project.code), add_rows,
                             budget=15)
+
+
+def test_an_outcome_with_outputs_under_it_cannot_become_an_output(admin_client, result):
+    factories.ResultFactory(project=result.project, kind=Result.Kind.OUTPUT, parent=result)
+    before = written()
+    response = admin_client.post(url("result_update", result.project.code, result.key), {
+        "title": "Now an output", "kind": "output", "order": "0", "key": result.key,
+        "record_version": str(result.version)})
+    assert_refused_beside(response, "kind", "Outputs sit under this outcome")
+    assert written() == before
