@@ -467,3 +467,31 @@ def test_an_outcome_with_outputs_under_it_cannot_become_an_output(admin_client, 
         "record_version": str(result.version)})
     assert_refused_beside(response, "kind", "Outputs sit under this outcome")
     assert written() == before
+
+
+HOSTILE = ["NaN", "Infinity", "-Infinity", "1e400", "1e-400", "\x00", "<script>x</script>",
+           "9" * 10_000, "1" * 30, "١٢", "0x10", " ", "2011-13-45"]
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_values_are_refused_never_a_server_error(admin_client, officer_client, period,
+                                                          value):
+    code, indicator = period.indicator.result.project.code, period.indicator
+    posts = [
+        (officer_client, url("actual_entry", code, period.pk), {
+            "actual": value, "actual_note": value, "record_version": str(period.version)}),
+        (admin_client, url("period_create", code, indicator.key), {
+            "start": value, "end": "2013-12-31", "target": value}),
+        (admin_client, url("indicator_update", code, indicator.key), {
+            **INDICATOR, "result": indicator.result.pk, "key": indicator.key,
+            "baseline_value": value, "baseline_date": value, "event_kinds": [value],
+            "record_version": value}),
+        (admin_client, url("approve", period.pk), {"record_version": value}),
+    ]
+    for client, address, data in posts:
+        before = written()
+        response = client.post(address, data)
+        assert response.status_code in (200, 302), (address, response.status_code)
+        if response.status_code == 200:
+            assert written() == before
+            assert "<script>x</script>" not in response.content.decode()
