@@ -286,6 +286,13 @@ class ActualView(ActualEntryMixin, StaleFormMixin, ProjectMixin, UpdateView):
                 "approved_at_once": approval.may_approve(self.request.user)}
 
     def form_valid(self, form):
+        if (form.cleaned_data.get("actual") is None
+                and form.instance.actual_status == Period.Status.APPROVED
+                and not approval.may_approve(self.request.user)):
+            form.add_error("actual", gettext(
+                "An approved actual is taken back by an admin: enter the corrected value "
+                "instead, for approval."))
+            return self.form_invalid(form)
         try:
             self.object = approval.actual_enter(
                 form.instance, user=self.request.user,

@@ -495,3 +495,17 @@ def test_hostile_values_are_refused_never_a_server_error(admin_client, officer_c
         if response.status_code == 200:
             assert written() == before
             assert "<script>x</script>" not in response.content.decode()
+
+
+def test_an_officer_cannot_take_back_an_approved_actual(officer_client, admin_client,
+                                                        period, admin_user):
+    period.actual, period.actual_status = Decimal("3"), Period.Status.APPROVED
+    period.actual_approved_by = admin_user
+    period.save()
+    before = written()
+    assert_refused_beside(enter(officer_client, period, ""), "actual", "taken back by an admin")
+    assert written() == before
+    # An admin may: back to no actual.
+    assert enter(admin_client, period, "").status_code == 302
+    period.refresh_from_db()
+    assert (period.actual, period.actual_status) == (None, Period.Status.NONE)
