@@ -251,6 +251,28 @@ def contribution():
 
 
 @once
+def results_period():
+    """A period of an entered indicator (with its result and project), for the results
+    framework's pages; None where no framework has been written."""
+    from results.models import Indicator, Period
+    return (Period.objects.filter(indicator__source=Indicator.Source.MANUAL)
+            .select_related("indicator__result__project").order_by("pk").first())
+
+
+def _results_args(*parts):
+    """Arguments of a results framework page: the project's code, then ``parts`` of the
+    sampled period (``period``, ``indicator`` or ``result``); None without a period."""
+    def args():
+        period = results_period()
+        if period is None:
+            return None
+        records = {"period": period.pk, "indicator": period.indicator.key,
+                   "result": period.indicator.result.key}
+        return [period.indicator.result.project.code, *(records[part] for part in parts)]
+    return args
+
+
+@once
 def import_batch():
     """An import awaiting confirmation on the sampled event, made once by the officer."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -343,6 +365,23 @@ SAMPLES: dict[str, Sample | Skip] = {
     "activities:seizure_history": Sample(OFFICER, args=lambda: [seizure().pk]),
     "activities:organisation_create": Sample(OFFICER),
     "activities:person_create": Sample(OFFICER),
+    # Results frameworks: editing (admins), actuals (officers), the approval queue (admins)
+    "results:framework_edit": Sample(("officer", "admin"), args=_results_args(), load=False),
+    "results:result_create": Sample(("admin",), args=_results_args(), load=False),
+    "results:result_update": Sample(("admin",), args=_results_args("result"), load=False),
+    "results:result_delete": Sample(("admin",), args=_results_args("result"), load=False),
+    "results:indicator_create": Sample(("admin",), args=_results_args("result"), load=False),
+    "results:indicator_update": Sample(("admin",), args=_results_args("indicator"),
+                                       load=False),
+    "results:indicator_delete": Sample(("admin",), args=_results_args("indicator"),
+                                       load=False),
+    "results:period_create": Sample(("admin",), args=_results_args("indicator"), load=False),
+    "results:period_update": Sample(("admin",), args=_results_args("period"), load=False),
+    "results:period_delete": Sample(("admin",), args=_results_args("period"), load=False),
+    "results:actual_entry": Sample(OFFICER, args=_results_args("period"), load=False),
+    "results:pending": Sample(("admin",)),
+    "results:approve": Skip(POST_ONLY),
+    "results:reject": Skip(POST_ONLY),
     # Donors
     "donors:donor_list": Sample(),
     "donors:donor_export": Sample(args=lambda: ["xlsx"], download=True),

@@ -322,6 +322,15 @@ def build_world() -> SimpleNamespace:
     )
     w.rate = factories.ExchangeRateFactory()
 
+    # A results framework: an outcome with an entered indicator whose period's actual awaits
+    # an admin's approval (the framework's pages and the approval queue).
+    w.result = factories.ResultFactory(project=w.project, key="matrix-outcome")
+    w.indicator = factories.IndicatorFactory(result=w.result, key="matrix-indicator")
+    w.period = factories.PeriodFactory(
+        indicator=w.indicator, actual=Decimal("12"), actual_status="pending",
+        actual_entered_by=w.users["officer"],
+    )
+
     # An import awaiting confirmation, with a private person in it.
     header = ",".join(column.label for column in COLUMNS)
     row = f"{PRIVATE_NAME} Imported,female,DCA,KG,Inspector,imported@{PRIVATE_EMAIL_DOMAIN},"
@@ -390,6 +399,9 @@ def build_minimal_world() -> SimpleNamespace:
     w.donor_unpublished = contribution(w.donor_a)
     w.other_unpublished = contribution(w.donor_b)
     w.rate = factories.ExchangeRateFactory(minimal=True)
+    w.result = factories.ResultFactory(project=w.project, minimal=True)
+    w.indicator = factories.IndicatorFactory(result=w.result, minimal=True)
+    w.period = factories.PeriodFactory(indicator=w.indicator, minimal=True)
 
     # An import awaiting confirmation: a row with a name only.
     header = ",".join(column.label for column in COLUMNS)

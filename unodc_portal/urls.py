@@ -60,6 +60,7 @@ urlpatterns += i18n_patterns(
     path("", include((pages.composed(activities_urls.urlpatterns), "activities"))),
     path("", include("donors.urls")),
     path("", include("results.pack_urls")),
+    path("", include("results.urls")),
     path("", include("search.urls")),
     prefix_default_language=False,
 )

@@ -10,6 +10,7 @@ from tests.activities.test_access import EXPECTATIONS as ACTIVITIES
 from tests.donors.test_access import EXPECTATIONS as DONORS
 from tests.portal.test_access import EXPECTATIONS as PORTAL
 from tests.results.test_pack_access import EXPECTATIONS as PACK
+from tests.results.test_editing_access import EXPECTATIONS as RESULTS_EDITING
 from tests.search.test_access import EXPECTATIONS as SEARCH
 
 EXPECTATION_SETS = {
@@ -17,6 +18,7 @@ EXPECTATION_SETS = {
     "tests/donors/test_access.py": DONORS,
     "tests/portal/test_access.py": PORTAL,
     "tests/results/test_pack_access.py": PACK,
+    "tests/results/test_editing_access.py": RESULTS_EDITING,
     "tests/search/test_access.py": SEARCH,
 }
 
