@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Event, Project, Substance
@@ -320,7 +321,9 @@ class Period(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.indicator} {self.start:%Y-%m-%d} to {self.end:%Y-%m-%d}"
+        return gettext("%(indicator)s, %(start)s to %(end)s") % {
+            "indicator": self.indicator, "start": self.start.isoformat(),
+            "end": self.end.isoformat()}
 
     def natural_key(self):
         return (self.indicator.key, self.start, self.end)

@@ -9,8 +9,8 @@ from tests.access import ROLES, url_name
 from tests.activities.test_access import EXPECTATIONS as ACTIVITIES
 from tests.donors.test_access import EXPECTATIONS as DONORS
 from tests.portal.test_access import EXPECTATIONS as PORTAL
-from tests.results.test_pack_access import EXPECTATIONS as PACK
 from tests.results.test_editing_access import EXPECTATIONS as RESULTS_EDITING
+from tests.results.test_pack_access import EXPECTATIONS as PACK
 from tests.search.test_access import EXPECTATIONS as SEARCH
 
 EXPECTATION_SETS = {
