@@ -95,6 +95,28 @@ class Known:
         return gettext("%(year)s (year only)") % {"year": self.year}
 
 
+class ByYear:
+    """Records indexed by the year they are known by, so that a period reads only those of the
+    years it shares days with: the work grows with the records and the periods, not with their
+    product (the headline's indicators have many periods over projects with many records)."""
+
+    def __init__(self, records, known_of):
+        self.years: dict[int, list] = defaultdict(list)
+        for record in records:
+            known = known_of(record)
+            year = known.date.year if known.date else known.year
+            if year:
+                self.years[year].append((known, record))
+
+    def around(self, period: Period):
+        """(IN or UNPLACED, known, record) for the records the period counts or lists."""
+        for year in range(period.start.year, period.end.year + 1):
+            for known, record in self.years.get(year, ()):
+                where = known.place(period)
+                if where in (IN, UNPLACED):
+                    yield where, known, record
+
+
 def _real_or_demo_project(prefix: str = "", project: str = "project") -> Q:
     """Real records, or any record of a demo project (its own world)."""
     return Q(**{f"{prefix}is_demo": False}) | Q(**{f"{project}__is_demo": True})
@@ -154,16 +176,16 @@ def events_held(indicators: list[Indicator], user=None) -> dict[int, Actual]:
         records = [(known, n) for kind, known, n in by_project.get(project_of(indicator), ())
                    if not wanted or kind in wanted]
         countable = any(known.countable for known, _ in records)
+        index = ByYear(records, lambda record: record[0])
         for period in indicator.periods.all():
             if not countable:
                 out[period.pk] = Actual(Actual.NO_DATA)
                 continue
             total, unplaced = 0, defaultdict(lambda: ZERO)
-            for known, n in records:
-                where = known.place(period)
+            for where, known, (_, n) in index.around(period):
                 if where == IN:
                     total += n
-                elif where == UNPLACED:
+                else:
                     unplaced[known] += n
             out[period.pk] = Actual(Actual.VALUE, Decimal(total), unplaced=_unplaced(unplaced))
     return out
@@ -201,24 +223,24 @@ def seizures_kg(indicators: list[Indicator], user=None) -> dict[int, Actual]:
     for indicator in indicators:
         records = by_key.get((project_of(indicator), indicator.substance_id), [])
         countable = any(r["known"].countable and r["kg"] is not None for r in records)
+        index = ByYear(records, lambda row: row["known"])
         for period in indicator.periods.all():
-            out[period.pk] = _seizure_actual(period, records, countable)
+            out[period.pk] = _seizure_actual(period, index, countable)
     return out
 
 
-def _seizure_actual(period: Period, records: list[dict], countable: bool) -> Actual:
+def _seizure_actual(period: Period, index: ByYear, countable: bool) -> Actual:
     total, unknown = ZERO, 0
     by_country: dict[str, Decimal] = defaultdict(lambda: ZERO)
     unplaced: dict[Known, Decimal] = defaultdict(lambda: ZERO)
-    for row in records:
-        where = row["known"].place(period)
+    for where, known, row in index.around(period):
         if where == IN:
             unknown += row["unknown"]
             if row["kg"] is not None:
                 total += row["kg"]
                 by_country[row["country__code"] or ""] += row["kg"]
-        elif where == UNPLACED and row["kg"] is not None:
-            unplaced[row["known"]] += row["kg"]
+        elif row["kg"] is not None:
+            unplaced[known] += row["kg"]
     note = ngettext(
         "%(count)s seizure whose weight in kilograms is not known is not added.",
         "%(count)s seizures whose weight in kilograms is not known are not added.", unknown,
@@ -263,21 +285,21 @@ def contributions_received(indicators: list[Indicator], user) -> dict[int, Actua
     for indicator in indicators:
         records = by_project.get(project_of(indicator), [])
         countable = any(r["known"].countable for r in records)
+        index = ByYear(records, lambda row: row["known"])
         for period in indicator.periods.all():
-            out[period.pk] = (_money_actual(period, records) if countable
+            out[period.pk] = (_money_actual(period, index) if countable
                               else Actual(Actual.NO_DATA))
     return out
 
 
-def _money_actual(period: Period, records: list[dict]) -> Actual:
+def _money_actual(period: Period, index: ByYear) -> Actual:
     placed = []
     unplaced: dict[tuple[Known, str], Decimal] = defaultdict(lambda: ZERO)
-    for row in records:
-        where = row["known"].place(period)
+    for where, known, row in index.around(period):
         if where == IN:
             placed.append(row)
-        elif where == UNPLACED and row["total"] is not None:
-            unplaced[row["known"], row["currency"]] += row["total"]
+        elif row["total"] is not None:
+            unplaced[known, row["currency"]] += row["total"]
     rows = _money_rows(_rolled_up(placed), lambda r: r["currency"], lambda r: "",
                        lambda r: r["currency"])
     lines = [line for row in rows for line in row.lines]
