@@ -182,6 +182,11 @@ def test_the_headline_costs_the_same_whatever_the_projects_records_and_periods(r
     assert len(rows) == 3 * len(SOURCES)
     seizures = [row for row in rows if row.indicator.source == Indicator.Source.SEIZURES_KG]
     assert all(p.actual.value == Decimal("12.5") for row in seizures for p in row.periods)
+    events = [row for row in rows if row.indicator.source == Indicator.Source.EVENTS_HELD]
+    assert all(p.actual.value == 1 for row in events for p in row.periods)
+    received = [row for row in rows
+                if row.indicator.source == Indicator.Source.CONTRIBUTIONS_RECEIVED]
+    assert all(len(p.actual.per_currency) == 1 for row in received for p in row.periods)
 
 
 # --------------------------------------------------------------------------------------------

@@ -319,3 +319,44 @@ def test_a_real_projects_contributions_leave_demo_ones_out_even_for_demo_account
     assert actuals(project, reader)[real_q2.pk].usd == Decimal("10")
     assert actuals(demo, reader)[demo_q2.pk].usd == Decimal("3")
     assert actuals(demo)[demo_q2.pk].state == Actual.NO_DATA  # the public sees none of it
+
+
+def test_a_period_across_two_years_lists_the_records_known_only_by_either_year():
+    project = factories.ProjectFactory()
+    factories.EventFactory(projects=[project], start_date=None, end_date=None, year=2011)
+    factories.EventFactory(projects=[project], start_date=None, end_date=None, year=2012)
+    factories.EventFactory(projects=[project], start_date=D(2012, 1, 5), end_date=None)
+    _, (season,) = indicator_with_periods(
+        project, Indicator.Source.EVENTS_HELD, (D(2011, 7, 1), D(2012, 6, 30)),
+        event_kinds=[Event.Kind.WORKSHOP])
+    found = actuals(project)[season.pk]
+    assert found.value == 1
+    assert [u.label for u in found.unplaced] == ["2011 (year only)", "2012 (year only)"]
+
+
+def test_indicators_read_together_keep_their_own_kinds_substances_and_projects():
+    """One query per source serves every indicator: each still counts only its own."""
+    project, other = factories.ProjectFactory(), factories.ProjectFactory()
+    heroin = factories.SubstanceFactory(slug="heroin")
+    opium = factories.SubstanceFactory(slug="opium")
+    factories.EventFactory(projects=[project])
+    factories.EventFactory(projects=[project], kind=Event.Kind.CONFERENCE)
+    factories.EventFactory(projects=[project], kind=Event.Kind.CONFERENCE)
+    factories.EventFactory(projects=[other], kind=Event.Kind.CONFERENCE)
+    factories.SeizureFactory(project=project, substance=heroin, quantity=Decimal("1"))
+    factories.SeizureFactory(project=project, substance=opium, quantity=Decimal("2"))
+    factories.SeizureFactory(project=other, substance=opium, quantity=Decimal("4"))
+    source = Indicator.Source
+    _, (workshops,) = indicator_with_periods(project, source.EVENTS_HELD, Q1,
+                                             event_kinds=[Event.Kind.WORKSHOP])
+    _, (conferences,) = indicator_with_periods(project, source.EVENTS_HELD, Q1,
+                                               event_kinds=[Event.Kind.CONFERENCE])
+    _, (both,) = indicator_with_periods(project, source.EVENTS_HELD, Q1,
+                                        event_kinds=[Event.Kind.CONFERENCE, Event.Kind.WORKSHOP])
+    _, (heroin_kg,) = indicator_with_periods(project, source.SEIZURES_KG, Q1, substance=heroin)
+    _, (opium_kg,) = indicator_with_periods(project, source.SEIZURES_KG, Q1, substance=opium)
+    _, (other_opium,) = indicator_with_periods(other, source.SEIZURES_KG, Q1, substance=opium)
+    found = actuals(project)
+    assert [found[p.pk].value for p in (workshops, conferences, both)] == [1, 2, 3]
+    assert [found[p.pk].value for p in (heroin_kg, opium_kg)] == [1, 2]
+    assert actuals(other)[other_opium.pk].value == 4
