@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import get_language
 
+from activities.models import Project
 from donors.models import donor_for
 from results import people, record
 from results.models import Indicator, Period, Result
@@ -107,9 +108,9 @@ def _entered(period: Period, pending: bool) -> Actual:
 
 
 def _attach_projects(project, indicators: list[Indicator]) -> None:
-    """Every indicator's ``result`` (with its ``project``) in memory, so that the sources read
-    ``indicator.result.project_id`` without a query per indicator: at most one query, for the
-    results not loaded with their indicators."""
+    """Every indicator's ``result`` and its ``project`` in memory, so that the sources read
+    them without a query per indicator: at most one query for the results not loaded with
+    their indicators and one for the projects not loaded with their results."""
     result_field = Indicator._meta.get_field("result")
     project_field = Result._meta.get_field("project")
     missing = {i.result_id for i in indicators if not result_field.is_cached(i)}
@@ -117,10 +118,13 @@ def _attach_projects(project, indicators: list[Indicator]) -> None:
     for indicator in indicators:
         if indicator.result_id in loaded:
             indicator.result = loaded[indicator.result_id]
-        result = indicator.result
-        if (project is not None and result.project_id == project.pk
-                and not project_field.is_cached(result)):
-            result.project = project
+    results = [i.result for i in indicators if not project_field.is_cached(i.result)]
+    projects = {project.pk: project} if project is not None else {}
+    wanted = {r.project_id for r in results} - projects.keys()
+    if wanted:
+        projects.update(Project.objects.in_bulk(wanted))
+    for result in results:
+        result.project = projects[result.project_id]
 
 
 # --------------------------------------------------------------------------------------------

@@ -39,8 +39,8 @@ from activities.models import Event, Seizure
 from donors.models import Contribution
 from donors.totals import MISSING_RATES_NAMED, UsdTotal, _grouped, _money_rows, _rolled_up
 from results.models import Indicator, Period
+from results.people import unplaced_label
 from results.progress import Actual, Cell, Money, Unplaced
-from unodc_portal.core.templatetags.portal import month_year
 
 IN, OUT, UNPLACED, NEVER = "in", "out", "unplaced", "never"
 ZERO = Decimal(0)
@@ -88,11 +88,9 @@ class Known:
         return UNPLACED
 
     def label(self) -> str:
-        """How an unplaced record is named beside the figure."""
-        if self.month:
-            return gettext("%(month)s (month only)") % {
-                "month": month_year(self.year, self.month)}
-        return gettext("%(year)s (year only)") % {"year": self.year}
+        """How an unplaced record is named beside the figure: the people sources' wording
+        ("2011 (year only, not placed)"), so that every indicator says it alike."""
+        return unplaced_label(self.year, self.month)
 
 
 class ByYear:

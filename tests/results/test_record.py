@@ -85,7 +85,8 @@ def test_an_event_known_by_its_year_counts_in_whole_years_and_is_listed_in_short
     found = actuals(project)
     assert found[year.pk].value == 2 and found[year.pk].unplaced == []
     assert found[q1.pk].value == 1
-    assert [(u.label, u.value) for u in found[q1.pk].unplaced] == [("2011 (year only)", 1)]
+    assert [(u.label, u.value) for u in found[q1.pk].unplaced] == [
+        ("2011 (year only, not placed)", 1)]
     assert found[following.pk].value == 0 and found[following.pk].unplaced == []
 
 
@@ -99,7 +100,8 @@ def test_an_event_known_by_its_month_counts_in_periods_covering_the_month():
     found = actuals(project)
     assert found[q2.pk].value == 1
     assert found[half_april.pk].value == 0
-    assert [u.label for u in found[half_april.pk].unplaced] == ["April 2011 (month only)"]
+    assert [u.label for u in found[half_april.pk].unplaced] == [
+        "April 2011 (month only, not placed)"]
 
 
 def test_events_held_is_zero_with_events_elsewhere_and_no_data_without_any_that_can_count():
@@ -190,7 +192,7 @@ def test_seizures_known_by_their_year_and_zero_versus_no_data():
     assert found[year.pk].value == Decimal("12.5")
     assert found[q1.pk].value == 0
     assert [(u.label, u.value) for u in found[q1.pk].unplaced] == [
-        ("2011 (year only)", Decimal("12.5"))]
+        ("2011 (year only, not placed)", Decimal("12.5"))]
     assert (found[following.pk].state, found[following.pk].value) == (Actual.VALUE, 0)
     assert actuals(empty)[nothing.pk].state == Actual.NO_DATA
 
@@ -290,7 +292,7 @@ def test_contributions_known_by_their_year_and_zero_versus_no_data(donor_user):
     assert found[year.pk].usd == Decimal("100")
     assert (found[q2.pk].value, found[q2.pk].per_currency) == (0, [])
     assert [(u.label, u.value) for u in found[q2.pk].unplaced] == [
-        ("2011 (year only), USD", Decimal("100"))]
+        ("2011 (year only, not placed), USD", Decimal("100"))]
     assert found[following.pk].state == Actual.VALUE and found[following.pk].value == 0
     assert actuals(unfunded)[none.pk].state == Actual.NO_DATA
     assert actuals(unfunded, donor_user)[none.pk].usd == Decimal("100000")
@@ -331,7 +333,8 @@ def test_a_period_across_two_years_lists_the_records_known_only_by_either_year()
         event_kinds=[Event.Kind.WORKSHOP])
     found = actuals(project)[season.pk]
     assert found.value == 1
-    assert [u.label for u in found.unplaced] == ["2011 (year only)", "2012 (year only)"]
+    assert [u.label for u in found.unplaced] == [
+        "2011 (year only, not placed)", "2012 (year only, not placed)"]
 
 
 def test_indicators_read_together_keep_their_own_kinds_substances_and_projects():
