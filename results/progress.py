@@ -110,6 +110,14 @@ def frameworks(projects, user) -> dict[int, list[ResultRow]]:
         Indicator.objects.filter(result__in=results).select_related("substance")
         .prefetch_related("periods").order_by("order", "pk")
     )
+    # Each indicator's result and its project in memory: the sources read them without a
+    # query per indicator.
+    by_pk = {project.pk: project for project in projects}
+    loaded = {r.pk: r for r in results}
+    for result in results:
+        result.project = by_pk[result.project_id]
+    for indicator in indicators:
+        indicator.result = loaded[indicator.result_id]
     actuals = compute.actuals(projects[0] if len(ids) == 1 else None, indicators, user)
     by_result: dict[int, list[IndicatorRow]] = {}
     for indicator in indicators:

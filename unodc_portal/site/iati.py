@@ -565,7 +565,7 @@ def indicator_element(result_element_, row: IndicatorRow):
                 for cell in cells:
                     etree.SubElement(
                         etree.SubElement(period, "actual", value=number(cell.value)),
-                        "dimension", name=name, value=cell.key or cell.label)
+                        "dimension", name=name, value=str(cell.key or cell.label))
 
 
 def shown_breakdowns(actual: Actual):
