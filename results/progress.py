@@ -16,8 +16,11 @@ implementation of the computed figures lives in ``results.compute``.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.utils import timezone
 
 from results.models import Indicator, Period, Result
 
@@ -134,7 +137,9 @@ def frameworks(projects, user) -> dict[int, list[ResultRow]]:
 
 
 def headline(user) -> list[IndicatorRow]:
-    """The indicators admins mark as headline, of the projects ``user`` may see."""
+    """The indicators admins mark as headline, of the projects ``user`` may see; a computed one
+    with the one period the home page shows (``current_period()``): the home page computes one
+    figure per indicator, not every quarter of every year of every headline project."""
     from results import compute
 
     indicators = list(
@@ -142,9 +147,34 @@ def headline(user) -> list[IndicatorRow]:
                                                                       "substance")
         .prefetch_related("periods").order_by("result__project__code", "order", "pk")
     )
+    for indicator in indicators:
+        # An entered actual costs nothing to read: the latest with a figure for this reader
+        # is chosen on the page. A computed one is computed for the current period only.
+        if indicator.is_computed:
+            current = current_period(list(indicator.periods.all()))
+            _keep_periods(indicator, [current] if current else [])
     actuals = compute.actuals(None, indicators, user)
     return [IndicatorRow(i, [period_row(p, actuals.get(p.pk)) for p in i.periods.all()])
             for i in indicators]
+
+
+def current_period(periods: list[Period], today: datetime.date | None = None) -> Period | None:
+    """The period a summary shows: the latest that has begun (a framework's current quarter, or
+    its last when all are past); where none has begun, the first."""
+    today = today or timezone.localdate()
+    begun = [p for p in periods if p.start <= today]
+    if begun:
+        return max(begun, key=lambda p: (p.start, p.end))
+    return min(periods, key=lambda p: (p.start, p.end), default=None)
+
+
+def _keep_periods(indicator: Indicator, periods: list[Period]) -> None:
+    """Narrow an indicator's prefetched periods (what every source reads through
+    ``indicator.periods.all()``) to ``periods``, in memory."""
+    kept = Period.objects.all()
+    kept._result_cache = periods
+    kept._prefetch_done = True
+    indicator._prefetched_objects_cache["periods"] = kept
 
 
 def period_row(period: Period, actual: Actual | None) -> PeriodRow:

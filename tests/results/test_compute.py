@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from activities.models import Event, Participation
 from results import compute
 from results.models import Indicator, Period
-from results.progress import Actual, framework, headline
+from results.progress import Actual, current_period, framework, headline
 from tests import factories
 from unodc_portal.core import pagecache
 
@@ -331,3 +331,29 @@ def test_with_the_page_cache_off_nothing_is_cached(settings, readers):
     user = readers["anonymous"]
     actuals_of(project, user)
     assert compute._cache_key([], user) is None
+
+
+def test_the_current_period_is_the_latest_begun_else_the_first():
+    periods = [factories.PeriodFactory.build(start=datetime.date(y, 1, 1),
+                                             end=datetime.date(y, 12, 31))
+               for y in (2011, 2012, 2013)]
+    assert current_period(periods, datetime.date(2012, 6, 1)) is periods[1]
+    assert current_period(periods, datetime.date(2030, 1, 1)) is periods[2]
+    assert current_period(periods, datetime.date(2000, 1, 1)) is periods[0]
+    assert current_period([], datetime.date(2012, 6, 1)) is None
+
+
+def test_the_headline_computes_one_period_of_a_computed_indicator(db):
+    indicator = factories.IndicatorFactory(
+        is_headline=True, source=Indicator.Source.EVENTS_HELD,
+        event_kinds=["workshop"], measure=Indicator.Measure.COUNT)
+    for year in (2011, 2012, 2013):
+        factories.PeriodFactory(indicator=indicator, start=datetime.date(year, 1, 1),
+                                end=datetime.date(year, 12, 31))
+    manual = factories.IndicatorFactory(is_headline=True, result=indicator.result)
+    for year in (2011, 2012):
+        factories.PeriodFactory(indicator=manual, start=datetime.date(year, 1, 1),
+                                end=datetime.date(year, 12, 31))
+    rows = {row.indicator.pk: row for row in headline(AnonymousUser())}
+    assert [p.period.start.year for p in rows[indicator.pk].periods] == [2013]
+    assert [p.period.start.year for p in rows[manual.pk].periods] == [2011, 2012]
