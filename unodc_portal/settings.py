@@ -298,8 +298,9 @@ SPECTACULAR_SETTINGS = {
         "(participant aggregates; officers also get participant records), seizures, donors, "
         "contributions and bulletin articles. Every list takes the same filters as its page on "
         "the portal, and `page` / `page_size`. Anonymous callers see published data; a donor's "
-        "token or session adds its own unpublished contributions. A filter value that does not "
-        "fit gives 400 with the parameter named."
+        "token or session adds its own unpublished contributions. A value that does not fit the "
+        "schema gives 400 with the parameter named; one that fits but names nothing (an unknown "
+        "key, a range backwards, a page beyond the last) gives 404, naming it too."
     ),
     # Raised with every change of the schema (tests/api_contract/test_schema_version.py); the
     # README's "JSON API" keeps the changelog for partners.

@@ -370,7 +370,7 @@ class FilterBackend(DjangoFilterBackend):
 
 class FilterSchema(DjangoFilterExtension):
     """The schema of the FilterSets' parameters with their real bounds: whole numbers with the
-    form field's minimum and maximum (years 1990–2100), text with its maximum length and no NUL
+    form field's minimum and maximum (years 1990 to 2100), text with its maximum length and no NUL
     character, enums without the empty choice."""
 
     target_class = "unodc_portal.core.api.FilterBackend"
@@ -405,7 +405,6 @@ class FilterSchema(DjangoFilterExtension):
 # --------------------------------------------------------------------------------------------
 PARAMETER_ERRORS = {
     "type": "object",
-    "description": "Each refused parameter with its messages, in the language asked for.",
     "additionalProperties": {"type": "array", "items": {"type": "string"}},
     "example": {"year_min": ["Enter a whole number."]},
 }
@@ -429,7 +428,10 @@ def schema_contract(result, generator, request, public):
     this key that the caller may see). Path parameters refuse NUL as the middleware does. New
     operations (results, search) get the same answers without declaring them."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    schemas["ParameterErrors"] = PARAMETER_ERRORS
+    schemas["ParameterErrors"] = {
+        **PARAMETER_ERRORS,
+        "description": _("Each refused parameter with its messages, in the language asked for."),
+    }
     schemas["Detail"] = DETAIL
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
@@ -444,18 +446,18 @@ def schema_contract(result, generator, request, public):
                     schema["pattern"] = "^[^/\\x00]+$"
             if is_list:
                 responses.setdefault("400", _answer(
-                    "A parameter does not fit the schema; the body names it.",
+                    _("A parameter does not fit the schema; the body names it."),
                     "ParameterErrors", "Detail"))
                 responses.setdefault("404", _answer(
-                    "The parameters fit but name nothing: a page beyond the last, a key of no "
-                    "record the caller may see, or a range that ends before it starts; the body "
-                    "names the parameter.", "ParameterErrors"))
+                    _("The parameters fit but name nothing: a page beyond the last, a key of no "
+                      "record the caller may see, or a range that ends before it starts; the "
+                      "body names the parameter."), "ParameterErrors"))
             else:
                 responses.setdefault("400", _answer(
-                    "The address holds a NUL character.", "Detail"))
+                    _("The address holds a NUL character."), "Detail"))
                 responses.setdefault("404", _answer(
-                    "No record with this key that the caller may see.", "Detail"))
+                    _("No record with this key that the caller may see."), "Detail"))
             responses.setdefault("401", _answer(
-                "The token sent is not valid (without one the API answers anonymously).",
+                _("The token sent is not valid (without one the API answers anonymously)."),
                 "Detail"))
     return result
