@@ -33,13 +33,24 @@ def as_text(schema: dict) -> str:
     return json.dumps(schema, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def differences(new, old, where="") -> list[str]:
+    """Where two schemas differ, as JSON pointers ("/paths/~1api~1events~1/get/…")."""
+    if isinstance(new, dict) and isinstance(old, dict):
+        return [found for key in sorted(set(new) | set(old), key=str)
+                for found in (differences(new.get(key), old.get(key),
+                                          f"{where}/{str(key).replace('/', '~1')}")
+                              if key in new and key in old else [f"{where}/{key}"])]
+    return [] if new == old else [where or "/"]
+
+
 def verdict(schema: dict, released: dict) -> str | None:
     """None when ``schema`` is the released one; else what to do."""
     if schema == released:
         return None
     version, released_version = schema["info"]["version"], released["info"]["version"]
     if version == released_version:
-        return f"/api/schema/ changed but its version is still {version}: {HOW}."
+        changed = ", ".join(differences(schema, released)[:10])
+        return f"/api/schema/ changed ({changed}) but its version is still {version}: {HOW}."
     return (f"The schema's version is now {version} (the snapshot holds {released_version}): "
             f"refresh the snapshot: {HOW}.")
 

@@ -15,11 +15,13 @@ the command line runs, is.
 import copy
 import json
 import os
+import threading
 import time
 
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
+from django.db import connections
 from django.test import Client
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events, from_schema
@@ -32,6 +34,20 @@ MAX_EXAMPLES = int(os.environ.get("API_CONTRACT_EXAMPLES", "6"))
 SEED = 19
 SCHEMA_URL = "/api/schema/"
 _SCHEMA = {}
+
+
+def closing_connections(app):
+    """``app``, closing the database connection that each request opened in Schemathesis's
+    worker thread (left open, it keeps the test database from being dropped)."""
+
+    def wsgi(environ, start_response):
+        try:
+            return app(environ, start_response)
+        finally:
+            if threading.current_thread() is not threading.main_thread():
+                connections.close_all()
+
+    return wsgi
 
 
 def served_schema() -> dict:
@@ -56,7 +72,7 @@ def run(headers: dict, coverage: bool) -> dict:
         "phases": {"coverage": {"enabled": coverage, "generate-duplicate-query-parameters": False}},
     })
     schema = schemathesis.openapi.from_dict(copy.deepcopy(served_schema()), config=config)
-    schema.app = get_wsgi_application()  # requests go to the WSGI application, in-process
+    schema.app = closing_connections(get_wsgi_application())  # in-process, no server
     schema.location = SCHEMA_URL
     found = {"failures": [], "errors": [], "requests": 0, "bodies": [], "checks": set(),
              "operations": set()}

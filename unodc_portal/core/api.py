@@ -421,13 +421,33 @@ def _answer(description: str, *schemas: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+# The bounds Django gives integer columns come from the database (PostgreSQL's smallint and
+# integer; SQLite's 64 bits): left out, so that the schema is the same on either.
+DATABASE_INTEGER_BOUNDS = {32767, 2147483647, 9223372036854775807}
+
+
+def _without_database_bounds(node):
+    if isinstance(node, dict):
+        if node.get("type") == "integer" and node.get("maximum") in DATABASE_INTEGER_BOUNDS:
+            del node["maximum"]
+            if node.get("format") == "int64":
+                del node["format"]
+        for value in node.values():
+            _without_database_bounds(value)
+    elif isinstance(node, list):
+        for value in node:
+            _without_database_bounds(value)
+
+
 def schema_contract(result, generator, request, public):
     """Adds to every operation the answers the API gives besides 200, with their bodies:
     400 (a parameter that does not fit, or a NUL character), 401 (a token that is not valid)
     and 404 (a list: a page beyond the last or a key that names nothing; a record: none with
     this key that the caller may see). Path parameters refuse NUL as the middleware does. New
-    operations (results, search) get the same answers without declaring them."""
+    operations (results, search) get the same answers without declaring them. The schema is the
+    same whatever the database (``DATABASE_INTEGER_BOUNDS``)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    _without_database_bounds(schemas)
     schemas["ParameterErrors"] = {
         **PARAMETER_ERRORS,
         "description": _("Each refused parameter with its messages, in the language asked for."),
