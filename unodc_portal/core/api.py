@@ -149,9 +149,9 @@ class Pagination(PageNumberPagination):
         return [
             {
                 "name": self.page_query_param, "required": False, "in": "query",
-                "description": str(gettext_lazy(
+                "description": _(
                     "The page, from 1, or “last”. A page beyond the last is answered 404."
-                )),
+                ),
                 "schema": {"oneOf": [
                     {"type": "integer", "minimum": 1},
                     {"type": "string", "enum": list(self.last_page_strings)},
@@ -159,7 +159,7 @@ class Pagination(PageNumberPagination):
             },
             {
                 "name": self.page_size_query_param, "required": False, "in": "query",
-                "description": str(gettext_lazy("Rows per page.")),
+                "description": _("Rows per page."),
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE,
                            "default": self.page_size},
             },
