@@ -173,9 +173,7 @@ class ParticipationSerializer(serializers.ModelSerializer):
     sex = serializers.CharField(source="participant.sex")
     sex_label = label("sex", "participant")
     status_label = label("status")
-    organisation = serializers.SlugRelatedField(
-        source="participant.organisation", slug_field="slug", read_only=True
-    )
+    organisation = key("slug", source="participant.organisation")
     country = CountryCodeField(source="participant.country", read_only=True)
     position = serializers.CharField(source="participant.position")
     email = serializers.CharField(source="participant.email")
@@ -190,8 +188,10 @@ class ParticipationSerializer(serializers.ModelSerializer):
 class EventWithParticipantsSerializer(EventSerializer):
     """For officers and admins: the participant records too."""
 
+    # Not read-only, so that the schema lists it as optional: only officers' and admins'
+    # answers hold it. The API is read-only all the same (its viewsets take no writes).
     participant_records = ParticipationSerializer(source="participations", many=True,
-                                                  read_only=True)
+                                                  required=False)
 
     class Meta(EventSerializer.Meta):
         fields = [*EventSerializer.Meta.fields, "participant_records"]
@@ -205,7 +205,9 @@ class EventViewSet(HeaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_serializer_class(self):
-        if can_see_personal_data(self.request.user):
+        # The schema is the same for everyone and describes the officers' answer, whose
+        # `participant_records` is optional (swagger_fake_view: drf-spectacular's schema run).
+        if getattr(self, "swagger_fake_view", False) or can_see_personal_data(self.request.user):
             return EventWithParticipantsSerializer
         return EventSerializer
 

@@ -97,8 +97,14 @@ def test_search_applies_as_on_the_page(client, records):
 @pytest.mark.parametrize(("query", "parameter"), [
     ("year_min=abc", "year_min"),
     ("sort=password", "sort"),
-    ("country=ZZ", "country"),
+    ("sort=,,", "sort"),
+    ("sort=date,", "sort"),
     ("date_after=2011-02-30", "date_after"),
+    ("date_after=", "date_after"),
+    ("date_after=2011-1-5", "date_after"),
+    ("kind=", "kind"),
+    ("year_min=2011.0", "year_min"),
+    ("year_min=", "year_min"),
     ("q=" + "x" * 201, "q"),
     ("page=abc", "page"),
     ("page=0", "page"),
@@ -112,10 +118,42 @@ def test_a_bad_parameter_is_400_naming_it(client, records, query, parameter):
     assert list(response.json()) == [parameter]
 
 
-def test_a_range_given_backwards_is_400_naming_its_end(client, records):
+def test_free_text_and_keys_may_be_empty_meaning_any(client, records):
+    response = client.get(f"{api('event-list')}?q=&country=&project=&city=")
+    assert response.status_code == 200
+    assert response.json()["count"] == 6
+
+
+@pytest.mark.parametrize(("query", "parameter"), [
+    ("country=ZZ", "country"),
+    ("project=NOPE", "project"),
+    ("city=Atlantis", "city"),
+    ("date_after=2011-03-01&date_before=2011-01-01", "date_before"),
+])
+def test_a_value_that_names_nothing_is_404_naming_it(client, records, query, parameter):
+    response = client.get(f"{api('event-list')}?{query}")
+    assert response.status_code == 404
+    assert list(response.json()) == [parameter]
+
+
+def test_a_range_given_backwards_is_404_naming_its_end(client, records):
     response = client.get(api("seizure-list"), {"year_min": "2012", "year_max": "2010"})
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert response.json() == {"year_max": ["The first year is after the last year."]}
+
+
+def test_a_filter_the_caller_lacks_still_refuses_a_value_outside_its_schema(client, records):
+    # `recorded` is for those who record seizures; others may send only its one value.
+    assert client.get(api("seizure-list"), {"recorded": "me"}).status_code == 200
+    response = client.get(api("seizure-list"), {"recorded": "someone"})
+    assert response.status_code == 400
+    assert list(response.json()) == ["recorded"]
+
+
+def test_a_record_key_with_a_dot_is_a_json_404(client, records):
+    response = client.get(api("seizure-list") + "0.5/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
 
 
 def test_pagination_pages_through_every_row(client, records):
@@ -123,7 +161,9 @@ def test_pagination_pages_through_every_row(client, records):
     assert first["count"] == 6 and len(first["results"]) == 4 and first["previous"] is None
     second = client.get(first["next"]).json()
     assert len(second["results"]) == 2 and second["next"] is None
-    assert client.get(api("event-list"), {"page": 9}).status_code == 404
+    beyond = client.get(api("event-list"), {"page": 9, "page_size": 4})
+    assert beyond.status_code == 404
+    assert beyond.json() == {"page": ["There is no page 9: the last is 2."]}
     assert client.get(api("event-list"), {"page": "last", "page_size": 4}).json()["results"]
 
 
