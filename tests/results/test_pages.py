@@ -142,6 +142,18 @@ def test_a_qualitative_result_is_shown_as_worded(client, framework):
     assert 'id="indicator-k50-tarcet-chart"' not in tarcet
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_a_result_stated_only_in_words_is_shown_as_worded_without_periods(
+    role, client, request, project
+):
+    """The bulletin's "more than forty tonnes … since 2008": a note, no period, no number."""
+    result = factories.ResultFactory(project=project, key="words-outcome")
+    factories.IndicatorFactory(result=result, key="words", qualitative_note=QUALITATIVE)
+    html = section(client_for(role, client, request).get("/projects/KGZK50/").content.decode())
+    assert QUALITATIVE in html and "indicator-qualitative" in html
+    assert "No periods set yet." not in html
+
+
 def test_a_project_without_a_framework_shows_no_results_section(client, project):
     factories.ResultFactory(project=factories.ProjectFactory(code="OTHER"))  # another's
     html = client.get("/projects/KGZK50/").content.decode()
