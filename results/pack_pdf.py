@@ -64,6 +64,13 @@ class PackDocument(FPDF):
         self.set_text_color(0, 0, 0)
 
 
+
+def when(*known):
+    """A record's date as known: the day, else the wording, else the year — a year is printed
+    as written (2011), never as a number with grouping (2,011)."""
+    value = next((v for v in known if v), "")
+    return str(value) if isinstance(value, int) else value
+
 def pack_language() -> str:
     from django.utils import translation
 
@@ -89,7 +96,7 @@ def write_pack_pdf(pack: Pack) -> bytes:
         gettext("Date"), gettext("Project"), gettext("Kind"), gettext("Amount"),
         gettext("Status"), gettext("Published"),
     ], pack.contributions.select_related("project"), lambda c: [
-        c.date or c.year, c.project.code, c.get_kind_display(),
+        when(c.date, c.year), c.project.code, c.get_kind_display(),
         f"{_cell(c.amount)} {c.currency}" if c.amount is not None else (
             c.in_kind_description or gettext("not stated")),
         c.get_status_display(), gettext("yes") if c.is_published else gettext("no"),
@@ -118,21 +125,21 @@ def write_pack_pdf(pack: Pack) -> bytes:
     _list(pdf, gettext("Events"), [
         gettext("Date"), gettext("Title"), gettext("Kind"), gettext("Place"),
     ], pack.events.select_related("country"), lambda e: [
-        e.start_date or e.date_wording or e.year, e.title, e.get_kind_display(),
+        when(e.start_date, e.date_wording, e.year), e.title, e.get_kind_display(),
         ", ".join(filter(None, [e.city, e.country.name if e.country_id else ""])),
     ], (16, 44, 18, 22))
     _list(pdf, gettext("Seizures"), [
         gettext("Date"), gettext("Substance"), gettext("Kind"), gettext("Kilograms"),
         gettext("Place"),
     ], pack.seizures.select_related("substance", "country"), lambda s: [
-        s.date or s.period_wording or s.year, s.substance.name, s.get_kind_display(),
+        when(s.date, s.period_wording, s.year), s.substance.name, s.get_kind_display(),
         s.quantity_kg,
         ", ".join(filter(None, [s.place, s.country.name if s.country_id else ""])),
     ], (16, 22, 16, 14, 32))
     _list(pdf, gettext("Articles"), [
         gettext("Date"), gettext("Headline"), gettext("Bulletin"),
     ], pack.articles, lambda a: [
-        a.start_date or a.date_wording or a.year, a.title, a.bulletin.title,
+        when(a.start_date, a.date_wording, a.year), a.title, a.bulletin.title,
     ], (16, 54, 30))
     return bytes(pdf.output())
 
