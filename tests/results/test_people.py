@@ -383,7 +383,7 @@ def queries(function, indicators):
     return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
 
 
-@pytest.mark.parametrize("function, expected", [(people.people_trained, 3),
+@pytest.mark.parametrize("function, expected", [(people.people_trained, 2),
                                                  (people.reported_participants, 2)])
 def test_queries_do_not_grow_with_participations_periods_or_indicators(function, expected):
     project = factories.ProjectFactory()
