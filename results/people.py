@@ -39,10 +39,11 @@ the unplaced events), reported participants two (the totals; the unplaced events
 trained join the batch's periods (a ``VALUES`` list) to the events placed in them and count
 each (period, sex, country) with one ``COUNT(DISTINCT)``, so a participation is read once per
 period it falls in (``_attendees``). At 1,000,000 participations
-(``benchmarks/results_compute.py --sizes 1m``) a 50-period framework computes in about 70-105
-ms cold and a headline in about 0.4 s, against 275 ms and 3.5-4.2 s with one filtered distinct
-column per period. Reported participants stay filtered aggregate columns (sums, no distinct).
-Pages read the figures through ``results.compute``, which decides what is kept.
+(``benchmarks/results_compute.py --sizes 1m``) a 50-period framework computes in about 70-125
+ms cold and a headline in 0.4-0.7 s, against 275-550 ms and 3.5-4.7 s with one filtered
+distinct column per period (medians, on a shared machine). Reported participants stay
+filtered aggregate columns (sums, no distinct). Pages read the figures through
+``results.compute``, which decides what is kept.
 """
 
 from __future__ import annotations
