@@ -303,3 +303,14 @@ def test_a_pack_runs_the_same_queries_at_1_and_at_30_rows_of_every_list(
     client.force_login(admin_user)
     assert_constant_queries(client, pack_url(record["donor"], year=2011, format=fmt),
                             add_rows, budget=40)
+
+
+def test_a_year_only_date_prints_as_the_year_not_a_grouped_number():
+    import datetime as dt
+
+    from results.pack_pdf import when
+
+    assert when(None, 2011) == "2011"
+    assert when(None, "late April", 2011) == "late April"
+    assert when(dt.date(2011, 4, 2), "late April", 2011) == dt.date(2011, 4, 2)
+    assert when(None, "", None) == ""
