@@ -6,6 +6,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import override_settings
 
 from tests import factories, template_vars
 from unodc_portal.core.roles import DEMO_GROUP, DONORS_GROUP, OFFICERS_GROUP, ensure_groups
@@ -139,10 +140,13 @@ def officer_client(client, officer_user):
     return client
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Sign-in tests hash many passwords; the production hasher is deliberately slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Sign-in tests hash many passwords, and every account a factory makes has one; the
+    production hasher is deliberately slow (about 0.8 s a password here). Session-wide, so that
+    the worlds built once per module (tests/access.py) hash fast too."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
