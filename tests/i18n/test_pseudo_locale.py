@@ -38,7 +38,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.test import Client
 from django.utils import translation
 
@@ -198,6 +198,8 @@ def report(failures: dict[str, dict[str, set[str]]], checked: int) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite",
+                    reason="the walk runs on SQLite: the pages are the same words on PostgreSQL")
 @pytest.mark.django_db
 def test_every_page_of_every_role_shows_only_translatable_words(world, pseudo_locale):
     assert pseudo_locale["django"] > 1000, pseudo_locale  # Django's and the apps' at least
