@@ -165,6 +165,10 @@ def test_pagination_pages_through_every_row(client, records):
     assert beyond.status_code == 404
     assert beyond.json() == {"page": ["There is no page 9: the last is 2."]}
     assert client.get(api("event-list"), {"page": "last", "page_size": 4}).json()["results"]
+    # A page number of any size is a page the schema allows: beyond the last, a 404.
+    for huge in ("177141009940842119430144", "9" * 5000):
+        assert client.get(api("event-list"), {"page": huge}).status_code == 404
+    assert client.get(api("event-list"), {"page_size": "9" * 30}).status_code == 400
 
 
 def test_the_api_is_read_only(client, admin_user, records):

@@ -53,9 +53,13 @@ MAX_PAGE_SIZE = 100
 
 
 def _whole_number(value: str, low: int, high: int | None = None) -> bool:
-    # isdigit() also takes "²", which int() refuses; int() refuses over 4,300 digits.
-    if not value.isdecimal() or len(value) > 20:
+    # isdigit() also takes "²", which int() refuses; int() refuses over 4,300 digits. A number
+    # of more than 20 digits is a whole number beyond every page there can be (the schema sets
+    # no maximum on the page: a page beyond the last is a 404, whatever its size).
+    if not value.isdecimal():
         return False
+    if len(value) > 20:
+        return high is None
     number = int(value)
     return number >= low and (high is None or number <= high)
 
