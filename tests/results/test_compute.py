@@ -15,6 +15,7 @@ from results import compute
 from results.models import Indicator, Period
 from results.progress import Actual, current_period, framework, headline
 from tests import factories
+from tests.results.test_record import actuals
 from unodc_portal.core import pagecache
 
 D = datetime.date
@@ -22,17 +23,7 @@ Q2 = (D(2011, 4, 1), D(2011, 6, 30))
 
 
 def actuals_of(project, user) -> dict[int, Actual]:
-    found = {}
-
-    def walk(rows):
-        for row in rows:
-            for indicator_row in row.indicators:
-                for period_row in indicator_row.periods:
-                    found[period_row.period.pk] = period_row.actual
-            walk(row.outputs)
-
-    walk(framework(project, user))
-    return found
+    return actuals(project, user)
 
 
 @pytest.fixture
