@@ -6,7 +6,8 @@ donor they may see (they may choose another donor in the form). Anonymous visito
 sign in; a signed-in account that is neither gets 403; a donor's account asking for another
 donor gets the same 404 as a donor that does not exist, so that the answer tells nothing. The
 form is a GET form (a pack can be bookmarked); bad input is explained beside its field and no
-file is made.
+file is made. An account makes at most ``REPORT_PACK_LIMIT_PER_USER`` packs an hour (429 with
+the form saying so): each costs seconds of a worker at scale.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import tempfile
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
@@ -30,6 +32,7 @@ from donors.models import Donor, donor_for
 from results.pack_data import PackPeriod, build_pack
 from results.pack_pdf import write_pack_pdf
 from results.pack_xlsx import write_pack_xlsx
+from unodc_portal.core import throttle
 from unodc_portal.core.exports import XLSX_CONTENT_TYPE
 from unodc_portal.core.roles import is_officer
 
@@ -157,6 +160,12 @@ class DonorPackView(LoginRequiredMixin, TemplateView):
             # Another donor chosen in the form: its own page makes its pack.
             return redirect(reverse("pack:donor_report", args=[chosen.slug])
                             + "?" + urlencode(request.GET, doseq=True))
+        if not throttle.attempt(throttle.report_packs(), f"user-{request.user.pk}"):
+            form.add_error(None, gettext(
+                "You have made %(limit)s report packs in the last hour, the most an account "
+                "may make: please try again later.") % {
+                "limit": settings.REPORT_PACK_LIMIT_PER_USER})
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         pack = build_pack(self.donor, request.user, form.cleaned_data["period"])
         stem = f"report-{self.donor.slug}-{pack.period.slug}"
         if form.cleaned_data["format"] == "xlsx":

@@ -254,6 +254,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
 PASSWORD_RESET_LIMIT_PER_ADDRESS = envint("DJANGO_PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
 PASSWORD_RESET_LIMIT_PER_CLIENT = envint("DJANGO_PASSWORD_RESET_LIMIT_PER_CLIENT", 20)
 PASSWORD_RESET_WINDOW = datetime.timedelta(hours=1)
+# Report packs (results.pack_views): each costs seconds of a worker at scale, so an account
+# makes at most this many in an hour (the form then says when it may ask again).
+REPORT_PACK_LIMIT_PER_USER = envint("DJANGO_REPORT_PACK_LIMIT_PER_USER", 30)
+REPORT_PACK_WINDOW = datetime.timedelta(hours=1)
 
 # Participant import: the largest file accepted and how long an unconfirmed preview is kept.
 IMPORT_MAX_BYTES = 5 * 1024 * 1024

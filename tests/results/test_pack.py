@@ -314,3 +314,21 @@ def test_a_year_only_date_prints_as_the_year_not_a_grouped_number():
     assert when(None, "late April", 2011) == "late April"
     assert when(dt.date(2011, 4, 2), "late April", 2011) == dt.date(2011, 4, 2)
     assert when(None, "", None) == ""
+
+
+def test_an_account_makes_at_most_its_hourly_packs_then_is_told_to_wait(
+        record, client, donor_user, officer_user, settings):
+    """Each pack costs seconds of a worker at scale: an account's packs are counted (in the
+    shared throttle table), and the one over the limit is a 429 with the form saying why and no
+    file; another account keeps its own count."""
+    settings.REPORT_PACK_LIMIT_PER_USER = 2
+    client.force_login(donor_user)
+    url = pack_url(record["donor"], year=2011, format="pdf")
+    assert [client.get(url).status_code for _ in range(2)] == [200, 200]
+    refused = client.get(url)
+    assert refused.status_code == 429
+    assert refused["Content-Type"].startswith("text/html")
+    assert "the most an account may make" in refused.content.decode()
+    client.get(pack_url(record["donor"]))  # the form itself is not counted
+    client.force_login(officer_user)
+    assert client.get(url).status_code == 200

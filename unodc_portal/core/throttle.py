@@ -1,7 +1,7 @@
 """Counters of attempts kept in the database (``unodc_portal.core.models.Throttle``), so that every
 worker and every server shares them: password reset requests per address and per client, and
 failed old-password checks on the password-change form per user and client (as django-axes
-counts sign-in failures).
+counts sign-in failures), and the report packs each account makes.
 
 A counter counts within a fixed window that starts at its first attempt; once the window has
 passed, it starts again. Keys are stored as a keyed hash, so the table holds no e-mail address.
@@ -45,6 +45,11 @@ def password_change_failures() -> Rule:
     """Like sign-in (django-axes): AXES_FAILURE_LIMIT failures per user and client address,
     then AXES_COOLOFF_TIME refused."""
     return Rule("password-change", settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME)
+
+
+def report_packs() -> Rule:
+    """Report packs an account may make in a window (each costs seconds at scale)."""
+    return Rule("report-pack", settings.REPORT_PACK_LIMIT_PER_USER, settings.REPORT_PACK_WINDOW)
 
 
 def digest(rule: Rule, key: str) -> str:
