@@ -302,7 +302,8 @@ def test_the_auditor_finds_a_register_that_tells_more_than_its_events():
     assert audit(safe).narrowed == []
 
 
-def test_no_hidden_group_is_narrowed_in_the_demo_world_treated_as_public(client, settings):
+def test_no_hidden_group_is_narrowed_in_the_demo_world_treated_as_public(client, settings,
+                                                                    roles):
     """seed_demo's own world — 303 participants at its four events — published as if it were
     real (its flags cleared), beside a real record of nothing else: the auditor narrows no
     hidden group on its event pages, charts, API answers or the home page."""

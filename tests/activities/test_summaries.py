@@ -363,7 +363,8 @@ def test_renaming_an_organisation_moves_the_tie_it_breaks():
     assert_exact()
 
 
-def test_loading_fixtures_and_demo_seeding_and_removal_keep_the_summaries_exact(settings):
+def test_loading_fixtures_and_demo_seeding_and_removal_keep_the_summaries_exact(settings,
+                                                                                roles):
     settings.DEBUG = True
     register(factories.EventFactory(), 3, sex="female")
     call_command("load_fixtures", verbosity=0, stdout=io.StringIO())

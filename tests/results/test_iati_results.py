@@ -223,7 +223,7 @@ def test_no_numeric_actual_no_actual_element():
 # The demo world treated as public
 # --------------------------------------------------------------------------------------------
 def test_the_demo_world_treated_as_public_is_valid_and_passes_the_ruleset(
-    client, iati_schema, unodc, settings
+    client, iati_schema, unodc, settings, roles
 ):
     """seed_demo's world, with a framework on its project (computed and entered indicators),
     first as it is — not in the file — then published as if it were real (its flags cleared,

@@ -27,7 +27,7 @@ def assert_index_exact():
 
 
 def test_loading_fixtures_and_demo_seeding_and_removal_keep_the_index_exact(
-    settings, demo_accounts_file, client
+    settings, demo_accounts_file, client, roles
 ):
     settings.DEBUG = True
     call_command("load_fixtures", verbosity=0, stdout=io.StringIO())
