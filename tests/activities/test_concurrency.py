@@ -610,7 +610,7 @@ def test_admin_project_inline_contribution_changes_move_their_versions_on(admins
 # --------------------------------------------------------------------------------------------
 # Real concurrency (PostgreSQL): two transactions saving from the same version
 # --------------------------------------------------------------------------------------------
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_saves_from_one_version_cannot_both_pass():
     """The first transaction claims version 1 and holds it a moment; the second, started from
     the same version, waits for the first's row lock, then finds the version moved on and

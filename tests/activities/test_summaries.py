@@ -293,7 +293,7 @@ def test_migrate_builds_summaries_that_were_never_built():
     assert_exact()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_restore_rebuilds_the_summaries_its_backup_leaves_out(tmp_path):
     project = factories.ProjectFactory()
     event = factories.EventFactory(projects=[project])
@@ -377,7 +377,7 @@ def test_loading_fixtures_and_demo_seeding_and_removal_keep_the_summaries_exact(
     assert_exact()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_writers_to_one_event_both_count():
     """Two transactions add a participant each to one event at the same moment: the second's
     refresh waits for the first's lock on the register, then sees its participation, so the

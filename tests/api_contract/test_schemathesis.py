@@ -28,7 +28,7 @@ from schemathesis.engine import Status, events, from_schema
 
 from tests.pages import PRIVATE_EMAIL_DOMAIN, PRIVATE_NAME, PRIVATE_PHONE_PREFIX
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 MAX_EXAMPLES = int(os.environ.get("API_CONTRACT_EXAMPLES", "6"))
 SEED = 19

@@ -39,7 +39,7 @@ def pytest_collection_modifyitems(items):
             # (A transactional test ends with a flush: tests that need the role groups use the
             # `roles` fixture, which recreates them.)
             if item.get_closest_marker("django_db") is None:
-                item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+                item.add_marker(pytest.mark.django_db(transaction=True))
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -23,7 +23,7 @@ from tests.browser.axe import assert_accessible, axe_violations, describe
 from tests.browser.helpers import PASSWORD, sign_in
 from tests.portal.test_access_coverage import EXPECTATION_SETS
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # Pages whose violations another part of issue 14 is fixing: URL name (or the start of one) ->
 # what is wrong and where it is fixed. The walk fails on any violation elsewhere, and on an

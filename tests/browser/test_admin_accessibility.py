@@ -13,7 +13,7 @@ from tests.browser.axe import axe_violations, describe
 from tests.browser.helpers import admin_sign_in, problems, watch_csp
 from tests.pages import register
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from activities.models import Event
 from tests import factories
 from tests.browser.helpers import problems, sign_in, watch_csp
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from tests.browser.axe import assert_accessible
 from tests.pages import PRIVATE_NAME
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_visitor_goes_from_an_article_to_the_country_page(page, live_server, bulletin):

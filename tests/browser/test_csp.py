@@ -17,7 +17,7 @@ from django.db import connection
 from tests import factories
 from tests.browser.helpers import admin_sign_in, problems, sign_in, watch_csp
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from tests import factories
 from tests.browser.axe import assert_accessible
 from tests.browser.helpers import problems, sign_in, watch_csp
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # The form measured at 1280 x 900 with three participants and one trainer organisation was
 # 2,873 px tall before issue 14 (and the page 3,388 px); it is about 2,240 px now. The event's

@@ -11,7 +11,7 @@ from activities.models import Event
 from tests import factories
 from tests.browser.helpers import problems, sign_in, watch_csp
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # What a row offers, read in the page: each field's name with the form number as N, and the text
 # of the label that points at it (through its for=, which must find the field).

@@ -19,7 +19,7 @@ from tests.browser.axe import assert_accessible
 from tests.browser.helpers import admin_sign_in, apply_filter, problems, sign_in, watch_csp
 from tests.pages import assert_no_personal_data
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from tests import factories
 from tests.browser.axe import assert_accessible
 from tests.browser.helpers import watch_csp
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_iati_file_shows_as_a_document_tree_without_policy_errors(page, live_server):

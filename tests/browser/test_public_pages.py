@@ -4,7 +4,7 @@ phone. (The visitor's journey is in test_journeys.py.)"""
 
 import pytest
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_charts_are_drawn_from_json_script_data(page, live_server, bulletin):

@@ -5,7 +5,7 @@ import pytest
 
 from tests.browser.axe import assert_accessible
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 COURSE = "Operational Planning for Law Enforcement Officers"
 

@@ -11,7 +11,7 @@ from tests import factories
 from tests.browser.axe import assert_accessible
 from tests.browser.helpers import sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # Every table on the page, with what a reader could miss: a table wider than its box whose box
 # neither scrolls nor can be reached by the keyboard, or whose box is itself cut by the page.

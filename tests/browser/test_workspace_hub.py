@@ -14,7 +14,7 @@ from tests import factories
 from tests.browser.axe import assert_accessible
 from tests.browser.helpers import problems, sign_in, watch_csp
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

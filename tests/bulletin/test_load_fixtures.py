@@ -146,7 +146,7 @@ BROKEN_EVENT = """\
 """
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_refused_load_is_rolled_back_by_the_database_itself(tmp_path):
     """Outside a test transaction: what the loader's own transaction wrote before the broken
     record is undone by a real rollback, on SQLite and on PostgreSQL."""

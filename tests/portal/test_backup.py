@@ -15,7 +15,7 @@ from tests import factories
 from unodc_portal.core.roles import ensure_groups
 from unodc_portal.site.backup import PortableSerializer, backed_up_models
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def snapshot() -> dict[str, list[str]]:

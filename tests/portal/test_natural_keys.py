@@ -62,7 +62,7 @@ def snapshot():
     return rows
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_dump_flush_and_load_gives_the_same_rows(tmp_path):
     populate()
     before = snapshot()

@@ -40,7 +40,7 @@ from unodc_portal.core import pagecache
 
 pytestmark = pytest.mark.django_db
 # Writes committed for real: the invalidations run at commit, as in production.
-COMMITTED = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+COMMITTED = pytest.mark.django_db(transaction=True)
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/5"
 DATABASE_CACHE = {
@@ -438,7 +438,7 @@ def test_bookkeeping_does_not_invalidate(page_cache, django_capture_on_commit_ca
     assert pagecache._invalidate_on_commit_callback not in callbacks
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_restore_is_on_the_next_anonymous_page(page_cache, tmp_path):
     """Committed for real: the invalidations run at commit, not by the test's hand."""
     factories.EventFactory(title="Restored workshop")

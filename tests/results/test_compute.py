@@ -201,7 +201,7 @@ def received_indicator(project):
     return factories.PeriodFactory(indicator=indicator, start=Q2[0], end=Q2[1])
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_second_reader_reads_the_cached_figures_until_a_write(cache_on, readers):
     project = factories.ProjectFactory()
     period = received_indicator(project)
@@ -216,7 +216,7 @@ def test_a_second_reader_reads_the_cached_figures_until_a_write(cache_on, reader
     assert actuals_of(project, user)[period.pk].usd == Decimal("15")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_cached_breakdowns_and_unplaced_records_read_as_computed(cache_on, readers):
     """Every source's figures survive the cache (its lazy labels included)."""
     world = World(projects=1)
@@ -242,7 +242,7 @@ def test_cached_breakdowns_and_unplaced_records_read_as_computed(cache_on, reade
     assert any(breakdown for _, _, breakdown, _, _ in computed.values())
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_cache_keeps_each_readers_figures_apart(cache_on, readers):
     project = factories.ProjectFactory()
     period = received_indicator(project)
@@ -263,7 +263,7 @@ def test_the_cache_keeps_each_readers_figures_apart(cache_on, readers):
             assert (found[period.pk].usd, found[pending.pk].state) == (usd, state), role
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_cache_keeps_each_languages_labels_apart(cache_on, readers):
     from django.utils import translation
 
@@ -302,7 +302,7 @@ class Down:
         return fail
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_cache_that_does_not_answer_leaves_the_figures_computed(
         cache_on, readers, monkeypatch, caplog):
     project = factories.ProjectFactory()

@@ -52,7 +52,7 @@ def test_seed_scale_leaves_the_index_exact():
     assert_index_exact()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_index_is_not_backed_up_and_a_restore_rebuilds_it(tmp_path):
     factories.EventFactory(title="Okapi workshop", city="Almaty")
     call_command("rebuild_search_index", verbosity=0)

@@ -330,7 +330,7 @@ def test_the_search_reads_the_gin_index_not_the_whole_table(client):
 # --------------------------------------------------------------------------------------------
 # The page cache (anonymous GETs): a record saved is found by the next anonymous search
 # --------------------------------------------------------------------------------------------
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_cached_search_shows_a_record_saved_after_it(settings):
     from django.core.cache import caches
 
