@@ -29,7 +29,6 @@ import logging
 from dataclasses import replace
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import get_language
 
 from activities.models import Project
@@ -152,32 +151,13 @@ def _cache_key(indicators: list[Indicator], user) -> str | None:
     return CACHE_PREFIX + hashlib.sha256(text.encode()).hexdigest()
 
 
-def _unwritten() -> bool:
-    """This transaction has written records (their invalidation waits for its commit)."""
-    connection = transaction.get_connection()
-    return connection.in_atomic_block and any(
-        entry[1] is pagecache._invalidate_on_commit_callback
-        for entry in connection.run_on_commit
-    )
-
-
 def _read(key: str | None) -> tuple[str | None, dict | None]:
     """(the current generation, the cached figures of ``key`` if computed under it)."""
-    if key is None or _unwritten():
+    if key is None or pagecache.invalidation_waits_for_commit():
         return None, None
-    if pagecache._invalidation_owed and not pagecache.invalidate():
+    generation, entry = pagecache.lookup(key, what="results")
+    if generation is None:
         return None, None
-    try:
-        found = pagecache.cache().get_many([pagecache.GENERATION_KEY, key])
-        generation = found.get(pagecache.GENERATION_KEY)
-        if generation is None:
-            pagecache.cache().add(pagecache.GENERATION_KEY, pagecache._new_generation(), None)
-            generation = pagecache.cache().get(pagecache.GENERATION_KEY)
-            return generation, None
-    except Exception as exc:
-        logger.warning("The results cache does not answer (%r); computing uncached.", exc)
-        return None, None
-    entry = found.get(key)
     if isinstance(entry, dict) and entry.get("generation") == generation:
         return generation, entry["actuals"]
     return generation, None

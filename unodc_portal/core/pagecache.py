@@ -118,15 +118,40 @@ def _invalidate_on_commit_callback():
     invalidate()
 
 
+def invalidation_waits_for_commit(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """The current transaction has written records: their invalidation runs when it commits,
+    so what is read now must not be cached under the current generation."""
+    connection = transaction.get_connection(using)
+    return connection.in_atomic_block and any(
+        entry[1] is _invalidate_on_commit_callback for entry in connection.run_on_commit
+    )
+
+
 def invalidate_on_commit(using: str = DEFAULT_DB_ALIAS) -> None:
     """``invalidate()`` once the current transaction commits (at once outside one); one call
     per transaction however many records it writes."""
-    connection = transaction.get_connection(using)
-    if connection.in_atomic_block and any(
-        entry[1] is _invalidate_on_commit_callback for entry in connection.run_on_commit
-    ):
+    if invalidation_waits_for_commit(using):
         return
     transaction.on_commit(_invalidate_on_commit_callback, using=using)
+
+
+def lookup(key: str, what: str = "page") -> tuple[str | None, object]:
+    """(the current generation, the entry cached under ``key``); (None, None) when the cache
+    does not answer or an invalidation is owed. Pages and the results figures
+    (``results.compute``) read through it: an entry is good only if it was stored under the
+    generation returned."""
+    if _invalidation_owed and not invalidate():
+        return None, None
+    try:
+        found = cache().get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            cache().add(GENERATION_KEY, _new_generation(), None)
+            generation = cache().get(GENERATION_KEY)
+        return generation, found.get(key)
+    except Exception as exc:
+        logger.warning("The %s cache does not answer (%r); serving uncached.", what, exc)
+        return None, None
 
 
 def _ignored(sender) -> bool:
@@ -250,7 +275,7 @@ class PageCacheMiddleware:
             response.setdefault(HEADER, "bypass")
             return response
 
-        generation, entry = self._lookup(key)
+        generation, entry = lookup(key)
         if generation is not None and entry is not None and entry.get("generation") == generation:
             cached = entry["variants"].get(_variant(request, entry["names"]))
             if cached is not None:
@@ -269,22 +294,6 @@ class PageCacheMiddleware:
         response[HEADER] = "miss"
         self._store(key, generation, entry, names, request, response)
         return response
-
-    def _lookup(self, key):
-        """(the current generation, the address's entry); (None, None) when the cache does not
-        answer or an invalidation is owed."""
-        if _invalidation_owed and not invalidate():
-            return None, None
-        try:
-            found = cache().get_many([GENERATION_KEY, key])
-            generation = found.get(GENERATION_KEY)
-            if generation is None:
-                cache().add(GENERATION_KEY, _new_generation(), None)
-                generation = cache().get(GENERATION_KEY)
-            return generation, found.get(key)
-        except Exception as exc:
-            logger.warning("The page cache does not answer (%r); serving uncached.", exc)
-            return None, None
 
     def _store(self, key, generation, entry, names, request, response):
         if entry is None or entry.get("generation") != generation or entry.get("names") != names:
