@@ -114,8 +114,8 @@ class SaveMixin(StaleFormMixin, ProjectMixin):
     """A framework record saved through ``approval.record_save`` with its history reason; a
     save from an older version is refused with the input kept."""
 
-    created_reason = ""
-    edited_reason = ""
+    created_reason = gettext_noop("Added on the results framework page")
+    edited_reason = gettext_noop("Edited on the results framework page")
     saved_message = ""
 
     def get_form_kwargs(self):
@@ -146,8 +146,6 @@ class ResultMixin(EditorMixin, SaveMixin):
     form_class = ResultForm
     template_name = "results/result_form.html"
     slug_field = slug_url_kwarg = "key"
-    created_reason = gettext_noop("Added on the results framework page")
-    edited_reason = gettext_noop("Edited on the results framework page")
     saved_message = gettext_noop("Saved the result “%(record)s”.")
 
     def get_queryset(self):
@@ -167,8 +165,6 @@ class IndicatorMixin(EditorMixin, SaveMixin):
     form_class = IndicatorForm
     template_name = "results/indicator_form.html"
     slug_field = slug_url_kwarg = "key"
-    created_reason = gettext_noop("Added on the results framework page")
-    edited_reason = gettext_noop("Edited on the results framework page")
     saved_message = gettext_noop("Saved the indicator “%(record)s”.")
 
     def get_queryset(self):
@@ -194,8 +190,6 @@ class PeriodMixin(EditorMixin, SaveMixin):
     model = Period
     form_class = PeriodForm
     template_name = "results/period_form.html"
-    created_reason = gettext_noop("Added on the results framework page")
-    edited_reason = gettext_noop("Edited on the results framework page")
     saved_message = gettext_noop("Saved the period “%(record)s”.")
 
     def get_queryset(self):
