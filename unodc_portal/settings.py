@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "activities",
     "donors",
     "results",
+    "attachments",
     "search",
     "unodc_portal.site",
 ]
@@ -367,6 +368,15 @@ STORAGES = {
         )
     },
 }
+# Attachments' files (attachments/storage.py): a directory on local disk by default.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", "").strip() or BASE_DIR / "media")
+STORAGES["attachments"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": MEDIA_ROOT, "base_url": None, "file_permissions_mode": 0o640,
+                "directory_permissions_mode": 0o750},
+}
+# A signed storage address for a private file lives this long (object storage only).
+ATTACHMENT_SIGNED_URL_SECONDS = 60
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
 

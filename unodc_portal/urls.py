@@ -62,6 +62,7 @@ urlpatterns += i18n_patterns(
     path("", include("results.pack_urls")),
     path("", include("results.urls")),
     path("", include("search.urls")),
+    path("", include("attachments.urls")),
     prefix_default_language=False,
 )
 

@@ -35,6 +35,9 @@ OFFICER_PERMISSIONS = {
     },
     # Results frameworks are edited by admins; officers read them and enter the actuals of
     # entered indicators, which stay pending until an admin approves them.
+    "attachments": {
+        "attachment": ["add", "change", "delete", "view"],
+    },
     "results": {
         "result": ["view"],
         "indicator": ["view"],

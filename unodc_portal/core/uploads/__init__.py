@@ -35,16 +35,19 @@ what the file has; the caller shows it on the form and stores nothing.
 """
 
 from unodc_portal.core.uploads.delimited import csv_rows
+from unodc_portal.core.uploads.files import InspectedFile, inspect_attachment
 from unodc_portal.core.uploads.limits import Limits, UploadRefused, number, size
 from unodc_portal.core.uploads.request import LimitedUploadHandler, OversizedUpload, read_bytes
 from unodc_portal.core.uploads.xlsx import inspect_zip
 
 __all__ = [
+    "InspectedFile",
     "LimitedUploadHandler",
     "Limits",
     "OversizedUpload",
     "UploadRefused",
     "csv_rows",
+    "inspect_attachment",
     "inspect_zip",
     "number",
     "read_bytes",

@@ -1,0 +1,152 @@
+"""Where attachments' bytes live: the storage ``STORAGES["attachments"]`` — a directory on local
+disk (``DJANGO_MEDIA_ROOT``, by default ``media/`` beside the code) or an S3-compatible bucket
+(django-storages, when ``DJANGO_S3_BUCKET`` is set; ``unodc_portal/settings.py``).
+
+Keys are generated here, never taken from the uploader's file name:
+
+- ``files/<32 hex>.<ext>`` and ``files/<32 hex>-thumb.<ext>``: the file and its thumbnail. Read
+  only through the portal's address (``attachments.views.private_file``), which checks the
+  reader's right on every request and then streams the file (local disk) or redirects to a
+  signed storage address valid for ``ATTACHMENT_SIGNED_URL_SECONDS`` (object storage).
+- ``public/<32 hex>/<name>.<ext>``: the copy of a published file (and ``…/thumb.<ext>``), at an
+  address no one can guess, drawn afresh on every publication. On local disk it is served by
+  ``attachments.views.public_file`` without a database query; in a bucket, straight from the
+  bucket (objects under ``public/`` are readable by anyone; nothing else is).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import secrets
+
+from anyascii import anyascii
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, storages
+from django.urls import reverse
+from django.utils.text import slugify
+
+FILES = "files/"
+PUBLIC = "public/"
+
+
+def store():
+    return storages["attachments"]
+
+
+def is_local() -> bool:
+    return isinstance(store(), FileSystemStorage)
+
+
+def _token() -> str:
+    return secrets.token_hex(16)  # 128 bits: no one guesses it
+
+
+def save(prefix_key: str, content, *, public: bool = False) -> str:
+    """Write ``content`` (a File) under exactly ``prefix_key`` and return the key."""
+    storage = store()
+    if hasattr(content, "seek"):
+        content.seek(0)
+    if not is_local():
+        # django-storages: the object's ACL per write (public copies only).
+        params = storage.get_object_parameters(prefix_key)
+        if public:
+            params["ACL"] = "public-read"
+        storage.object_parameters = params
+        try:
+            name = storage.save(prefix_key, content)
+        finally:
+            storage.object_parameters = getattr(settings, "AWS_S3_OBJECT_PARAMETERS", {})
+    else:
+        name = storage.save(prefix_key, content)
+    if name != prefix_key:  # a generated key cannot exist already; never write beside one
+        storage.delete(name)
+        raise RuntimeError(f"storage key {prefix_key} already taken")
+    return name
+
+
+def new_file_keys(extension: str, thumbnail_extension: str | None) -> tuple[str, str]:
+    token = _token()
+    thumb = f"{FILES}{token}-thumb.{thumbnail_extension}" if thumbnail_extension else ""
+    return f"{FILES}{token}.{extension}", thumb
+
+
+def public_name(display_name: str, extension: str) -> str:
+    """The last part of a public address: the file's name, in Latin letters, as a slug."""
+    stem = display_name.rsplit(".", 1)[0] if "." in display_name else display_name
+    slug = slugify(anyascii(stem))[:60].strip("-") or "file"
+    return f"{slug}.{extension}"
+
+
+def publish(file_key: str, thumbnail_key: str, display_name: str,
+            extension: str) -> tuple[str, str]:
+    """Copy the file (and thumbnail) under a new public token; return the public keys."""
+    folder = f"{PUBLIC}{_token()}/"
+    storage = store()
+    written = []
+    try:
+        with storage.open(file_key, "rb") as source:
+            written.append(save(folder + public_name(display_name, extension), source,
+                                public=True))
+        if thumbnail_key:
+            with storage.open(thumbnail_key, "rb") as source:
+                written.append(save(folder + "thumb." + thumbnail_key.rsplit(".", 1)[-1], source,
+                                    public=True))
+    except BaseException:
+        delete(*written)
+        raise
+    return written[0], (written[1] if len(written) > 1 else "")
+
+
+def delete(*keys: str) -> None:
+    storage = store()
+    for key in keys:
+        if key:
+            storage.delete(key)
+
+
+def exists(key: str) -> bool:
+    return bool(key) and store().exists(key)
+
+
+def public_url(key: str) -> str:
+    """The address of a public copy: the portal's file server on local disk, the bucket's own
+    address (no signature) in object storage."""
+    if is_local():
+        return reverse("attachments:public_file", args=[key[len(PUBLIC):]])
+    return store().url(key, parameters=None, expire=None).split("?", 1)[0]
+
+
+def signed_url(key: str, *, filename: str, mime_type: str, inline: bool) -> str:
+    """A storage address for ``key`` valid for ``ATTACHMENT_SIGNED_URL_SECONDS`` (object storage
+    only), answering with the file's type and name."""
+    from attachments.responses import content_disposition
+
+    return store().url(key, parameters={
+        "ResponseContentType": mime_type,
+        "ResponseContentDisposition": content_disposition(filename, inline=inline),
+    }, expire=settings.ATTACHMENT_SIGNED_URL_SECONDS)
+
+
+def keys(prefix: str = ""):
+    """Every key stored under ``prefix`` (``files/``, ``public/``), walking folders."""
+    storage = store()
+    pending = [prefix.rstrip("/")]
+    while pending:
+        folder = pending.pop()
+        try:
+            folders, files = storage.listdir(folder)
+        except FileNotFoundError:
+            continue
+        for name in files:
+            yield posixpath.join(folder, name) if folder else name
+        pending.extend(posixpath.join(folder, d) if folder else d for d in folders)
+
+
+def read_bytes(key: str) -> bytes:
+    with store().open(key, "rb") as f:
+        return f.read()
+
+
+def write_bytes(key: str, data: bytes, *, public: bool = False) -> str:
+    return save(key, ContentFile(data), public=public)

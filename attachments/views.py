@@ -1,0 +1,70 @@
+"""The files' addresses.
+
+- ``public_file``: a published copy on local disk, by its public key alone — no database query,
+  no session; kept by browsers and proxies for a year (the address changes with every version).
+  With object storage, public copies are served by the bucket and this address answers 404.
+- ``private_file``: any attachment (or its thumbnail) by number, for whoever may read it
+  (``Attachment.readable_by``), checked on every request; the file is streamed from local disk
+  or the reader is sent to a signed storage address valid for at most
+  ``ATTACHMENT_SIGNED_URL_SECONDS``. A file the reader may not read answers 404 — the same as
+  a number that does not exist, so that numbers tell nothing.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
+
+from attachments import storage
+from attachments.models import Attachment
+from attachments.responses import TYPES_BY_EXTENSION, file_response
+
+# public/<32 hex>/<slug>.<ext>: what storage.publish writes, and nothing else.
+PUBLIC_PATH = re.compile(r"^[0-9a-f]{32}/[a-z0-9][a-z0-9-]{0,59}\.([a-z0-9]{2,5})$")
+
+
+@require_safe
+def public_file(request, path: str):
+    match = PUBLIC_PATH.match(path)
+    if not match or not storage.is_local():
+        raise Http404
+    mime_type = TYPES_BY_EXTENSION.get(match.group(1))
+    if mime_type is None:
+        raise Http404
+    key = storage.PUBLIC + path
+    try:
+        handle = storage.store().open(key, "rb")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        raise Http404 from None
+    return file_response(handle, mime_type=mime_type, filename=posixpath.basename(path),
+                         public=True)
+
+
+@require_safe
+def private_file(request, pk: int, part: str = "file"):
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("event", "seizure", "project", "article"), pk=pk)
+    if not attachment.readable_by(request.user):
+        raise Http404
+    if part == "thumbnail":
+        if not attachment.thumbnail_key:
+            raise Http404
+        key = attachment.thumbnail_key
+        mime_type = TYPES_BY_EXTENSION[key.rsplit(".", 1)[-1]]
+        filename = posixpath.basename(key)
+    else:
+        key, mime_type, filename = (attachment.file_key, attachment.mime_type,
+                                    attachment.display_name)
+    if not storage.is_local():
+        return HttpResponseRedirect(storage.signed_url(
+            key, filename=filename, mime_type=mime_type,
+            inline=mime_type.startswith("image/")))
+    try:
+        handle = storage.store().open(key, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return file_response(handle, mime_type=mime_type, filename=filename, public=False)
