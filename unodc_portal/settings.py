@@ -456,6 +456,31 @@ UPLOAD_MAX_CELLS = envint("DJANGO_UPLOAD_MAX_CELLS", 300_000)
 UPLOAD_MAX_ROWS = envint("DJANGO_UPLOAD_MAX_ROWS", 20_000)
 UPLOAD_MAX_COLUMNS = 50
 UPLOAD_MAX_LINE_CHARS = 32_768
+# Attachments (unodc_portal/core/uploads/files.py), per kind. A page that takes them raises the
+# request's cap to the largest with allow_upload_bytes(); the import keeps UPLOAD_MAX_BYTES.
+# Photo: a 48 MP phone or camera JPEG is 10-20 MB; larger are RAW exports, which no page needs.
+# Agenda: a few pages of text, or a scan of them (10 MB is about 30 scanned pages).
+# Attendance sheet: signed pages, scanned at 300 dpi in colour (about 1 MB a page): 25 pages.
+# Presentation, report, evidence: slides and reports carry photos; 50 MB holds a 100-slide deck
+# or a 200-page illustrated report, and a byte cap of 50 MB costs at most that on the disk's
+# temporary files per file while the request is read. Other: between the two.
+ATTACHMENT_MAX_BYTES = {
+    "photo": 20 * 1024 * 1024,
+    "agenda": 10 * 1024 * 1024,
+    "attendance_sheet": 25 * 1024 * 1024,
+    "presentation": 50 * 1024 * 1024,
+    "report": 50 * 1024 * 1024,
+    "evidence": 50 * 1024 * 1024,
+    "other": 25 * 1024 * 1024,
+}
+# Pixels of an image (width x height), read from its header before it is decoded: a 48 MP camera
+# (8000 x 6000) passes; decoding 60 million pixels costs up to 240 MB (RGBA), the most one request
+# may take. A 50,000 x 50,000 PNG of a few KB (2,500 million pixels, 10 GB decoded) is refused
+# from its header. (Pillow's own MAX_IMAGE_PIXELS, 89 million, only warns below twice that.)
+ATTACHMENT_MAX_PIXELS = envint("DJANGO_ATTACHMENT_MAX_PIXELS", 60_000_000)
+# Thumbnails: the longest side in pixels; a gallery tile at twice a 240 px column (sharp on
+# high-density screens).
+ATTACHMENT_THUMBNAIL_PX = 480
 # Bytes of a file past UPLOAD_MAX_BYTES are read and dropped, never kept in memory or on disk.
 FILE_UPLOAD_HANDLERS = [
     "unodc_portal.core.uploads.LimitedUploadHandler",

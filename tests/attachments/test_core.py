@@ -12,6 +12,7 @@ from attachments import services, storage
 from attachments.models import Attachment
 from tests import factories
 from tests.attachments.files import pdf_upload, png_upload
+from unodc_portal.core.uploads import UploadRefused
 from unodc_portal.core.versioning import StaleVersion
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +127,7 @@ def test_a_photo_is_public_only_with_a_consent_statement(media, officer):
 
 
 def test_a_pdf_is_not_a_photo(media, officer):
-    with pytest.raises(ValidationError):
+    with pytest.raises(UploadRefused):
         services.add(factories.EventFactory(), pdf_upload("photo.jpg"), user=officer,
                      title="Group", kind="photo")
     assert stored_keys(media) == [] and not Attachment.objects.exists()

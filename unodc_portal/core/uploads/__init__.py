@@ -1,6 +1,7 @@
 """Every uploaded file passes through here before anything parses it, so that no upload can
-exhaust the server's memory, time or disk. (Today the participant import; attachments later.)
-One module per stage: ``limits``, ``request``, ``xlsx``, ``delimited`` (CSV).
+exhaust the server's memory, time or disk: the participant import and attachments. One module
+per stage: ``limits``, ``request``, ``xlsx``, ``delimited`` (CSV), ``files`` and ``images``
+(attachments).
 
 Limits are settings (``UPLOAD_*`` in ``unodc_portal/settings.py``, which gives the reasons for the
 defaults). A refusal raises ``UploadRefused`` whose message says which limit the file passes and
@@ -32,12 +33,39 @@ what the file has; the caller shows it on the form and stores nothing.
   and the lines one row may run over are capped while reading, so a file of one enormous line,
   or of millions of separators or of quoted line breaks, is refused before the csv module builds
   a huge row.
+- **Attachments**: ``inspect_attachment(upload, kind=...)`` returns an ``InspectedFile`` (what to
+  store, its type, size, thumbnail and a safe name to show) or refuses. The kind's byte limit
+  (``ATTACHMENT_MAX_BYTES``) is checked first, from the size alone; the page raises the
+  request's cap to the largest limit with ``allow_upload_bytes(request, attachment_max_bytes())``
+  before it reads ``request.FILES``. The type comes from the content (puremagic, then each
+  type's own check), never from the name: programs, web pages, SVG and other XML, scripts,
+  archives, old Office files, plain text and anything unrecognised are refused, each with its
+  own message; photos take JPEG, PNG and WebP, other kinds also PDF (a header and an ``%%EOF``),
+  DOCX, XLSX, PPTX and ODT, ODS, ODP. Those are zips: the import's zip checks run (limits for
+  documents, on a map of the temporary file, not a copy in memory), the format is read from
+  ``[Content_Types].xml`` or ``mimetype``, and macros (``vbaProject.bin``, macro-enabled types,
+  ODF ``Basic/``) refuse the file. Images: the pixel count from the header is capped
+  (``ATTACHMENT_MAX_PIXELS``) before anything is decoded; a damaged image is refused; the first
+  frame is re-encoded upright without EXIF, XMP or GPS, and one thumbnail is made
+  (``ATTACHMENT_THUMBNAIL_PX``). The name shown is the last component of the user's path,
+  printable, at most 120 characters, with the recognised extension; stored names are the
+  caller's to generate.
 """
 
 from unodc_portal.core.uploads.delimited import csv_rows
-from unodc_portal.core.uploads.files import InspectedFile, inspect_attachment
+from unodc_portal.core.uploads.files import (
+    InspectedFile,
+    attachment_max_bytes,
+    display_name,
+    inspect_attachment,
+)
 from unodc_portal.core.uploads.limits import Limits, UploadRefused, number, size
-from unodc_portal.core.uploads.request import LimitedUploadHandler, OversizedUpload, read_bytes
+from unodc_portal.core.uploads.request import (
+    LimitedUploadHandler,
+    OversizedUpload,
+    allow_upload_bytes,
+    read_bytes,
+)
 from unodc_portal.core.uploads.xlsx import inspect_zip
 
 __all__ = [
@@ -46,7 +74,10 @@ __all__ = [
     "Limits",
     "OversizedUpload",
     "UploadRefused",
+    "allow_upload_bytes",
+    "attachment_max_bytes",
     "csv_rows",
+    "display_name",
     "inspect_attachment",
     "inspect_zip",
     "number",

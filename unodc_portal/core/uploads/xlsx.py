@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import mmap
 import re
 import struct
 import zipfile
@@ -73,7 +74,7 @@ def _directory_extent(data: bytes) -> tuple[int, int]:
     return total, cd_size
 
 
-def inspect_zip(data: bytes, limits: Limits) -> list[zipfile.ZipInfo]:
+def inspect_zip(data: bytes | mmap.mmap, limits: Limits) -> list[zipfile.ZipInfo]:
     """Refuse a zip (an XLSX) that would inflate beyond the limits; returns its parts."""
     declared, cd_size = _directory_extent(data)
     if declared > limits.max_parts or cd_size > limits.max_parts * CD_RECORD_BYTES:
@@ -82,7 +83,8 @@ def inspect_zip(data: bytes, limits: Limits) -> list[zipfile.ZipInfo]:
             "participants has about ten; save it again from Excel as a new workbook."
         ) % {"parts": number(declared), "limit": number(limits.max_parts)})
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        # A mapped file (an attachment on disk) is read in place, not copied into memory.
+        archive = zipfile.ZipFile(data if isinstance(data, mmap.mmap) else io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
         raise UploadRefused(
             gettext("The file is not an Excel .xlsx workbook (it may be .xls or CSV).")
