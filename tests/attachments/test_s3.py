@@ -4,6 +4,7 @@ answers to a visitor's unsigned request (a private file: 403; a public copy: the
 portal's address sending a reader to a signed address that lives at most 60 seconds, and copies
 gone from the bucket when a file is replaced, made private or removed."""
 
+import json
 import re
 import time
 from datetime import UTC, datetime
@@ -225,3 +226,15 @@ def test_a_signed_address_is_drawn_anew_each_time(s3):
     second = storage.signed_url("files/" + "2" * 32 + ".pdf", filename="a.pdf",
                                 mime_type="application/pdf", inline=False)
     assert first != second  # signed at its own time: no address outlives its 60 s
+
+
+def test_the_public_read_policy_is_set_on_the_configured_bucket(s3):
+    from attachments.s3 import apply_public_read_policy
+
+    s3.client.delete_bucket_policy(Bucket=s3.name)
+    storage.write_bytes("public/" + "3" * 32 + "/report.pdf", pdf_bytes(), public=True)
+    assert s3.anonymous_get("public/" + "3" * 32 + "/report.pdf")[0] == 403
+    apply_public_read_policy()
+    policy = json.loads(s3.client.get_bucket_policy(Bucket=s3.name)["Policy"])
+    assert [st["Resource"] for st in policy["Statement"]] == [f"arn:aws:s3:::{s3.name}/public/*"]
+    assert s3.anonymous_get("public/" + "3" * 32 + "/report.pdf")[1] == pdf_bytes()

@@ -94,7 +94,8 @@ def test_a_bucket_on_an_s3_compatible_server(monkeypatch):
 ])
 def test_the_csp_allows_the_origin_the_storage_signs_for(monkeypatch, env, expected):
     module = load_settings(monkeypatch, DJANGO_S3_BUCKET="portal-files", **env)
-    assert module.ATTACHMENT_ORIGINS == [expected]
+    origins = module.ATTACHMENT_ORIGINS
+    assert origins == [expected]
     assert origin(storage_of(module).url("files/" + "b" * 32 + ".jpg")) == expected
     assert expected in img_src(module)
 
