@@ -24,6 +24,11 @@ Everything that differs between a laptop and production is read from the environ
                            (unodc_portal/core/pagecache.py)
 - ``PORTAL_PAGE_CACHE_SECONDS`` how long a cached page is kept at most (default 600); every write
                            invalidates the cache at once whatever this says.
+- ``DJANGO_MEDIA_ROOT``    attachments' directory on local disk (default ``media/``)
+- ``DJANGO_S3_BUCKET``, ``DJANGO_S3_ENDPOINT_URL``, ``DJANGO_S3_REGION``,
+  ``DJANGO_S3_ADDRESSING_STYLE``, ``DJANGO_S3_PUBLIC_URL``, and boto3's ``AWS_ACCESS_KEY_ID``,
+  ``AWS_SECRET_ACCESS_KEY``, ``AWS_SESSION_TOKEN``: attachments in an S3-compatible bucket
+                           (README, "Object storage").
 """
 
 import base64
@@ -377,6 +382,90 @@ STORAGES["attachments"] = {
 }
 # A signed storage address for a private file lives this long (object storage only).
 ATTACHMENT_SIGNED_URL_SECONDS = 60
+
+
+def _origin(url: str) -> str:
+    """scheme://host[:port] of an address (the CSP's unit)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _env_address(name: str, *, path_allowed: bool) -> str:
+    """An http(s) address from the environment ('' when unset), refused with its name when it
+    is not one."""
+    from urllib.parse import urlsplit
+
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if (parts.scheme not in {"http", "https"} or not parts.hostname or parts.query
+            or parts.fragment or parts.username or (parts.path.strip("/") and not path_allowed)):
+        kind = "an http(s) address" + ("" if path_allowed else " without a path")
+        raise ImproperlyConfigured(f"{name} must be {kind} (got {value!r}).")
+    return value.rstrip("/")
+
+
+def object_storage(bucket: str, *, endpoint_url: str, region: str, addressing_style: str,
+                   public_url: str, signed_url_seconds: int) -> tuple[dict, list[str]]:
+    """``STORAGES["attachments"]`` for an S3-compatible bucket, and the origins its addresses
+    use (the bucket's own, for the signed addresses of private files and thumbnails; the public
+    base's, for public copies), which the CSP must allow as images. The bucket's origin is the
+    one botocore puts in the addresses it signs (computed offline, no request)."""
+    import boto3
+    from botocore.config import Config
+
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint_url or None,
+        "region_name": region,
+        "addressing_style": addressing_style or None,
+        "signature_version": "s3v4",
+        # Credentials: boto3's own chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
+        # AWS_SESSION_TOKEN, ~/.aws, an instance role).
+        "default_acl": None,  # every object private; public/* readable by the bucket's policy
+        "querystring_auth": True,
+        "querystring_expire": signed_url_seconds,
+        "file_overwrite": False,
+        "location": "",
+    }
+    probe = boto3.session.Session(aws_access_key_id="probe", aws_secret_access_key="probe")
+    client = probe.client("s3", endpoint_url=options["endpoint_url"], region_name=region,
+                          config=Config(signature_version="s3v4",
+                                        s3={"addressing_style": options["addressing_style"]}))
+    bucket_origin = _origin(client.generate_presigned_url(
+        "get_object", Params={"Bucket": bucket, "Key": "files/probe"}, ExpiresIn=1))
+    origins = [bucket_origin]
+    if public_url and _origin(public_url) != bucket_origin:
+        origins.append(_origin(public_url))
+    return ({"BACKEND": "attachments.s3.ObjectStorage", "OPTIONS": options}, origins)
+
+
+# Object storage instead of local disk when a bucket is named (README, "Object storage").
+S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "").strip()
+S3_ENDPOINT_URL = _env_address("DJANGO_S3_ENDPOINT_URL", path_allowed=False)
+# Public copies' base address (a CDN in front of the bucket, say): the bucket's root, under
+# which the keys (public/<token>/<name>) follow. Unset: the bucket's own address.
+ATTACHMENT_PUBLIC_BASE_URL = _env_address("DJANGO_S3_PUBLIC_URL", path_allowed=True)
+S3_ADDRESSING_STYLE = os.environ.get("DJANGO_S3_ADDRESSING_STYLE", "").strip().lower()
+if S3_ADDRESSING_STYLE not in {"", "auto", "path", "virtual"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_S3_ADDRESSING_STYLE must be path, virtual or auto (got {S3_ADDRESSING_STYLE!r}).")
+# The origins the CSP allows images from, besides the portal's own (object storage only).
+ATTACHMENT_ORIGINS: list[str] = []
+if S3_BUCKET:
+    STORAGES["attachments"], ATTACHMENT_ORIGINS = object_storage(
+        S3_BUCKET, endpoint_url=S3_ENDPOINT_URL,
+        region=(os.environ.get("DJANGO_S3_REGION", "").strip()
+                or os.environ.get("AWS_DEFAULT_REGION", "").strip() or "us-east-1"),
+        addressing_style="" if S3_ADDRESSING_STYLE == "auto" else S3_ADDRESSING_STYLE,
+        public_url=ATTACHMENT_PUBLIC_BASE_URL,
+        signed_url_seconds=ATTACHMENT_SIGNED_URL_SECONDS)
+elif S3_ENDPOINT_URL or ATTACHMENT_PUBLIC_BASE_URL:
+    raise ImproperlyConfigured(
+        "DJANGO_S3_ENDPOINT_URL and DJANGO_S3_PUBLIC_URL need DJANGO_S3_BUCKET (the bucket).")
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
 
@@ -406,14 +495,17 @@ def csp_hash(inline: str) -> str:
 # files — no inline scripts, no CDN, and one style attribute only: the paginator of
 # django-simple-history's admin history page carries "border-top: 0", allowed by its hash rather
 # than by a copy of that template (style-src-attr covers attributes only, so the hash admits no
-# style element). data: images are Bootstrap's SVG icons.
+# style element). data: images are Bootstrap's SVG icons. With object storage, images (thumbnails
+# and photos) also come from the bucket (a private one through a redirect to its signed address)
+# and from the public copies' base address: ATTACHMENT_ORIGINS, empty on local disk. Downloads are
+# navigations, which no directive governs.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
         "style-src-attr": [UNSAFE_HASHES, csp_hash("border-top: 0")],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *ATTACHMENT_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

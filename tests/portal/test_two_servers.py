@@ -1,7 +1,9 @@
 """Several app servers on one PostgreSQL database and one shared cache: two gunicorn servers,
 as ``make serve`` runs them (debug off), each with its own process and memory. A write made
 through one server is on the other's next anonymous page, and a session opened on one works on
-the other.
+the other, and a file stored through one is downloaded through the other (attachments on a
+directory both servers share, and in an S3-compatible bucket: moto in server mode,
+``tests/attachments/s3.py``).
 
 Run with Redis (``REDIS_URL``, database 5 of 127.0.0.1:6379) and without it (the database
 cache table). Skipped, with the reason, where PostgreSQL or Redis does not answer; under
@@ -11,6 +13,7 @@ and dropped by the test."""
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import secrets
@@ -24,6 +27,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
+
+from tests.attachments.s3 import moto_server_fixture  # noqa: F401  (the fixture moto_server)
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -124,6 +129,7 @@ def database():
         env = server_env(url, "database")
         manage(env, "createcachetable")
         manage(env, "migrate", "--noinput")
+        manage(env, "sync_roles")  # as make serve does: the roles' permissions of today's code
         manage(env, "adduser", "--role", "officer", "olga")
         yield url
     finally:
@@ -273,3 +279,156 @@ def test_a_write_through_one_server_is_on_the_others_next_anonymous_page(
         a.stop()
         if cache == "redis":
             forget_redis_pages(env)
+
+
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+       b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+       b"% two servers\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+# Run by manage.py shell in server A's environment: the officer's files on the event, as the
+# portal's services store them (the upload page calls the same services.add).
+STORE_FILES = """
+import json, os
+from pathlib import Path
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from activities.models import Event
+from attachments import services, storage
+officer = get_user_model().objects.get(username="olga")
+event = Event.objects.get(title=os.environ["TWO_SERVERS_EVENT"])
+agenda = services.add(event, SimpleUploadedFile(
+    "Повестка.pdf", Path(os.environ["TWO_SERVERS_PDF"]).read_bytes(), "application/pdf"),
+    user=officer, title="Agenda", kind="agenda")
+photo = services.add(event, SimpleUploadedFile(
+    "photo.png", Path(os.environ["TWO_SERVERS_PNG"]).read_bytes(), "image/png"),
+    user=officer, title="Opening", kind="photo", visibility="public",
+    consent="All agreed in writing at the workshop.")
+print(json.dumps({"agenda": agenda.pk, "agenda_key": agenda.file_key,
+                  "photo": photo.pk, "photo_key": photo.file_key,
+                  "public_url": storage.public_url(photo.public_key)}))
+"""
+
+
+def http_get(url, headers=None):
+    """(status, headers, body bytes) of a GET to any address, redirects not followed."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""),
+                           headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def png_bytes():
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (20, 120, 60)).save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def file_storage(request, tmp_path):
+    """The attachments' storage both servers use, as environment variables: a directory they
+    share, or a bucket on a moto server (read back through ``.read(key)``)."""
+    if request.param == "disk":
+        root = tmp_path / "media"
+        root.mkdir()
+        yield {"DJANGO_MEDIA_ROOT": str(root)}, lambda key: (root / key).read_bytes(), None
+        return
+    from tests.attachments.s3 import drop_bucket, make_bucket
+    from tests.attachments.s3 import server_env as s3_env
+
+    endpoint = request.getfixturevalue("moto_server")
+    bucket = make_bucket(endpoint)
+    try:
+        yield s3_env(bucket), bucket.read, bucket
+    finally:
+        drop_bucket(bucket)
+
+
+@pytest.mark.parametrize("file_storage", ["disk", "s3"], indirect=True)
+def test_a_file_stored_through_one_server_is_downloaded_through_the_other(
+    file_storage, database, tmp_path
+):
+    storage_env, read, bucket = file_storage
+    env = {**server_env(database, "database"), **storage_env}
+    a = Server(env, tmp_path / "a.log")
+    try:
+        b = Server(env, tmp_path / "b.log")
+        try:
+            officer = Browser()
+            _, _, form = officer.get(a, "/accounts/login/")
+            status, _, _ = officer.post(a, "/accounts/login/", {
+                "csrfmiddlewaretoken": csrf_token(form), "username": "olga",
+                "password": PASSWORD,
+            })
+            assert status == 302, status
+            title = f"Two servers files {secrets.token_hex(3)}"
+            _, _, html = officer.get(a, "/events/new/")
+            status, _, page = officer.post(a, "/events/new/", {
+                "csrfmiddlewaretoken": csrf_token(html),
+                "event-title": title, "event-slug": "", "event-kind": "workshop",
+                "event-start_date": "2012-05-02", "event-end_date": "2012-05-03",
+                **management("part"), **management("new"), **management("trainers"),
+            })
+            assert status == 302, page[:3000]
+
+            # Files stored by A's code and settings (a process of its own).
+            (tmp_path / "agenda.pdf").write_bytes(PDF)
+            (tmp_path / "photo.png").write_bytes(png_bytes())
+            result = subprocess.run(
+                [sys.executable, "manage.py", "shell", "-c", STORE_FILES], cwd=ROOT,
+                env={**env, "TWO_SERVERS_EVENT": title,
+                     "TWO_SERVERS_PDF": str(tmp_path / "agenda.pdf"),
+                     "TWO_SERVERS_PNG": str(tmp_path / "photo.png")},
+                capture_output=True, text=True, timeout=300)
+            assert result.returncode == 0, result.stderr[-3000:]
+            stored = json.loads(result.stdout.strip().splitlines()[-1])
+            assert read(stored["agenda_key"]) == PDF
+
+            # B serves the private file to the officer (the session made on A), not to a visitor.
+            on_b = f"http://127.0.0.1:{b.port}"
+            path = f"{on_b}/files/{stored['agenda']}/"
+            assert http_get(path)[0] == 404
+            status, headers, body = http_get(path, officer._headers())
+            if bucket is None:
+                assert status == 200 and body == PDF
+                assert headers["Content-Type"] == "application/pdf"
+            else:
+                assert status == 302, (status, body[:500])
+                signed = headers["Location"]
+                assert signed.startswith(f"{bucket.endpoint}/{bucket.name}/files/")
+                assert "X-Amz-Expires=60" in signed
+                status, headers, body = http_get(signed)
+                assert status == 200 and body == PDF
+                assert headers["Content-Type"] == "application/pdf"
+                # The bucket refuses the same object to a request without a signature.
+                assert http_get(signed.split("?", 1)[0])[0] == 403
+
+            # The public copy A made is read by a visitor: through B on disk, from the bucket
+            # in object storage; B's pages allow images from the bucket only in the second case.
+            public = stored["public_url"]
+            csp = http_get(f"{on_b}/events/")[1]["Content-Security-Policy"]
+            images = re.search(r"img-src ([^;]*)", csp).group(1).split()
+            if bucket is None:
+                assert public.startswith("/media/public/")
+                status, headers, body = http_get(on_b + public)
+                assert images == ["'self'", "data:"]
+            else:
+                status, headers, body = http_get(public)
+                assert images == ["'self'", "data:", bucket.endpoint]
+                photo = f"{bucket.endpoint}/{bucket.name}/{stored['photo_key']}"
+                assert http_get(photo)[0] == 403
+            assert status == 200 and body == read(stored["photo_key"])
+            assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        finally:
+            b.stop()
+    finally:
+        a.stop()
