@@ -60,9 +60,11 @@ def private_file(request, pk: int, part: str = "file"):
         key, mime_type, filename = (attachment.file_key, attachment.mime_type,
                                     attachment.display_name)
     if not storage.is_local():
-        return HttpResponseRedirect(storage.signed_url(
+        response = HttpResponseRedirect(storage.signed_url(
             key, filename=filename, mime_type=mime_type,
             inline=mime_type.startswith("image/")))
+        response["Cache-Control"] = "private, no-store"  # the right is checked every time
+        return response
     try:
         handle = storage.store().open(key, "rb")
     except FileNotFoundError:

@@ -86,6 +86,7 @@ def test_the_private_address_sends_the_reader_to_a_signed_address_of_at_most_60_
     client.force_login(officer)
     response = client.get(url)
     assert response.status_code == 302
+    assert response["Cache-Control"] == "private, no-store"  # no cached right
     signed = response["Location"]
     parts = urlsplit(signed)
     query = {k: v[0] for k, v in parse_qs(parts.query).items()}
