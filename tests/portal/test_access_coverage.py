@@ -6,6 +6,7 @@ deciding who may see it; and no expectation outlives its URL."""
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.access import ROLES, url_name
+from tests.attachments.test_access import EXPECTATIONS as ATTACHMENT_FILES
 from tests.activities.test_access import EXPECTATIONS as ACTIVITIES
 from tests.donors.test_access import EXPECTATIONS as DONORS
 from tests.portal.test_access import EXPECTATIONS as PORTAL
@@ -15,6 +16,7 @@ from tests.search.test_access import EXPECTATIONS as SEARCH
 
 EXPECTATION_SETS = {
     "tests/activities/test_access.py": ACTIVITIES,
+    "tests/attachments/test_access.py": ATTACHMENT_FILES,
     "tests/donors/test_access.py": DONORS,
     "tests/portal/test_access.py": PORTAL,
     "tests/results/test_pack_access.py": PACK,
