@@ -12,12 +12,13 @@ PDF holding that photo (fpdf2, the JPEG embedded as it is).
 
 Measured, each ``--runs`` times (the median kept; min and max shown):
 
-1. ``services.add`` in this process: the inspection (type from the content, the image decoded,
+1. ``services.add`` in a process of its own (so that building the files here does not hide its
+   memory): the inspection (type from the content, the image decoded,
    re-encoded and its thumbnail made), the file, thumbnail and public copy written, the row and
    its history saved — the photo as a public photo, the PDF as a public report (so its public
    copy is written too). The upload is a ``TemporaryUploadedFile``, as Django hands an upload
    of this size to a view; the process's peak resident memory growth is its high-water mark
-   (reset before each run) minus its resident memory before.
+   (reset before each run) minus its resident memory before, and its peak in all is shown.
 2. The downloads, through a real server (gunicorn, one sync worker, debug off, as
    ``benchmarks/bench_server.start_server`` starts it): the portal's checked address
    ``/files/<pk>/`` signed in as an officer, and the public copy anonymously; time to the first
@@ -37,9 +38,11 @@ import argparse
 import http.client
 import http.cookiejar
 import io
+import json
 import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -50,6 +53,7 @@ from pathlib import Path
 
 import psutil
 from bench_server import (  # benchmarks/bench_server.py, beside this script
+    PYTHON,
     ROOT,
     Sampler,
     high_water_mark,
@@ -74,6 +78,8 @@ parser.add_argument("--http-upload", default="", metavar="PATH",
 parser.add_argument("--file-field", default="file", help="the upload form's file field")
 parser.add_argument("--field", action="append", default=[], metavar="NAME=VALUE",
                     help="another field of the upload form (repeatable; replaces the defaults)")
+parser.add_argument("--child-add", nargs=4, metavar=("DATABASE", "KIND", "PATH", "TYPE"),
+                    help=argparse.SUPPRESS)  # services.add in a process of its own
 
 
 # --------------------------------------------------------------------------------------------
@@ -89,18 +95,18 @@ def noise_jpeg(width: int, height: int) -> bytes:
 
 
 def photo_of(size: int) -> tuple[bytes, tuple[int, int]]:
-    """A noise JPEG within 3% of ``size`` bytes, 4:3: a pilot measures the bytes per pixel."""
-    pilot = 800 * 600
-    per_pixel = len(noise_jpeg(800, 600)) / pilot
-    for _ in range(4):
-        pixels = size / per_pixel
-        width = int((pixels * 4 / 3) ** 0.5)
+    """A 4:3 noise JPEG of at most ``size`` bytes and at least 96% of it (a photo's limit is a
+    number of bytes: "20 MB" is the most a photo may weigh); a pilot measures the bytes per
+    pixel."""
+    per_pixel = len(noise_jpeg(800, 600)) / (800 * 600)
+    for _ in range(6):
+        width = int((0.98 * size / per_pixel * 4 / 3) ** 0.5)
         height = int(width * 3 / 4)
         data = noise_jpeg(width, height)
-        if abs(len(data) - size) <= 0.03 * size:
-            break
+        if 0.96 * size <= len(data) <= size:
+            return data, (width, height)
         per_pixel = len(data) / (width * height)
-    return data, (width, height)
+    sys.exit(f"Could not make a JPEG of {size / MB:.1f} MB (last: {len(data) / MB:.2f} MB).")
 
 
 def pdf_of(jpeg: bytes, dimensions: tuple[int, int]) -> bytes:
@@ -130,40 +136,52 @@ def prepare():
     user = get_user_model().objects.create_user(USERNAME, password=PASSWORD)
     user.groups.add(Group.objects.get(name=OFFICERS_GROUP))
     country, _ = Country.objects.get_or_create(code="KG")
-    event = Event.objects.create(slug=EVENT, title="Files benchmark workshop", kind="workshop",
-                                 city="Bishkek", country=country)
-    return user, event
+    Event.objects.create(slug=EVENT, title="Files benchmark workshop", kind="workshop",
+                         city="Bishkek", country=country)
 
 
-def temporary_upload(name: str, data: bytes, content_type: str):
-    """The upload as Django hands a file of this size to a view: on disk."""
+def temporary_upload(name: str, path: Path, content_type: str):
+    """The upload as Django hands a file of this size to a view: on disk (copied from ``path``
+    without holding it in memory)."""
+    import shutil
+
     from django.core.files.uploadedfile import TemporaryUploadedFile
 
-    upload = TemporaryUploadedFile(name, content_type, len(data), None)
-    upload.write(data)
+    upload = TemporaryUploadedFile(name, content_type, path.stat().st_size, None)
+    with path.open("rb") as source:
+        shutil.copyfileobj(source, upload, 1 << 20)
     upload.flush()
     upload.seek(0)
     return upload
 
 
-def time_add(kind: str, name: str, data: bytes, content_type: str, user, event, runs: int):
-    """``services.add`` ``runs`` times: (seconds, peak growth bytes, the last attachment)."""
+ADD_VALUES = {"photo": {"kind": "photo", "visibility": "public", "consent": CONSENT},
+              "report": {"kind": "report", "visibility": "public"}}
+
+
+def time_add(kind: str, path: Path, content_type: str, runs: int) -> dict:
+    """``services.add`` ``runs`` times in this process (one of its own: ``--child-add``), after
+    one to warm up: the seconds and peak memory growth of each, this process's high-water mark,
+    and the last attachment's number."""
+    from django.contrib.auth import get_user_model
     from django.db import connection
 
+    from activities.models import Event
     from attachments import services
 
-    values = {"photo": {"kind": "photo", "visibility": "public", "consent": CONSENT},
-              "report": {"kind": "report", "visibility": "public"}}[kind]
+    user = get_user_model().objects.get(username=USERNAME)
+    event = Event.objects.get(slug=EVENT)
     me = psutil.Process()
     seconds, growth, attachment = [], [], None
-    for run in range(runs + 1):  # the first warms the code paths, and is not counted
-        upload = temporary_upload(name, data, content_type)
+    for run in range(runs + 1):
+        upload = temporary_upload(path.name, path, content_type)
         before = me.memory_info().rss
         exact = reset_high_water_mark(me.pid)
         sampler = Sampler(me, interval=0.005)
         sampler.start()
         started = time.perf_counter()
-        attachment = services.add(event, upload, user=user, title=f"{name} {run}", **values)
+        attachment = services.add(event, upload, user=user, title=f"{path.name} {run}",
+                                  **ADD_VALUES[kind])
         elapsed = time.perf_counter() - started
         sampler.running = False
         sampler.join()
@@ -173,7 +191,8 @@ def time_add(kind: str, name: str, data: bytes, content_type: str, user, event, 
             seconds.append(elapsed)
             growth.append(peak - before)
     connection.close()
-    return seconds, growth, attachment
+    return {"seconds": seconds, "growth": growth, "pk": attachment.pk,
+            "high_water_mark": high_water_mark(me.pid)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -282,6 +301,11 @@ def row(label: str, size: int, seconds: list[float], growth: list[float], note="
 
 def main():
     args = parser.parse_args()
+    if args.child_add:
+        database, kind, path, content_type = args.child_add
+        setup_django(database)
+        print(json.dumps(time_add(kind, Path(path), content_type, args.runs)))
+        return
     if args.runs < 1:
         sys.exit("--runs must be at least 1.")
     size = int(args.size_mb * MB)
@@ -303,20 +327,28 @@ def main():
         database = f"sqlite:///{scratch}/bench.sqlite3"
         setup_django(database)
         from attachments import storage
+        from attachments.models import Attachment
 
-        user, event = prepare()
+        prepare()
         lines = ["| step | MB | median ms | min ms | max ms | MB/s | peak growth MB (median / max) "
                  "| file |", "|---|---|---|---|---|---|---|---|"]
         added = {}
         for kind, (name, data, content_type, note) in files.items():
             print(f"services.add: {kind} …", flush=True)
-            seconds, growth, attachment = time_add(kind, name, data, content_type, user, event,
-                                                   args.runs)
-            added[kind] = attachment
-            stored = attachment.size
-            lines.append(row(f"`services.add` {kind} (in process)", len(data), seconds, growth,
-                             f"{note}; stored {stored / MB:.1f} MB"))
+            path = Path(scratch) / name
+            path.write_bytes(data)
+            child = subprocess.run(
+                [str(PYTHON), __file__, "--runs", str(args.runs), "--child-add", database, kind,
+                 str(path), content_type], check=True, capture_output=True, text=True)
+            measures = json.loads(child.stdout.strip().splitlines()[-1])
+            attachment = added[kind] = Attachment.objects.get(pk=measures["pk"])
+            lines.append(row(
+                f"`services.add` {kind} (a process of its own)", len(data), measures["seconds"],
+                measures["growth"], f"{note}; stored {attachment.size / MB:.1f} MB; the "
+                f"process's peak {measures['high_water_mark'] / MB:.0f} MB"))
             print(lines[-1], flush=True)
+        from django.db import connection
+        connection.close()
 
         log = (Path(scratch) / "server.log").open("w")
         server, base = start_server(database, args.port, stderr=log)
