@@ -502,7 +502,9 @@ def admin_object(model):
     """The record an admin change/delete/history page is opened on: the sampled one where the
     benchmark samples that model, else the first; None when the table is empty."""
     from activities.models import Event, Participant, Seizure
-    chosen = {Event: event, Seizure: seizure, Participant: lambda: participants()[0]}.get(model)
+    from attachments.models import Attachment
+    chosen = {Event: event, Seizure: seizure, Participant: lambda: participants()[0],
+              Attachment: attachment}.get(model)
     if chosen:
         return chosen()
     if model._meta.label == "auth.User":
