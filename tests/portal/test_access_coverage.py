@@ -6,8 +6,8 @@ deciding who may see it; and no expectation outlives its URL."""
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.access import ROLES, url_name
-from tests.attachments.test_access import EXPECTATIONS as ATTACHMENT_FILES
 from tests.activities.test_access import EXPECTATIONS as ACTIVITIES
+from tests.attachments.test_access import EXPECTATIONS as ATTACHMENT_FILES
 from tests.donors.test_access import EXPECTATIONS as DONORS
 from tests.portal.test_access import EXPECTATIONS as PORTAL
 from tests.results.test_editing_access import EXPECTATIONS as RESULTS_EDITING
