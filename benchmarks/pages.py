@@ -290,6 +290,46 @@ def import_batch():
     return batch
 
 
+# The benchmark's attachment: a public photo on the sampled event, its files under
+# ``MEDIA`` (the server and this process share it: ``main`` sets DJANGO_MEDIA_ROOT).
+MEDIA = RESULTS / "media"
+BENCH_PHOTO = "Benchmark photo"
+
+
+@once
+def attachment():
+    """The sampled event's public photo (1600 x 1200, with its thumbnail and public copy),
+    added once by the officer through ``attachments.services``; added again when its files
+    are missing (the media directory was emptied, the database kept)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from attachments import services, storage
+    from attachments.models import Attachment
+    found = Attachment.objects.filter(event=event(), title=BENCH_PHOTO).first()
+    if found and storage.exists(found.file_key) and storage.exists(found.public_key):
+        return found
+    if found:
+        Attachment.objects.filter(pk=found.pk).delete()
+    out = io.BytesIO()
+    Image.effect_noise((1600, 1200), 64).convert("RGB").save(out, format="JPEG", quality=85)
+    return services.add(
+        event(), SimpleUploadedFile("benchmark-photo.jpg", out.getvalue(), "image/jpeg"),
+        user=users()["officer"], title=BENCH_PHOTO, kind="photo", visibility="public",
+        consent="Benchmark image: noise, no person shown.")
+
+
+def public_file_args():
+    """The public copy's address (after ``public/``); None with object storage, where the
+    bucket serves public copies and the portal's address answers 404."""
+    from attachments import storage
+    if not storage.is_local():
+        return None
+    return [attachment().public_key.removeprefix(storage.PUBLIC)]
+
+
 def unknown_user_uid():
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
@@ -401,6 +441,11 @@ SAMPLES: dict[str, Sample | Skip] = {
     "search:search": Sample(("anonymous", "officer"), queries=(
         "?q=training", "?q=almaty", "?q=%D0%B0%D0%BB%D0%BC%D0%B0%D1%82%D1%8B&type=event",
         "?q=unodc")),
+    # Files (attachments): the portal's checked address (a public photo: anonymous and an
+    # officer; its thumbnail) and the public copy, served without a database query.
+    "attachments:file": Sample(("anonymous", "officer"), args=lambda: [attachment().pk]),
+    "attachments:thumbnail": Sample(("anonymous", "officer"), args=lambda: [attachment().pk]),
+    "attachments:public_file": Sample(args=public_file_args),
     # Open data
     "open_data": Sample(),
     "opendata:iati_activities": Sample(download=True),
@@ -457,7 +502,9 @@ def admin_object(model):
     """The record an admin change/delete/history page is opened on: the sampled one where the
     benchmark samples that model, else the first; None when the table is empty."""
     from activities.models import Event, Participant, Seizure
-    chosen = {Event: event, Seizure: seizure, Participant: lambda: participants()[0]}.get(model)
+    from attachments.models import Attachment
+    chosen = {Event: event, Seizure: seizure, Participant: lambda: participants()[0],
+              Attachment: attachment}.get(model)
     if chosen:
         return chosen()
     if model._meta.label == "auth.User":
@@ -1227,6 +1274,8 @@ def main():
 
     # The in-process Django signs in with the server's secret key (sessions carry its hash).
     os.environ["DJANGO_SECRET_KEY"] = SERVER_ENV["DJANGO_SECRET_KEY"]
+    # The attachments' files: a directory of the benchmark's own, for the servers too.
+    os.environ.setdefault("DJANGO_MEDIA_ROOT", str(MEDIA))
     setup_django(own_database(SIZES[sizes[0]][0]))
     samples = all_samples()
     if args.list:
