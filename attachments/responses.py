@@ -48,5 +48,6 @@ def file_response(handle, *, mime_type: str, filename: str, public: bool) -> Fil
     else:  # checked on every request: no shared copy, no stale right
         response["Cache-Control"] = "private, no-store"
     # A file is never a page: nothing runs in it even when opened directly.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; frame-ancestors 'none'; sandbox")
     return response

@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Attachments' public copies (local disk), before any session, user or page cache.
+    "attachments.middleware.PublicFilesMiddleware",
     # On / only: a first visit whose browser prefers Russian goes to /ru/ (before the cache).
     "unodc_portal.core.languages.FirstVisitLanguageMiddleware",
     # Anonymous pages from the shared cache, before any session or user is looked up.

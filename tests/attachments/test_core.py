@@ -181,3 +181,22 @@ def test_the_private_address_checks_the_reader(media, officer, client):
     assert "filename*=UTF-8''%D0%9F" in response["Content-Disposition"]
     assert response["Cache-Control"] == "private, no-store"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_a_signed_in_reader_gets_the_public_copy_without_a_query_and_as_a_public_answer(
+        media, officer, client, django_assert_num_queries):
+    attachment = public_photo(factories.EventFactory(), officer)
+    url = storage.public_url(attachment.public_key)
+    client.force_login(officer)
+    with django_assert_num_queries(0):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "Cookie" not in response.get("Vary", "")
+    assert "Set-Cookie" not in str(response.cookies) or not response.cookies
+
+
+def test_a_made_up_public_address_gets_the_portals_own_404_page(media, client):
+    response = client.get("/media/public/" + "0" * 32 + "/nothing.jpg")
+    assert response.status_code == 404
+    assert b"<html" in response.content.lower()  # the portal's page, not a bare answer
