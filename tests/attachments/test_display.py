@@ -90,6 +90,8 @@ def test_public_photo_for_every_role_and_the_attendance_sheet_for_officers_and_a
     event = factories.EventFactory()
     photo = public_photo(event, officer)
     sheet = attendance_sheet(event, officer)
+    internal = public_photo(event, officer, visibility="staff", caption="Internal group picture",
+                            alt_text="The team behind the scenes")
     html = html_of(client_as(role, client, request), event.get_absolute_url())
 
     assert "Trainees at the opening session" in html
@@ -103,9 +105,17 @@ def test_public_photo_for_every_role_and_the_attendance_sheet_for_officers_and_a
         assert "Signed attendance sheet" in html and PRIVATE_MARK in html
         assert sheet_url in links(html)
         assert "Attendance sheet · PDF, " in html  # kind, type and size
+        [thumb] = [tag for tag in img_tags(html) if "behind the scenes" in tag]
+        assert f'src="{reverse("attachments:thumbnail", args=[internal.pk])}"' in thumb
+        assert reverse("attachments:file", args=[internal.pk]) in links(html)
+        # The private files come after the heading that says who sees them.
+        assert html.index(PRIVATE_MARK) < html.index("Internal group picture")
+        assert html.index(PRIVATE_MARK) > html.index("Trainees at the opening session")
     else:
         assert "Signed attendance sheet" not in html and PRIVATE_MARK not in html
         assert sheet_url not in html
+        assert "Internal group picture" not in html and "behind the scenes" not in html
+        assert f"/files/{internal.pk}/" not in html
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -276,12 +286,12 @@ def test_a_record_page_runs_the_same_queries_at_1_and_30_files(kind, role, clien
     make, anonymous_budget, signed_in_budget = PAGES[kind]
     record = make()
     client = client_as(role, client, request)
-    count = assert_constant_queries(
+    assert_constant_queries(
         client, record.get_absolute_url(), lambda n: add_files(record, kind, n),
         anonymous_budget if role == "anonymous" else signed_in_budget)
     html = html_of(client, record.get_absolute_url())
-    assert html.count("<figure") == 30
-    assert count
+    assert html.count("<figure") == 30  # the files were shown, not skipped
+    assert html.count('href="/files/') == (30 if role != "anonymous" else 0)
 
 
 @pytest.mark.parametrize("kind", list(PAGES))
