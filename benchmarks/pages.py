@@ -290,6 +290,14 @@ def import_batch():
     return batch
 
 
+def event_file_args():
+    """A file of the sampled event (None when it has none: the file pages are skipped)."""
+    from attachments.models import Attachment
+    pk = (Attachment.objects.filter(event=event()).order_by("pk")
+          .values_list("pk", flat=True).first())
+    return None if pk is None else [pk]
+
+
 def unknown_user_uid():
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
@@ -420,6 +428,15 @@ SAMPLES: dict[str, Sample | Skip] = {
     "opendata:contribution-detail": Sample(args=lambda: [contribution().key]),
     "opendata:article-list": Sample(),
     "opendata:article-detail": Sample(args=lambda: [article().slug]),
+    # A record's files (officers on events and seizures, admins also on projects and articles)
+    # and one file's details, replacement and removal, on a file of the sampled event.
+    "attachments:event_files": Sample(OFFICER, args=lambda: [event().slug], load=False),
+    "attachments:seizure_files": Sample(OFFICER, args=lambda: [seizure().pk], load=False),
+    "attachments:project_files": Sample(("admin",), args=lambda: [project().code], load=False),
+    "attachments:article_files": Sample(("admin",), args=lambda: [article().slug], load=False),
+    "attachments:file_edit": Sample(OFFICER, args=lambda: event_file_args(), load=False),
+    "attachments:file_replace": Sample(OFFICER, args=lambda: event_file_args(), load=False),
+    "attachments:file_remove": Sample(OFFICER, args=lambda: event_file_args(), load=False),
     # The admin's own pages (its model pages: admin_samples)
     "admin:index": Sample(("admin",)),
     "admin:app_list": Sample(("admin",), args=lambda: ["activities"]),
