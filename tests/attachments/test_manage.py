@@ -521,3 +521,11 @@ def test_an_officer_without_the_add_permission_gets_403(client, officer_user):
         Permission.objects.get(codename="add_attachment"))
     client.force_login(officer_user)
     assert client.get(files_url(factories.EventFactory())).status_code == 403
+
+
+def test_the_officer_pages_of_an_event_and_a_seizure_link_to_their_files(officer_client):
+    event, seizure = factories.EventFactory(), factories.SeizureFactory()
+    text = officer_client.get(reverse("activities:event_update", args=[event.slug])).content
+    assert files_url(event).encode() in text
+    text = officer_client.get(reverse("activities:seizure_update", args=[seizure.pk])).content
+    assert reverse("attachments:seizure_files", args=[seizure.pk]).encode() in text
