@@ -31,8 +31,10 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from activities.models import Article, Event, Project, Seizure
 from attachments import services
@@ -115,6 +117,16 @@ def drop_unclaimed_files(request) -> None:
             held.close()
 
 
+def parsed_then_csrf_checked(dispatch, view, request, *args, **kwargs):
+    """The body read under the attachments' byte cap (``read_upload``, kept on ``view.upload``),
+    then the CSRF check, then ``dispatch``. The view itself is CSRF-exempt only so that the
+    middleware's check, which reads ``request.POST``, comes after the cap is raised (Django's
+    documented way to change upload handlers); the check itself is the same."""
+    if request.method == "POST":
+        view.upload = read_upload(request)
+    return csrf_protect(dispatch)(request, *args, **kwargs)
+
+
 def record_for(request, record: str, key):
     """The record named by the address, if the reader may see it and change its files."""
     user = request.user
@@ -140,6 +152,7 @@ def title_from(name: str) -> str:
     return (stem.strip() or base.strip() or gettext("Untitled file"))[:200]
 
 
+@method_decorator(csrf_exempt, name="dispatch")
 class RecordFilesView(LoginRequiredMixin, View):
     template_name = "attachments/record_files.html"
 
@@ -148,7 +161,7 @@ class RecordFilesView(LoginRequiredMixin, View):
             return self.handle_no_permission()
         self.record = record_for(request, kwargs["record"], kwargs["key"])
         self.record_field = kwargs["record"]
-        return super().dispatch(request, *args, **kwargs)
+        return parsed_then_csrf_checked(super().dispatch, self, request, *args, **kwargs)
 
     def wants_json(self) -> bool:
         return "application/json" in self.request.headers.get("Accept", "")
@@ -168,7 +181,7 @@ class RecordFilesView(LoginRequiredMixin, View):
         return self.render_page(UploadForm(record_field=self.record_field))
 
     def post(self, request, *args, **kwargs):
-        data, files, problem = read_upload(request)
+        data, files, problem = self.upload
         form = UploadForm(data, record_field=self.record_field)
         if problem is None and not files:
             problem = gettext("Choose at least one file.")
@@ -233,6 +246,8 @@ class RecordFilesView(LoginRequiredMixin, View):
 class FileMixin(LoginRequiredMixin):
     """The file named by the address, for those who may change its record's files."""
 
+    parses_uploads = False  # a file in the body: read it under the attachments' cap
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
@@ -245,6 +260,8 @@ class FileMixin(LoginRequiredMixin):
             raise Http404
         if not services.may_edit(request.user, self.attachment.record):
             raise PermissionDenied
+        if self.parses_uploads:
+            return parsed_then_csrf_checked(super().dispatch, self, request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
 
     def context(self, **values):
@@ -287,15 +304,17 @@ def missing_version() -> str:
         "may be incomplete). Nothing was changed: check the file, then try again.")
 
 
+@method_decorator(csrf_exempt, name="dispatch")
 class FileReplaceView(FileMixin, View):
     template_name = "attachments/file_replace.html"
+    parses_uploads = True
 
     def get(self, request, pk):
         form = ReplaceForm(initial={"record_version": self.attachment.version})
         return render(request, self.template_name, self.context(form=form))
 
     def post(self, request, pk):
-        data, files, problem = read_upload(request)
+        data, files, problem = self.upload
         form = ReplaceForm(data, {"file": files[0]} if files else {})
         if problem is not None:
             form.is_valid()

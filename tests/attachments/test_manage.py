@@ -529,3 +529,27 @@ def test_the_officer_pages_of_an_event_and_a_seizure_link_to_their_files(officer
     assert files_url(event).encode() in text
     text = officer_client.get(reverse("activities:seizure_update", args=[seizure.pk])).content
     assert reverse("attachments:seizure_files", args=[seizure.pk]).encode() in text
+
+
+def test_uploads_are_checked_for_the_csrf_token_after_the_byte_cap_is_raised(officer_user,
+                                                                            media):
+    """The CSRF check reads the body: the page reads it first, under the attachments' cap,
+    then checks the token as the middleware would (without one: 403, nothing stored)."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer_user)
+    event = factories.EventFactory()
+    client.get(files_url(event))
+    token = client.cookies["csrftoken"].value
+    assert client.post(files_url(event), upload_data(pdf_upload())).status_code == 403
+    assert not Attachment.objects.exists()
+    response = client.post(files_url(event), upload_data(pdf_upload()), HTTP_X_CSRFTOKEN=token,
+                           **JSON)
+    assert response.status_code == 200 and event.attachments.count() == 1
+    agenda = event.attachments.get()
+    url = reverse("attachments:file_replace", args=[agenda.pk])
+    assert client.post(url, {"record_version": "1", "file": pdf_upload()}).status_code == 403
+    response = client.post(url, {"record_version": "1", "file": pdf_upload(text="v2"),
+                                 "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
