@@ -348,6 +348,14 @@ def build_world() -> SimpleNamespace:
     AccessAttempt.objects.create(failures_since_start=1, **attempt)
     AccessLog.objects.create(**attempt)
     AccessFailureLog.objects.create(locked_out=False, **attempt)
+
+    # A file on the event, for the admin's attachment pages (officers and admins only).
+    from attachments import services as attachment_services
+    from tests.attachments.files import pdf_upload
+
+    w.attachment = attachment_services.add(
+        w.event, pdf_upload("matrix-agenda.pdf"), user=w.users["officer"],
+        title="Matrix agenda", kind="agenda")
     return w
 
 
