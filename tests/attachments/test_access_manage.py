@@ -16,9 +16,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from activities.models import Article
 from attachments import services
-from attachments.models import Attachment
 from tests import access, factories
 from tests.access import LOGIN, OFFICERS, Expect, statuses
 from tests.attachments.files import pdf_upload
@@ -27,27 +25,20 @@ ADMINS = statuses(403, anonymous=LOGIN, admin=200)
 NOT_SEEN = statuses(403, anonymous=LOGIN, officer=404, admin=404)
 
 
+# Addresses of things that do not exist: the same answers as a record or file one may not see.
+MISSING_SLUG = "manage-demo-workshop"
+MISSING_PK = 2_000_000_000
+
+
 def build_manage_world() -> SimpleNamespace:
-    w = SimpleNamespace()
-    w.donor_a = factories.DonorFactory(name="Donor Alpha", slug="donor-alpha")
-    w.donor_b = factories.DonorFactory(name="Donor Beta", slug="donor-beta")
-    access.add_users(w)
-    w.event = factories.EventFactory(slug="manage-workshop")
-    w.seizure = factories.SeizureFactory()
-    w.project = factories.ProjectFactory(code="MANAGE1")
-    w.article = factories.ArticleFactory(slug="manage-article")
-    w.draft = factories.ArticleFactory(slug="manage-draft", status=Article.Status.DRAFT)
-    w.demo_event = factories.EventFactory(slug="manage-demo-workshop", is_demo=True)
-    officer, admin = w.users["officer"], w.users["admin"]
-    w.files = {
-        "event": services.add(w.event, pdf_upload(), user=officer, title="Agenda",
-                              kind="agenda"),
-        "project": services.add(w.project, pdf_upload("report.pdf"), user=admin,
-                                title="Annual report", kind="report"),
-        "demo": services.add(w.demo_event, pdf_upload(), user=officer, title="Demo agenda",
-                             kind="agenda"),
-    }
-    w.missing_pk = Attachment.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1000
+    """The matrix's world (tests/access.py: its event's file, its project's file) and a demo
+    event with a file, which only demo accounts see. The expectations also hold on the plain
+    matrix world (the walks of every page use it): there the demo addresses name nothing, and
+    the answers are the same."""
+    w = access.build_world()
+    w.demo_event = factories.EventFactory(slug=MISSING_SLUG, is_demo=True)
+    w.demo_attachment = services.add(w.demo_event, pdf_upload(), user=w.users["officer"],
+                                     title="Demo agenda", kind="agenda")
     return w
 
 
@@ -74,27 +65,30 @@ def world(media, django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-def file_pk(name):
-    return lambda w: [w.files[name].pk]
+def demo_file(w):
+    demo = getattr(w, "demo_attachment", None)
+    return [demo.pk if demo else MISSING_PK]
 
 
 EXPECTATIONS = {
     "attachments:event_files": Expect(OFFICERS, lambda w: [w.event.slug]),
-    "attachments:event_files#demo": Expect(NOT_SEEN, lambda w: [w.demo_event.slug]),
+    "attachments:event_files#demo": Expect(NOT_SEEN, lambda w: [MISSING_SLUG]),
     "attachments:event_files#missing": Expect(NOT_SEEN, lambda w: ["no-such-event"]),
     "attachments:seizure_files": Expect(OFFICERS, lambda w: [w.seizure.pk]),
     "attachments:seizure_files#missing": Expect(NOT_SEEN, lambda w: [w.seizure.pk + 1000]),
     "attachments:project_files": Expect(ADMINS, lambda w: [w.project.code]),
     "attachments:article_files": Expect(ADMINS, lambda w: [w.article.slug]),
-    "attachments:article_files#draft": Expect(ADMINS, lambda w: [w.draft.slug]),
+    # The draft's title is shown to admins, who may see drafts.
+    "attachments:article_files#draft": Expect(ADMINS, lambda w: [w.draft.slug],
+                                              shows={"draft": ["admin"]}),
     **{
         f"attachments:{page}{variant}": Expect(status, args)
         for page in ("file_edit", "file_replace", "file_remove")
         for variant, status, args in (
-            ("", OFFICERS, file_pk("event")),
-            ("#project", ADMINS, file_pk("project")),
-            ("#demo", NOT_SEEN, file_pk("demo")),
-            ("#missing", NOT_SEEN, lambda w: [w.missing_pk]),
+            ("", OFFICERS, lambda w: [w.attachment.pk]),
+            ("#project", ADMINS, lambda w: [w.project_attachment.pk]),
+            ("#demo", NOT_SEEN, demo_file),
+            ("#missing", NOT_SEEN, lambda w: [MISSING_PK]),
         )
     },
 }
@@ -110,7 +104,7 @@ def test_each_role_gets_its_status_and_only_what_it_may_see(name, role, world, c
 @pytest.mark.parametrize("role", ("anonymous", "no_group", "donor", "other_donor"))
 def test_a_post_by_anyone_who_may_not_change_files_writes_nothing(role, world, client):
     client = access.client_for(role, client, world)
-    attachment = w_file = world.files["event"]
+    attachment = w_file = world.attachment
     before = access.every_row_count()
     posts = {
         reverse("attachments:event_files", args=[world.event.slug]):
@@ -129,4 +123,4 @@ def test_a_post_by_anyone_who_may_not_change_files_writes_nothing(role, world, c
             assert "/accounts/login/" in response["Location"]
     assert access.every_row_count() == before
     attachment.refresh_from_db()
-    assert attachment.title == "Agenda" and attachment.version == 1
+    assert attachment.title == "Matrix agenda" and attachment.version == 1
