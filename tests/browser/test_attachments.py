@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from attachments.models import Attachment
 from tests import factories
 from tests.attachments.files import pdf_bytes
+from tests.browser.axe import assert_accessible
 from tests.browser.helpers import problems, sign_in, watch_csp
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,6 +70,7 @@ def test_an_officer_uploads_files_and_a_visitor_sees_only_the_public_ones(
     sheet = entry(page, "Attendance.pdf")
     sheet.get_by_label("Kind").select_option("attendance_sheet")
     expect(sheet.get_by_label("Visibility")).to_have_value("staff")
+    assert_accessible(page)  # every copied field keeps a label of its own
 
     page.get_by_role("button", name="Upload").click()
     # A progress bar per file, each at 100 when its file is stored.
@@ -78,6 +80,7 @@ def test_an_officer_uploads_files_and_a_visitor_sees_only_the_public_ones(
         expect(bars.nth(index)).to_have_attribute("aria-valuenow", "100")
     expect(page.locator(".upload-entry[data-done=stored]")).to_have_count(4)
     expect(page.locator("#attachment-list tbody tr")).to_have_count(4)
+    assert_accessible(page)
     assert problems(page) == []
 
     stored = {a.title: a for a in Attachment.objects.filter(event=event)}
