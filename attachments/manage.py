@@ -168,7 +168,7 @@ class RecordFilesView(LoginRequiredMixin, View):
 
     def rows(self):
         return (Attachment.objects.visible_to(self.request.user)
-                .filter(**{self.record_field: self.record}).select_related("uploaded_by"))
+                .filter(**{self.record_field: self.record}))
 
     def render_page(self, form, stored=(), refused=(), status=200):
         return render(self.request, self.template_name, {

@@ -553,3 +553,17 @@ def test_uploads_are_checked_for_the_csrf_token_after_the_byte_cap_is_raised(off
     response = client.post(url, {"record_version": "1", "file": pdf_upload(text="v2"),
                                  "csrfmiddlewaretoken": token})
     assert response.status_code == 302
+
+
+def test_the_files_page_runs_as_many_queries_at_30_files_as_at_1(officer_client, officer_user,
+                                                                  media):
+    from tests.querycount import assert_constant_queries
+
+    event = factories.EventFactory()
+
+    def add_rows(n):
+        for i in range(n):
+            services.add(event, pdf_upload(f"{i}.pdf"), user=officer_user, title=f"File {i}",
+                         kind="agenda")
+
+    assert_constant_queries(officer_client, files_url(event), add_rows, budget=15)
