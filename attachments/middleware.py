@@ -15,7 +15,7 @@ from attachments.views import public_file
 class PublicFilesMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.prefix = reverse("attachments:public_file", args=["x"])[:-1]
+        self.prefix = reverse("files:public_file", args=["x"])[:-1]
 
     def __call__(self, request):
         if request.path_info.startswith(self.prefix):

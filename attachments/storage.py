@@ -130,7 +130,7 @@ def public_url(key: str) -> str:
     the public base address (``ATTACHMENT_PUBLIC_BASE_URL``, a CDN say) followed by the key, or
     else the bucket's own address, unsigned."""
     if is_local():
-        return reverse("attachments:public_file", args=[key[len(PUBLIC):]])
+        return reverse("files:public_file", args=[key[len(PUBLIC):]])
     base = getattr(settings, "ATTACHMENT_PUBLIC_BASE_URL", "")
     if base:
         return f"{base.rstrip('/')}/{quote(key)}"

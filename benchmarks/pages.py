@@ -329,6 +329,10 @@ def public_file_args():
         return None
     return [attachment().public_key.removeprefix(storage.PUBLIC)]
 
+def event_file_args():
+    """The sampled event's benchmark photo (its file pages)."""
+    return [attachment().pk]
+
 
 def unknown_user_uid():
     from django.utils.encoding import force_bytes
@@ -443,9 +447,9 @@ SAMPLES: dict[str, Sample | Skip] = {
         "?q=unodc")),
     # Files (attachments): the portal's checked address (a public photo: anonymous and an
     # officer; its thumbnail) and the public copy, served without a database query.
-    "attachments:file": Sample(("anonymous", "officer"), args=lambda: [attachment().pk]),
-    "attachments:thumbnail": Sample(("anonymous", "officer"), args=lambda: [attachment().pk]),
-    "attachments:public_file": Sample(args=public_file_args),
+    "files:file": Sample(("anonymous", "officer"), args=lambda: [attachment().pk]),
+    "files:thumbnail": Sample(("anonymous", "officer"), args=lambda: [attachment().pk]),
+    "files:public_file": Sample(args=public_file_args),
     # Open data
     "open_data": Sample(),
     "opendata:iati_activities": Sample(download=True),
@@ -465,6 +469,15 @@ SAMPLES: dict[str, Sample | Skip] = {
     "opendata:contribution-detail": Sample(args=lambda: [contribution().key]),
     "opendata:article-list": Sample(),
     "opendata:article-detail": Sample(args=lambda: [article().slug]),
+    # A record's files (officers on events and seizures, admins also on projects and articles)
+    # and one file's details, replacement and removal, on a file of the sampled event.
+    "attachments:event_files": Sample(OFFICER, args=lambda: [event().slug], load=False),
+    "attachments:seizure_files": Sample(OFFICER, args=lambda: [seizure().pk], load=False),
+    "attachments:project_files": Sample(("admin",), args=lambda: [project().code], load=False),
+    "attachments:article_files": Sample(("admin",), args=lambda: [article().slug], load=False),
+    "attachments:file_edit": Sample(OFFICER, args=lambda: event_file_args(), load=False),
+    "attachments:file_replace": Sample(OFFICER, args=lambda: event_file_args(), load=False),
+    "attachments:file_remove": Sample(OFFICER, args=lambda: event_file_args(), load=False),
     # The admin's own pages (its model pages: admin_samples)
     "admin:index": Sample(("admin",)),
     "admin:app_list": Sample(("admin",), args=lambda: ["activities"]),

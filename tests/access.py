@@ -348,6 +348,18 @@ def build_world() -> SimpleNamespace:
     AccessAttempt.objects.create(failures_since_start=1, **attempt)
     AccessLog.objects.create(**attempt)
     AccessFailureLog.objects.create(locked_out=False, **attempt)
+
+    # A file on the event and one on the project (officers and admins only), for the admin's
+    # attachment pages and the pages that change files.
+    from attachments import services as attachment_services
+    from tests.attachments.files import pdf_upload
+
+    w.attachment = attachment_services.add(
+        w.event, pdf_upload("matrix-agenda.pdf"), user=w.users["officer"],
+        title="Matrix agenda", kind="agenda")
+    w.project_attachment = attachment_services.add(
+        w.project, pdf_upload("matrix-report.pdf", text="Report"), user=w.users["admin"],
+        title="Matrix report", kind="report")
     return w
 
 

@@ -7,19 +7,21 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from activities import urls as activities_urls
+from attachments.urls import file_urls
 from unodc_portal.core import languages
 from unodc_portal.site import accounts, pages, views
 
 # The admin's password change checks the old password with the same throttle as the portal's.
 admin.site.password_change = partial(accounts.admin_password_change, admin.site)
 
-# Outside the language prefix: the health check, the switcher's links, and the open data
-# (API and IATI file, whose labels follow Accept-Language).
+# Outside the language prefix: the health check, the switcher's links, the open data (API and
+# IATI file, whose labels follow Accept-Language) and the attachments' files (one address each).
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("language/<str:code>/", languages.switch_language, name="switch_language"),
     path("", include("unodc_portal.opendata_urls")),
+    path("", include(file_urls)),
 ]
 
 # Pages: English at their addresses, Russian under /ru/.

@@ -7,7 +7,7 @@ public photos as a gallery, other public files as a list with their type and siz
 files marked for officers and admins only, under a heading that says so, for those who see
 them. Each image and file links to its public copy while it is published (an address that
 needs no database query to serve, ``attachments.storage.public_url``), else to the portal's
-address that checks the reader (``attachments:file``, ``attachments:thumbnail``). Those who may
+address that checks the reader (``files:file``, ``files:thumbnail``). Those who may
 change the record's files (``services.may_edit``) get a "Manage files" link, even while there
 are none; for everyone else, a record without files shows nothing.
 
@@ -20,9 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import template
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 
 from attachments import services, storage
 from attachments.models import PARENT_MODELS, Attachment
@@ -71,19 +69,18 @@ def _shown(attachment: Attachment) -> Shown:
 
 def _addresses(attachment: Attachment) -> tuple[str, str]:
     """The file's and its thumbnail's addresses: the public copies while published, else the
-    portal's. The same on every language's page (``/media/public/…``, not
-    ``/ru/media/public/…``): one address per file version, one copy in browsers' caches."""
-    with translation.override(settings.LANGUAGE_CODE):
-        if attachment.public_key:
-            url = storage.public_url(attachment.public_key)
-        else:
-            url = reverse("attachments:file", args=[attachment.pk])
-        if attachment.public_thumbnail_key:
-            thumbnail_url = storage.public_url(attachment.public_thumbnail_key)
-        elif attachment.thumbnail_key:
-            thumbnail_url = reverse("attachments:thumbnail", args=[attachment.pk])
-        else:
-            thumbnail_url = url if attachment.is_image else ""
+    portal's. Outside the language prefix (``files:`` in ``attachments/urls.py``): the same on
+    every language's page, one copy in browsers' caches."""
+    if attachment.public_key:
+        url = storage.public_url(attachment.public_key)
+    else:
+        url = reverse("files:file", args=[attachment.pk])
+    if attachment.public_thumbnail_key:
+        thumbnail_url = storage.public_url(attachment.public_thumbnail_key)
+    elif attachment.thumbnail_key:
+        thumbnail_url = reverse("files:thumbnail", args=[attachment.pk])
+    else:
+        thumbnail_url = url if attachment.is_image else ""
     return url, thumbnail_url
 
 

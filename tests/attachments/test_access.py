@@ -274,67 +274,67 @@ def file_token(w):
 
 EXPECTATIONS = {
     # The portal's address, checked on every request.
-    "attachments:file": Expect(PUBLIC, pk("event_photo"), content_type=PNG),
-    "attachments:file#report": Expect(PUBLIC, pk("event_report"), content_type=PDF),
-    "attachments:file#project_report": Expect(PUBLIC, pk("project_report"), content_type=PDF),
-    "attachments:file#article_photo": Expect(PUBLIC, pk("article_photo"), content_type=PNG),
+    "files:file": Expect(PUBLIC, pk("event_photo"), content_type=PNG),
+    "files:file#report": Expect(PUBLIC, pk("event_report"), content_type=PDF),
+    "files:file#project_report": Expect(PUBLIC, pk("project_report"), content_type=PDF),
+    "files:file#article_photo": Expect(PUBLIC, pk("article_photo"), content_type=PNG),
     # The sheet's names are participants' personal data: the marker engine looks for them too.
-    "attachments:file#attendance": Expect(
+    "files:file#attendance": Expect(
         STAFF_ONLY, pk("attendance"), content_type=PDF,
         may_show={"personal": ("officer", "admin")}),
-    "attachments:file#private_photo": Expect(STAFF_ONLY, pk("private_photo"), content_type=PNG),
-    "attachments:file#evidence": Expect(STAFF_ONLY, pk("evidence"), content_type=PNG),
-    "attachments:file#made_private": Expect(STAFF_ONLY, pk("made_private"), content_type=PNG),
-    "attachments:file#draft_photo": Expect(ADMIN_ONLY, pk("draft_photo"), content_type=PNG),
-    "attachments:file#unpublished_article": Expect(ADMIN_ONLY, pk("unpublished_article"),
+    "files:file#private_photo": Expect(STAFF_ONLY, pk("private_photo"), content_type=PNG),
+    "files:file#evidence": Expect(STAFF_ONLY, pk("evidence"), content_type=PNG),
+    "files:file#made_private": Expect(STAFF_ONLY, pk("made_private"), content_type=PNG),
+    "files:file#draft_photo": Expect(ADMIN_ONLY, pk("draft_photo"), content_type=PNG),
+    "files:file#unpublished_article": Expect(ADMIN_ONLY, pk("unpublished_article"),
                                                    content_type=PNG),
-    "attachments:file#demo_photo": Expect(NOBODY, pk("demo_photo"), content_type=PNG),
-    "attachments:file#demo_sheet": Expect(NOBODY, pk("demo_sheet"), content_type=PDF,
+    "files:file#demo_photo": Expect(NOBODY, pk("demo_photo"), content_type=PNG),
+    "files:file#demo_sheet": Expect(NOBODY, pk("demo_sheet"), content_type=PDF,
                                           may_show={"personal": ("officer", "admin")}),
-    "attachments:file#removed": Expect(NOBODY, lambda w: [w.removed.pk]),
-    "attachments:file#missing": Expect(NOBODY, lambda w: [w.missing_pk]),
+    "files:file#removed": Expect(NOBODY, lambda w: [w.removed.pk]),
+    "files:file#missing": Expect(NOBODY, lambda w: [w.missing_pk]),
     # Thumbnails: the file's own rule; none for a document.
-    "attachments:thumbnail": Expect(PUBLIC, pk("event_photo"), content_type=IMAGE),
-    "attachments:thumbnail#article_photo": Expect(PUBLIC, pk("article_photo"),
+    "files:thumbnail": Expect(PUBLIC, pk("event_photo"), content_type=IMAGE),
+    "files:thumbnail#article_photo": Expect(PUBLIC, pk("article_photo"),
                                                   content_type=IMAGE),
-    "attachments:thumbnail#report": Expect(NOBODY, pk("event_report")),
-    "attachments:thumbnail#attendance": Expect(NOBODY, pk("attendance")),
-    "attachments:thumbnail#private_photo": Expect(STAFF_ONLY, pk("private_photo"),
+    "files:thumbnail#report": Expect(NOBODY, pk("event_report")),
+    "files:thumbnail#attendance": Expect(NOBODY, pk("attendance")),
+    "files:thumbnail#private_photo": Expect(STAFF_ONLY, pk("private_photo"),
                                                   content_type=IMAGE),
-    "attachments:thumbnail#evidence": Expect(STAFF_ONLY, pk("evidence"), content_type=IMAGE),
-    "attachments:thumbnail#draft_photo": Expect(ADMIN_ONLY, pk("draft_photo"),
+    "files:thumbnail#evidence": Expect(STAFF_ONLY, pk("evidence"), content_type=IMAGE),
+    "files:thumbnail#draft_photo": Expect(ADMIN_ONLY, pk("draft_photo"),
                                                 content_type=IMAGE),
-    "attachments:thumbnail#demo_photo": Expect(NOBODY, pk("demo_photo"), content_type=IMAGE),
-    "attachments:thumbnail#removed": Expect(NOBODY, lambda w: [w.removed.pk]),
-    "attachments:thumbnail#missing": Expect(NOBODY, lambda w: [w.missing_pk]),
+    "files:thumbnail#demo_photo": Expect(NOBODY, pk("demo_photo"), content_type=IMAGE),
+    "files:thumbnail#removed": Expect(NOBODY, lambda w: [w.removed.pk]),
+    "files:thumbnail#missing": Expect(NOBODY, lambda w: [w.missing_pk]),
     # Public copies: anyone with the address, while the file is published; nothing else.
-    "attachments:public_file": Expect(PUBLIC, public("event_photo"), content_type=PNG),
-    "attachments:public_file#thumbnail": Expect(
+    "files:public_file": Expect(PUBLIC, public("event_photo"), content_type=PNG),
+    "files:public_file#thumbnail": Expect(
         PUBLIC, public("event_photo", "public_thumbnail_key"), content_type=IMAGE),
-    "attachments:public_file#report": Expect(PUBLIC, public("event_report"), content_type=PDF),
-    "attachments:public_file#project_report": Expect(PUBLIC, public("project_report"),
+    "files:public_file#report": Expect(PUBLIC, public("event_report"), content_type=PDF),
+    "files:public_file#project_report": Expect(PUBLIC, public("project_report"),
                                                      content_type=PDF),
-    "attachments:public_file#article_photo": Expect(PUBLIC, public("article_photo"),
+    "files:public_file#article_photo": Expect(PUBLIC, public("article_photo"),
                                                     content_type=PNG),
-    "attachments:public_file#replaced": Expect(PUBLIC, public("replaced"), content_type=PNG),
-    "attachments:public_file#old_removed": Expect(NOBODY, old_public("removed")),
-    "attachments:public_file#old_removed_thumbnail": Expect(NOBODY, old_public("removed_thumb")),
-    "attachments:public_file#old_made_private": Expect(NOBODY, old_public("made_private")),
-    "attachments:public_file#old_replaced": Expect(NOBODY, old_public("replaced")),
-    "attachments:public_file#old_unpublished_article": Expect(
+    "files:public_file#replaced": Expect(PUBLIC, public("replaced"), content_type=PNG),
+    "files:public_file#old_removed": Expect(NOBODY, old_public("removed")),
+    "files:public_file#old_removed_thumbnail": Expect(NOBODY, old_public("removed_thumb")),
+    "files:public_file#old_made_private": Expect(NOBODY, old_public("made_private")),
+    "files:public_file#old_replaced": Expect(NOBODY, old_public("replaced")),
+    "files:public_file#old_unpublished_article": Expect(
         NOBODY, old_public("unpublished_article")),
-    "attachments:public_file#edited_token": Expect(NOBODY, edited_token),
-    "attachments:public_file#other_name": Expect(NOBODY, other_name),
-    "attachments:public_file#storage_token": Expect(NOBODY, file_token),
-    "attachments:public_file#storage_key": Expect(
+    "files:public_file#edited_token": Expect(NOBODY, edited_token),
+    "files:public_file#other_name": Expect(NOBODY, other_name),
+    "files:public_file#storage_token": Expect(NOBODY, file_token),
+    "files:public_file#storage_key": Expect(
         NOBODY, lambda w: [w.files["attendance"].file_key]),
 }
 
 # What demo accounts get where it differs from the role whose rights they have.
 DEMO_DIFFERENT = {
-    "attachments:file#demo_photo": dict.fromkeys(DEMO_ROLES, 200),
-    "attachments:thumbnail#demo_photo": dict.fromkeys(DEMO_ROLES, 200),
-    "attachments:file#demo_sheet": {"demo_officer": 200, "demo_donor": 404, "demo_visitor": 404},
+    "files:file#demo_photo": dict.fromkeys(DEMO_ROLES, 200),
+    "files:thumbnail#demo_photo": dict.fromkeys(DEMO_ROLES, 200),
+    "files:file#demo_sheet": {"demo_officer": 200, "demo_donor": 404, "demo_visitor": 404},
 }
 
 
@@ -394,7 +394,7 @@ def test_a_head_request_answers_as_the_get_and_sends_no_bytes(name, role, world,
 
 def test_a_private_files_answer_is_kept_by_no_one_and_a_public_copy_for_a_year(world, client):
     officer = as_role("officer", client, world)
-    private = officer.get(reverse("attachments:file", args=[world.files["attendance"].pk]))
+    private = officer.get(reverse("files:file", args=[world.files["attendance"].pk]))
     assert private["Cache-Control"] == "private, no-store"
     assert private["Content-Disposition"].startswith("attachment;")
     assert SECRET_LINE.encode() in private.raw
@@ -519,7 +519,7 @@ def test_counting_through_the_numbers_opens_only_what_the_role_may_read(role, wo
                 world.article.pk, world.draft.pk}
     for number in sorted(numbers):
         for part, key in (("file", "file_key"), ("thumbnail", "thumbnail_key")):
-            response = visitor.get(reverse(f"attachments:{part}", args=[number]))
+            response = visitor.get(reverse(f"files:{part}", args=[number]))
             stored = getattr(attachments[number], key) if number in readable else ""
             if stored:
                 assert response.status_code == 200, (number, part)

@@ -171,7 +171,7 @@ def test_the_public_address_is_served_without_a_database_query(
 def test_the_private_address_checks_the_reader(media, officer, client):
     attachment = services.add(factories.EventFactory(), pdf_upload("Повестка дня.pdf"),
                               user=officer, title="Agenda", kind="agenda")
-    url = reverse("attachments:file", args=[attachment.pk])
+    url = reverse("files:file", args=[attachment.pk])
     assert client.get(url).status_code == 404
     client.force_login(officer)
     response = client.get(url)

@@ -100,14 +100,14 @@ def test_public_photo_for_every_role_and_the_attendance_sheet_for_officers_and_a
     assert 'alt="Twenty officers seated in a classroom"' in img
     assert storage.public_url(photo.public_thumbnail_key) in img
     assert storage.public_url(photo.public_key) in links(html)  # the full image
-    sheet_url = reverse("attachments:file", args=[sheet.pk])
+    sheet_url = reverse("files:file", args=[sheet.pk])
     if role in SEES_PRIVATE:
         assert "Signed attendance sheet" in html and PRIVATE_MARK in html
         assert sheet_url in links(html)
         assert "Attendance sheet · PDF, " in html  # kind, type and size
         [thumb] = [tag for tag in img_tags(html) if "behind the scenes" in tag]
-        assert f'src="{reverse("attachments:thumbnail", args=[internal.pk])}"' in thumb
-        assert reverse("attachments:file", args=[internal.pk]) in links(html)
+        assert f'src="{reverse("files:thumbnail", args=[internal.pk])}"' in thumb
+        assert reverse("files:file", args=[internal.pk]) in links(html)
         # The private files come after the heading that says who sees them.
         assert html.index(PRIVATE_MARK) < html.index("Internal group picture")
         assert html.index(PRIVATE_MARK) > html.index("Trainees at the opening session")
@@ -131,7 +131,7 @@ def test_every_record_page_lists_its_files_and_the_manage_link_for_those_who_may
     assert "Workshop agenda" in html and storage.public_url(agenda.public_key) in html
     assert "Agenda · PDF, " in html
     assert ("Internal minutes" in html) == (role in SEES_PRIVATE)
-    assert (reverse("attachments:file", args=[minutes.pk]) in html) == (role in SEES_PRIVATE)
+    assert (reverse("files:file", args=[minutes.pk]) in html) == (role in SEES_PRIVATE)
     manage = reverse(f"attachments:{kind}_files", args=[getattr(record, MANAGE_KEY[kind])])
     # Officers on events and seizures; admins everywhere; nobody else.
     may_edit = role == "admin" or (role == "officer" and kind in ("event", "seizure"))
@@ -169,8 +169,8 @@ def test_a_draft_articles_photo_is_shown_to_admins_only_through_the_portal_addre
     client.force_login(admin_user)
     html = html_of(client, article.get_absolute_url())
     [img] = [tag for tag in img_tags(html) if "Twenty officers" in tag]
-    assert f'src="{reverse("attachments:thumbnail", args=[photo.pk])}"' in img
-    assert reverse("attachments:file", args=[photo.pk]) in links(html)
+    assert f'src="{reverse("files:thumbnail", args=[photo.pk])}"' in img
+    assert reverse("files:file", args=[photo.pk]) in links(html)
     assert "/media/public/" not in html
 
 
@@ -184,7 +184,7 @@ def test_a_demo_events_file_is_shown_to_demo_accounts_only(client, officer):
     client.force_login(demo)
     html = html_of(client, event.get_absolute_url())
     assert "Trainees at the opening session" in html
-    assert reverse("attachments:file", args=[photo.pk]) in links(html)
+    assert reverse("files:file", args=[photo.pk]) in links(html)
 
 
 def test_a_demo_file_on_a_real_event_is_shown_to_demo_accounts_only(client, officer):
@@ -215,7 +215,7 @@ def test_a_published_file_links_its_public_address_and_an_unpublished_one_the_po
                         visibility="staff")
     client.force_login(officer)
     html = html_of(client, event.get_absolute_url())
-    assert reverse("attachments:file", args=[agenda.pk]) in links(html)
+    assert reverse("files:file", args=[agenda.pk]) in links(html)
     assert storage.public_url(photo.public_key) in links(html)
 
 

@@ -81,7 +81,7 @@ def test_the_private_address_sends_the_reader_to_a_signed_address_of_at_most_60_
         s3, officer, client):
     attachment = services.add(factories.EventFactory(), pdf_upload("Повестка дня.pdf"),
                               user=officer, title="Agenda", kind="agenda")
-    url = reverse("attachments:file", args=[attachment.pk])
+    url = reverse("files:file", args=[attachment.pk])
     assert client.get(url).status_code == 404  # a visitor: no redirect, no key, no bucket
     client.force_login(officer)
     response = client.get(url)
@@ -130,10 +130,10 @@ def test_a_public_photo_is_readable_from_the_bucket_by_anyone(s3, officer, clien
     assert s3.anonymous_get(attachment.thumbnail_key)[0] == 403
     # The portal's own public file server does not serve a bucket's copies.
     path = attachment.public_key.removeprefix("public/")
-    assert client.get(reverse("attachments:public_file", args=[path])).status_code == 404
+    assert client.get(reverse("files:public_file", args=[path])).status_code == 404
     # An image through the private address: inline, from the bucket.
     client.force_login(officer)
-    response = client.get(reverse("attachments:thumbnail", args=[attachment.pk]))
+    response = client.get(reverse("files:thumbnail", args=[attachment.pk]))
     assert response.status_code == 302 and response["Location"].startswith(s3.endpoint)
     status, body, headers = http_get(response["Location"])
     assert status == 200 and headers["content-disposition"].startswith("inline;")
@@ -187,7 +187,7 @@ def test_removing_unpublishes_at_once_and_the_orphan_is_deleted_from_the_bucket(
     assert gone(http_get(url)[0])
     assert s3.list_keys() == sorted(keys)  # the file stays while its history version refers to it
     client.force_login(officer)
-    assert client.get(reverse("attachments:file", args=[pk])).status_code == 404
+    assert client.get(reverse("files:file", args=[pk])).status_code == 404
     # An orphan's deletion (what the files command does once no history refers to it).
     signed = storage.signed_url(keys[0], filename="x.png", mime_type="image/png", inline=True)
     assert http_get(signed)[0] == 200

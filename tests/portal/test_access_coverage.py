@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.access import ROLES, url_name
 from tests.activities.test_access import EXPECTATIONS as ACTIVITIES
 from tests.attachments.test_access import EXPECTATIONS as ATTACHMENT_FILES
+from tests.attachments.test_access_manage import EXPECTATIONS as ATTACHMENT_PAGES
 from tests.donors.test_access import EXPECTATIONS as DONORS
 from tests.portal.test_access import EXPECTATIONS as PORTAL
 from tests.results.test_editing_access import EXPECTATIONS as RESULTS_EDITING
@@ -17,6 +18,7 @@ from tests.search.test_access import EXPECTATIONS as SEARCH
 EXPECTATION_SETS = {
     "tests/activities/test_access.py": ACTIVITIES,
     "tests/attachments/test_access.py": ATTACHMENT_FILES,
+    "tests/attachments/test_access_manage.py": ATTACHMENT_PAGES,
     "tests/donors/test_access.py": DONORS,
     "tests/portal/test_access.py": PORTAL,
     "tests/results/test_pack_access.py": PACK,
