@@ -23,8 +23,13 @@ from tests import factories
 from tests.attachments.files import jpeg_upload, pdf_upload, png_upload
 from unodc_portal.site import backup
 
-try:  # helper "s3"'s moto fixtures (issue 17, point 4)
-    from tests.attachments.s3 import drop_bucket, make_bucket, moto_server, s3, storage_setting  # noqa: F401
+try:  # helper "s3"'s moto server (issue 17, point 4): the fixture moto_server and helpers
+    from tests.attachments.s3 import (  # noqa: F401
+        drop_bucket,
+        make_bucket,
+        moto_server_fixture,
+        storage_setting,
+    )
 
     HAVE_S3 = True
 except ImportError:
@@ -338,7 +343,7 @@ def test_local_disk_to_object_storage(media, officer_user, tmp_path, settings, m
         call_command("restore", path, verbosity=0)
         assert {k: bucket.read(k) for k in before} == before
         photo = Attachment.objects.get(pk=made["photo"].pk)
-        assert set(bucket.keys("public/")) == {
+        assert set(bucket.list_keys("public/")) == {
             photo.public_key, photo.public_thumbnail_key,
             Attachment.objects.get(pk=made["agenda"].pk).public_key}
         assert bucket.anonymous_get(photo.public_key)[0] == 200

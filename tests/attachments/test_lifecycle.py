@@ -122,3 +122,35 @@ def test_a_file_an_attachment_names_but_the_storage_lost_is_reported(media, worl
     storage.delete(world["sheet"].file_key)
     _out, err = run()
     assert "missing from the storage" in err and world["sheet"].file_key in err
+
+
+try:  # helper "s3"'s moto server (issue 17, point 4)
+    from tests.attachments.s3 import moto_server_fixture, s3_fixture  # noqa: F401
+
+    HAVE_S3 = True
+except ImportError:
+    HAVE_S3 = False
+
+
+@pytest.mark.skipif(not HAVE_S3, reason="tests/attachments/s3.py (the moto S3 server fixtures) "
+                    "is not in this tree yet; the integrator enables this when it lands")
+def test_in_a_bucket_orphans_go_and_named_files_stay(s3, officer_user, monkeypatch,
+                                                     django_capture_on_commit_callbacks):
+    """A bucket's objects cannot be aged: the hour is shortened to nothing instead."""
+    from attachments.management.commands import attachment_files
+
+    photo = services.add(factories.EventFactory(), png_upload(), user=officer_user,
+                         title="Opening", kind="photo", visibility="public", consent=CONSENT)
+    first = photo.file_key
+    with django_capture_on_commit_callbacks(execute=True):
+        services.replace(photo, png_upload(color=(0, 0, 0)), expected_version=photo.version,
+                         user=officer_user)
+    stray = storage.write_bytes("files/" + "e" * 32 + ".pdf", b"%PDF-1.4 orphan")
+    stale = storage.write_bytes("public/" + "f" * 32 + "/old.png", b"\x89PNG stale")
+    named = set(s3.list_keys()) - {stray, stale}
+    out, _err = run("--delete")
+    assert "younger than an hour" in out and set(s3.list_keys()) == named | {stray, stale}
+    monkeypatch.setattr(attachment_files, "MIN_AGE", attachment_files.MIN_AGE * 0)
+    out, _err = run("--delete")
+    assert "Deleted 2 orphaned file(s)" in out
+    assert set(s3.list_keys()) == named and first in named
