@@ -186,6 +186,25 @@ def _member(name: str, size: int) -> tarfile.TarInfo:
     return info
 
 
+@contextmanager
+def _stored(store, key: str):
+    """(size, a stream of the bytes) of a stored file, read in chunks. In a bucket, the
+    object's body straight from the server: django-storages' own file would first download the
+    whole object into memory (``AWS_S3_MAX_MEMORY_SIZE`` is 0 by default)."""
+    if not store.exists(key):
+        raise FileNotFoundError(key)
+    with store.open(key, "rb") as opened:
+        remote = getattr(opened, "obj", None)  # S3File: the boto3 object, already loaded
+        if remote is None:
+            yield store.size(key), opened
+            return
+        body = remote.get()["Body"]
+        try:
+            yield remote.content_length, body
+        finally:
+            body.close()
+
+
 @dataclass
 class BackupSummary:
     rows: Counter
@@ -236,10 +255,7 @@ def backup_write(path: Path) -> BackupSummary:
                     manifest["missing"].append(key)  # not a key the portal makes: not read
                     continue
                 try:
-                    if not store.exists(key):
-                        raise FileNotFoundError(key)
-                    size = store.size(key)
-                    with store.open(key, "rb") as source:
+                    with _stored(store, key) as (size, source):
                         reader = _Hashing(source)
                         archive.addfile(_member(key, size), reader)
                 except FileNotFoundError:
