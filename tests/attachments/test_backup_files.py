@@ -21,22 +21,13 @@ from attachments import services, storage
 from attachments.models import Attachment
 from tests import factories
 from tests.attachments.files import jpeg_upload, pdf_upload, png_upload
+from tests.attachments.s3 import (  # noqa: F401  (the fixture moto_server)
+    drop_bucket,
+    make_bucket,
+    moto_server_fixture,
+    storage_setting,
+)
 from unodc_portal.site import backup
-
-try:  # helper "s3"'s moto server (issue 17, point 4): the fixture moto_server and helpers
-    from tests.attachments.s3 import (  # noqa: F401
-        drop_bucket,
-        make_bucket,
-        moto_server_fixture,
-        storage_setting,
-    )
-
-    HAVE_S3 = True
-except ImportError:
-    HAVE_S3 = False
-needs_s3 = pytest.mark.skipif(
-    not HAVE_S3, reason="tests/attachments/s3.py (the moto S3 server fixtures) is not in this "
-    "tree yet; the integrator enables these when it lands")
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -330,7 +321,6 @@ def use_bucket(settings, bucket):
     settings.ATTACHMENT_ORIGINS = origins
 
 
-@needs_s3
 def test_local_disk_to_object_storage(media, officer_user, tmp_path, settings, moto_server):
     made = populate(officer_user)
     before = private_files()
@@ -353,7 +343,6 @@ def test_local_disk_to_object_storage(media, officer_user, tmp_path, settings, m
         drop_bucket(bucket)
 
 
-@needs_s3
 def test_object_storage_to_local_disk(media, officer_user, tmp_path, settings, moto_server):
     bucket = make_bucket(moto_server)
     local = dict(settings.STORAGES)["attachments"]

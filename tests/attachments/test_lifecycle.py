@@ -13,6 +13,7 @@ from attachments import services, storage
 from attachments.models import Attachment
 from tests import factories
 from tests.attachments.files import pdf_upload, png_upload
+from tests.attachments.s3 import moto_server_fixture, s3_fixture  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -124,16 +125,6 @@ def test_a_file_an_attachment_names_but_the_storage_lost_is_reported(media, worl
     assert "missing from the storage" in err and world["sheet"].file_key in err
 
 
-try:  # helper "s3"'s moto server (issue 17, point 4)
-    from tests.attachments.s3 import moto_server_fixture, s3_fixture  # noqa: F401
-
-    HAVE_S3 = True
-except ImportError:
-    HAVE_S3 = False
-
-
-@pytest.mark.skipif(not HAVE_S3, reason="tests/attachments/s3.py (the moto S3 server fixtures) "
-                    "is not in this tree yet; the integrator enables this when it lands")
 def test_in_a_bucket_orphans_go_and_named_files_stay(s3, officer_user, monkeypatch,
                                                      django_capture_on_commit_callbacks):
     """A bucket's objects cannot be aged: the hour is shortened to nothing instead."""
