@@ -7,8 +7,8 @@
 #                 (a synthetic database, seed_scale, only with SERVE_SYNTHETIC=1, on 127.0.0.1)
 #   make messages — after changing interface text: extract it into locale/ru (needs GNU gettext),
 #                 then compile the catalogues in pure Python (the .mo files are committed)
-#   make backup — one dated, database-independent backup file in backups/
-#   make restore FILE=backups/… — load a backup into an empty database (SQLite or PostgreSQL)
+#   make backup — one dated, database-independent backup archive (rows and files) in backups/
+#   make restore FILE=backups/… — load a backup into an empty database and media storage
 
 PYTHON ?= python3
 VENV   := .venv
@@ -94,7 +94,7 @@ backup: $(STAMP) .dev-secret-key
 	$(ANY_ENV) $(PY) manage.py backup
 
 restore: $(STAMP) .dev-secret-key
-	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/portal-backup-….json.gz"; exit 2; }
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/portal-backup-….tar"; exit 2; }
 	$(ANY_ENV) $(PY) manage.py createcachetable
 	$(ANY_ENV) $(PY) manage.py migrate --noinput
 	$(ANY_ENV) $(PY) manage.py restore "$(FILE)"

@@ -62,7 +62,7 @@ def sync_record(record) -> int:
 
 
 def _on_record_saved(sender, instance, raw=False, **kwargs):
-    if raw:  # fixtures and restores: the files command publishes after a restore
+    if raw:  # fixtures and restores (a restore publishes its files itself)
         return
     sync_record(instance)
 

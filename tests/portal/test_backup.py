@@ -1,7 +1,6 @@
 """Backup and restore: a round trip through the backup file loses nothing, history included."""
 
 import datetime
-import gzip
 import json
 
 import pytest
@@ -13,9 +12,15 @@ from activities.models import Event, Seizure
 from donors.models import Contribution
 from tests import factories
 from unodc_portal.core.roles import ensure_groups
-from unodc_portal.site.backup import PortableSerializer, backed_up_models
+from unodc_portal.site.backup import PortableSerializer, backed_up_models, read_records
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def media(attachment_media):
+    """A restore needs an empty attachments' storage: each test has its own."""
+    return attachment_media
 
 
 def snapshot() -> dict[str, list[str]]:
@@ -50,8 +55,7 @@ def test_round_trip_loses_nothing_history_included(tmp_path):
     assert before["activities.HistoricalSeizure"] and before["donors.HistoricalContribution"]
     path = tmp_path / "portal.json.gz"
     call_command("backup", output=path, verbosity=0)
-    with gzip.open(path, "rt", encoding="utf-8") as stream:
-        records = json.load(stream)
+    records = read_records(path)
     assert all("pk" in record for record in records)
     assert not {r["model"] for r in records} & {"contenttypes.contenttype", "auth.permission"}
 

@@ -1,13 +1,11 @@
-"""Moving a portal between databases with the backup file: SQLite → PostgreSQL → SQLite loses
-nothing, history included.
+"""Moving a portal between databases with the backup archive: SQLite → PostgreSQL → SQLite loses
+nothing, history and attachments' files included.
 
 Each step runs ``manage.py`` in a subprocess against its own database (a temporary SQLite file,
-a PostgreSQL database made for the test and dropped after it), exactly as an administrator
-would run ``make backup`` and ``make restore FILE=…``.
+a PostgreSQL database made for the test and dropped after it) and its own media directory,
+exactly as an administrator would run ``make backup`` and ``make restore FILE=…``.
 """
 
-import gzip
-import json
 import os
 import shutil
 import subprocess
@@ -47,10 +45,33 @@ def manage(database_url: str, *args: str, debug: bool = False, **extra_env: str)
     return result.stdout
 
 
+# Made afresh by every restore (a new public address): compared apart.
+PUBLIC_KEYS = ("public_key", "public_thumbnail_key")
+
+
 def records(path: Path) -> dict[tuple[str, str], dict]:
-    """The backup's rows by (model, primary key)."""
-    with gzip.open(path, "rt", encoding="utf-8") as stream:
-        return {(row["model"], str(row["pk"])): row["fields"] for row in json.load(stream)}
+    """The backup's rows by (model, primary key), attachments' public keys left out."""
+    from unodc_portal.site.backup import read_records
+
+    rows = {}
+    for row in read_records(path):
+        fields = row["fields"]
+        if row["model"] == "attachments.attachment":
+            fields = {k: ("…" if v and k in PUBLIC_KEYS else v) for k, v in fields.items()}
+        rows[(row["model"], str(row["pk"]))] = fields
+    return rows
+
+
+def media_files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def public_keys(path: Path) -> set[str]:
+    from unodc_portal.site.backup import read_records
+
+    return {row["fields"][k] for row in read_records(path)
+            if row["model"] == "attachments.attachment" for k in PUBLIC_KEYS
+            if row["fields"][k]}
 
 
 @pytest.fixture
@@ -72,12 +93,24 @@ def postgres_database():
 
 
 CHANGES = """
-from activities.models import Seizure
+import io
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from activities.models import Event, Seizure
+from attachments import services
 from donors.models import Contribution
 seizure = Seizure.objects.order_by("pk").first()
 seizure.notes = "Revised after the bulletin."
 seizure.save()
 Contribution.objects.order_by("pk").last().delete()
+def jpeg(color):
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), color).save(out, format="JPEG")
+    return SimpleUploadedFile("photo.jpg", out.getvalue(), "image/jpeg")
+photo = services.add(Event.objects.filter(is_demo=False).order_by("pk").first(), jpeg("red"),
+                     user=None, title="Opening", kind="photo", visibility="public",
+                     consent="All agreed in writing.")
+services.replace(photo, jpeg("blue"), expected_version=photo.version, user=None)
 """
 
 
@@ -92,23 +125,31 @@ def test_a_portal_moves_from_sqlite_to_postgresql_and_back_losing_nothing(
     shutil.copy(tmp_path / "empty.sqlite3", tmp_path / "source.sqlite3")
     shutil.copy(tmp_path / "empty.sqlite3", tmp_path / "target.sqlite3")
 
+    # Each portal its own media directory (attachments' files).
+    media = {name: tmp_path / f"media-{name}" for name in ("source", "postgres", "target")}
     source = f"sqlite:///{tmp_path / 'source.sqlite3'}"
-    manage(source, "load_fixtures")
-    # Demo accounts, participants, participations (the passwords file beside the database).
+    at_source = {"DJANGO_MEDIA_ROOT": str(media["source"])}
+    manage(source, "load_fixtures", **at_source)
+    # Demo accounts, participants, participations, files (the passwords file beside the
+    # database).
     manage(source, "seed_demo", debug=True,
-           PORTAL_DEMO_ACCOUNTS_FILE=str(tmp_path / ".demo-accounts"))
-    manage(source, "shell", "-c", CHANGES)  # a changed and a deleted record in history
-    manage(source, "backup", "--output", str(tmp_path / "from-sqlite.json.gz"))
+           PORTAL_DEMO_ACCOUNTS_FILE=str(tmp_path / ".demo-accounts"), **at_source)
+    # A changed and a deleted record in history; a public photo replaced once.
+    manage(source, "shell", "-c", CHANGES, **at_source)
+    manage(source, "backup", "--output", str(tmp_path / "from-sqlite.tar"), **at_source)
 
-    manage(postgres_database, "migrate", "--noinput")
-    manage(postgres_database, "restore", str(tmp_path / "from-sqlite.json.gz"))
-    manage(postgres_database, "backup", "--output", str(tmp_path / "from-postgres.json.gz"))
+    at_postgres = {"DJANGO_MEDIA_ROOT": str(media["postgres"])}
+    manage(postgres_database, "migrate", "--noinput", **at_postgres)
+    manage(postgres_database, "restore", str(tmp_path / "from-sqlite.tar"), **at_postgres)
+    manage(postgres_database, "backup", "--output", str(tmp_path / "from-postgres.tar"),
+           **at_postgres)
 
     target = f"sqlite:///{tmp_path / 'target.sqlite3'}"
-    manage(target, "restore", str(tmp_path / "from-postgres.json.gz"))
-    manage(target, "backup", "--output", str(tmp_path / "back-in-sqlite.json.gz"))
+    at_target = {"DJANGO_MEDIA_ROOT": str(media["target"])}
+    manage(target, "restore", str(tmp_path / "from-postgres.tar"), **at_target)
+    manage(target, "backup", "--output", str(tmp_path / "back-in-sqlite.tar"), **at_target)
 
-    original = records(tmp_path / "from-sqlite.json.gz")
+    original = records(tmp_path / "from-sqlite.tar")
     models = {model for model, _pk in original}
     # The backup holds the bulletin, the demo data, users and the history of every change.
     assert {
@@ -120,5 +161,21 @@ def test_a_portal_moves_from_sqlite_to_postgresql_and_back_losing_nothing(
         if model == "donors.historicalcontribution" and row["history_type"] == "-"
     ]
     assert len(deleted) == 1
-    assert records(tmp_path / "from-postgres.json.gz") == original
-    assert records(tmp_path / "back-in-sqlite.json.gz") == original
+    assert records(tmp_path / "from-postgres.tar") == original
+    assert records(tmp_path / "back-in-sqlite.tar") == original
+
+    # The files: every stored file (the replaced photo's first one too, for its history
+    # version) byte for byte in each portal; public copies made afresh by each restore, at
+    # new addresses, and nothing else public.
+    files = {name: media_files(root) for name, root in media.items()}
+    private = {k: v for k, v in files["source"].items() if k.startswith("files/")}
+    assert len(private) >= 5  # the demo event's agenda, photo (+ thumbnail), sheet; two photos
+    published = {}
+    for name, backup in [("source", "from-sqlite.tar"), ("postgres", "from-postgres.tar"),
+                         ("target", "back-in-sqlite.tar")]:
+        assert {k: v for k, v in files[name].items() if k.startswith("files/")} == private
+        published[name] = public_keys(tmp_path / backup)
+        assert {k for k in files[name] if k.startswith("public/")} == published[name]
+        assert len(published[name]) == 2  # the real event's photo and its thumbnail
+    assert not published["source"] & published["postgres"]
+    assert not published["postgres"] & published["target"]

@@ -1,29 +1,58 @@
-"""Backup and restore: one dated, database-independent JSON file of everything the portal holds,
-history included.
+"""Backup and restore: one dated, database-independent archive of everything the portal holds —
+every row, history included, and the attachments' files.
 
-Rows keep their primary keys, so history rows, audit logs and links survive exactly; only content
-types and permissions — whose keys differ between databases — are referred to by natural key.
-The file is ordinary Django serialized JSON (gzip-compressed), so ``loaddata`` reads it too.
+The archive is an ordinary tar file (``portal-backup-….tar``) holding, in this order:
 
-A backup holds participants' personal data, password hashes and API tokens: the file is written
-readable by its owner only (0600), and a directory made for it is too (0700).
+- ``database.json.gz``: every row, as gzip-compressed Django serialized JSON (``loaddata``
+  reads it too, once taken out of the archive). Rows keep their primary keys, so history rows,
+  audit logs and links survive exactly; only content types and permissions — whose keys differ
+  between databases — are referred to by natural key.
+- ``files/<key>``: each file and thumbnail a row refers to — an attachment's, or a history
+  version's that could be restored — under its storage key (``attachments.storage``), read and
+  written one at a time through the storage, local disk or a bucket alike. Public copies
+  (``public/…``) are not kept: a restore publishes afresh, at new addresses.
+- ``manifest.json``: the format, the database member's and every file's size and SHA-256, and
+  the keys rows named that the storage no longer held when the backup was made.
+
+A restore reads the whole archive and checks it (every member against the manifest, every file
+a row names present) before it writes anything; it needs an empty database, and an attachments'
+storage with no public copy and none of the backup's files (``_check_storage``). A backup of
+the earlier format (the gzip JSON file alone, no files) still restores.
+
+A backup holds participants' personal data, password hashes, API tokens and attendance sheets:
+the file is written readable by its owner only (0600), and a directory made for it is too (0700).
 """
+
+from __future__ import annotations
 
 import datetime
 import gzip
+import hashlib
+import io
 import json
 import os
+import re
+import tarfile
+import tempfile
+import time
 from collections import Counter
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.files import File
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+from attachments import publishing
+from attachments import storage as file_storage
+from attachments.models import Attachment
 
 # Rebuilt by migrate on any database (or transient); everything else is backed up.
 NOT_BACKED_UP = {
@@ -35,6 +64,21 @@ NOT_BACKED_UP = {
     "search.searchdocument",  # the search index: derived from the records, rebuilt by restore
 }
 NATURAL_KEY_TARGETS = (ContentType, Permission)
+
+# The rows whose fields name stored files kept in a backup (public copies are made afresh).
+FILE_FIELDS = {
+    "attachments.attachment": ("file_key", "thumbnail_key"),
+    "attachments.historicalattachment": ("file_key", "thumbnail_key"),
+}
+# What attachments.storage.new_file_keys makes: nothing else is read from or written to a
+# storage by a backup (no "../", no absolute path, whatever a row or an archive says).
+FILE_KEY = re.compile(r"files/[0-9a-f]{32}(-thumb)?\.[a-z0-9]{1,10}")
+
+FORMAT = "unodc-portal-backup"
+FORMAT_VERSION = 2
+DATABASE_MEMBER = "database.json.gz"
+MANIFEST_MEMBER = "manifest.json"
+CHUNK = 1024 * 1024
 
 
 class PortableSerializer(JSONSerializer):
@@ -106,27 +150,128 @@ def private_file(path: Path):
 
 
 def default_path(directory: Path) -> Path:
-    return directory / f"portal-backup-{datetime.datetime.now():%Y%m%d-%H%M%S}.json.gz"
+    return directory / f"portal-backup-{datetime.datetime.now():%Y%m%d-%H%M%S}.tar"
 
 
-def backup_write(path: Path) -> Counter:
-    """Write every row of every model to ``path``, streaming; return the row count per model."""
-    counts: Counter = Counter()
+def file_keys(label_lower: str, fields: dict) -> list[str]:
+    """The stored files a serialized row of model ``label_lower`` refers to."""
+    return [fields[name] for name in FILE_FIELDS.get(label_lower, ()) if fields.get(name)]
+
+
+class _Hashing:
+    """A reader that keeps the SHA-256 and the count of what went through it."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def read(self, n=-1):
+        data = self.stream.read(n)
+        self.sha256.update(data)
+        self.size += len(data)
+        return data
+
+    def drain(self):
+        while self.read(CHUNK):
+            pass
+        return self
+
+
+def _member(name: str, size: int) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.size = size
+    info.mode = FILE_MODE
+    info.mtime = int(time.time())
+    return info
+
+
+@contextmanager
+def _stored(store, key: str):
+    """(size, a stream of the bytes) of a stored file, read in chunks. In a bucket, the
+    object's body straight from the server: django-storages' own file would first download the
+    whole object into memory (``AWS_S3_MAX_MEMORY_SIZE`` is 0 by default)."""
+    if not store.exists(key):
+        raise FileNotFoundError(key)
+    with store.open(key, "rb") as opened:
+        remote = getattr(opened, "obj", None)  # S3File: the boto3 object, already loaded
+        if remote is None:
+            yield store.size(key), opened
+            return
+        body = remote.get()["Body"]
+        try:
+            yield remote.content_length, body
+        finally:
+            body.close()
+
+
+@dataclass
+class BackupSummary:
+    rows: Counter
+    files: int = 0
+    file_bytes: int = 0
+    missing: list[str] = field(default_factory=list)
+
+
+def backup_write(path: Path) -> BackupSummary:
+    """Write every row of every model and every file a row refers to into the archive ``path``,
+    streaming (one file at a time, never all in memory). Written beside ``path`` and renamed
+    at the end: a backup that failed half-way leaves no file that looks like a backup."""
+    summary = BackupSummary(rows=Counter())
+    keys: set[str] = set()
 
     def rows():
         for model in backed_up_models():
+            label = model._meta.label_lower
+            names = FILE_FIELDS.get(label, ())
             for obj in model._base_manager.order_by("pk").iterator(chunk_size=2000):
-                counts[model._meta.label] += 1
+                summary.rows[model._meta.label] += 1
+                keys.update(value for value in (getattr(obj, n) for n in names) if value)
                 yield obj
 
     private_directory(path.parent)
-    with (
-        transaction.atomic(),
-        private_file(path) as raw,
-        gzip.open(raw, "wt", encoding="utf-8") as out,
-    ):
-        PortableSerializer().serialize(rows(), stream=out, indent=1, cls=ExactJSONEncoder)
-    return counts
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with private_file(partial) as raw, \
+                tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as archive:
+            manifest = {"format": FORMAT, "version": FORMAT_VERSION,
+                        "created": datetime.datetime.now(datetime.UTC).isoformat(),
+                        "files": {}, "missing": []}
+            with tempfile.TemporaryFile(dir=path.parent) as data:
+                with transaction.atomic():
+                    gz = gzip.GzipFile(fileobj=data, mode="wb", mtime=0)
+                    with io.TextIOWrapper(gz, encoding="utf-8") as out:
+                        PortableSerializer().serialize(rows(), stream=out, indent=1,
+                                                       cls=ExactJSONEncoder)
+                size = data.tell()
+                data.seek(0)
+                reader = _Hashing(data)
+                archive.addfile(_member(DATABASE_MEMBER, size), reader)
+                manifest["database"] = {"size": size, "sha256": reader.sha256.hexdigest(),
+                                        "rows": sum(summary.rows.values())}
+            store = file_storage.store()
+            for key in sorted(keys):
+                if not FILE_KEY.fullmatch(key):
+                    manifest["missing"].append(key)  # not a key the portal makes: not read
+                    continue
+                try:
+                    with _stored(store, key) as (size, source):
+                        reader = _Hashing(source)
+                        archive.addfile(_member(key, size), reader)
+                except FileNotFoundError:
+                    manifest["missing"].append(key)
+                    continue
+                manifest["files"][key] = {"size": size, "sha256": reader.sha256.hexdigest()}
+                summary.files += 1
+                summary.file_bytes += size
+            text = json.dumps(manifest, indent=1, sort_keys=True).encode()
+            archive.addfile(_member(MANIFEST_MEMBER, len(text)), io.BytesIO(text))
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    summary.missing = manifest["missing"]
+    return summary
 
 
 class RestoreError(Exception):
@@ -143,8 +288,169 @@ def database_is_empty(using=DEFAULT_DB_ALIAS) -> bool:
     )
 
 
-def backup_restore(path: Path, using=DEFAULT_DB_ALIAS) -> int:
-    """Load a backup into an empty, migrated database (SQLite or PostgreSQL)."""
+def _check_storage(archive) -> int:
+    """The rule for the attachments' storage a restore writes into: it must hold no public copy
+    (nothing from before may stay public) and none of the backup's files (none is overwritten);
+    other files — left by an earlier installation, named by no restored row — are counted and
+    left for ``manage.py attachment_files --delete``. Returns their count."""
+    if next(file_storage.keys(file_storage.PUBLIC), None) is not None:
+        raise RestoreError(
+            "The attachments' storage (the media directory or bucket) holds public copies "
+            "(public/…): restore only into an empty one, or delete its public/ folder first "
+            "(nothing was changed).")
+    present = set(file_storage.keys(file_storage.FILES))
+    taken = present & set(archive.files)
+    if taken:
+        raise RestoreError(
+            f"The attachments' storage already holds {len(taken)} of the backup's files (was "
+            "this backup restored here before?): restore only into an empty media directory or "
+            "bucket (nothing was changed).")
+    return len(present)
+
+
+@dataclass
+class Archive:
+    """A backup, read and checked: its rows, and the files it holds (streamed from ``tar``)."""
+
+    records: list
+    files: dict = field(default_factory=dict)  # key -> tar member
+    missing: set = field(default_factory=set)  # keys rows name that the backup does not hold
+    tar: tarfile.TarFile | None = None
+
+    def open_file(self, key: str):
+        return self.tar.extractfile(self.files[key])
+
+
+def _kind(path: Path) -> str:
+    with open(path, "rb") as stream:
+        head = stream.read(512)
+    if len(head) == 512 and head[257:262] == b"ustar":
+        return "tar"
+    if head[:2] == b"\x1f\x8b":
+        return "json.gz"  # the format before files were kept: the database alone
+    raise RestoreError(f"{path} is not a portal backup.")
+
+
+def _referenced(records) -> set[str]:
+    return {key for record in records
+            for key in file_keys(str(record.get("model", "")).lower(), record.get("fields", {}))}
+
+
+def _read_tar(path: Path, tar: tarfile.TarFile) -> Archive:
+    members = {}
+    for member in tar.getmembers():
+        if member.name in members:
+            raise RestoreError(f"{path}: {member.name} is in the archive twice.")
+        members[member.name] = member
+    if MANIFEST_MEMBER not in members or DATABASE_MEMBER not in members:
+        raise RestoreError(f"{path} is not a complete portal backup (no manifest or database: "
+                           "was it cut short?).")
+    manifest = json.load(tar.extractfile(members[MANIFEST_MEMBER]))
+    if manifest.get("format") != FORMAT or manifest.get("version") != FORMAT_VERSION:
+        raise RestoreError(f"{path} is not a portal backup of a format this portal reads.")
+    listed = manifest.get("files", {})
+    unexpected = set(members) - set(listed) - {MANIFEST_MEMBER, DATABASE_MEMBER}
+    if unexpected:
+        raise RestoreError(f"{path} holds members its manifest does not list: "
+                           + ", ".join(sorted(unexpected)[:5]))
+    reader = _Hashing(tar.extractfile(members[DATABASE_MEMBER]))
+    with gzip.GzipFile(fileobj=reader, mode="rb") as stream:
+        records = json.load(stream)
+    reader.drain()
+    database = manifest.get("database", {})
+    if (reader.size, reader.sha256.hexdigest()) != (database.get("size"), database.get("sha256")):
+        raise RestoreError(f"{path}: the database in the archive is damaged (its size or "
+                           "checksum differs from the manifest's).")
+    for key, expected in listed.items():
+        member = members.get(key)
+        if not FILE_KEY.fullmatch(key) or member is None or not member.isreg():
+            raise RestoreError(f"{path}: the file {key!r} is missing from the archive or is not "
+                               "a file the portal stores.")
+        check = _Hashing(tar.extractfile(member)).drain()
+        if (check.size, check.sha256.hexdigest()) != (expected.get("size"),
+                                                       expected.get("sha256")):
+            raise RestoreError(f"{path}: the file {key} in the archive is damaged (its size or "
+                               "checksum differs from the manifest's).")
+    missing = set(manifest.get("missing", []))
+    unaccounted = _referenced(records) - set(listed) - missing
+    if unaccounted:
+        raise RestoreError(f"{path}: rows refer to files the archive neither holds nor lists "
+                           "as missing: " + ", ".join(sorted(unaccounted)[:5]))
+    return Archive(records=records, files={key: members[key] for key in listed},
+                   missing=missing, tar=tar)
+
+
+def _read_json(path: Path) -> Archive:
+    with gzip.open(path, "rt", encoding="utf-8") as stream:
+        records = json.load(stream)
+    if not isinstance(records, list):
+        raise ValueError("not a list of rows")
+    return Archive(records=records, missing=_referenced(records))
+
+
+@contextmanager
+def open_backup(path: Path):
+    """The backup at ``path``, read and checked (``Archive``); raises ``RestoreError``."""
+    if not path.is_file():
+        raise RestoreError(f"No such backup file: {path}")
+    with ExitStack() as stack:
+        try:
+            if _kind(path) == "json.gz":
+                archive = _read_json(path)
+            else:
+                tar = stack.enter_context(tarfile.open(path, mode="r:"))
+                archive = _read_tar(path, tar)
+        except (OSError, EOFError, ValueError, TypeError, AttributeError, KeyError,
+                tarfile.TarError) as exc:
+            raise RestoreError(f"{path} is not a portal backup: {exc}") from exc
+        yield archive
+
+
+def read_records(path: Path) -> list[dict]:
+    """The rows of the backup at ``path`` (either format), as serialized."""
+    with open_backup(path) as archive:
+        return archive.records
+
+
+@dataclass
+class RestoreSummary:
+    rows: int = 0
+    files: int = 0
+    published: int = 0
+    missing: list[str] = field(default_factory=list)
+    other_files: int = 0  # in the storage before, named by no restored row
+
+
+def _write_files(archive: Archive, written: list[str]) -> None:
+    for key in archive.files:
+        with archive.open_file(key) as source:
+            content = File(source, name=key)
+            content.size = archive.files[key].size
+            written.append(file_storage.save(key, content))
+
+
+def _publish(archive: Archive, written: list[str], using) -> int:
+    """Public copies made afresh: the backup's public addresses are not restored (its rows'
+    public keys are cleared), so none from before the backup works again."""
+    rows = Attachment._base_manager.using(using)
+    rows.exclude(public_key="", public_thumbnail_key="").update(public_key="",
+                                                                public_thumbnail_key="")
+    published = 0
+    for attachment in rows.filter(visibility=Attachment.Visibility.PUBLIC).order_by("pk"):
+        if attachment.file_key in archive.missing or attachment.thumbnail_key in archive.missing:
+            continue  # its file is lost: it stays unpublished (the restore says so)
+        if publishing.sync(attachment):
+            written.extend(k for k in (attachment.public_key, attachment.public_thumbnail_key)
+                           if k)
+            published += 1
+    return published
+
+
+def backup_restore(path: Path, using=DEFAULT_DB_ALIAS, *, inside=None) -> RestoreSummary:
+    """Load a backup into an empty, migrated database (SQLite or PostgreSQL) and an empty
+    attachments' storage (local disk or a bucket), then publish its public files afresh. All or
+    nothing: the archive is checked before anything is written; an error rolls the database
+    back and deletes the files written. ``inside`` runs in the restore's transaction."""
     if not path.is_file():
         raise RestoreError(f"No such backup file: {path}")
     if not database_is_empty(using):
@@ -152,28 +458,41 @@ def backup_restore(path: Path, using=DEFAULT_DB_ALIAS) -> int:
             "The database is not empty: restore only into a freshly migrated database "
             "(nothing was changed)."
         )
-    try:
-        with gzip.open(path, "rt", encoding="utf-8") as stream:
-            records = json.load(stream)
-    except (OSError, ValueError) as exc:
-        raise RestoreError(f"{path} is not a portal backup: {exc}") from exc
-    with transaction.atomic(using=using):
-        # The groups made by migrate are in the backup with their own keys: replace them.
-        apps.get_model("auth", "Group")._base_manager.using(using).all().delete()
-        objects = serializers.deserialize("python", records, using=using)
-        with connections[using].constraint_checks_disabled():
-            loaded = 0
-            models = set()
-            for obj in objects:
-                obj.save(using=using)
-                models.add(type(obj.object))
-                loaded += 1
-        connections[using].check_constraints()
-        # PostgreSQL: move the id sequences past the restored keys.
-        sequence_sql = connections[using].ops.sequence_reset_sql(no_style(), list(models))
-        if sequence_sql:
-            with connections[using].cursor() as cursor:
-                for sql in sequence_sql:
-                    cursor.execute(sql)
-    return loaded
+    summary = RestoreSummary()
+    written: list[str] = []
+    with open_backup(path) as archive:
+        summary.other_files = _check_storage(archive)
+        try:
+            with transaction.atomic(using=using):
+                summary.rows = _load_rows(archive.records, using)
+                _write_files(archive, written)
+                summary.files = len(written)
+                summary.published = _publish(archive, written, using)
+                if inside is not None:
+                    inside()
+        except BaseException:
+            file_storage.delete(*written)
+            raise
+    summary.missing = sorted(archive.missing)
+    return summary
 
+
+def _load_rows(records, using) -> int:
+    # The groups made by migrate are in the backup with their own keys: replace them.
+    apps.get_model("auth", "Group")._base_manager.using(using).all().delete()
+    objects = serializers.deserialize("python", records, using=using)
+    with connections[using].constraint_checks_disabled():
+        loaded = 0
+        models = set()
+        for obj in objects:
+            obj.save(using=using)
+            models.add(type(obj.object))
+            loaded += 1
+    connections[using].check_constraints()
+    # PostgreSQL: move the id sequences past the restored keys.
+    sequence_sql = connections[using].ops.sequence_reset_sql(no_style(), list(models))
+    if sequence_sql:
+        with connections[using].cursor() as cursor:
+            for sql in sequence_sql:
+                cursor.execute(sql)
+    return loaded

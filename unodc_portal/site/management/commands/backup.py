@@ -8,9 +8,10 @@ from unodc_portal.site.backup import backup_write, default_path, private_directo
 
 class Command(BaseCommand):
     help = (
-        "Write one dated, database-independent backup file (gzip JSON, primary keys kept, "
-        "history included) to backups/ or the path given. The file holds personal data, password "
-        "hashes and API tokens: it is written readable by its owner only (0600)."
+        "Write one dated, database-independent backup archive (a tar of the rows as gzip JSON, "
+        "primary keys kept, history included, and the attachments' files) to backups/ or the "
+        "path given. It holds personal data, password hashes, API tokens and attendance sheets: "
+        "it is written readable by its owner only (0600)."
     )
 
     def add_arguments(self, parser):
@@ -23,6 +24,11 @@ class Command(BaseCommand):
             path = default_path(directory)
         else:
             path = output
-        counts = backup_write(path)
-        self.stdout.write(f"{sum(counts.values())} rows of {len(counts)} models")
+        summary = backup_write(path)
+        self.stdout.write(f"{sum(summary.rows.values())} rows of {len(summary.rows)} models, "
+                          f"{summary.files} files ({summary.file_bytes} bytes)")
+        if summary.missing:
+            self.stderr.write(self.style.WARNING(
+                f"{len(summary.missing)} file(s) that rows refer to are not in the storage and "
+                "not in the backup: " + ", ".join(summary.missing[:10])))
         self.stdout.write(self.style.SUCCESS(f"Backup written to {path}"))

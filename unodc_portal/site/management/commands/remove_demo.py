@@ -4,6 +4,9 @@
   participations that tie a demo participant or a demo event to anything, and the results
   frameworks of demo projects (results, indicators, periods: they have no demo flag of their
   own).
+- Demo attachments (and any file on a demo event, seizure or project) are deleted with their
+  history, and their stored files — every version's, public copies too — once the removal
+  commits; a file a remaining row still names is kept.
 - Demo accounts (members of ``Demo accounts``) are deleted with their admin log entries, their
   donor link and tokens, and the group itself; the passwords file goes too.
 - Changes that demo accounts made to *real* records stay in history — the record's state is what
@@ -30,6 +33,8 @@ from activities.models import (
     Project,
     Seizure,
 )
+from attachments import storage as attachment_storage
+from attachments.models import Attachment
 from donors.models import Contribution, Donor
 from results.models import Indicator, Period, Result
 from search import index as search_index
@@ -101,6 +106,17 @@ class Command(BaseCommand):
         ids[Period] = set(Period.history.filter(indicator_id__in=ids[Indicator])
                           .values_list("id", flat=True)) | set(
             Period.objects.filter(indicator_id__in=ids[Indicator]).values_list("pk", flat=True))
+        # Files on demo records, whatever their own flag (present or deleted).
+        on_demo = (Q(is_demo=True) | Q(event_id__in=ids[Event]) | Q(seizure_id__in=ids[Seizure])
+                   | Q(project_id__in=ids[Project]))
+        ids[Attachment] = set(Attachment.objects.filter(on_demo).values_list("pk", flat=True)) \
+            | set(Attachment.history.filter(on_demo).values_list("id", flat=True))
+        stored = set()
+        for rows in (Attachment.objects.filter(pk__in=ids[Attachment]),
+                     Attachment.history.filter(id__in=ids[Attachment])):
+            for keys in rows.values_list("file_key", "thumbnail_key", "public_key",
+                                         "public_thumbnail_key"):
+                stored.update(key for key in keys if key)
         self.summary = []
 
         # The records, children first (protected foreign keys).
@@ -108,6 +124,7 @@ class Command(BaseCommand):
         demo_orgs = Organisation.objects.filter(is_demo=True)
         demo_donors = Donor.objects.filter(is_demo=True)
         for label, queryset in [
+            ("attachments", Attachment.objects.filter(pk__in=ids[Attachment])),
             ("contributions", Contribution.objects.filter(
                 Q(is_demo=True) | Q(donor__in=demo_donors) | Q(project_id__in=ids[Project]))),
             ("periods", Period.objects.filter(pk__in=ids[Period])),
@@ -135,7 +152,7 @@ class Command(BaseCommand):
         # Changes by demo accounts to real records: kept, without the user.
         kept = []
         for model in (Project, Event, Participant, Participation, Seizure, Contribution, Result,
-                      Indicator, Period):
+                      Indicator, Period, Attachment):
             rows = model.history.filter(history_user_id__in=user_ids).order_by("history_date")
             for row in rows:
                 kept.append((model._meta.verbose_name, str(row.instance), row.history_date))
@@ -150,8 +167,20 @@ class Command(BaseCommand):
             user.delete()
         Group.objects.filter(name=DEMO_GROUP).delete()
 
+        # The demo files, once the removal commits; never one a remaining row names.
+        named = set()
+        for rows in (Attachment.objects.all(), Attachment.history.all()):
+            for keys in rows.filter(
+                    Q(file_key__in=stored) | Q(thumbnail_key__in=stored)
+                    | Q(public_key__in=stored) | Q(public_thumbnail_key__in=stored)
+            ).values_list("file_key", "thumbnail_key", "public_key", "public_thumbnail_key"):
+                named.update(keys)
+        doomed = sorted(stored - named)
+        transaction.on_commit(lambda: attachment_storage.delete(*doomed))
+
         records = ", ".join(f"{n} {label}" for label, n in counts.items() if n)
         self.summary.append(f"Deleted demo records: {records or 'none'}.")
+        self.summary.append(f"Deleted {len(doomed)} demo file(s) from the attachments' storage.")
         self.summary.append(
             f"Deleted {len(users)} demo account(s)"
             + (f" ({', '.join(user.username for user in users)})" if users else "")

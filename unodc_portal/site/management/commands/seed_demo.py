@@ -1,8 +1,9 @@
 """Demo data, explicitly asked for: one account per role and a small world of its own — a demo
 project, demo events, demo organisations, a few hundred clearly synthetic participants, a demo
-donor with two contributions, a demo seizure and the demo project's results framework — all
-marked ``is_demo`` (the framework through its demo project) and attached to nothing of the real
-record. Demo records are seen only by demo accounts and counted in no total
+donor with two contributions, a demo seizure, the demo project's results framework and the
+demo event's files (an agenda, a photo marked public with consent, a private attendance sheet) —
+all marked ``is_demo`` (the framework through its demo project) and attached to nothing of the
+real record. Demo records are seen only by demo accounts and counted in no total
 (``visible_to``, ``activities.aggregates``). Debug only; running it twice changes nothing.
 ``manage.py remove_demo`` takes it all away again."""
 
@@ -28,6 +29,9 @@ from activities.models import (
     Seizure,
     Substance,
 )
+from attachments import services as attachment_services
+from attachments import storage as attachment_storage
+from attachments.models import Attachment
 from donors.models import Contribution, Donor, DonorAccount
 from search import index as search_index
 from unodc_portal.core.pagecache import invalidate
@@ -73,7 +77,7 @@ class Command(BaseCommand):
         "Create demo accounts (officer, donor, admin) with passwords generated into "
         ".demo-accounts, and demo records of their own (a project, events, organisations, "
         "participants, a donor with contributions, a seizure, the project's results "
-        "framework), marked is_demo and seen by demo "
+        "framework, the first event's files), marked is_demo and seen by demo "
         "accounts only. Refuses to run with debug off. Idempotent; remove_demo undoes it."
     )
 
@@ -83,16 +87,22 @@ class Command(BaseCommand):
                 "seed_demo creates demo accounts, one of them an administrator: it runs only "
                 "with DJANGO_DEBUG=1, never in production."
             )
-        with transaction.atomic():
-            self.countries = {c.code.code: c for c in Country.objects.all()}
-            organisations = self.organisations()
-            project = self.project(organisations)
-            events = self.events(project, organisations)
-            self.participants(events, organisations)
-            donor = self.donor(project)
-            substance = self.seizure(project, organisations[0])
-            path, lines = self.accounts(donor)
-            self.framework(project, substance)
+        self.stored = []  # files written: deleted again if the transaction rolls back
+        try:
+            with transaction.atomic():
+                self.countries = {c.code.code: c for c in Country.objects.all()}
+                organisations = self.organisations()
+                project = self.project(organisations)
+                events = self.events(project, organisations)
+                self.participants(events, organisations)
+                donor = self.donor(project)
+                substance = self.seizure(project, organisations[0])
+                path, lines = self.accounts(donor)
+                self.framework(project, substance)
+                self.files(events[0])
+        except BaseException:
+            attachment_storage.delete(*self.stored)
+            raise
         search_index.rebuild()
         invalidate()  # cached pages show the records written (in bulk: no signals)
         self.stdout.write(f"\nDemo accounts (debug only), passwords in {path}:")
@@ -243,6 +253,20 @@ class Command(BaseCommand):
                                        users["demo-admin"], REASON)
         if written:
             self.stdout.write(f"Created {written} demo results, indicators and periods.")
+
+    def files(self, event):
+        """The demo event's agenda, photo and attendance sheet (``demo.demo_files``), added by
+        the demo officer through the portal's own upload path."""
+        if Attachment.objects.filter(event=event).exists():
+            return
+        officer = get_user_model().objects.get(username="demo-officer")
+        files = demo.demo_files(event)
+        for upload, values in files:
+            attachment = attachment_services.add(event, upload, user=officer, **values)
+            self.stored += [key for key in (attachment.file_key, attachment.thumbnail_key,
+                                            attachment.public_key,
+                                            attachment.public_thumbnail_key) if key]
+        self.stdout.write(f"Added {len(files)} demo files to {event}.")
 
     # ----------------------------------------------------------------------------------------
     # Accounts
