@@ -6,14 +6,16 @@ participants, contributions, projects and articles (whose status is edited in th
 Swagger UI once it has drawn the schema and answered a request."""
 
 import pytest
-from django.db import connection
 
 from tests import factories
 from tests.browser.axe import axe_violations, describe
 from tests.browser.helpers import admin_sign_in, problems, watch_csp
+from tests.engine import sqlite_only
 from tests.pages import register
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True),
+              sqlite_only("the browser draws the HTML and CSS the pages send, the same whatever "
+                          "engine holds the rows")]
 
 
 @pytest.fixture
@@ -31,8 +33,6 @@ def event():
     return event
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite",
-                    reason="the walk runs on SQLite: the pages are the same HTML on PostgreSQL")
 def test_the_admin_pages_the_portal_customises_pass_axe(page, live_server, event):
     factories.UserFactory(username="root", is_staff=True, is_superuser=True)
     article = factories.ArticleFactory()

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from tests import factories
 from tests.browser.axe import assert_accessible
 from tests.browser.helpers import problems, sign_in, watch_csp
+from tests.engine import sqlite_only
 from tests.pages import assert_no_personal_data, register
 
 HEADING = "Projects this donor contributes to"
@@ -100,6 +101,8 @@ def test_the_donor_sees_the_project_of_its_unpublished_contribution(page, live_s
     assert problems(page) == []
 
 
+@sqlite_only("the browser lays out the HTML and CSS the page sends, the same whatever engine "
+             "holds the rows")
 @pytest.mark.parametrize("width", [390, 1366])
 def test_the_projects_fit_the_screen(page, live_server, donor_world, width):
     """No column of the section is clipped: the page is no wider than a phone or a laptop."""

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from activities.models import Event
 from tests import factories
 from tests.browser.helpers import problems, sign_in, watch_csp
+from tests.engine import sqlite_only
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,6 +43,8 @@ def total(page, prefix):
     return int(page.input_value(f"#id_{prefix}-TOTAL_FORMS"))
 
 
+@sqlite_only("the browser copies the row's HTML in the page, the same whatever engine holds "
+             "the rows (saving what is typed in it runs on both)")
 @pytest.mark.parametrize(("prefix", "button"), [
     ("trainers", "Add another trainer organisation"),
     ("new", "Add another new participant"),
@@ -122,6 +125,8 @@ ROW_BOXES = """() => Array.from(
   })"""
 
 
+@sqlite_only("the browser lays out the HTML and CSS the page sends, the same whatever engine "
+             "holds the rows")
 @pytest.mark.parametrize("width", [1280, 390])
 def test_register_rows_line_up_and_the_divider_never_cuts_a_line(page, live_server,
                                                                   event_with_rows, width):

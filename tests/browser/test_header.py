@@ -7,6 +7,10 @@ import pytest
 
 from tests import factories
 from tests.browser.helpers import sign_in
+from tests.engine import sqlite_only
+
+pytestmark = sqlite_only("the browser draws the HTML and CSS the pages send, the same whatever "
+                         "engine holds the rows")
 
 ROLES = {
     "visitor": {},

@@ -4,7 +4,11 @@ phone. (The visitor's journey is in test_journeys.py.)"""
 
 import pytest
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from tests.engine import sqlite_only
+
+pytestmark = [pytest.mark.django_db(transaction=True),
+              sqlite_only("the browser draws the HTML and CSS the pages send, the same whatever "
+                          "engine holds the rows")]
 
 
 def test_charts_are_drawn_from_json_script_data(page, live_server, bulletin):

@@ -1,3 +1,9 @@
+from tests.engine import sqlite_only
+
+pytestmark = sqlite_only("the browser draws the HTML and CSS the pages send, the same whatever "
+                         "engine holds the rows")
+
+
 def test_visitor_sees_the_styled_home_page_without_script_errors(page, live_server):
     page.goto("/")
     assert page.title().startswith("Home")

@@ -10,8 +10,11 @@ import pytest
 from tests import factories
 from tests.browser.axe import assert_accessible
 from tests.browser.helpers import sign_in
+from tests.engine import sqlite_only
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True),
+              sqlite_only("the browser draws the HTML and CSS the pages send, the same whatever "
+                          "engine holds the rows (the totals' queries run on both: tests/donors/)")]
 
 # Every table on the page, with what a reader could miss: a table wider than its box whose box
 # neither scrolls nor can be reached by the keyboard, or whose box is itself cut by the page.

@@ -29,10 +29,14 @@ import polib
 import pytest
 from django.conf import settings
 
+from tests.engine import sqlite_only
+
 BASE_DIR = Path(settings.BASE_DIR)
 LOCALE = BASE_DIR / "locale" / "ru" / "LC_MESSAGES"
 DOMAINS = ("django", "djangojs")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+pytestmark = sqlite_only("the catalogues and the sources are files: no database is read")
 
 
 def catalogue_path(domain: str, suffix: str = ".po") -> Path:

@@ -38,11 +38,12 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, models
+from django.db import models
 from django.test import Client
 from django.utils import translation
 
 from tests import access
+from tests.engine import sqlite_only
 from tests.i18n import pseudo
 from tests.portal.test_access_coverage import EXPECTATION_SETS
 
@@ -201,8 +202,7 @@ def report(failures: dict[str, dict[str, set[str]]], checked: int) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite",
-                    reason="the walk runs on SQLite: the pages are the same words on PostgreSQL")
+@sqlite_only("the walk reads pages, whose words are the same whatever engine holds the rows")
 @pytest.mark.django_db
 def test_every_page_of_every_role_shows_only_translatable_words(world, pseudo_locale):
     assert pseudo_locale["django"] > 1000, pseudo_locale  # Django's and the apps' at least

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from django.db import connection
+
+from tests.engine import sqlite_only
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_URL = os.environ.get("PORTAL_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432")
@@ -23,10 +24,8 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 # The test makes its own databases of both kinds, so it runs once, in the suite's SQLite pass
 # (about a minute: migrations and loads in subprocesses).
-pytestmark = pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="runs in the SQLite pass; it makes its own SQLite and PostgreSQL databases",
-)
+pytestmark = sqlite_only("it makes its own SQLite and PostgreSQL databases whatever the suite "
+                         "runs on")
 
 
 def manage(database_url: str, *args: str, debug: bool = False, **extra_env: str) -> str:
@@ -114,9 +113,6 @@ services.replace(photo, jpeg("blue"), expected_version=photo.version, user=None)
 """
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite",
-                    reason="it makes its own SQLite and PostgreSQL databases whatever the "
-                    "suite runs on: the SQLite run has it")
 def test_a_portal_moves_from_sqlite_to_postgresql_and_back_losing_nothing(
     tmp_path, postgres_database
 ):

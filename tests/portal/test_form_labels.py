@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from lxml import html as lxml_html
 
 from tests import access, factories
+from tests.engine import sqlite_only
 from tests.portal.test_access_coverage import EXPECTATION_SETS
 
 # Codes whose alphabetical order is not their names' (CH Switzerland, DE Germany; KG
@@ -126,8 +126,7 @@ def html_pages(role: str, world):
 # The Django admin's own pages: their label texts are checked, not every control (the admin's
 # inline rows and list-editable cells are labelled by their column headings; point 8 of the
 # issue, the accessibility of the admin, answers for them).
-@pytest.mark.skipif(connection.vendor != "sqlite",
-                    reason="the walk runs on SQLite: the forms are the same HTML on PostgreSQL")
+@sqlite_only("the walk reads forms, whose HTML is the same whatever engine holds the rows")
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", access.ROLES)
 def test_every_form_control_has_a_real_label(role, world):
@@ -137,8 +136,7 @@ def test_every_form_control_has_a_real_label(role, world):
     assert not found, "\n".join(f"{url}: {problems}" for url, problems in found.items())
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite",
-                    reason="the walk runs on SQLite: the forms are the same HTML on PostgreSQL")
+@sqlite_only("the walk reads forms, whose HTML is the same whatever engine holds the rows")
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", access.ROLES)
 def test_every_country_list_shows_names_in_their_order(role, world):
