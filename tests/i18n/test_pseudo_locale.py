@@ -75,7 +75,7 @@ EXEMPT = {
         "Django's AdminPasswordChangeForm joins its help text to a plain string when it is "
         "imported (django/contrib/auth/forms.py), so it is English in every language",
     r"^(History (date|type|user|change reason|id)|\d+ historical"
-    r"|(.* )?as of \d{4}-\d\d-\d\d .*|Activities|Results|None)$":
+    r"|(.* )?as of \d{4}-\d\d-\d\d .*|Activities|Results|Attachments|None)$":
         "django-simple-history's own columns of its history tables and its name of a version "
         "(plain strings in the library, which no catalogue can reach), and the application's "
         "label it prints in its history page's breadcrumbs, and the Python None it prints for "
