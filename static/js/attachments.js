@@ -60,7 +60,7 @@
     });
     copy.querySelectorAll("input, select, textarea").forEach((field) => { field.disabled = false; });
     const legend = copy.querySelector("legend");
-    if (legend) legend.textContent = interpolate(gettext("Details of %(name)s"), { name: file.name });
+    if (legend) legend.textContent = interpolate(gettext("Details of %(name)s"), { name: file.name }, true);
     const title = copy.querySelector("input[name=title]");
     if (title) title.value = titleFrom(file.name);
     const kind = copy.querySelector("select[name=kind]");
@@ -90,7 +90,7 @@
     progress.setAttribute("aria-valuemin", "0");
     progress.setAttribute("aria-valuemax", "100");
     progress.setAttribute("aria-valuenow", "0");
-    progress.setAttribute("aria-label", interpolate(gettext("Uploading %(name)s"), { name: file.name }));
+    progress.setAttribute("aria-label", interpolate(gettext("Uploading %(name)s"), { name: file.name }, true));
     const message = document.createElement("div");
     message.className = "upload-message";
     message.setAttribute("aria-live", "polite");
@@ -148,7 +148,7 @@
           });
           const empty = document.getElementById("attachment-list-empty");
           if (empty) empty.remove();
-          show(entry, interpolate(gettext("Stored: %(title)s."), { title: answer.stored[0].title }),
+          show(entry, interpolate(gettext("Stored: %(title)s."), { title: answer.stored[0].title }, true),
                "success");
           entry.querySelector("fieldset").remove();
           entry.dataset.done = "stored";

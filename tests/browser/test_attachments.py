@@ -79,6 +79,10 @@ def test_an_officer_uploads_files_and_a_visitor_sees_only_the_public_ones(
     for index in range(4):
         expect(bars.nth(index)).to_have_attribute("aria-valuenow", "100")
     expect(page.locator(".upload-entry[data-done=stored]")).to_have_count(4)
+    # Each file's message and labels name it (placeholders filled, not printed as written).
+    expect(agenda.locator(".upload-message")).to_have_text("Stored: Agenda.")
+    expect(bars.nth(0)).to_have_attribute("aria-label", "Uploading Agenda.pdf")
+    expect(page.locator(".upload-entry").first).not_to_contain_text("%(")
     expect(page.locator("#attachment-list tbody tr")).to_have_count(4)
     assert_accessible(page)
     assert problems(page) == []
