@@ -432,6 +432,12 @@ def build_minimal_world() -> SimpleNamespace:
     AccessAttempt.objects.create(failures_since_start=1, **attempt)
     AccessLog.objects.create(**attempt)
     AccessFailureLog.objects.create(locked_out=False, **attempt)
+    # A minimal file: no caption, credit or alternative text, a one-letter title.
+    from attachments import services as attachment_services
+    from tests.attachments.files import pdf_upload
+
+    w.attachment = attachment_services.add(
+        w.event, pdf_upload("x.pdf"), user=w.users["officer"], title="x", kind="other")
     return w
 
 

@@ -16,7 +16,7 @@ SECTIONS = [
     ("record", _("Programme record"), [
         "activities.Project", "activities.Event", "activities.Participant", "activities.Seizure",
         "donors.Donor", "donors.Contribution", "activities.Article", "activities.Bulletin",
-        "results.Result", "results.Indicator", "results.Period",
+        "results.Result", "results.Indicator", "results.Period", "attachments.Attachment",
     ]),
     ("reference", _("Organisations, people and lists"), [
         "activities.Organisation", "activities.Person", "activities.Participation",
