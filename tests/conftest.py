@@ -224,31 +224,20 @@ def demo_client(client, roles):
 
 
 @pytest.fixture
-def attachment_media(tmp_path, settings):
+def attachment_media(tmp_path):
     """Attachments' files in a directory of this test's own (``STORAGES["attachments"]``);
     the storage handler drops its cached backend when the setting changes."""
-    root = tmp_path / "media"
-    storages = dict(settings.STORAGES)
-    storages["attachments"] = {
-        **storages["attachments"],
-        "OPTIONS": {**storages["attachments"].get("OPTIONS", {}), "location": root},
-    }
-    settings.STORAGES = storages
-    settings.MEDIA_ROOT = root
-    return root
+    from tests.attachments.files import attachments_stored_in
+
+    with attachments_stored_in(tmp_path / "media") as root:
+        yield root
 
 
 @pytest.fixture(scope="session", autouse=True)
 def attachment_media_outside_the_checkout(tmp_path_factory):
     """No test writes attachments under the checkout's media/ even when it forgets the
     ``attachment_media`` fixture: the session's default is a temporary directory."""
-    from django.conf import settings as django_settings
+    from tests.attachments.files import attachments_stored_in
 
-    root = tmp_path_factory.mktemp("media")
-    storages = dict(django_settings.STORAGES)
-    storages["attachments"] = {
-        **storages["attachments"],
-        "OPTIONS": {**storages["attachments"].get("OPTIONS", {}), "location": root},
-    }
-    with override_settings(STORAGES=storages, MEDIA_ROOT=root):
+    with attachments_stored_in(tmp_path_factory.mktemp("media")) as root:
         yield root

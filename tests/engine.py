@@ -20,3 +20,11 @@ def sqlite_only(why: str):
     return pytest.mark.skipif(
         connection.vendor != "sqlite", reason=f"runs in the SQLite pass: {why}"
     )
+
+
+def postgresql_only(why: str):
+    """A mark that skips the test unless the suite runs on PostgreSQL: for tests that use a
+    PostgreSQL database of their own whatever the suite's engine, so they run once."""
+    return pytest.mark.skipif(
+        connection.vendor != "postgresql", reason=f"runs in the PostgreSQL pass: {why}"
+    )

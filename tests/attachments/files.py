@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from PIL import Image
 
 
@@ -45,3 +48,31 @@ def jpeg_upload(name: str = "photo.jpg", **kwargs):
 
 def pdf_upload(name: str = "agenda.pdf", text: str = "Agenda"):
     return upload(name, pdf_bytes(text), "application/pdf")
+
+
+def multipart(fields: dict, files: list[tuple[str, str, bytes, str]],
+              boundary: str = "BoUnDaRy4f9a") -> tuple[bytes, str]:
+    """A multipart body written by hand (the test client would strip a path from a name)."""
+    parts = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                     f"{value}\r\n".encode())
+    for field, filename, data, content_type in files:
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+            f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
+            + data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+@contextmanager
+def attachments_stored_in(root):
+    """``STORAGES["attachments"]`` (and ``MEDIA_ROOT``) pointed at the directory ``root``."""
+    storages = dict(settings.STORAGES)
+    storages["attachments"] = {
+        **storages["attachments"],
+        "OPTIONS": {**storages["attachments"].get("OPTIONS", {}), "location": root},
+    }
+    with override_settings(STORAGES=storages, MEDIA_ROOT=root):
+        yield root

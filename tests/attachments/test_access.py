@@ -32,7 +32,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.test import Client, TestCase, override_settings
+from django.test import Client, TestCase
 from django.urls import reverse
 from PIL import Image
 
@@ -41,7 +41,7 @@ from attachments import services, storage
 from attachments.models import Attachment
 from tests import access, factories
 from tests.access import PUBLIC, Expect, statuses
-from tests.attachments.files import upload
+from tests.attachments.files import attachments_stored_in, upload
 from unodc_portal.core.roles import DEMO_GROUP, DONORS_GROUP, OFFICERS_GROUP
 
 CONSENT = "Asked at the workshop on 3 May; all agreed in writing (sheet kept by the office)."
@@ -184,13 +184,7 @@ def build_file_world() -> SimpleNamespace:
 def media(tmp_path_factory):
     """One media directory for the module's world and all its tests (this replaces the
     per-test directory of tests/attachments/conftest.py: the world's files outlive a test)."""
-    root = tmp_path_factory.mktemp("file-matrix-media")
-    storages = dict(settings.STORAGES)
-    storages["attachments"] = {
-        **storages["attachments"],
-        "OPTIONS": {**storages["attachments"].get("OPTIONS", {}), "location": root},
-    }
-    with override_settings(STORAGES=storages, MEDIA_ROOT=root):
+    with attachments_stored_in(tmp_path_factory.mktemp("file-matrix-media")) as root:
         yield root
 
 

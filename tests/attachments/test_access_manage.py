@@ -19,7 +19,7 @@ from django.urls import reverse
 from attachments import services
 from tests import access, factories
 from tests.access import LOGIN, OFFICERS, Expect, statuses
-from tests.attachments.files import pdf_upload
+from tests.attachments.files import attachments_stored_in, pdf_upload
 
 ADMINS = statuses(403, anonymous=LOGIN, admin=200)
 NOT_SEEN = statuses(403, anonymous=LOGIN, officer=404, admin=404)
@@ -45,16 +45,7 @@ def build_manage_world() -> SimpleNamespace:
 @pytest.fixture(scope="module")
 def media(tmp_path_factory):
     """One media directory for the module's world (it outlives a test)."""
-    from django.conf import settings
-    from django.test import override_settings
-
-    root = tmp_path_factory.mktemp("manage-matrix-media")
-    storages = dict(settings.STORAGES)
-    storages["attachments"] = {
-        **storages["attachments"],
-        "OPTIONS": {**storages["attachments"].get("OPTIONS", {}), "location": root},
-    }
-    with override_settings(STORAGES=storages, MEDIA_ROOT=root):
+    with attachments_stored_in(tmp_path_factory.mktemp("manage-matrix-media")) as root:
         yield root
 
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from attachments import services
 from attachments.models import Attachment
 from tests import factories
-from tests.attachments.files import jpeg_bytes, pdf_bytes, pdf_upload, png_upload
+from tests.attachments.files import jpeg_bytes, multipart, pdf_bytes, pdf_upload, png_upload
 from unodc_portal.core import uploads
 
 pytestmark = pytest.mark.django_db
@@ -34,22 +34,6 @@ def stored_files(media) -> list[str]:
 
 def files_url(event) -> str:
     return reverse("attachments:event_files", args=[event.slug])
-
-
-def multipart(fields: dict, files: list[tuple[str, str, bytes, str]],
-              boundary: str = "BoUnDaRy4f9a") -> tuple[bytes, str]:
-    """A multipart body written by hand (the test client would strip a path from a name)."""
-    parts = []
-    for name, value in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                     f"{value}\r\n".encode())
-    for field, filename, data, content_type in files:
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
-            f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
-            + data + b"\r\n")
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def post_raw(client, url, body: bytes, content_type: str, *, declared: int | None = None,

@@ -10,6 +10,9 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 import unodc_portal.settings
+from tests.engine import sqlite_only
+
+pytestmark = sqlite_only("it reads the settings module, never a database")
 
 S3_VARIABLES = ("DJANGO_S3_BUCKET", "DJANGO_S3_ENDPOINT_URL", "DJANGO_S3_REGION",
                 "DJANGO_S3_PUBLIC_URL", "DJANGO_S3_ADDRESSING_STYLE", "AWS_DEFAULT_REGION")

@@ -22,6 +22,7 @@ from django.test import RequestFactory
 from openpyxl import Workbook
 from PIL import Image, ImageFile
 
+from tests.engine import sqlite_only
 from unodc_portal.core import uploads
 from unodc_portal.core.uploads import (
     InspectedFile,
@@ -32,6 +33,8 @@ from unodc_portal.core.uploads import (
     display_name,
     inspect_attachment,
 )
+
+pytestmark = sqlite_only("the inspection reads files, never a database")
 
 MB = 1024 * 1024
 OOXML = "application/vnd.openxmlformats-officedocument."

@@ -28,7 +28,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.attachments.files import multipart
 from tests.attachments.s3 import moto_server_fixture  # noqa: F401  (the fixture moto_server)
+from tests.engine import postgresql_only
+
+pytestmark = postgresql_only(
+    "its servers run on a PostgreSQL database of their own whatever the suite's engine")
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -286,22 +291,6 @@ PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
        b"% two servers\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
-def multipart(fields: dict, files: list[tuple[str, str, bytes, str]]):
-    """A multipart/form-data body and its Content-Type, as a browser's form sends it."""
-    boundary = "----two-servers-" + secrets.token_hex(8)
-    parts = []
-    for name, value in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                     f"{value}\r\n".encode())
-    for name, filename, data, content_type in files:
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-            f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
-            + data + b"\r\n")
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
-
-
 def stored_row(database_url, pk):
     """(file_key, public_key) of attachment ``pk``, read from the servers' database."""
     import psycopg2
@@ -401,7 +390,8 @@ def test_a_file_stored_through_one_server_is_downloaded_through_the_other(
                 _, _, html = officer.get(a, f"/events/{slug}/files/")
                 body, content_type_header = multipart(
                     {"csrfmiddlewaretoken": csrf_token(html), **details},
-                    [("files", filename, data, content_type)])
+                    [("files", filename, data, content_type)],
+                    boundary="----two-servers-" + secrets.token_hex(8))
                 status, _, answer = a.request(
                     "POST", f"/events/{slug}/files/", body=body,
                     headers=officer._headers({"Content-Type": content_type_header,
