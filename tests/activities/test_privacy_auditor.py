@@ -63,17 +63,20 @@ def rolled_back():
 
 def build(people, events: int, organisations: int):
     """``people`` are (sex, country index, organisation index, event indexes) — every person
-    registered for at least one event. Returns the event slugs."""
+    registered for at least one event. Returns the event slugs. The events' stored figures are
+    refreshed once, when the world is built (``summaries.writing()``, as an import does), not
+    after each registration: the pages read the same figures."""
     countries = [factories.CountryFactory(code=code) for code in COUNTRIES]
     agencies = [factories.OrganisationFactory() for _ in range(organisations)]
     created = [factories.EventFactory() for _ in range(events)]
-    for sex, country, agency, attended in people:
-        person = factories.ParticipantFactory(
-            sex=sex, country=countries[country],
-            organisation=agencies[agency] if agency < organisations else None,
-        )
-        for index in attended:
-            factories.ParticipationFactory(event=created[index], participant=person)
+    with summaries.writing():
+        for sex, country, agency, attended in people:
+            person = factories.ParticipantFactory(
+                sex=sex, country=countries[country],
+                organisation=agencies[agency] if agency < organisations else None,
+            )
+            for index in attended:
+                factories.ParticipationFactory(event=created[index], participant=person)
     return [event.slug for event in created]
 
 
