@@ -22,9 +22,15 @@ Django's upload handlers have dropped their temporary file.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    SuspiciousOperation,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import Http404, JsonResponse, QueryDict, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
@@ -53,17 +59,15 @@ RECORDS = {
 }
 # Those who may change files on some record; ``services.may_edit`` then decides per record.
 PERMISSION = "attachments.add_attachment"
-# At most this many files in one request (the script sends one a request).
-MAX_FILES = 20
+# At most this many files in one request (the script sends one a request); Django's parser stops
+# at the next one (DATA_UPLOAD_MAX_NUMBER_FILES), before writing it.
+MAX_FILES = settings.DATA_UPLOAD_MAX_NUMBER_FILES
 
 
 def allow_attachment_bytes(request) -> None:
     """Raise the request's byte cap to the largest attachment limit (the inspection module's
     ``allow_upload_bytes``), before anything reads ``request.FILES``."""
-    allow = getattr(uploads, "allow_upload_bytes", None)
-    largest = getattr(uploads, "attachment_max_bytes", None)
-    if allow is not None and largest is not None:
-        allow(request, largest())
+    uploads.allow_upload_bytes(request, uploads.attachment_max_bytes())
 
 
 class InterruptionFlag(FileUploadHandler):
@@ -92,6 +96,9 @@ def read_upload(request):
         data, files = request.POST, request.FILES.getlist("files") or request.FILES.getlist("file")
     except (UnreadablePostError, MultiPartParserError, OSError):
         return QueryDict(), [], interrupted
+    except TooManyFilesSent:
+        drop_unclaimed_files(request)
+        return QueryDict(), [], gettext("At most %(n)s files at a time.") % {"n": MAX_FILES}
     except SuspiciousOperation:  # too many fields or files, or fields too large
         return QueryDict(), [], gettext(
             "The form sent too much at once. Send fewer files at a time.")
@@ -228,7 +235,7 @@ class RecordFilesView(LoginRequiredMixin, View):
             # Each refusal beside the file input; what was stored above the form.
             for name, message in refused:
                 form.add_error("files", f"{name}: {message}")
-            return self.render_page(form, stored, refused)
+            return self.render_page(form, stored, refused)  # the form again, as every page does
         return JsonResponse({
             "stored": [{
                 "id": a.pk, "title": a.title,

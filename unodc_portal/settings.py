@@ -271,6 +271,9 @@ REPORT_PACK_WINDOW = datetime.timedelta(hours=1)
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_BATCH_HOURS = 24
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000  # an event page with many participant rows
+# Files in one request: the attachments' page takes at most 20 at once (each up to 50 MB); a
+# 21st stops the parser before it writes another temporary file.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # Exports (CSV/XLSX of a list page's rows): above this many rows the visitor is asked to narrow
 # the filters.

@@ -340,12 +340,17 @@ def test_a_path_in_the_name_is_dropped_and_a_cyrillic_name_shown_as_is(officer_c
     assert list(upload_temp_dir.iterdir()) == []
 
 
-def test_too_many_files_in_one_post_are_refused(officer_client, media):
+def test_too_many_files_in_one_post_are_refused(officer_client, media, upload_temp_dir):
+    """The parser stops at the 21st file (DATA_UPLOAD_MAX_NUMBER_FILES): nothing stored, no
+    temporary file left, the reason beside the field."""
     event = factories.EventFactory()
     response = officer_client.post(files_url(event), upload_data(
         *[pdf_upload(f"{n}.pdf") for n in range(21)]))
+    assert response.status_code == 200  # the form again, the reason beside the field
     assert "At most 20 files at a time." in response.content.decode()
     assert not Attachment.objects.exists()
+    assert stored_files(media) == []
+    assert list(upload_temp_dir.iterdir()) == []
 
 
 # ---------------------------------------------------------------------------------------------
