@@ -36,27 +36,20 @@ from django.http import Http404, JsonResponse, QueryDict, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from activities.models import Article, Event, Project, Seizure
 from attachments import services
 from attachments.forms import AttachmentForm, ReplaceForm, UploadForm, VersionForm
-from attachments.models import Attachment
+from attachments.models import ADDRESS_KEYS, PARENT_MODELS, Attachment, files_url
 from unodc_portal.core import uploads
 from unodc_portal.core.uploads import UploadRefused
 from unodc_portal.core.versioning import StaleVersion, kept_note, parse_version
 
 # How each record is found from its address: model, looked-up field.
-RECORDS = {
-    "event": (Event, "slug"),
-    "seizure": (Seizure, "pk"),
-    "project": (Project, "code"),
-    "article": (Article, "slug"),
-}
+RECORDS = {field: (model, ADDRESS_KEYS[field]) for field, model in PARENT_MODELS.items()}
 # Those who may change files on some record; ``services.may_edit`` then decides per record.
 PERMISSION = "attachments.add_attachment"
 # At most this many files in one request (the script sends one a request); Django's parser stops
@@ -144,12 +137,6 @@ def record_for(request, record: str, key):
     if not services.may_edit(user, found):
         raise PermissionDenied
     return found
-
-
-def files_url(record) -> str:
-    field = services._field_for(record)
-    key = {"event": "slug", "seizure": "pk", "project": "code", "article": "slug"}[field]
-    return reverse(f"attachments:{field}_files", args=[getattr(record, key)])
 
 
 def title_from(name: str) -> str:

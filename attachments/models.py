@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -23,6 +24,20 @@ from unodc_portal.core.roles import is_demo_user
 
 # The records a file can belong to: the attachment's field naming each, and its model.
 PARENT_MODELS = {"event": Event, "seizure": Seizure, "project": Project, "article": Article}
+# What each record's addresses name it by (/events/<slug>/files/, /seizures/<pk>/files/, …).
+ADDRESS_KEYS = {"event": "slug", "seizure": "pk", "project": "code", "article": "slug"}
+
+
+def record_field_of(record) -> str | None:
+    """The attachment's field that names ``record`` (``event``, …), or None for any other."""
+    return next((name for name, model in PARENT_MODELS.items() if isinstance(record, model)),
+                None)
+
+
+def files_url(record) -> str:
+    """The page of ``record``'s files (``attachments:<field>_files``)."""
+    field = record_field_of(record)
+    return reverse(f"attachments:{field}_files", args=[getattr(record, ADDRESS_KEYS[field])])
 
 
 class AttachmentQuerySet(DemoQuerySetMixin, models.QuerySet):

@@ -19,7 +19,12 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from attachments import storage
-from attachments.models import PARENT_MODELS, Attachment, record_visible_to_visitors
+from attachments.models import (
+    PARENT_MODELS,
+    Attachment,
+    record_field_of,
+    record_visible_to_visitors,
+)
 
 
 def should_be_published(attachment: Attachment, record=None) -> bool:
@@ -53,7 +58,7 @@ def sync(attachment: Attachment, *, record=None, republish: bool = False,
 def sync_record(record) -> int:
     """Bring every file of ``record`` in step (its visibility to visitors changed, or may
     have). One query to find its files; a write only for those that change."""
-    field = next(name for name, model in PARENT_MODELS.items() if isinstance(record, model))
+    field = record_field_of(record)
     changed = 0
     for attachment in Attachment.objects.filter(**{field: record}).filter(
             visibility=Attachment.Visibility.PUBLIC):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from activities.models import Article, Event, Project, Seizure
 from attachments import publishing, storage
-from attachments.models import PARENT_MODELS, Attachment, record_visible_to
+from attachments.models import Attachment, record_field_of, record_visible_to
 from unodc_portal.core.roles import is_demo_user, mark_if_demo
 from unodc_portal.core.uploads import UploadRefused, inspect_attachment
 from unodc_portal.core.versioning import bump_version
@@ -48,10 +48,10 @@ def may_edit(user, record) -> bool:
 
 
 def _field_for(record) -> str:
-    for name, model in PARENT_MODELS.items():
-        if isinstance(record, model):
-            return name
-    raise TypeError(f"files cannot belong to {type(record).__name__}")
+    field = record_field_of(record)
+    if field is None:
+        raise TypeError(f"files cannot belong to {type(record).__name__}")
+    return field
 
 
 def _save(attachment: Attachment, reason: str, user) -> Attachment:

@@ -23,7 +23,7 @@ from django import template
 from django.urls import reverse
 
 from attachments import services, storage
-from attachments.models import PARENT_MODELS, Attachment
+from attachments.models import Attachment, files_url, record_field_of
 from unodc_portal.core.uploads import size
 
 register = template.Library()
@@ -48,16 +48,6 @@ class Shown:
     @property
     def alt(self) -> str:
         return getattr(self.attachment, self.alt_field)
-
-
-def _record_field(record) -> str | None:
-    return next((name for name, model in PARENT_MODELS.items() if isinstance(record, model)),
-                None)
-
-
-def _manage_url(field: str, record) -> str:
-    key = {"event": "slug", "seizure": "pk", "project": "code", "article": "slug"}[field]
-    return reverse(f"attachments:{field}_files", args=[getattr(record, key)])
 
 
 def _shown(attachment: Attachment) -> Shown:
@@ -87,7 +77,7 @@ def _addresses(attachment: Attachment) -> tuple[str, str]:
 def record_files_for(record, user) -> dict:
     """What ``attachments/includes/record_files.html`` shows of ``record``'s files to
     ``user``: one query."""
-    field = _record_field(record)
+    field = record_field_of(record)
     empty = {"record_field": field or "", "manage_url": "", "photos": [], "documents": [],
              "private_photos": [], "private_documents": [], "has_files": False}
     if field is None or record.pk is None:
@@ -102,7 +92,7 @@ def record_files_for(record, user) -> dict:
         **empty,
         **groups,
         "has_files": any(groups.values()),
-        "manage_url": _manage_url(field, record) if services.may_edit(user, record) else "",
+        "manage_url": files_url(record) if services.may_edit(user, record) else "",
     }
 
 
