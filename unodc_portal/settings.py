@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "results",
     "attachments",
     "search",
+    "accesslog",
+    "personaldata",
     "unodc_portal.site",
 ]
 
@@ -139,6 +141,8 @@ MIDDLEWARE = [
     "unodc_portal.core.sessions.PersonalDataSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # One entry per answer that showed participants' personal data (accesslog.log.saw).
+    "accesslog.middleware.AccessLogMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -270,6 +274,20 @@ REPORT_PACK_WINDOW = datetime.timedelta(hours=1)
 # Participant import: the largest file accepted and how long an unconfirmed preview is kept.
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_BATCH_HOURS = 24
+
+# Personal data (README, "Personal data"). Erasures are also appended to a journal outside the
+# database, copied into every backup and replayed by ``make restore``.
+ERASURE_JOURNAL_DIR = Path(
+    os.environ.get("DJANGO_ERASURE_JOURNAL_DIR", "").strip() or BASE_DIR / "erasure-journal")
+# How long personal data is kept (``manage.py apply_retention``, run daily).
+PERSONAL_DATA_RETENTION = {
+    # a participant's e-mail and phone, counted from the end of their last event
+    "contact_details_days": 5 * 365,
+    # an import batch's stored rows (names, e-mails, phones), counted from its upload
+    "import_batch_days": 30,
+    # the access log's entries
+    "access_log_days": 2 * 365,
+}
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000  # an event page with many participant rows
 # Files in one request: the attachments' page takes at most 20 at once (each up to 50 MB); a
 # 21st stops the parser before it writes another temporary file.

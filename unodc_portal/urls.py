@@ -65,6 +65,7 @@ urlpatterns += i18n_patterns(
     path("", include("results.urls")),
     path("", include("search.urls")),
     path("", include("attachments.urls")),
+    path("", include("personaldata.urls")),
     prefix_default_language=False,
 )
 

@@ -25,6 +25,8 @@ from activities.models.events import (
     validate_event_slug,
 )
 from activities.models.participants import (
+    ContactConsent,
+    DataSource,
     DuplicateDismissal,
     ImportBatch,
     Participant,
@@ -55,7 +57,9 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "Bulletin",
+    "ContactConsent",
     "Country",
+    "DataSource",
     "Dimension",
     "DuplicateDismissal",
     "Event",

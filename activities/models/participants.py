@@ -87,6 +87,24 @@ class ParticipantQuerySet(GuardedQuerySetMixin, DemoQuerySetMixin, models.QueryS
         )
 
 
+class DataSource(models.TextChoices):
+    """How a participant's personal data reached the register (issue 18): asked once per import
+    batch or per event page save, never per row."""
+
+    ATTENDANCE_SHEET = "attendance_sheet", _("Attendance sheet")
+    REGISTRATION_FORM = "registration_form", _("Registration form")
+    IMPORT = "import", _("Imported spreadsheet")
+    PARTNER_LIST = "partner_list", _("Partner agency list")
+
+
+class ContactConsent(models.TextChoices):
+    """Whether the person agreed to be contacted after the event."""
+
+    YES = "yes", _("Agreed to be contacted later")
+    NO = "no", _("Did not agree to be contacted later")
+    NOT_RECORDED = "not_recorded", _("Not recorded")
+
+
 class Participant(models.Model):
     """A person who attends events. Personal data: seen only by officers and admins."""
 
@@ -112,6 +130,21 @@ class Participant(models.Model):
     position = models.CharField(max_length=200, blank=True, verbose_name=_("position"))
     email = models.EmailField(blank=True, verbose_name=_("email"))
     phone = models.CharField(max_length=40, blank=True, verbose_name=_("phone"))
+    sources = models.JSONField(
+        default=list, blank=True,
+        help_text=_("How the data came (DataSource codes), the first basis first; empty when "
+        "not recorded. A record matched again keeps its first basis and adds the new one."),
+        verbose_name=_("sources of the data"),
+    )
+    contact_consent = models.CharField(
+        max_length=20, choices=ContactConsent.choices, default=ContactConsent.NOT_RECORDED,
+        verbose_name=_("contact consent"),
+    )
+    erased_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text=_("When an admin erased the person's data; the record stays, pseudonymised."),
+        verbose_name=_("erased at"),
+    )
     is_demo = demo_flag()
     version = record_version()
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
@@ -239,6 +272,14 @@ class ImportBatch(models.Model):
         verbose_name=_("status"),
     )
     committed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("committed at"))
+    source = models.CharField(
+        max_length=30, choices=DataSource.choices, default=DataSource.IMPORT,
+        verbose_name=_("source of the data"),
+    )
+    contact_consent = models.CharField(
+        max_length=20, choices=ContactConsent.choices, default=ContactConsent.NOT_RECORDED,
+        verbose_name=_("contact consent"),
+    )
     rows = models.JSONField(
         default=list, help_text=_("Each row as read, with its classification and errors."),
         verbose_name=_("rows"),

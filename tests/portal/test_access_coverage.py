@@ -10,6 +10,7 @@ from tests.activities.test_access import EXPECTATIONS as ACTIVITIES
 from tests.attachments.test_access import EXPECTATIONS as ATTACHMENT_FILES
 from tests.attachments.test_access_manage import EXPECTATIONS as ATTACHMENT_PAGES
 from tests.donors.test_access import EXPECTATIONS as DONORS
+from tests.personaldata.test_access import EXPECTATIONS as PERSONAL_DATA
 from tests.portal.test_access import EXPECTATIONS as PORTAL
 from tests.results.test_editing_access import EXPECTATIONS as RESULTS_EDITING
 from tests.results.test_pack_access import EXPECTATIONS as PACK
@@ -20,6 +21,7 @@ EXPECTATION_SETS = {
     "tests/attachments/test_access.py": ATTACHMENT_FILES,
     "tests/attachments/test_access_manage.py": ATTACHMENT_PAGES,
     "tests/donors/test_access.py": DONORS,
+    "tests/personaldata/test_access.py": PERSONAL_DATA,
     "tests/portal/test_access.py": PORTAL,
     "tests/results/test_pack_access.py": PACK,
     "tests/results/test_editing_access.py": RESULTS_EDITING,

@@ -8,7 +8,10 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("unodc_portal", "activities", "attachments", "donors", "results", "search")
+APPS = (
+    "unodc_portal", "accesslog", "activities", "attachments", "donors", "personaldata", "results",
+    "search",
+)
 
 
 def layout_section() -> str:
@@ -42,7 +45,8 @@ def test_the_layout_names_every_application_module():
 
 def test_the_layout_names_no_module_that_is_gone():
     named = re.findall(
-        r"`((?:unodc_portal|activities|attachments|donors|results|search)/[\w/.]*\.py)`",
+        r"`((?:unodc_portal|accesslog|activities|attachments|donors|personaldata|results|search)"
+        r"/[\w/.]*\.py)`",
         layout_section(),
     )
     assert named, "the Layout names modules by their paths"
@@ -54,8 +58,8 @@ def test_the_layers_in_the_readme_are_the_enforced_contract():
     contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
     (layers,) = [c["layers"] for c in contracts["contracts"] if c["type"] == "layers"]
     assert layers == [
-        "unodc_portal.site", "search", "attachments", "results", "donors", "activities",
-        "unodc_portal.core",
+        "unodc_portal.site", "personaldata", "search", "attachments", "results", "donors",
+        "activities", "accesslog", "unodc_portal.core",
     ]
     section = layout_section()
     order = [section.index(f"**`{name.replace('.', '/')}/`**") for name in layers]
