@@ -241,3 +241,22 @@ def attachment_media_outside_the_checkout(tmp_path_factory):
 
     with attachments_stored_in(tmp_path_factory.mktemp("media")) as root:
         yield root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def erasure_journal_outside_the_checkout(tmp_path_factory):
+    """No test appends to the checkout's erasure journal: the session's journal directory is a
+    temporary one (a test wanting an empty journal of its own uses ``erasure_journal``)."""
+    from django.conf import settings
+
+    previous = settings.ERASURE_JOURNAL_DIR
+    settings.ERASURE_JOURNAL_DIR = tmp_path_factory.mktemp("erasure-journal")
+    yield settings.ERASURE_JOURNAL_DIR
+    settings.ERASURE_JOURNAL_DIR = previous
+
+
+@pytest.fixture
+def erasure_journal(tmp_path, settings):
+    """An empty erasure journal directory of this test's own."""
+    settings.ERASURE_JOURNAL_DIR = tmp_path / "erasure-journal"
+    return settings.ERASURE_JOURNAL_DIR
