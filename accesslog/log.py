@@ -62,9 +62,11 @@ def number_ranges(ids: Iterable[int]) -> str:
 
 
 def write(*, ids: Iterable[int], what: str, user=None, method: str = "", path: str = "",
-          ip: str | None = None) -> AccessEntry | None:
+          ip: str | None = None, per_record: bool = True) -> AccessEntry | None:
     """One entry and its participants (two INSERTs for a page; more for a big export, in
-    batches of 1,000). Nothing when ``ids`` is empty."""
+    batches of 1,000). Nothing when ``ids`` is empty. ``per_record=False`` keeps the numbers
+    as ranges only, without one ``AccessedRecord`` each: for a backup, which holds every
+    participant every day (README, "Access log")."""
     numbers = sorted({int(pk) for pk in ids})
     if not numbers:
         return None
@@ -76,7 +78,7 @@ def write(*, ids: Iterable[int], what: str, user=None, method: str = "", path: s
             what=what[:120], method=method[:10], path=path[:500], ip=ip or None,
             records=number_ranges(numbers), record_count=len(numbers),
         )
-        for start in range(0, len(numbers), BATCH):
+        for start in range(0, len(numbers) if per_record else 0, BATCH):
             AccessedRecord.objects.bulk_create(
                 AccessedRecord(entry=entry, participant=number)
                 for number in numbers[start:start + BATCH]
