@@ -167,26 +167,36 @@ def csv_lines(headers: list[str], rows: Iterable[list]) -> Iterator[str]:
 
 
 def write_xlsx(target, headers: list[str], rows: Iterable[list], title: str) -> int:
-    """Write an XLSX workbook to ``target`` (a path or a binary file) in constant memory;
-    returns the number of data rows."""
+    """Write an XLSX workbook of one sheet to ``target`` (a path or a binary file) in constant
+    memory; returns the number of data rows."""
+    return write_workbook(target, [(title, headers, rows)])[0]
+
+
+def write_workbook(target, sheets: Iterable[tuple[str, list[str], Iterable[list]]]) -> list[int]:
+    """Write an XLSX workbook of several sheets — each ``(title, headers, rows)``, written one
+    after the other in constant memory, its headers bold — to ``target``; returns each sheet's
+    number of data rows. Cells as ``write_xlsx`` writes them (text only ever as text)."""
     workbook = xlsxwriter.Workbook(target, {
         "constant_memory": True,
         # Text is only ever text: no formulas, URLs or numbers guessed from strings.
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
         "tmpdir": tempfile.gettempdir(),
     })
-    sheet = workbook.add_worksheet(title[:31])
     bold = workbook.add_format({"bold": True})
     day = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    for col, header in enumerate(headers):
-        sheet.write_string(0, col, header, bold)
-    sheet.freeze_panes(1, 0)
-    count = 0
-    for count, row in enumerate(rows, start=1):
-        for col, value in enumerate(row):
-            _xlsx_cell(sheet, count, col, value, day)
+    counts = []
+    for title, headers, rows in sheets:
+        sheet = workbook.add_worksheet(title[:31])
+        for col, header in enumerate(headers):
+            sheet.write_string(0, col, header, bold)
+        sheet.freeze_panes(1, 0)
+        count = 0
+        for count, row in enumerate(rows, start=1):
+            for col, value in enumerate(row):
+                _xlsx_cell(sheet, count, col, value, day)
+        counts.append(count)
     workbook.close()
-    return count
+    return counts
 
 
 def _xlsx_cell(sheet, row, col, value, day):
