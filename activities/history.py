@@ -71,9 +71,12 @@ def history_entries(obj, limit: int | None = None) -> list[Entry]:
                 change.old = _shown(names[target].get(change.old), change.old)
                 change.new = _shown(names[target].get(change.new), change.new)
             else:
-                choices = getattr(change, "choices", {})
-                change.old = _text(choices.get(change.old, change.old))
-                change.new = _text(choices.get(change.new, change.new))
+                choices = getattr(change, "choices", None)
+                if choices:
+                    change.old = _text(choices.get(change.old, change.old))
+                    change.new = _text(choices.get(change.new, change.new))
+                else:  # a list (a JSON field such as a participant's sources) is not a key
+                    change.old, change.new = _text(change.old), _text(change.new)
     return entries[:limit] if limit else entries
 
 
@@ -84,8 +87,10 @@ def _shown(obj, pk) -> str:
 
 
 def _text(value) -> str:
-    if value in (None, ""):
+    if value in (None, "", []):
         return "—"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
     return str(value)
 
 
