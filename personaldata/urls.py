@@ -1,7 +1,14 @@
 """A participant's personal data: the subject-access file (officers) and erasure (admins)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from personaldata import subject_views
 
 app_name = "personaldata"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("participants/<int:pk>/personal-data/", subject_views.SubjectAccessView.as_view(),
+         name="subject_access"),
+    path("participants/<int:pk>/personal-data.<str:fmt>",
+         subject_views.SubjectAccessFileView.as_view(), name="subject_access_file"),
+]
