@@ -139,9 +139,7 @@ def _values(participant: Participant, erased: bool) -> list[Value]:
     p = participant
     values = [Value("register_number", gettext("Register No."), p.pk, p.pk)]
     if not erased:
-        values += [
-            Value("name", pgettext("participant", "Name"), p.name, p.name),
-        ]
+        values.append(Value("name", pgettext("participant", "Name"), p.name, p.name))
     values += [
         Value("sex", gettext("Sex"), p.sex, p.get_sex_display(), p.get_sex_display()),
         Value("organisation", gettext("Organisation"),
@@ -156,11 +154,10 @@ def _values(participant: Participant, erased: bool) -> list[Value]:
             Value("email", gettext("E-mail"), p.email, p.email),
             Value("phone", gettext("Phone"), p.phone, p.phone),
         ]
-    sources = [str(DataSource(code).label) if code in DataSource.values else code
-               for code in p.sources]
+    sources = [_source(code) for code in p.sources]
     values += [
         Value("sources", gettext("Sources of the data"), list(p.sources),
-              "; ".join(sources) or str(NOT_RECORDED), sources),
+              _sources_text(p.sources), sources),
         Value("contact_consent", gettext("Contact consent"), p.contact_consent,
               p.get_contact_consent_display(), p.get_contact_consent_display()),
         Value("created", gettext("Record created"), p.created_at, _when(p.created_at)),
@@ -219,7 +216,7 @@ def _record_history(participant: Participant, erased: bool) -> list[Change]:
     personal_labels = {str(meta.get_field(name).verbose_name) for name in PERSONAL_FIELDS}
     sources_label = str(meta.get_field("sources").verbose_name)
     entries = history_entries(participant)
-    changes = []
+    groups = []
     # history_entries is newest first: each entry's older version is the next one.
     for entry, older in zip(entries, [*entries[1:], None], strict=True):
         version = entry.version
@@ -241,14 +238,17 @@ def _record_history(participant: Participant, erased: bool) -> list[Change]:
                 new = _sources_text(version.sources)
             lines.append(Change(field=_capfirst(label), old=old, new=new,
                                 **common))
-        changes += lines or [Change(**common)]
-    return changes
+        groups.append(lines or [Change(**common)])
+    # Oldest first, each version's lines in field order.
+    return [change for lines in reversed(groups) for change in lines]
+
+
+def _source(code: str) -> str:
+    return str(DataSource(code).label) if code in DataSource.values else code
 
 
 def _sources_text(codes) -> str:
-    codes = codes or []
-    return "; ".join(str(DataSource(code).label) if code in DataSource.values else code
-                     for code in codes) or str(NOT_RECORDED)
+    return "; ".join(_source(code) for code in codes or []) or str(NOT_RECORDED)
 
 
 def _event_list_history(participant: Participant, merged: list[int], user) -> list[Change]:
