@@ -276,7 +276,7 @@ def test_new_participants_without_a_valid_basis_are_refused_beside_the_field(
     basis_form = response.context["new_participants"].basis
     assert set(basis_form.errors) == errors
     html = response.content.decode()
-    if {} == basis:
+    if not basis:
         assert "Say how the new participants&#x27; details reached you." in html
     assert not Event.objects.exists() and not Participant.objects.exists()
 
@@ -315,6 +315,19 @@ def test_a_merge_joins_the_sources_in_order_and_a_recorded_no_wins(
     assert kept.sources == [SHEET, IMPORT, PARTNER, FORM]
     assert kept.contact_consent == after
     assert kept.history.order_by("-history_id").first().sources == kept.sources
+
+
+def test_a_change_of_sources_reads_as_labels_in_the_history(officer_client):
+    keep = factories.ParticipantFactory(sources=[SHEET])
+    other = factories.ParticipantFactory(sources=[PARTNER])
+    services.participant_merge(keep=keep, other=other)
+    for url in (keep.get_absolute_url(),
+                reverse("activities:participant_history", args=[keep.pk])):
+        response = officer_client.get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Attendance sheet, then partner agency list" in html
+        assert "partner_list" not in html
 
 
 def test_a_merge_of_an_old_record_takes_the_others_basis():
