@@ -7,6 +7,7 @@ from django_countries import countries
 from modeltranslation.admin import TranslationAdmin
 
 from activities import services
+from activities.databasis import sources_label
 from activities.forms import bound_reported_participants
 from activities.models import (
     Article,
@@ -187,10 +188,18 @@ class EventTrainerOrganisationAdmin(LargeTableAdmin, EventVersionMixin, admin.Mo
 class ParticipantAdmin(WideTextAdmin, LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin,
                        HistoryAdmin):
     list_display = ["name", "sex", "organisation", "country", "position", "email", "is_demo"]
-    list_filter = ["sex", "country", "is_demo", "organisation__kind"]
+    list_filter = ["sex", "country", "is_demo", "contact_consent", "organisation__kind"]
     list_select_related = ["organisation", "country"]
     search_fields = ["name", "email", "phone", "position"]
     autocomplete_fields = ["organisation", "country"]
+    # The sources record how the data came (the import and the event page write them): shown,
+    # never typed. Contact consent is the person's answer, which an admin may correct.
+    exclude = ["sources"]
+    readonly_fields = ["data_sources"]
+
+    @admin.display(description=_("Source of the data"))
+    def data_sources(self, obj):
+        return sources_label(obj.sources if obj is not None else [])
 
     def delete_model(self, request, obj):
         # The participant's participations go with it: their events change.

@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from activities.databasis import sources_label
 from activities.models import Organisation
 from unodc_portal.core.exports import Column, Columns
 
@@ -128,6 +129,8 @@ PARTICIPANT_COLUMNS = Columns(
         Column(_("Position"), "position"),
         Column(_("E-mail"), "email"),
         Column(_("Phone"), "phone"),
+        Column(_("Source of the data"), lambda p: sources_label(p.sources)),
+        Column(_("Contact consent"), choice("contact_consent")),
         Column(_("Events"), lambda p: len(p.participations.all())),
     ),
     select_related=("organisation", "country"),

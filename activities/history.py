@@ -8,10 +8,14 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils.translation import gettext, pgettext_lazy
 
+from activities.databasis import sources_label
+
 # simple-history's change codes and how they read (translated when shown).
 KINDS = {"+": pgettext_lazy("history", "Created"), "~": pgettext_lazy("history", "Changed"),
          "-": pgettext_lazy("history", "Deleted")}
 HIDDEN_FIELDS = {"name_key", "match_key", "year", "month", "quantity_kg", "created_at"}
+# Fields that hold a list (JSON) and how a change to them reads: a participant's sources.
+LIST_LABELS = {"sources": sources_label}
 
 
 @dataclass
@@ -62,14 +66,19 @@ def history_entries(obj, limit: int | None = None) -> list[Entry]:
                     entry.changes[-1].target = target
                 elif model_field.choices:  # a code: its label, in the reader's language
                     entry.changes[-1].choices = dict(model_field.flatchoices)
+                elif model_field.name in LIST_LABELS:  # a JSON list of codes
+                    entry.changes[-1].shown_as = LIST_LABELS[model_field.name]
         entries.append(entry)
     names = {model: model._default_manager.in_bulk(ids) for model, ids in wanted.items()}
     for entry in entries:
         for change in entry.changes:
             target = getattr(change, "target", None)
+            shown_as = getattr(change, "shown_as", None)
             if target is not None:
                 change.old = _shown(names[target].get(change.old), change.old)
                 change.new = _shown(names[target].get(change.new), change.new)
+            elif shown_as is not None:
+                change.old, change.new = shown_as(change.old), shown_as(change.new)
             else:
                 choices = getattr(change, "choices", None)
                 if choices:

@@ -12,11 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from activities import import_rows, imports, summaries
+from activities import databasis, import_rows, imports, summaries
 from activities.history import merge_reason
 from activities.models import (
+    ContactConsent,
+    DataSource,
     DuplicateDismissal,
     Event,
     EventTrainerOrganisation,
@@ -41,6 +43,15 @@ STATUS_STRENGTH = {
 class NewParticipant:
     participant: Participant  # unsaved, validated by its form
     status: str
+
+
+def _check_basis(source: str | None, contact_consent: str) -> None:
+    """Refuse a basis the forms could not have sent (a caller's mistake): nothing is written."""
+    if source is not None and source not in DataSource.values:
+        raise ValidationError(gettext("“%(value)s” is not a source of data.") % {"value": source})
+    if contact_consent not in ContactConsent.values:
+        raise ValidationError(gettext("“%(value)s” is not an answer about contact consent.")
+                              % {"value": contact_consent})
 
 
 def _save(obj, reason: str):
@@ -94,6 +105,8 @@ def event_record(
     removed: set[int] = frozenset(),
     trainers_removed: set[int] | None = None,
     expected_version: int | None = None,
+    source: str | None = None,
+    contact_consent: str = ContactConsent.NOT_RECORDED,
 ) -> Event:
     """Save an event with its projects, trainers, trainer organisations and participant
     changes in one transaction: ``participations`` {participant id: status} are added or given
@@ -103,7 +116,13 @@ def event_record(
     taken off (when None, those not listed are removed). An existing event is saved only when its
     stored version is still ``expected_version`` (else StaleVersion); the version moves on.
     Any ValidationError undoes everything. The event's stored figures are refreshed once, at
-    the end."""
+    the end.
+
+    ``source`` and ``contact_consent`` are the basis of the new participants' data, asked
+    once for the save (the event page requires them when it adds someone): each new record
+    gets ``[source]`` and the consent. Without a source the new records read "Not recorded".
+    People picked from the register bring no new data and keep their own basis."""
+    _check_basis(source, contact_consent)
     creating = event.pk is None
     if not creating:
         bump_version(event, expected=expected_version)
@@ -113,6 +132,8 @@ def event_record(
 
     wanted = dict(participations)
     for row in new_participants:
+        row.participant.sources = databasis.with_source([], source)
+        row.participant.contact_consent = contact_consent
         _save(row.participant, f"Added on the page of event “{event.title}”")
         wanted[row.participant.pk] = row.status
 
@@ -161,7 +182,12 @@ def participant_merge(*, keep: Participant, other: Participant) -> Participant:
     were at one event, one participation stays, with the stronger status: attended, then
     absent, then registered), empty fields of ``keep`` are filled from ``other``, and ``other``
     is deleted. History records every step with the merge as its reason, so the removed
-    record's values stay in its history. Both records' events' figures are refreshed once."""
+    record's values stay in its history. Both records' events' figures are refreshed once.
+
+    The basis of the data (issue 18): ``keep``'s sources, then ``other``'s not yet listed
+    (``databasis.joined_sources``). Contact consent: a recorded answer beats "not recorded";
+    when both are recorded and differ, "no" wins — neither record says which answer came last,
+    and contacting someone who refused is the worse mistake (``databasis.merged_consent``)."""
     if keep.pk == other.pk:
         raise ValidationError(gettext("A record cannot be merged with itself."))
     locked = {p.pk: p for p in Participant.objects.select_for_update().filter(
@@ -191,6 +217,8 @@ def participant_merge(*, keep: Participant, other: Participant) -> Participant:
             setattr(keep, field, getattr(other, field))
     if keep.sex == Participant.Sex.NOT_RECORDED:
         keep.sex = other.sex
+    keep.sources = databasis.joined_sources(keep.sources, other.sources)
+    keep.contact_consent = databasis.merged_consent(keep.contact_consent, other.contact_consent)
     keep.is_demo = keep.is_demo and other.is_demo
     bump_version(keep)
     _save(keep, reason)
@@ -214,10 +242,16 @@ def duplicate_dismiss(*, organisation, match_key: str, records: int, user) -> Du
 # --------------------------------------------------------------------------------------------
 # Spreadsheet import
 # --------------------------------------------------------------------------------------------
-def import_batch_create(*, event: Event, upload, user) -> ImportBatch:
-    """Read and classify an uploaded file and keep it as a batch awaiting confirmation.
-    Raises imports.ImportFileError when the whole file is refused. Writes nothing to the
-    register."""
+def import_batch_create(
+    *, event: Event, upload, user, source: str = DataSource.IMPORT,
+    contact_consent: str = ContactConsent.NOT_RECORDED,
+) -> ImportBatch:
+    """Read and classify an uploaded file and keep it as a batch awaiting confirmation, with
+    the basis of its people's data (``source``, ``contact_consent``: the upload form asks both,
+    once for the batch; a caller that does not, a benchmark or a test, gets the model's
+    defaults). Raises imports.ImportFileError when the whole file is refused, ValidationError
+    for a basis outside the choices. Writes nothing to the register."""
+    _check_basis(source, contact_consent)
     data, rows = imports.read_upload(upload)
     digest = imports.file_hash(data)
     done = event.import_batches.filter(
@@ -236,7 +270,7 @@ def import_batch_create(*, event: Event, upload, user) -> ImportBatch:
         event=event, created_by=user if user and user.is_authenticated else None,
         file_name=(upload.name or "upload")[:255], file_hash=digest,
         expires_at=now + datetime.timedelta(hours=settings.IMPORT_BATCH_HOURS),
-        rows=classified, counts=counts,
+        source=source, contact_consent=contact_consent, rows=classified, counts=counts,
     )
 
 
@@ -246,7 +280,14 @@ def participants_import(*, batch: ImportBatch, user) -> dict:
     duplicates then wait in the review list), and every row not yet at the event gets a
     participation — all with history, in bulk, in one transaction. The rows are classified
     again first, so that a change to the register since the preview is taken into account;
-    any error refuses the whole batch."""
+    any error refuses the whole batch.
+
+    The batch's basis (issue 18): new records get ``[batch.source]`` and its consent. Records
+    the file names again ("matches existing" and "already at this event" rows) keep their
+    first source and gain the batch's at the end, unless listed already; a recorded consent
+    answer (yes or no) in the batch replaces theirs, "not recorded" leaves it. Those that
+    change are written in one bulk update with history (and a new version, so that an edit
+    form opened before the import is refused rather than undoing it)."""
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.PREVIEW:
         raise ValidationError(gettext("This file has already been imported."))
@@ -274,7 +315,8 @@ def participants_import(*, batch: ImportBatch, user) -> dict:
         participant = Participant(
             name=clean["name"], sex=row["sex"], organisation_id=row["organisation_id"],
             country_id=row["country_id"], position=clean["position"], email=clean["email"],
-            phone=clean["phone"], is_demo=demo,
+            phone=clean["phone"], is_demo=demo, sources=[batch.source],
+            contact_consent=batch.contact_consent,
         )
         participant.fill_derived_fields()
         # Foreign keys and the rows themselves were checked in bulk by classify().
@@ -301,6 +343,8 @@ def participants_import(*, batch: ImportBatch, user) -> dict:
             default_change_reason=reason,
         )
         summaries.mark([batch.event_id])
+    matched = [row["match"]["id"] for row in rows if row["status"] in {"match", "already"}]
+    _add_basis(matched, batch, demo=demo, user=history_user, reason=reason)
     if participations:
         bump_versions(Event, [batch.event_id])
     batch.rows, batch.counts = rows, counts
@@ -309,3 +353,27 @@ def participants_import(*, batch: ImportBatch, user) -> dict:
     batch.save(update_fields=["rows", "counts", "status", "committed_at"])
     return {"created": len(created), "linked": len(attending) - len(created),
             "already": counts["already"]}
+
+
+def _add_basis(pks: list[int], batch: ImportBatch, *, demo: bool, user, reason: str) -> None:
+    """Records ``pks``, named again by ``batch``, gain its source and (a recorded answer) its
+    consent: those that change in one bulk update with history, their versions moved on. One
+    read and two writes per 900 records, whatever their number below that. A demo import
+    never changes a real record."""
+    changed = []
+    found = Participant.objects.select_for_update().in_bulk(pks)
+    for participant in sorted(found.values(), key=lambda record: record.pk):
+        if demo and not participant.is_demo:
+            continue
+        sources = databasis.with_source(participant.sources, batch.source)
+        consent = databasis.latest_consent(participant.contact_consent, batch.contact_consent)
+        if (sources, consent) == (participant.sources, participant.contact_consent):
+            continue
+        participant.sources, participant.contact_consent = sources, consent
+        participant.version += 1  # locked above: no other write can move it meanwhile
+        changed.append(participant)
+    if changed:
+        bulk_update_with_history(
+            changed, Participant, ["sources", "contact_consent", "version"], batch_size=900,
+            default_user=user, default_change_reason=reason,
+        )

@@ -1,7 +1,7 @@
 """What the officers' forms share: register numbers as clients send them, the bound on the
 reported participant count, slugs, choices that follow the user's visibility (countries by
-name), and formset
-management data. (Date inputs are the filters' ``unodc_portal.core.filters.DateInput``.)"""
+name), formset management data, and the two questions on the basis of participants' data.
+(Date inputs are the filters' ``unodc_portal.core.filters.DateInput``.)"""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from django.core.validators import MaxValueValidator
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from activities.models import Country
+from activities.models import ContactConsent, Country, DataSource
 from unodc_portal.core.records import DemoQuerySetMixin
 
 # The largest register (record) number the database can hold: a larger one is no record.
@@ -146,3 +147,22 @@ class VisibleChoicesMixin:
 def management_data(prefix: str, total: int, initial: int) -> dict[str, str]:
     return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": str(initial),
             f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+
+
+class DataBasisForm(forms.Form):
+    """The two questions asked once for a group of people — an import batch, the new
+    participants of an event page save — never per row (issue 18): how their details reached
+    the officer, and whether they agreed to be contacted after the event. Nothing is chosen
+    for the officer: a pre-chosen answer would be confirmed out of habit and record a basis
+    nobody stated ("Not recorded" is an answer the officer can pick). A value not among the
+    choices is a field error."""
+
+    source = forms.ChoiceField(
+        label=_("How did these people's details reach you?"),
+        choices=DataSource.choices, widget=forms.RadioSelect,
+    )
+    contact_consent = forms.ChoiceField(
+        label=_("Did they agree to be contacted after the event?"),
+        choices=ContactConsent.choices, widget=forms.RadioSelect,
+        help_text=_("Choose “Not recorded” when you do not know."),
+    )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.forms.common import (
     RECORD_NUMBER_MAX,
     BilingualFormMixin,
+    DataBasisForm,
     RecordChoicesField,
     VisibleChoicesMixin,
     bound_reported_participants,
@@ -286,18 +287,58 @@ class NewParticipantForm(forms.ModelForm):
             self.fields["country"].choices = country_choices
 
 
+class NewParticipantsBasisForm(DataBasisForm):
+    """The basis of the new participants typed on the event page, asked once for the save:
+    required only when a new participant row is filled in (``needed``, set by the formset);
+    ignored otherwise."""
+
+    needed = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+        self.fields["source"].help_text = _(
+            "Asked once for the new participants below; people from the register keep theirs.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.needed:
+            if not cleaned.get("source") and "source" not in self.errors:
+                self.add_error("source", gettext(
+                    "Say how the new participants' details reached you."))
+            if not cleaned.get("contact_consent") and "contact_consent" not in self.errors:
+                self.add_error("contact_consent", gettext(
+                    "Say whether the new participants agreed to be contacted after the event "
+                    "(or choose “Not recorded”)."))
+        return cleaned
+
+
 def _organisation_id(data: dict) -> int | None:
     return data["organisation"].pk if data.get("organisation") else None
 
 
 class BaseNewParticipantFormSet(forms.BaseModelFormSet):
     """New participants; a likely duplicate of someone in the register or on this page is an
-    error on its row unless the officer says it is a different person."""
+    error on its row unless the officer says it is a different person. ``basis`` holds the two
+    questions asked once for all of them (``NewParticipantsBasisForm``, prefix ``basis``),
+    validated with the rows: required as soon as one row is filled in."""
 
     picked: dict[int, Participant] = {}
     # The records the officer may see (the view sets ``Participant.objects.visible_to(user)``):
     # a demo record is never named to a real account as a likely duplicate.
     register = Participant.objects.real()
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.basis = NewParticipantsBasisForm(data, prefix="basis")
+
+    def is_valid(self):
+        valid = super().is_valid()
+        # Any row filled in, valid or not, makes the questions required: every problem is
+        # shown at once.
+        self.basis.needed = any(form.has_changed() for form in self.forms)
+        return self.basis.is_valid() & valid
 
     def clean(self):
         super().clean()

@@ -14,7 +14,12 @@ from django.utils import translation
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from activities.forms.common import BilingualFormMixin, VisibleChoicesMixin, unique_slug
+from activities.forms.common import (
+    BilingualFormMixin,
+    DataBasisForm,
+    VisibleChoicesMixin,
+    unique_slug,
+)
 from activities.models import Organisation, Participant, Person, Seizure
 from unodc_portal.core.filters import DateInput
 from unodc_portal.core.uploads import size
@@ -82,9 +87,14 @@ class PersonForm(VisibleChoicesMixin, forms.ModelForm):
 # Participants, merging, import, seizures
 # --------------------------------------------------------------------------------------------
 class ParticipantForm(VisibleChoicesMixin, VersionedModelForm):
+    """A participant's page form. Contact consent can be changed here (the person may tell an
+    officer); the sources of the data cannot: they record how the data came, not an opinion,
+    and the page shows them read-only."""
+
     class Meta:
         model = Participant
-        fields = ["name", "sex", "organisation", "country", "position", "email", "phone"]
+        fields = ["name", "sex", "organisation", "country", "position", "email", "phone",
+                  "contact_consent"]
 
 
 class MergeForm(forms.Form):
@@ -108,11 +118,14 @@ class DismissForm(forms.Form):
     records = forms.IntegerField(min_value=2, max_value=2**31 - 1)
 
 
-class ImportUploadForm(forms.Form):
-    """The file is inspected (size, a workbook's parts, a CSV's rows and columns) by
-    ``unodc_portal.core.uploads`` through ``imports.read_upload`` before any parser reads it."""
+class ImportUploadForm(DataBasisForm):
+    """The file, and the two questions about the people in it, asked once for the whole batch
+    (``DataBasisForm``). The file is inspected (size, a workbook's parts, a CSV's rows and
+    columns) by ``unodc_portal.core.uploads`` through ``imports.read_upload`` before any parser
+    reads it."""
 
     file = forms.FileField(widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+    field_order = ["file", "source", "contact_consent"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,6 +133,12 @@ class ImportUploadForm(forms.Form):
             gettext("Participant list (.xlsx or .csv, at most %(size)s)")
             % {"size": size(settings.IMPORT_MAX_BYTES)}
         )
+        self.fields["source"].help_text = _(
+            "For everyone in the file. Someone already in the register keeps the source first "
+            "recorded for them and gains this one.")
+        self.fields["contact_consent"].help_text = _(
+            "For everyone in the file. For someone already in the register, a yes or a no "
+            "replaces their earlier answer; “Not recorded” leaves it as it is.")
 
 
 class SeizureForm(VisibleChoicesMixin, VersionedModelForm):

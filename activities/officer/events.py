@@ -22,7 +22,7 @@ from activities.forms import (
     TrainerLinkFormSet,
     record_number,
 )
-from activities.models import Event, Organisation, Participant
+from activities.models import ContactConsent, Event, Organisation, Participant
 from activities.officer.base import OfficerMixin
 from unodc_portal.core.lookups import RecordLookupSelect
 from unodc_portal.core.roles import mark_if_demo
@@ -166,6 +166,10 @@ class EventRecordView(OfficerMixin, View):
                 ],
                 trainer_counts=trainer_counts,
                 trainers_removed=trainers_removed,
+                # Asked once for the new participants (required when there are some).
+                source=new_participants.basis.cleaned_data.get("source") or None,
+                contact_consent=(new_participants.basis.cleaned_data.get("contact_consent")
+                                 or ContactConsent.NOT_RECORDED),
             )
         except StaleVersion as exc:
             return self.render_stale(event, participations, trainer_links, expected=expected,

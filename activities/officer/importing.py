@@ -59,7 +59,9 @@ class ParticipantImportView(OfficerMixin, FormView):
     def form_valid(self, form):
         try:
             batch = services.import_batch_create(
-                event=self.event, upload=form.cleaned_data["file"], user=self.request.user
+                event=self.event, upload=form.cleaned_data["file"], user=self.request.user,
+                source=form.cleaned_data["source"],
+                contact_consent=form.cleaned_data["contact_consent"],
             )
         except imports.ImportFileError as exc:
             form.add_error("file", str(exc))

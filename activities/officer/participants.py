@@ -15,6 +15,7 @@ from django.views.generic import DetailView, UpdateView
 from django_filters.views import FilterView
 
 from activities import selectors, services
+from activities.databasis import sources_label
 from activities.exports import PARTICIPANT_COLUMNS
 from activities.filters import ParticipantFilter
 from activities.forms import ParticipantForm, record_number
@@ -96,6 +97,7 @@ class ParticipantDetailView(OfficerMixin, DetailView):
         context["merged_records"] = merged_records(participant)
         context["merged_numbers"] = record_numbers(context["merged_records"])
         context["merged_values"] = merged_values(participant)
+        context["sources_label"] = sources_label(participant.sources)
         return context
 
 
@@ -110,6 +112,12 @@ class ParticipantUpdateView(OfficerMixin, StaleFormMixin, UpdateView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Read-only on this page: the record's history of how its data came.
+        context["sources_label"] = sources_label(self.object.sources)
+        return context
 
     def form_valid(self, form):
         try:

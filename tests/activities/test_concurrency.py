@@ -305,7 +305,8 @@ def test_import_then_stale_save_loses_none_of_the_imported_participants(officers
     rows = [["Nurlan Abdyrakhmanov", "M", "SSDC", "", "", "", ""],
             ["Aigerim Sadykova", "F", "SSDC", "", "", "", ""]]
     officers["olga"].post(reverse("activities:participant_import", args=[event.slug]),
-                          {"file": csv_file(rows)})
+                          {"file": csv_file(rows), "source": "partner_list",
+                           "contact_consent": "not_recorded"})
     batch = ImportBatch.objects.get()
     assert officers["olga"].post(batch.get_absolute_url()).status_code == 302
     imported = {"Nurlan Abdyrakhmanov", "Aigerim Sadykova"}

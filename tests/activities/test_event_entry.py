@@ -55,8 +55,13 @@ def add_existing(data, participants, status="attended", loaded=None):
             data[f"part-{i}-loaded_status"] = loaded
 
 
-def add_new(data, rows):
+# The two questions asked once for the new participants of a save (issue 18).
+BASIS = {"basis-source": "attendance_sheet", "basis-contact_consent": "yes"}
+
+
+def add_new(data, rows, basis=BASIS):
     data.update(management("new", len(rows)))
+    data.update(basis)
     for i, row in enumerate(rows):
         for key, value in {"sex": "not_recorded", "status": "attended", **row}.items():
             data[f"new-{i}-{key}"] = value

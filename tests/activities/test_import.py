@@ -53,9 +53,13 @@ def setting(db):
     return {"event": event, "ssdc": ssdc, "known": known}
 
 
-def upload(client, event, file):
+# The two questions the upload form asks once per batch (issue 18).
+BASIS = {"source": "attendance_sheet", "contact_consent": "not_recorded"}
+
+
+def upload(client, event, file, **basis):
     return client.post(reverse("activities:participant_import", args=[event.slug]),
-                       {"file": file})
+                       {"file": file, **BASIS, **basis})
 
 
 GOOD_ROWS = [

@@ -156,6 +156,9 @@ def test_officer_records_a_workshop_then_imports_a_corrected_spreadsheet(
         page.locator("#id_new-0-organisation-ts-control").press_sequentially("AIM")
     page.locator("#id_new-0-organisation-ts-dropdown .option",
                  has_text="Academy of the Interior Ministry (AIM)").click()
+    # Asked once for the new participants of the save (issue 18).
+    page.locator('input[name="basis-source"][value="attendance_sheet"]').check()
+    page.locator('input[name="basis-contact_consent"][value="yes"]').check()
     page.get_by_role("button", name="Save the event").click()
 
     # Saving lands on the event's page, with a confirmation.
@@ -164,6 +167,8 @@ def test_officer_records_a_workshop_then_imports_a_corrected_spreadsheet(
     event = Event.objects.get(slug="precursor-control-workshop")
     assert set(event.participations.values_list("participant__name", flat=True)) == {
         "Alisher Usmonov", "Madina Yusupova", "Timur Nazarov"}
+    timur = Participant.objects.get(name="Timur Nazarov")
+    assert (timur.sources, timur.contact_consent) == (["attendance_sheet"], "yes")
 
     # The import: the template first, to see the columns.
     page.get_by_role("link", name="Import participants").click()
@@ -186,6 +191,9 @@ def test_officer_records_a_workshop_then_imports_a_corrected_spreadsheet(
         "name": "participants.csv", "mimeType": "text/csv",
         "buffer": participants_file(good + bad),
     }])
+    # Asked once for the whole file (issue 18).
+    page.locator('input[name="source"][value="partner_list"]').check()
+    page.locator('input[name="contact_consent"][value="not_recorded"]').check()
     page.get_by_role("button", name="Upload and preview").click()
     page.wait_for_url(re.compile(r"/imports/\d+/$"))
     expect(page.get_by_role("alert")).to_contain_text("Nothing can be imported: 2 rows have errors")
@@ -208,6 +216,9 @@ def test_officer_records_a_workshop_then_imports_a_corrected_spreadsheet(
         "name": "participants-fixed.csv", "mimeType": "text/csv",
         "buffer": participants_file(good + bad),
     }])
+    # Asked once for the whole file (issue 18).
+    page.locator('input[name="source"][value="partner_list"]').check()
+    page.locator('input[name="contact_consent"][value="not_recorded"]').check()
     page.get_by_role("button", name="Upload and preview").click()
     expect(page.locator("tr.import-error")).to_have_count(0)
     expect(page.locator(".import-counts")).to_contain_text("New: 3")
@@ -224,6 +235,9 @@ def test_officer_records_a_workshop_then_imports_a_corrected_spreadsheet(
     assert Participant.objects.count() == register_before + 3
     assert Participant.objects.get(name="Dilnoza Karimova").email == "dilnoza@example.org"
     assert ImportBatch.objects.filter(event=event, status="committed").count() == 1
+    assert Participant.objects.get(name="Dilnoza Karimova").sources == ["partner_list"]
+    # Already in the register: keeps its first basis (none recorded) and gains this one.
+    assert Participant.objects.get(name="Bakyt Toktogulov").sources == ["partner_list"]
 
     # Back on the event's page, the officer sees them in its participant list.
     page.get_by_role("main").get_by_role("link", name="Precursor control workshop").click()

@@ -70,6 +70,8 @@ def test_officer_records_an_event_in_russian_with_cyrillic_participants(
     page.locator('[data-add-row="new"]').click()
     page.fill("#id_new-1-name", "Жуков Тимур")
     page.select_option("#id_new-1-sex", "male")
+    page.locator('input[name="basis-source"][value="registration_form"]').check()
+    page.locator('input[name="basis-contact_consent"][value="no"]').check()
     page.get_by_role("button", name="Сохранить мероприятие").click()
 
     # The slug comes from the English title; the saved page is the Russian one.
@@ -120,6 +122,8 @@ def test_officer_imports_a_russian_headed_spreadsheet(page, live_server, officer
             ["Борисов Данияр", "мужской", "SSDC", "KG", "", "", ""],  # in the register
         ]),
     }])
+    page.locator('input[name="source"][value="attendance_sheet"]').check()
+    page.locator('input[name="contact_consent"][value="yes"]').check()
     page.get_by_role("button", name="Загрузить и просмотреть").click()
     page.wait_for_url(re.compile(r"/ru/.*imports/\d+/$"))
     expect(page.locator("tr.import-error")).to_have_count(0)

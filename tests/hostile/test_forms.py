@@ -185,6 +185,8 @@ def event_data(setup):
         "new-0-organisation": str(organisation.pk),
         "new-0-status": "attended",
         "new-0-email": "gs@example.org",
+        "basis-source": "registration_form",
+        "basis-contact_consent": "no",
         "trainers-0-organisation": str(organisation.pk),
         "trainers-0-trainer_count": "2",
     }
@@ -202,6 +204,7 @@ EVENT_FIELDS = [
     "part-0-remove", "part-1-participant",
     *(f"new-0-{name}" for name in ["name", "sex", "organisation", "country", "position", "email",
                                     "phone", "status", "not_duplicate"]),
+    "basis-source", "basis-contact_consent",
     "trainers-0-organisation", "trainers-0-trainer_count", "trainers-0-DELETE",
 ]
 
@@ -255,7 +258,8 @@ def test_an_event_titled_with_markup_is_stored_and_shown_escaped(setup):
 # --------------------------------------------------------------------------------------------
 # Participants: edit, merge, duplicates
 # --------------------------------------------------------------------------------------------
-PARTICIPANT_FIELDS = ["name", "sex", "organisation", "country", "position", "email", "phone"]
+PARTICIPANT_FIELDS = ["name", "sex", "organisation", "country", "position", "email", "phone",
+                      "contact_consent"]
 
 
 def test_participant_edit_refuses_hostile_values_or_shows_them_escaped(setup):
@@ -266,6 +270,7 @@ def test_participant_edit_refuses_hostile_values_or_shows_them_escaped(setup):
              "organisation": str(participant.organisation_id),
              "country": str(participant.country_id), "position": "Inspector",
              "email": participant.email, "phone": participant.phone,
+             "contact_consent": participant.contact_consent,
              "record_version": str(participant.version)}
     assert_accepted(client, url, valid)
 

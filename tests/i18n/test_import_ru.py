@@ -58,7 +58,8 @@ def setting(db):
 
 def upload(client, event, file, url=None):
     return client.post(url or en("activities:participant_import", event.slug),
-                       {"file": file})
+                       {"file": file, "source": "attendance_sheet",
+                        "contact_consent": "not_recorded"})
 
 
 def confirm(client, batch):

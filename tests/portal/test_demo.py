@@ -435,7 +435,8 @@ def test_what_a_demo_account_imports_is_demo_data(client, world):
     text = f"{header}\nImported Trial Person,F,,,,,\n"
     client.force_login(world["officer"])
     response = client.post(f"/events/{event.slug}/participants/import/",
-                           {"file": SimpleUploadedFile("list.csv", text.encode(), "text/csv")})
+                           {"file": SimpleUploadedFile("list.csv", text.encode(), "text/csv"),
+                            "source": "attendance_sheet", "contact_consent": "yes"})
     assert response.status_code == 302
     assert client.post(response["Location"]).status_code == 302
     person = Participant.objects.get(name="Imported Trial Person")

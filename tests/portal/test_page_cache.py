@@ -335,7 +335,8 @@ def test_a_confirmed_import_is_on_the_next_anonymous_page(
     assert registered(warm(url)) == "0"
     rows = [[f"Person {n} Example", "", "", "", "", "", ""] for n in "ABCD"]
     preview = officer_client.post(
-        reverse("activities:participant_import", args=[event.slug]), {"file": csv_file(rows)}
+        reverse("activities:participant_import", args=[event.slug]),
+        {"file": csv_file(rows), "source": "partner_list", "contact_consent": "yes"},
     )
     assert preview.status_code == 302
     assert registered(anonymous(url).content.decode()) == "0"  # a preview writes nothing shown
