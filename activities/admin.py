@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from modeltranslation.admin import TranslationAdmin
 
+from accesslog.admin_mixins import LogsParticipantsAdmin
 from activities import services
 from activities.forms import bound_reported_participants
 from activities.models import (
@@ -27,6 +28,7 @@ from activities.models.reference import country_name_order
 from unodc_portal.core.admin_history import (
     DemoVisibleAdmin,
     HistoryAdmin,
+    HistoryLogAdmin,
     LabelledListEditableAdmin,
     LabelledTabularInline,
     LargeTableAdmin,
@@ -36,8 +38,18 @@ from unodc_portal.core.admin_history import (
 from unodc_portal.core.versioning import VersionedAdminMixin, VersionedModelForm, bump_versions
 
 
+class ShowsParticipants(LogsParticipantsAdmin):
+    """The admin pages that may show participants' names, e-mails, phones or positions write
+    the access log with the register numbers they show (``accesslog.admin_mixins``): the
+    participants' own pages and history, participations, an event's participations inline, and
+    the delete pages of organisations and countries, which list the participants that stop the
+    deletion."""
+
+    participant_model = Participant
+
+
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(ShowsParticipants, admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code"]
 
@@ -58,7 +70,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(WideTextAdmin, DemoVisibleAdmin, TranslationAdmin):
+class OrganisationAdmin(ShowsParticipants, WideTextAdmin, DemoVisibleAdmin, TranslationAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind", "country"]
@@ -130,8 +142,8 @@ def real_participation_count():
 
 
 @admin.register(Event)
-class EventAdmin(WideTextAdmin, LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin,
-                 TranslationAdmin, HistoryAdmin):
+class EventAdmin(ShowsParticipants, WideTextAdmin, LargeTableAdmin, DemoVisibleAdmin,
+                 VersionedAdminMixin, TranslationAdmin, HistoryAdmin):
     form = EventAdminForm
     list_display = [
         "title", "kind", "start_date", "end_date", "date_wording", "city", "country",
@@ -184,8 +196,8 @@ class EventTrainerOrganisationAdmin(LargeTableAdmin, EventVersionMixin, admin.Mo
 
 
 @admin.register(Participant)
-class ParticipantAdmin(WideTextAdmin, LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin,
-                       HistoryAdmin):
+class ParticipantAdmin(ShowsParticipants, WideTextAdmin, LargeTableAdmin, DemoVisibleAdmin,
+                       VersionedAdminMixin, HistoryAdmin):
     list_display = ["name", "sex", "organisation", "country", "position", "email", "is_demo"]
     list_filter = ["sex", "country", "is_demo", "organisation__kind"]
     list_select_related = ["organisation", "country"]
@@ -206,7 +218,8 @@ class ParticipantAdmin(WideTextAdmin, LargeTableAdmin, DemoVisibleAdmin, Version
 
 
 @admin.register(Participation)
-class ParticipationAdmin(LargeTableAdmin, DemoVisibleAdmin, EventVersionMixin, HistoryAdmin):
+class ParticipationAdmin(ShowsParticipants, LargeTableAdmin, DemoVisibleAdmin, EventVersionMixin,
+                         HistoryAdmin):
     list_display = ["participant", "event", "status"]
     list_filter = ["status"]
     list_select_related = ["participant", "event"]
@@ -271,5 +284,12 @@ class ArticleAdmin(WideTextAdmin, LabelledListEditableAdmin, TranslationAdmin):
     ]
 
 
-for tracked in (Project, Event, Participant, Participation, Seizure):
+class ParticipantHistoryLogAdmin(ShowsParticipants, HistoryLogAdmin):
+    """The history logs of participants (every row names the person) and of participations
+    (a row's page shows its participant)."""
+
+
+for tracked in (Project, Event, Seizure):
     register_history_log(tracked)
+for tracked in (Participant, Participation):
+    admin.site.register(tracked.history.model, ParticipantHistoryLogAdmin)
