@@ -8,8 +8,9 @@ The log grows with every page that shows a participant (a million entries within
 likely), so nothing here reads the whole table on a visit: the count is the planner's estimate
 (``LargeTableAdmin``), a participant's accesses are found through ``AccessedRecord``'s
 (participant, entry) index, never by matching the ranges' text, and the "what" filter offers
-the values of the newest entries. Its pages show register numbers only, so they write no entry
-themselves."""
+the values of the newest entries, and the dates offered are read from the list's first and
+last entry (``accesslog/templatetags/accesslog_admin.py``). Its pages show register numbers only,
+so they write no entry themselves."""
 
 import re
 
@@ -40,7 +41,7 @@ class WhatFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         newest = AccessEntry.objects.order_by("-at", "-id").values("id")[:WHAT_CHOICES_FROM]
         values = set(AccessEntry.objects.filter(id__in=Subquery(newest))
-                     .values_list("what", flat=True).distinct())
+                     .order_by().values_list("what", flat=True).distinct())
         if self.value():
             values.add(self.value())  # chosen from a row of an older page: still offered
         return [(value, value) for value in sorted(values)]
