@@ -12,7 +12,8 @@ it shows
 - a field that points at a participant: a list column, a form or read-only field on a change
   page (the chooser shows the chosen person's name), a field of an inline row;
 - a participant that a deletion would remove or that stops it (the confirmation page lists
-  them by name).
+  them by name), and an entry of the admin's own log about a participant (deleting an account
+  lists its entries, each naming the record it changed).
 
 The numbers are read from what the page has already loaded (the list's page of rows, the
 forms' values), never by a query of their own, except on a delete confirmation, which walks
@@ -23,7 +24,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import NestedObjects
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, router
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
@@ -69,14 +72,18 @@ class LogsParticipantsAdmin:
 
     # ---- what one record shows ------------------------------------------------------------
     def participant_number(self, obj) -> int | None:
-        """``obj``'s number when it is a participant record or a row of a participant's
-        history (simple-history's ``instance_type``), else None."""
+        """``obj``'s number when it is a participant record, a row of a participant's history
+        (simple-history's ``instance_type``) or an admin log entry about a participant, else
+        None."""
         participant = self.participant_model
         model = type(obj)
         if issubclass(model, participant):
             return obj.pk
         if getattr(model, "instance_type", None) is participant:
             return getattr(obj, participant._meta.pk.attname)
+        if (issubclass(model, LogEntry)
+                and obj.content_type_id == ContentType.objects.get_for_model(participant).pk):
+            return next(_numbers(obj.object_id), None)
         return None
 
     def points_at_participant(self, field) -> bool:
@@ -178,7 +185,7 @@ class LogsParticipantsAdmin:
         and what stops it: the participants among them are noted (walking the deletion again,
         only where it can reach participants)."""
         result = super().get_deleted_objects(objs, request)
-        if reaches(self.model, self.participant_model):
+        if reaches(self.model, self.participant_model) or reaches(self.model, LogEntry):
             collector = NestedObjects(using=router.db_for_write(self.model), origin=objs)
             collector.collect(objs)
             reached = [obj for rows in collector.data.values() for obj in rows]

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -287,6 +289,15 @@ class ArticleAdmin(WideTextAdmin, LabelledListEditableAdmin, TranslationAdmin):
 class ParticipantHistoryLogAdmin(ShowsParticipants, HistoryLogAdmin):
     """The history logs of participants (every row names the person) and of participations
     (a row's page shows its participant)."""
+
+
+class AccountAdmin(ShowsParticipants, UserAdmin):
+    """Django's account admin, whose delete page lists the account's admin log entries: each
+    names the record it changed, participants included."""
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), AccountAdmin)
 
 
 for tracked in (Project, Event, Seizure):

@@ -428,3 +428,20 @@ def test_the_dates_are_offered_from_the_first_and_last_entry_not_every_date(worl
             for link in days if "at__day" in link] == [1, 2, 3, 4]
     rows, _response = listed(admin_in_world, **mine, at__year=2003, at__month=7, at__day=4)
     assert len(rows) == 1
+
+
+def test_deleting_an_account_logs_the_participants_its_admin_log_names(world, admin_in_world):
+    """The confirmation lists the account's admin log entries, each naming its record."""
+    account = factories.UserFactory()
+    participant = factories.ParticipantFactory()
+    for content_type, obj in [(ContentType.objects.get_for_model(am.Participant), participant),
+                              (ContentType.objects.get_for_model(am.Event), world.event)]:
+        LogEntry.objects.create(user_id=account.pk, content_type=content_type,
+                                object_id=str(obj.pk), object_repr=str(obj)[:200],
+                                action_flag=CHANGE)
+    response, shown = logged(admin_in_world, reverse("admin:auth_user_delete", args=[account.pk]))
+    assert participant.name in response.content.decode()
+    assert shown == {participant.pk}
+    quiet = factories.UserFactory()
+    _response, shown = logged(admin_in_world, reverse("admin:auth_user_delete", args=[quiet.pk]))
+    assert shown is None
