@@ -43,9 +43,10 @@ from unodc_portal.core.versioning import VersionedAdminMixin, VersionedModelForm
 class ShowsParticipants(LogsParticipantsAdmin):
     """The admin pages that may show participants' names, e-mails, phones or positions write
     the access log with the register numbers they show (``accesslog.admin_mixins``): the
-    participants' own pages and history, participations, an event's participations inline, and
-    the delete pages of organisations and countries, which list the participants that stop the
-    deletion."""
+    participants' own pages and history, participations, an event's participations inline, the
+    delete pages of organisations and countries, which list the participants that stop the
+    deletion, and of accounts, which list the admin log entries naming them; the site's
+    choosers and "Recent actions" through ``records_shown``."""
 
     participant_model = Participant
 
