@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -6,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from modeltranslation.admin import TranslationAdmin
 
+from accesslog.admin_mixins import LogsParticipantsAdmin
 from activities import services
 from activities.databasis import sources_label
 from activities.forms import bound_reported_participants
@@ -28,6 +31,7 @@ from activities.models.reference import country_name_order
 from unodc_portal.core.admin_history import (
     DemoVisibleAdmin,
     HistoryAdmin,
+    HistoryLogAdmin,
     LabelledListEditableAdmin,
     LabelledTabularInline,
     LargeTableAdmin,
@@ -37,8 +41,19 @@ from unodc_portal.core.admin_history import (
 from unodc_portal.core.versioning import VersionedAdminMixin, VersionedModelForm, bump_versions
 
 
+class ShowsParticipants(LogsParticipantsAdmin):
+    """The admin pages that may show participants' names, e-mails, phones or positions write
+    the access log with the register numbers they show (``accesslog.admin_mixins``): the
+    participants' own pages and history, participations, an event's participations inline, the
+    delete pages of organisations and countries, which list the participants that stop the
+    deletion, and of accounts, which list the admin log entries naming them; the site's
+    choosers and "Recent actions" through ``records_shown``."""
+
+    participant_model = Participant
+
+
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(ShowsParticipants, admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code"]
 
@@ -59,7 +74,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(WideTextAdmin, DemoVisibleAdmin, TranslationAdmin):
+class OrganisationAdmin(ShowsParticipants, WideTextAdmin, DemoVisibleAdmin, TranslationAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind", "country"]
@@ -131,8 +146,8 @@ def real_participation_count():
 
 
 @admin.register(Event)
-class EventAdmin(WideTextAdmin, LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin,
-                 TranslationAdmin, HistoryAdmin):
+class EventAdmin(ShowsParticipants, WideTextAdmin, LargeTableAdmin, DemoVisibleAdmin,
+                 VersionedAdminMixin, TranslationAdmin, HistoryAdmin):
     form = EventAdminForm
     list_display = [
         "title", "kind", "start_date", "end_date", "date_wording", "city", "country",
@@ -185,8 +200,8 @@ class EventTrainerOrganisationAdmin(LargeTableAdmin, EventVersionMixin, admin.Mo
 
 
 @admin.register(Participant)
-class ParticipantAdmin(WideTextAdmin, LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin,
-                       HistoryAdmin):
+class ParticipantAdmin(ShowsParticipants, WideTextAdmin, LargeTableAdmin, DemoVisibleAdmin,
+                       VersionedAdminMixin, HistoryAdmin):
     list_display = ["name", "sex", "organisation", "country", "position", "email", "is_demo"]
     list_filter = ["sex", "country", "is_demo", "contact_consent", "organisation__kind"]
     list_select_related = ["organisation", "country"]
@@ -215,7 +230,8 @@ class ParticipantAdmin(WideTextAdmin, LargeTableAdmin, DemoVisibleAdmin, Version
 
 
 @admin.register(Participation)
-class ParticipationAdmin(LargeTableAdmin, DemoVisibleAdmin, EventVersionMixin, HistoryAdmin):
+class ParticipationAdmin(ShowsParticipants, LargeTableAdmin, DemoVisibleAdmin, EventVersionMixin,
+                         HistoryAdmin):
     list_display = ["participant", "event", "status"]
     list_filter = ["status"]
     list_select_related = ["participant", "event"]
@@ -280,5 +296,21 @@ class ArticleAdmin(WideTextAdmin, LabelledListEditableAdmin, TranslationAdmin):
     ]
 
 
-for tracked in (Project, Event, Participant, Participation, Seizure):
+class ParticipantHistoryLogAdmin(ShowsParticipants, HistoryLogAdmin):
+    """The history logs of participants (every row names the person) and of participations
+    (a row's page shows its participant)."""
+
+
+class AccountAdmin(ShowsParticipants, UserAdmin):
+    """Django's account admin, whose delete page lists the account's admin log entries: each
+    names the record it changed, participants included."""
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), AccountAdmin)
+
+
+for tracked in (Project, Event, Seizure):
     register_history_log(tracked)
+for tracked in (Participant, Participation):
+    admin.site.register(tracked.history.model, ParticipantHistoryLogAdmin)

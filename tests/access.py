@@ -360,6 +360,14 @@ def build_world() -> SimpleNamespace:
     w.project_attachment = attachment_services.add(
         w.project, pdf_upload("matrix-report.pdf", text="Report"), user=w.users["admin"],
         title="Matrix report", kind="report")
+
+    # An entry of the access log (its admin pages: numbers only, never the data).
+    from accesslog.log import write as access_write
+
+    w.access = access_write(
+        ids=[p.pk for p in w.participants], what="activities:event_participants",
+        user=w.users["officer"], method="GET", path="/events/matrix-workshop/participants/",
+        ip="192.0.2.7")
     return w
 
 
@@ -438,6 +446,10 @@ def build_minimal_world() -> SimpleNamespace:
 
     w.attachment = attachment_services.add(
         w.event, pdf_upload("x.pdf"), user=w.users["officer"], title="x", kind="other")
+    # An access-log entry with nothing but one number (no user, address or page).
+    from accesslog.log import write as access_write
+
+    w.access = access_write(ids=[w.participants[0].pk], what="x")
     return w
 
 

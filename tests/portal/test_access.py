@@ -136,8 +136,12 @@ HISTORY_LOGS = [
     "activities_historicalseizure", "donors_historicalcontribution",
 ]
 AXES_RECORDS = ["axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"]
+# The personal-data access log: read-only for everyone, superusers included (its change page
+# is a view of the entry).
+ACCESS_LOG = ["accesslog_accessentry"]
 ADMIN_STATUS_EXCEPTIONS = {
-    **{f"admin:{log}_{view}": 403 for log in HISTORY_LOGS for view in ("add", "delete")},
+    **{f"admin:{log}_{view}": 403 for log in HISTORY_LOGS + ACCESS_LOG
+       for view in ("add", "delete")},
     **{f"admin:{records}_add": 403 for records in AXES_RECORDS},
 }
 # Admin list pages that show private things, and to whom: everything is shown to admins.
