@@ -51,6 +51,8 @@ class AccessEntry(models.Model):
             models.Index(fields=["at"], name="accesslog_entry_at_idx"),
             # admin: one user's accesses
             models.Index(fields=["user", "at"], name="accesslog_entry_user_idx"),
+            # admin: every access through one page or command ("what")
+            models.Index(fields=["what", "at"], name="accesslog_entry_what_idx"),
         ]
 
     def __str__(self):
