@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
+from accesslog.log import saw
 from activities import aggregates
 from activities.filters import ArticleFilter, EventFilter, ProjectFilter, SeizureFilter
 from activities.models import (
@@ -167,7 +168,8 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class ParticipationSerializer(serializers.ModelSerializer):
-    """Personal data: officers and admins only."""
+    """Personal data: officers and admins only; each record written into an answer is noted
+    in the access log (``accesslog.log.saw``, with the request's user, token-signed or not)."""
 
     name = serializers.CharField(source="participant.name")
     sex = serializers.CharField(source="participant.sex")
@@ -183,6 +185,12 @@ class ParticipationSerializer(serializers.ModelSerializer):
         model = Participation
         fields = ["participant", "name", "sex", "sex_label", "organisation", "country",
                   "position", "email", "phone", "status", "status_label"]
+
+    def to_representation(self, instance):
+        request = self.context.get("request")
+        if request is not None:
+            saw(request, (instance.participant_id,))
+        return super().to_representation(instance)
 
 
 class EventWithParticipantsSerializer(EventSerializer):

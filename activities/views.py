@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from accesslog.log import saw
 from activities import aggregates
 from activities.exports import EVENT_COLUMNS, PROJECT_COLUMNS, SEIZURE_COLUMNS
 from activities.filters import ArticleFilter, EventFilter, ProjectFilter, SeizureFilter
@@ -169,11 +170,12 @@ class EventDetailView(DetailPageMixin, DetailView):
         figures = aggregates.participant_figures(aggregates.registered_participants(event))
         context["participants"] = figures
         if can_see_personal_data(self.request.user):
-            context["participations"] = event.participations.visible_to(
-                self.request.user
-            ).select_related(
-                "participant__organisation", "participant__country"
-            ).order_by("participant__name", "participant__pk")
+            participations = context["participations"] = list(
+                event.participations.visible_to(self.request.user).select_related(
+                    "participant__organisation", "participant__country"
+                ).order_by("participant__name", "participant__pk")
+            )
+            saw(self.request, (p.participant_id for p in participations))
         return context
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
+from accesslog.log import saw
 from activities import selectors
 from activities.history import history_entries
 from activities.models import Event, Participant, Seizure
@@ -58,7 +59,12 @@ class EventHistoryView(HistoryView):
         context = super().get_context_data(**kwargs)
         changes = paged(self.request, selectors.participation_changes(self.object),
                         self.paginate_by)
-        context["participation_page"] = changes["page_obj"]
+        page = context["participation_page"] = changes["page_obj"]
+        # Read here (the one query the template would run) so that the log names the
+        # participants whose names the page shows.
+        page.object_list = list(page.object_list)
+        saw(self.request, (change.participant_id for change in page.object_list
+                           if change.participant is not None))
         context["participation_page_range"] = changes["page_range"]
         return context
 
@@ -75,6 +81,10 @@ class ParticipantHistoryView(HistoryView):
 
     def back_url(self, obj):
         return reverse("activities:participant_detail", args=[obj.pk])
+
+    def get_context_data(self, **kwargs):
+        saw(self.request, [self.object.pk])  # its values, as they were and are
+        return super().get_context_data(**kwargs)
 
 
 class SeizureHistoryView(HistoryView):
