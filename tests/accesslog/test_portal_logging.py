@@ -152,13 +152,24 @@ def test_the_duplicates_and_merge_pages_log_the_records_compared(world):
     assert numbers(entry) == pks(world.pair)
 
 
-def test_a_merged_records_numbers_are_logged_on_the_kept_records_page(world):
+def test_a_merged_records_number_is_logged_wherever_its_name_is_shown(world):
+    """A merge's change reason names the record merged away: the kept record's page and
+    history, and the history of the merged record's events, show it."""
     keep, other = world.pair
+    factories.ParticipationFactory(event=world.other_event, participant=other)
     as_role("officer", world).post(
         reverse("activities:participant_merge", args=[keep.pk, other.pk]), {"keep": keep.pk})
     assert not Participant.objects.filter(pk=other.pk).exists()
     _response, entry = get_logged(world, keep.get_absolute_url())
     assert numbers(entry) == {keep.pk, other.pk}
+    response, entry = get_logged(world, reverse("activities:participant_history",
+                                                args=[keep.pk]))
+    assert other.name in response.content.decode()
+    assert numbers(entry) == {keep.pk, other.pk}
+    response, entry = get_logged(world, reverse("activities:event_history",
+                                                args=[world.other_event.slug]))
+    assert other.name in response.content.decode()
+    assert numbers(entry) == pks(world.others) | {keep.pk, other.pk}
 
 
 # --------------------------------------------------------------------------------------------
