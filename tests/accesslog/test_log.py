@@ -18,6 +18,19 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def connection_kept_open_when_an_answer_closes():
+    """Closing an answer sends ``request_finished``, on which Django closes the database
+    connection — the test's own, here, where the answers are closed by hand (the test client
+    disconnects the same receiver while it answers)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_finished.connect(close_old_connections)
+
+
 def numbers_of(entry) -> list[int]:
     return sorted(entry.accessed.values_list("participant", flat=True))
 
