@@ -4,7 +4,8 @@ Every record is read through its model's ``visible_to(user)`` (articles: drafts;
 publication; projects, events, organisations, seizures, participants, donors: demo records, seen
 only by demo accounts) everywhere, including the related lists on detail pages, so that a demo
 record's page is a 404 for everyone else. Participants appear only as protected aggregates,
-except to those who may see personal data (``can_see_personal_data``).
+except to those who may see personal data (``can_see_personal_data``): the event page then
+lists them, and writes them in the access log (``accesslog.log.saw``).
 """
 
 
