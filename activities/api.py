@@ -3,7 +3,8 @@
 Every record comes from its model's ``visible_to(user)`` (demo records for demo accounts only).
 Events carry participant *aggregates* (by sex, country and agency, small cells protected as on
 the pages: ``activities.aggregates``); officers and admins (``can_see_personal_data``) also get
-the participant records, each written in the access log (``ParticipationSerializer``). Articles come from ``Article.objects.visible_to(user)``.
+the participant records, each written in the access log (``ParticipationSerializer``).
+Articles come from ``Article.objects.visible_to(user)``.
 
 Choice fields give their code under their own name (``kind``: "workshop") and their label in the
 language of the request's ``Accept-Language`` beside it (``kind_label``: "Семинар");
