@@ -3,7 +3,8 @@
 Every record comes from its model's ``visible_to(user)`` (demo records for demo accounts only).
 Events carry participant *aggregates* (by sex, country and agency, small cells protected as on
 the pages: ``activities.aggregates``); officers and admins (``can_see_personal_data``) also get
-the participant records. Articles come from ``Article.objects.visible_to(user)``.
+the participant records, each written in the access log (``ParticipationSerializer``).
+Articles come from ``Article.objects.visible_to(user)``.
 
 Choice fields give their code under their own name (``kind``: "workshop") and their label in the
 language of the request's ``Accept-Language`` beside it (``kind_label``: "Семинар");
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
+from accesslog.log import saw
 from activities import aggregates
 from activities.filters import ArticleFilter, EventFilter, ProjectFilter, SeizureFilter
 from activities.models import (
@@ -167,7 +169,8 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class ParticipationSerializer(serializers.ModelSerializer):
-    """Personal data: officers and admins only."""
+    """Personal data: officers and admins only; each record written into an answer is noted
+    in the access log (``accesslog.log.saw``, with the request's user, token-signed or not)."""
 
     name = serializers.CharField(source="participant.name")
     sex = serializers.CharField(source="participant.sex")
@@ -183,6 +186,12 @@ class ParticipationSerializer(serializers.ModelSerializer):
         model = Participation
         fields = ["participant", "name", "sex", "sex_label", "organisation", "country",
                   "position", "email", "phone", "status", "status_label"]
+
+    def to_representation(self, instance):
+        request = self.context.get("request")
+        if request is not None:
+            saw(request, (instance.participant_id,))
+        return super().to_representation(instance)
 
 
 class EventWithParticipantsSerializer(EventSerializer):

@@ -2,15 +2,19 @@
 both formats (``unodc_portal.core.exports``). Headers are lazy translations: XLSX writes them in
 the reader's language, CSV in English (stable names that scripts read). Participants' columns
 hold personal data: their export is for officers and admins only, like the register it comes
-from."""
+from, and notes every row it writes in the access log (``logged_columns``)."""
+
+import dataclasses
+from collections.abc import Iterator
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accesslog.log import saw
 from activities.databasis import sources_label
 from activities.models import Organisation
-from unodc_portal.core.exports import Column, Columns
+from unodc_portal.core.exports import CHUNK_SIZE, Column, Columns
 
 
 def codes(field):
@@ -136,3 +140,22 @@ PARTICIPANT_COLUMNS = Columns(
     select_related=("organisation", "country"),
     prefetch_related=("participations",),
 )
+
+
+@dataclasses.dataclass(frozen=True)
+class LoggedColumns(Columns):
+    """Columns whose ``rows`` note each record in the access log of ``request`` as it is read
+    (``accesslog.log.saw``): a streamed export's entry then names exactly the rows it sent."""
+
+    request: object = None
+
+    def rows(self, queryset) -> Iterator[list]:
+        for record in self.prepare(queryset).iterator(chunk_size=CHUNK_SIZE):
+            saw(self.request, (record.pk,))
+            yield [column.read(record) for column in self.columns]
+
+
+def logged_columns(columns: Columns, request) -> LoggedColumns:
+    """``columns`` for one export answering ``request``, each row it writes logged."""
+    return LoggedColumns(**{f.name: getattr(columns, f.name)
+                            for f in dataclasses.fields(columns)}, request=request)

@@ -4,7 +4,8 @@ Every record is read through its model's ``visible_to(user)`` (articles: drafts;
 publication; projects, events, organisations, seizures, participants, donors: demo records, seen
 only by demo accounts) everywhere, including the related lists on detail pages, so that a demo
 record's page is a 404 for everyone else. Participants appear only as protected aggregates,
-except to those who may see personal data (``can_see_personal_data``).
+except to those who may see personal data (``can_see_personal_data``): the event page then
+lists them, and writes them in the access log (``accesslog.log.saw``).
 """
 
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
+from accesslog.log import saw
 from activities import aggregates
 from activities.exports import EVENT_COLUMNS, PROJECT_COLUMNS, SEIZURE_COLUMNS
 from activities.filters import ArticleFilter, EventFilter, ProjectFilter, SeizureFilter
@@ -169,11 +171,12 @@ class EventDetailView(DetailPageMixin, DetailView):
         figures = aggregates.participant_figures(aggregates.registered_participants(event))
         context["participants"] = figures
         if can_see_personal_data(self.request.user):
-            context["participations"] = event.participations.visible_to(
-                self.request.user
-            ).select_related(
-                "participant__organisation", "participant__country"
-            ).order_by("participant__name", "participant__pk")
+            participations = context["participations"] = list(
+                event.participations.visible_to(self.request.user).select_related(
+                    "participant__organisation", "participant__country"
+                ).order_by("participant__name", "participant__pk")
+            )
+            saw(self.request, (p.participant_id for p in participations))
         return context
 
 

@@ -7,7 +7,9 @@
   (``Attachment.readable_by``), checked on every request; the file is streamed from local disk
   or the reader is sent to a signed storage address valid for at most
   ``ATTACHMENT_SIGNED_URL_SECONDS``. A file the reader may not read answers 404 — the same as
-  a number that does not exist, so that numbers tell nothing.
+  a number that does not exist, so that numbers tell nothing. An attendance sheet is its
+  people's personal data: each download (or signed address given) is written in the access log
+  with the event's participants (``log_sheet``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
+from accesslog.log import saw
+from activities.models import Participation
 from attachments import storage
 from attachments.models import Attachment
 from attachments.responses import TYPES_BY_EXTENSION, file_response
@@ -44,6 +48,18 @@ def public_file(request, path: str):
                          public=True)
 
 
+def log_sheet(request, attachment: Attachment) -> None:
+    """Note an attendance sheet's download in the access log: the participants its event has
+    in the register (the sheet names them, and maybe people not in the register, so the entry
+    is written even when the event has none)."""
+    numbers = (
+        Participation.objects.visible_to(request.user).filter(event=attachment.event_id)
+        .values_list("participant_id", flat=True) if attachment.event_id else ()
+    )
+    saw(request, numbers, what=f"files:file, attendance sheet {attachment.pk}",
+        even_if_none=True)
+
+
 @require_safe
 def private_file(request, pk: int, part: str = "file"):
     attachment = get_object_or_404(
@@ -59,7 +75,10 @@ def private_file(request, pk: int, part: str = "file"):
     else:
         key, mime_type, filename = (attachment.file_key, attachment.mime_type,
                                     attachment.display_name)
+    sheet = attachment.kind == Attachment.Kind.ATTENDANCE_SHEET
     if not storage.is_local():
+        if sheet:
+            log_sheet(request, attachment)
         response = HttpResponseRedirect(storage.signed_url(
             key, filename=filename, mime_type=mime_type,
             inline=mime_type.startswith("image/")))
@@ -69,4 +88,6 @@ def private_file(request, pk: int, part: str = "file"):
         handle = storage.store().open(key, "rb")
     except FileNotFoundError:
         raise Http404 from None
+    if sheet:
+        log_sheet(request, attachment)
     return file_response(handle, mime_type=mime_type, filename=filename, public=False)

@@ -548,9 +548,61 @@ def csv_rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
+def newest_access_entry() -> int:
+    """The number of the newest access-log entry (0 when there is none), to tell which entries
+    a request wrote."""
+    from accesslog.models import AccessEntry
+
+    return AccessEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def shown_participants(world, text: str) -> list[set[int]]:
+    """The world's private participants whose personal data ``text`` shows, as groups of
+    register numbers of which at least one must be in the access log: a phone number is one
+    person's; a name or an e-mail address is shared by the two twins (either may be the one
+    shown)."""
+    groups: dict[str, set[int]] = {}
+    for participant in getattr(world, "participants", ()):
+        if PRIVATE_NAME not in participant.name:
+            continue  # the minimal worlds' participants carry no marker
+        for shared in (participant.name, participant.email):
+            groups.setdefault(shared, set()).add(participant.pk)
+        phone = participant.phone
+        for form in (phone, phone.replace(" ", "").lstrip("+")):
+            groups.setdefault(form, set()).add(participant.pk)
+    return [numbers for shown, numbers in groups.items() if shown in text]
+
+
+def check_logged(world, text: str, since: int, where: str) -> None:
+    """The walk of issue 18: an answer that shows a participant's personal data (a ``personal``
+    marker, whoever asked) wrote an access-log entry naming the participants it showed; one
+    that shows none wrote no entry."""
+    from accesslog.models import AccessedRecord, AccessEntry
+
+    entries = AccessEntry.objects.filter(pk__gt=since)
+    shown = [t for t in MARKERS["personal"] if t in text]
+    if not shown:
+        assert not entries.exists(), (
+            f"{where}: shows no personal data but wrote an access-log entry "
+            f"({list(entries.values_list('what', 'records'))})"
+        )
+        return
+    assert entries.exists(), f"{where}: shows personal data ({shown}) but wrote no access-log entry"
+    logged = set(AccessedRecord.objects.filter(entry__in=entries)
+                 .values_list("participant", flat=True))
+    for numbers in shown_participants(world, text):
+        assert logged & numbers, (
+            f"{where}: shows participant(s) No. {sorted(numbers)} but the access log names "
+            f"{sorted(logged)}"
+        )
+
+
 def check_cell(expectations: Mapping[str, Expect], name: str, role: str, world, client):
+    """One cell: the status, the markers shown and hidden, and the access-log entry of an
+    answer that shows personal data (``check_logged``)."""
     expect = expectations[name]
     url = expect.url(name, world)
+    since = newest_access_entry()
     response = client_for(role, client, world).get(url)
     wanted = expect.status[role]
     where = f"GET {url} as {role}"
@@ -576,6 +628,7 @@ def check_cell(expectations: Mapping[str, Expect], name: str, role: str, world, 
         elif role not in expect.may_show.get(marker, ()):
             found = [t for t in texts if t in text]
             assert not found, f"{where}: shows {marker} ({found})"
+    check_logged(world, text, since, where)
     return response, text
 
 

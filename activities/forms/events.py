@@ -347,6 +347,7 @@ class BaseNewParticipantFormSet(forms.BaseModelFormSet):
         existing = self.register.with_related().likely_duplicates(
             duplicate_key(_organisation_id(f.cleaned_data), f.cleaned_data["name"]) for f in rows
         )
+        self.named = []  # the register's records the errors name (for the access log)
         seen = {}
         for index, form in enumerate(rows, start=1):
             data = form.cleaned_data
@@ -370,6 +371,7 @@ class BaseNewParticipantFormSet(forms.BaseModelFormSet):
                 names = "; ".join(
                     gettext("%(name)s (No. %(number)s)") % {"name": p.name, "number": p.pk}
                     for p in similar[:3])
+                self.named.extend(p.pk for p in similar[:3])
                 form.add_error(
                     "name",
                     gettext("Likely already in the register: %(names)s. Add the existing "

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
 
+from accesslog.log import saw
 from activities import selectors, services
 from activities.forms import DismissForm, MergeForm, record_number
 from activities.models import Participant
@@ -37,6 +38,7 @@ class DuplicateListView(OfficerMixin, TemplateView):
         context.update(paged(self.request, selectors.duplicate_groups(user), self.paginate_by))
         context["groups"] = selectors.duplicate_group_members(
             user, context["page_obj"].object_list)
+        saw(self.request, (member.pk for group in context["groups"] for member in group))
         return context
 
 
@@ -87,6 +89,7 @@ class ParticipantMergeView(OfficerMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["records"] = self.records
+        saw(self.request, (record.pk for record in self.records))
         context["fields"] = [
             (Participant._meta.get_field(name).verbose_name,
              [getattr(r, f"get_{name}_display", lambda r=r, n=name: getattr(r, n))()

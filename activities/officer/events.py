@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext, ngettext
 from django.views import View
 
+from accesslog.log import saw
 from activities import selectors, services
 from activities.forms import (
     EventForm,
@@ -114,6 +115,8 @@ class EventRecordView(OfficerMixin, View):
         names = selectors.participants_by_number(self.request.user, set(numbers) - {None})
         rows = [(form, names.get(number)) for form, number in zip(participations.forms, numbers,
                                                                   strict=True)]
+        # The rows' participants, and those a refused save's errors name.
+        saw(self.request, [*names, *getattr(new_participants, "named", ())])
         # The countries, read once for the new-participant rows, serve every country list.
         countries = new_participants.form_kwargs["country_choices"]
         event_form.fields["country"].choices = countries
@@ -223,6 +226,7 @@ class EventRecordView(OfficerMixin, View):
         arrived = [pk for pk in current if pk not in loaded and pk not in wanted]
         gone = [pk for pk in loaded if pk not in current and pk not in removed]
         found = selectors.participant_names(arrived + gone)
+        saw(self.request, found)  # the message names them
 
         def named(pks):
             return ", ".join(

@@ -8,11 +8,27 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
+from accesslog.log import saw
 from activities import selectors
-from activities.history import history_entries
+from activities.history import MERGE_REASON, history_entries
 from activities.models import Event, Participant, Seizure
 from activities.officer.base import OfficerMixin
 from unodc_portal.core.lists import paged
+
+# A merge's change reason names the record merged away: "Merged participant #5 (its name) into
+# #3" (activities.history.merge_reason).
+MERGED_PREFIX = MERGE_REASON.split("{other}")[0]
+
+
+def merged_away(reasons) -> set[int]:
+    """The register numbers of the records merged away that change ``reasons`` name: a page
+    showing the reason shows their names (for the access log)."""
+    found = set()
+    for reason in reasons:
+        number = (reason or "").removeprefix(MERGED_PREFIX).split(" ", 1)[0]
+        if reason and reason.startswith(MERGED_PREFIX) and number.isdigit():
+            found.add(int(number))
+    return found
 
 
 class HistoryView(OfficerMixin, DetailView):
@@ -30,6 +46,8 @@ class HistoryView(OfficerMixin, DetailView):
         obj = self.object
         meta = obj._meta
         context["entries"] = history_entries(obj)
+        saw(self.request, merged_away(e.version.history_change_reason
+                                      for e in context["entries"]))
         context["model_name"] = meta.verbose_name
         context["heading"] = self.heading % {"record": obj}
         context["back_label"] = self.back_label
@@ -58,7 +76,14 @@ class EventHistoryView(HistoryView):
         context = super().get_context_data(**kwargs)
         changes = paged(self.request, selectors.participation_changes(self.object),
                         self.paginate_by)
-        context["participation_page"] = changes["page_obj"]
+        page = context["participation_page"] = changes["page_obj"]
+        # Read here (the one query the template would run) so that the log names the
+        # participants whose names the page shows.
+        page.object_list = list(page.object_list)
+        saw(self.request, (change.participant_id for change in page.object_list
+                           if change.participant is not None))
+        saw(self.request, merged_away(change.history_change_reason
+                                      for change in page.object_list))
         context["participation_page_range"] = changes["page_range"]
         return context
 
@@ -75,6 +100,10 @@ class ParticipantHistoryView(HistoryView):
 
     def back_url(self, obj):
         return reverse("activities:participant_detail", args=[obj.pk])
+
+    def get_context_data(self, **kwargs):
+        saw(self.request, [self.object.pk])  # its values, as they were and are
+        return super().get_context_data(**kwargs)
 
 
 class SeizureHistoryView(HistoryView):

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import DetailView
 from django.views.generic.edit import FormView
 
+from accesslog.log import saw
 from activities import import_rows, imports, selectors, services
 from activities.forms import ImportUploadForm
 from activities.import_template import template_csv, template_xlsx
@@ -69,6 +70,18 @@ class ParticipantImportView(OfficerMixin, FormView):
         return redirect(batch)
 
 
+def log_preview(request, batch, rows) -> None:
+    """The access-log entry of a preview page: the register numbers its rows name (a row's
+    match and its likely duplicates), and the batch and its row count in ``what`` — the rows not
+    yet in the register have no number, but their names are shown all the same."""
+    if not rows:
+        return
+    numbers = {row["match"]["id"] for row in rows if row.get("match")}
+    numbers.update(dup["id"] for row in rows for dup in row.get("duplicates") or ())
+    saw(request, numbers, even_if_none=True,
+        what=f"activities:import_preview, batch {batch.pk}: {len(rows)} rows")
+
+
 class ImportPreviewView(OfficerMixin, DetailView):
     """Every row of an uploaded file as new / matches existing / likely duplicate / error,
     paginated as every list pages and filterable by status; confirming writes the whole
@@ -96,6 +109,7 @@ class ImportPreviewView(OfficerMixin, DetailView):
         context["counts"] = selectors.import_counts(self.object)
         context["columns"] = imports.COLUMNS
         context["expired"] = self.object.expired
+        log_preview(self.request, self.object, context["page_obj"].object_list)
         return context
 
     def post(self, request, *args, **kwargs):

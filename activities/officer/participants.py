@@ -14,9 +14,10 @@ from django.views import View
 from django.views.generic import DetailView, UpdateView
 from django_filters.views import FilterView
 
+from accesslog.log import saw
 from activities import selectors, services
 from activities.databasis import sources_label
-from activities.exports import PARTICIPANT_COLUMNS
+from activities.exports import PARTICIPANT_COLUMNS, logged_columns
 from activities.filters import ParticipantFilter
 from activities.forms import ParticipantForm, record_number
 from activities.history import history_entries, merged_records, merged_values, record_numbers
@@ -47,6 +48,7 @@ class ParticipantListView(OfficerMixin, DownloadLinksMixin, ListPageMixin, Filte
         page = context["page_obj"]
         page.object_list = context["object_list"] = selectors.with_event_counts(
             list(context["object_list"]))
+        saw(self.request, (p.pk for p in page.object_list))  # the page's rows, not the register
         return context
 
 
@@ -54,8 +56,13 @@ class ParticipantExportView(ExportMixin, ParticipantListView):
     """The register's rows as CSV/XLSX, with personal data: officers and admins only (the
     register's OfficerMixin runs first)."""
 
-    export_columns = PARTICIPANT_COLUMNS
     list_url_name = "activities:participant_list"
+
+    @property
+    def export_columns(self):
+        # Each row noted in the access log as it is written (a CSV streams: the entry is
+        # written after its last row).
+        return logged_columns(PARTICIPANT_COLUMNS, self.request)
 
 
 class ParticipantSearchView(OfficerMixin, View):
@@ -70,6 +77,7 @@ class ParticipantSearchView(OfficerMixin, View):
         if len(q) < 2 and number is None:
             return JsonResponse({"results": []})
         found, more = selectors.participant_search(request.user, q, number)
+        saw(request, (p.pk for p in found))
         return JsonResponse({"more": more, "results": [
             {
                 "id": p.pk, "name": p.name,
@@ -98,6 +106,10 @@ class ParticipantDetailView(OfficerMixin, DetailView):
         context["merged_numbers"] = record_numbers(context["merged_records"])
         context["merged_values"] = merged_values(participant)
         context["sources_label"] = sources_label(participant.sources)
+        # Read here (one query, as the template would) so that the log names them.
+        context["likely_duplicates"] = list(context["likely_duplicates"])
+        saw(self.request, [participant.pk, *context["merged_records"],
+                           *(other.pk for other in context["likely_duplicates"])])
         return context
 
 
@@ -114,6 +126,7 @@ class ParticipantUpdateView(OfficerMixin, StaleFormMixin, UpdateView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
+        saw(self.request, [self.object.pk])  # the form shows the record (also when refused)
         context = super().get_context_data(**kwargs)
         # Read-only on this page: the record's history of how its data came.
         context["sources_label"] = sources_label(self.object.sources)

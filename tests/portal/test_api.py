@@ -269,8 +269,10 @@ def _add_rows(n):
 @pytest.mark.parametrize("name", LISTS)
 def test_api_lists_run_a_constant_number_of_queries(role, name, client, request):
     client = client_for(role, client, request)
-    # 14: signed in, one query asks whether the account is a demo account (roles.is_demo_user).
-    assert_constant_queries(client, api(f"{name}-list") + "?page_size=50", _add_rows, 14)
+    # 14: signed in, one query asks whether the account is a demo account (roles.is_demo_user);
+    # 16 for an officer's events, whose participant records write the access log (2 INSERTs).
+    budget = 16 if (name, role) == ("event", "officer") else 14
+    assert_constant_queries(client, api(f"{name}-list") + "?page_size=50", _add_rows, budget)
 
 
 def test_the_openapi_schema_is_generated_without_warnings(tmp_path):

@@ -66,9 +66,12 @@ NEVER_CACHED = ("/admin/", "/accounts/", "/healthz", "/ru/admin/", "/ru/accounts
 NO_INVALIDATION = ("/accounts/", "/ru/accounts/")
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Records no page shows: sessions, sign-in attempts and lockouts, throttle counters, API tokens,
-# the admin's log, the cache's own table (a model only if a project defines one).
+# the admin's log, the personal-data access log, the cache's own table (a model only if a
+# project defines one).
 IGNORED_MODELS = {
     "sessions.session",
+    "accesslog.accessentry",
+    "accesslog.accessedrecord",
     "axes.accessattempt",
     "axes.accesslog",
     "axes.accessfailurelog",
