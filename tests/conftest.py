@@ -1,5 +1,6 @@
 import contextlib
 import io
+import itertools
 
 import pytest
 from django.apps import apps
@@ -186,11 +187,27 @@ def quick_flush_after_transactional_tests():
     TransactionTestCase._fixture_teardown = teardown
 
 
+@pytest.fixture(scope="session")
+def demo_accounts_directory(tmp_path_factory):
+    """Where the tests' demo accounts files go: one temporary directory for the session."""
+    return tmp_path_factory.mktemp("demo-accounts")
+
+
+_demo_accounts_files = itertools.count(1)
+
+
 @pytest.fixture(autouse=True)
-def demo_accounts_file(settings, tmp_path):
-    """seed_demo writes its passwords file under the test's own directory, never the project's."""
-    settings.DEMO_ACCOUNTS_FILE = tmp_path / ".demo-accounts"
-    return settings.DEMO_ACCOUNTS_FILE
+def demo_accounts_file(demo_accounts_directory):
+    """seed_demo writes its passwords file to a name of this test's own, never the project's.
+    A name in one session directory rather than the test's ``tmp_path``: every test has this
+    fixture, and making a directory for each of the 9,000 tests cost more than the name."""
+    from django.conf import settings
+
+    previous = settings.DEMO_ACCOUNTS_FILE
+    name = f"{next(_demo_accounts_files)}.demo-accounts"
+    settings.DEMO_ACCOUNTS_FILE = demo_accounts_directory / name
+    yield settings.DEMO_ACCOUNTS_FILE
+    settings.DEMO_ACCOUNTS_FILE = previous
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from activities.api import ArticleViewSet, EventViewSet, ProjectViewSet, Seizure
 from donors.api import ContributionViewSet, DonorViewSet
 from tests.hostile import strategies as hs
 from tests.hostile.conftest import examples
-from tests.hostile.pages import ACCEPTED, clients, records
+from tests.hostile.pages import ACCEPTED, clients, records_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +30,12 @@ VIEWSETS = {
 ROLES = ("anonymous", "donor", "officer", "admin")
 
 
+hostile_records = records_fixture()
+
+
 @pytest.fixture
-def client_for(roles):
-    return clients(records(roles)["users"])
+def client_for(hostile_records):
+    return clients(hostile_records["users"])
 
 
 def assert_json_answer(response):

@@ -18,7 +18,7 @@ from activities.filters import (
 from donors.filters import ContributionFilter, DonorFilter, MyContributionFilter
 from tests.hostile import strategies as hs
 from tests.hostile.conftest import examples
-from tests.hostile.pages import assert_answered, clients, records
+from tests.hostile.pages import assert_answered, clients, records_fixture
 from unodc_portal.site.filters import ProjectFilter
 
 pytestmark = pytest.mark.django_db
@@ -101,9 +101,12 @@ def fuzz(client_for, url, names, who):
     check()
 
 
+hostile_records = records_fixture()
+
+
 @pytest.fixture
-def client_for(roles):
-    return clients(records(roles)["users"])
+def client_for(hostile_records):
+    return clients(hostile_records["users"])
 
 
 @pytest.mark.parametrize(("name", "args", "names", "who"), LISTS + OTHER + ADMIN,

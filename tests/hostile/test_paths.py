@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tests.hostile import strategies as hs
 from tests.hostile.conftest import examples
-from tests.hostile.pages import assert_answered, clients, records
+from tests.hostile.pages import assert_answered, clients, records_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -56,9 +56,12 @@ PATHS = [
 ]
 
 
+hostile_records = records_fixture()
+
+
 @pytest.fixture
-def setup(roles):
-    data = records(roles)
+def setup(hostile_records):
+    data = hostile_records
     return clients(data["users"]), {
         "participant": data["participants"][0].pk, "event": data["event"].slug,
     }

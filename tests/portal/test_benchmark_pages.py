@@ -5,9 +5,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.engine import sqlite_only
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@sqlite_only("benchmarks/pages.py --list runs in a process of its own, on its own database "
+             "settings, and reads only the URL resolver")
 def test_every_url_pattern_has_a_benchmark_sample_or_a_reason_to_skip():
     listed = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "pages.py"), "--list"],

@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.db import OperationalError
 from django.urls import reverse
 
+from tests.engine import sqlite_only
+
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,6 +78,11 @@ def test_sign_in_and_sign_out(client, admin_user):
     assert "Signed in as" not in client.get("/").content.decode()
 
 
+# The commands below run manage.py in a process of its own, its environment without
+# DATABASE_URL: they run alike whichever database the suite uses.
+SEPARATE_PROCESS = sqlite_only("manage.py runs in a process of its own without DATABASE_URL")
+
+
 def run_manage(*args, env_overrides):
     env = {
         k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"
@@ -87,12 +94,14 @@ def run_manage(*args, env_overrides):
     )
 
 
+@SEPARATE_PROCESS
 def test_start_up_without_secret_key_stops_naming_the_variable():
     result = run_manage("check", env_overrides={"DJANGO_DEBUG": "0"})
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
+@SEPARATE_PROCESS
 def test_migration_commands_run_without_a_secret_key():
     result = run_manage("makemigrations", "--check", "--dry-run",
                         env_overrides={"DJANGO_DEBUG": "0"})
@@ -100,6 +109,7 @@ def test_migration_commands_run_without_a_secret_key():
     assert "No changes detected" in result.stdout
 
 
+@SEPARATE_PROCESS
 def test_debug_mode_starts_without_a_secret_key():
     result = run_manage("check", env_overrides={"DJANGO_DEBUG": "1"})
     assert result.returncode == 0, result.stderr
@@ -111,6 +121,7 @@ PRINT_DATABASE = (
 )
 
 
+@SEPARATE_PROCESS
 def test_database_url_selects_postgresql():
     result = run_manage(
         "shell", "--no-imports", "-c", PRINT_DATABASE,
@@ -119,6 +130,7 @@ def test_database_url_selects_postgresql():
     assert result.stdout.split() == ["django.db.backends.postgresql", "portal"]
 
 
+@SEPARATE_PROCESS
 def test_without_database_url_sqlite_in_the_project_is_used():
     result = run_manage(
         "shell", "--no-imports", "-c", PRINT_DATABASE, env_overrides={"DJANGO_DEBUG": "1"}
