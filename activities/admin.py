@@ -186,11 +186,24 @@ class EventTrainerOrganisationAdmin(LargeTableAdmin, EventVersionMixin, admin.Mo
 @admin.register(Participant)
 class ParticipantAdmin(WideTextAdmin, LargeTableAdmin, DemoVisibleAdmin, VersionedAdminMixin,
                        HistoryAdmin):
-    list_display = ["name", "sex", "organisation", "country", "position", "email", "is_demo"]
+    list_display = ["shown_name", "sex", "organisation", "country", "position", "email",
+                    "is_demo"]
     list_filter = ["sex", "country", "is_demo", "organisation__kind"]
     list_select_related = ["organisation", "country"]
     search_fields = ["name", "email", "phone", "position"]
     autocomplete_fields = ["organisation", "country"]
+    # Its object tools add "Erase this person's data" (personaldata).
+    change_form_template = "admin/activities/participant/change_form.html"
+
+    @admin.display(description=_("name"), ordering="name")
+    def shown_name(self, obj):
+        return obj.display_name
+
+    def has_change_permission(self, request, obj=None):
+        # An erased record is read only: its personal data are not filled in again.
+        if obj is not None and obj.erased_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
 
     def delete_model(self, request, obj):
         # The participant's participations go with it: their events change.

@@ -169,7 +169,7 @@ class EventSerializer(serializers.ModelSerializer):
 class ParticipationSerializer(serializers.ModelSerializer):
     """Personal data: officers and admins only."""
 
-    name = serializers.CharField(source="participant.name")
+    name = serializers.CharField(source="participant.display_name")
     sex = serializers.CharField(source="participant.sex")
     sex_label = label("sex", "participant")
     status_label = label("status")
