@@ -308,8 +308,9 @@ def _scrub_log_entries(numbers: set[int], needles: list[str], label: str) -> Non
     """The admin's log: the record's entries (and the merged records') read "Erased
     participant No. N"; any other entry naming the person is rewritten."""
     content_type = ContentType.objects.get_for_model(Participant)
-    LogEntry.objects.filter(content_type=content_type,
-                            object_id__in=[str(n) for n in numbers]).update(object_repr=label)
+    for number in numbers:
+        LogEntry.objects.filter(content_type=content_type, object_id=str(number)).update(
+            object_repr=erased_label(number))
     rows = (_containing(LogEntry.objects.all(), "object_repr", needles)
             | _containing(LogEntry.objects.all(), "change_message", needles))
     for entry in rows.distinct():
