@@ -200,6 +200,13 @@ class Participant(models.Model):
     def __str__(self):
         return self.display_name
 
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("activities:participant_detail", args=[self.pk])
+
     @property
     def display_name(self) -> str:
         """The name, or "Erased participant No. N" once an admin erased the person's data
@@ -211,13 +218,6 @@ class Participant(models.Model):
     @property
     def is_erased(self) -> bool:
         return self.erased_at is not None
-
-    def save(self, *args, **kwargs):
-        self.fill_derived_fields()
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("activities:participant_detail", args=[self.pk])
 
     def fill_derived_fields(self):
         """The matching keys from the name (bulk writes call this before bulk_create)."""

@@ -230,7 +230,7 @@ def test_a_record_in_a_pending_import_is_refused_naming_the_event_and_the_file(
         counts={"duplicate": 1},
     )
     counts = access.every_row_count()
-    with pytest.raises(ValidationError, match="border-list.xlsx.*Border workshop"):
+    with pytest.raises(ValidationError, match=r"border-list\.xlsx.*Border workshop"):
         participant_erase(participant.pk, user=admin_user)
     assert access.every_row_count() == counts
     assert Participant.objects.get(pk=participant.pk).name == participant.name
