@@ -360,6 +360,15 @@ def build_world() -> SimpleNamespace:
     w.project_attachment = attachment_services.add(
         w.project, pdf_upload("matrix-report.pdf", text="Report"), user=w.users["admin"],
         title="Matrix report", kind="report")
+
+    # An erasure's record, of a number no record has (the world's people stay as they are),
+    # for the erasure's page and its read-only admin.
+    from django.utils import timezone
+
+    from personaldata.models import Erasure
+
+    w.erasure = Erasure.objects.create(participant=987654, erased_at=timezone.now(),
+                                       erased_by=w.users["admin"], erased_by_username="admin")
     return w
 
 
@@ -438,6 +447,12 @@ def build_minimal_world() -> SimpleNamespace:
 
     w.attachment = attachment_services.add(
         w.event, pdf_upload("x.pdf"), user=w.users["officer"], title="x", kind="other")
+    # An erasure replayed from the journal: no user, no sheets.
+    from django.utils import timezone
+
+    from personaldata.models import Erasure
+
+    w.erasure = Erasure.objects.create(participant=987654, erased_at=timezone.now())
     return w
 
 

@@ -5,7 +5,6 @@ them."""
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from tests import access
 from tests.access import Expect, statuses
@@ -22,12 +21,7 @@ def a_participant(world):
 
 
 def an_erasure(world):
-    """An erasure's record (of a number no record has: the world's people stay as they are)."""
-    from personaldata.models import Erasure
-
-    erasure, _created = Erasure.objects.get_or_create(
-        participant=987654, defaults={"erased_at": timezone.now()})
-    return (erasure.pk,)
+    return (world.erasure.pk,)
 
 
 EXPECTATIONS: dict = {
