@@ -296,8 +296,10 @@ def participant_erase(participant_id: int, *, user, replaying: bool = False) -> 
         erased_by_username=user.get_username() if user is not None
         and user.is_authenticated else "",
         erased_at=now,
+        # A sheet's title naming the person is not copied here as it was.
         sheets=[{"id": a.pk, "event": a.event_id, "event_title": a.event.title,
-                 "title": a.title, "file_key": a.file_key} for a in sheets],
+                 "title": _rewrite(a.title, needles, label), "file_key": a.file_key}
+                for a in sheets],
     )
     if not replaying:
         journal.append(participant=participant.pk, erased_at=now, erasure=erasure.pk)

@@ -64,7 +64,8 @@ def test_erasure_blanks_the_record_and_its_history_and_keeps_the_figures(admin_u
     assert [e["participant"] for e in journal.entries()] == [participant.pk]
 
 
-def test_merge_reasons_and_merged_values_name_nobody_after_erasure(admin_user, erasure_journal):
+def test_merge_reasons_and_merged_values_name_nobody_after_erasure(admin_user, admin_client,
+                                                                   erasure_journal):
     keep = person()
     other = person(name="Ulugbek Tashpulatov ", organisation=keep.organisation)
     other.email = "old.ulugbek@mail.example"
@@ -83,6 +84,10 @@ def test_merge_reasons_and_merged_values_name_nobody_after_erasure(admin_user, e
            f"#{keep.pk}" in reasons
     assert not [r for r in reasons if r and "Tashpulatov" in r]
     assert not Participant.history.filter(email__contains="ulugbek").exists()
+    page = admin_client.get(keep.get_absolute_url()).content.decode()
+    assert f"Erased participant No. {keep.pk}" in page
+    assert "Their values were erased with this record" in page
+    assert "ulugbek" not in page.lower() and "Tashpulatov" not in page
 
 
 def test_import_batches_lose_the_persons_rows_and_mentions(admin_user, erasure_journal):
