@@ -148,15 +148,17 @@ def _lists(row: dict, numbers: set[int]) -> bool:
 
 
 def pending_batches(participant: Participant) -> list[ImportBatch]:
-    """Imports awaiting confirmation (not expired) that match or list the record: erasing
-    now would be undone or contradicted by their confirmation."""
-    numbers = {participant.pk}
+    """Imports awaiting confirmation (not expired) that match or list the record (or a record
+    merged into it), or hold a row with the person's name, e-mail or phone: confirming one
+    after the erasure would write the person into the register again."""
+    numbers = {participant.pk, *merged_records(participant)}
+    values = person_values(participant)
     found = []
     pending = ImportBatch.objects.filter(
         status=ImportBatch.Status.PREVIEW, expires_at__gte=timezone.now(),
     ).select_related("event")
     for batch in pending:
-        if any(_lists(row, numbers) for row in batch.rows):
+        if any(_lists(row, numbers) or _belongs(row, numbers, values) for row in batch.rows):
             found.append(batch)
     return found
 

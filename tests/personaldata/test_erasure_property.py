@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.test import RequestFactory
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from activities import services
@@ -123,9 +123,13 @@ class History:
 setattr(History, "import", History.import_)
 
 
-@settings(max_examples=20, deadline=None,
+@settings(max_examples=20, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(steps=STEPS)
+# Found by Hypothesis: a pending import of the person, then their record merged into another.
+@example(steps=[("import", "pending"), ("merge_away", 0)])
+@example(steps=[("merge_in", 1), ("import", "expire"), ("merge_away", 2), ("admin_log",),
+                ("dismiss",)])
 def test_erasure_leaves_no_trace_whatever_the_history(steps, admin_user, officer_user,
                                                       erasure_journal):
     with transaction.atomic():
@@ -135,8 +139,7 @@ def test_erasure_leaves_no_trace_whatever_the_history(steps, admin_user, officer
         needles = needles_of(history.names, history.emails, history.phones)
         pending = ImportBatch.objects.filter(status=ImportBatch.Status.PREVIEW,
                                              expires_at__gte=timezone.now())
-        if any(row.get("match") or row.get("duplicates")
-               for batch in pending for row in batch.rows):
+        if pending.exists():  # every row of these imports is the person's
             before = traces(needles)
             with pytest.raises(ValidationError, match="awaiting confirmation"):
                 participant_erase(history.record.pk, user=admin_user)
