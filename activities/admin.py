@@ -202,7 +202,8 @@ class EventTrainerOrganisationAdmin(LargeTableAdmin, EventVersionMixin, admin.Mo
 @admin.register(Participant)
 class ParticipantAdmin(ShowsParticipants, WideTextAdmin, LargeTableAdmin, DemoVisibleAdmin,
                        VersionedAdminMixin, HistoryAdmin):
-    list_display = ["name", "sex", "organisation", "country", "position", "email", "is_demo"]
+    list_display = ["shown_name", "sex", "organisation", "country", "position", "email",
+                    "is_demo"]
     list_filter = ["sex", "country", "is_demo", "contact_consent", "organisation__kind"]
     list_select_related = ["organisation", "country"]
     search_fields = ["name", "email", "phone", "position"]
@@ -211,10 +212,22 @@ class ParticipantAdmin(ShowsParticipants, WideTextAdmin, LargeTableAdmin, DemoVi
     # never typed. Contact consent is the person's answer, which an admin may correct.
     exclude = ["sources"]
     readonly_fields = ["data_sources"]
+    # Its object tools add "Erase this person's data" (personaldata).
+    change_form_template = "admin/activities/participant/change_form.html"
 
     @admin.display(description=_("Source of the data"))
     def data_sources(self, obj):
         return sources_label(obj.sources if obj is not None else [])
+
+    @admin.display(description=_("name"), ordering="name")
+    def shown_name(self, obj):
+        return obj.display_name
+
+    def has_change_permission(self, request, obj=None):
+        # An erased record is read only: its personal data are not filled in again.
+        if obj is not None and obj.erased_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
 
     def delete_model(self, request, obj):
         # The participant's participations go with it: their events change.

@@ -172,7 +172,7 @@ class ParticipationSerializer(serializers.ModelSerializer):
     """Personal data: officers and admins only; each record written into an answer is noted
     in the access log (``accesslog.log.saw``, with the request's user, token-signed or not)."""
 
-    name = serializers.CharField(source="participant.name")
+    name = serializers.CharField(source="participant.display_name")
     sex = serializers.CharField(source="participant.sex")
     sex_label = label("sex", "participant")
     status_label = label("status")

@@ -125,7 +125,7 @@ PARTICIPANT_COLUMNS = Columns(
     name="participants",
     columns=(
         Column(_("Number"), "pk"),
-        Column(pgettext_lazy("participant", "Name"), "name"),
+        Column(pgettext_lazy("participant", "Name"), "display_name"),
         Column(_("Sex"), choice("sex")),
         Column(_("Organisation"), "organisation.name"),
         Column(_("Country (ISO)"), country_code),

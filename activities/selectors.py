@@ -224,8 +224,10 @@ def participants_by_number(user, numbers) -> dict[int, Participant]:
 
 
 def participant_names(numbers) -> dict[int, str]:
-    """Register number → name, for the records among ``numbers`` that still exist."""
-    return dict(Participant.objects.filter(pk__in=numbers).values_list("pk", "name"))
+    """Register number → name ("Erased participant No. N" for an erased record), for the
+    records among ``numbers`` that still exist."""
+    return {p.pk: p.display_name
+            for p in Participant.objects.filter(pk__in=numbers).only("pk", "name", "erased_at")}
 
 
 def participation_changes(event: Event):

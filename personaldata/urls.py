@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from personaldata import subject_views
+from personaldata import subject_views, views
 
 app_name = "personaldata"
 
@@ -11,4 +11,8 @@ urlpatterns: list = [
          name="subject_access"),
     path("participants/<int:pk>/personal-data.<str:fmt>",
          subject_views.SubjectAccessFileView.as_view(), name="subject_access_file"),
+    # Erasure (admins only): the confirmation page, then the erasure's record.
+    path("participants/<int:pk>/erase/", views.ParticipantEraseView.as_view(),
+         name="participant_erase"),
+    path("erasures/<int:pk>/", views.ErasureDetailView.as_view(), name="erasure_detail"),
 ]

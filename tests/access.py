@@ -368,6 +368,15 @@ def build_world() -> SimpleNamespace:
         ids=[p.pk for p in w.participants], what="activities:event_participants",
         user=w.users["officer"], method="GET", path="/events/matrix-workshop/participants/",
         ip="192.0.2.7")
+
+    # An erasure's record, of a number no record has (the world's people stay as they are),
+    # for the erasure's page and its read-only admin.
+    from django.utils import timezone
+
+    from personaldata.models import Erasure
+
+    w.erasure = Erasure.objects.create(participant=987654, erased_at=timezone.now(),
+                                       erased_by=w.users["admin"], erased_by_username="admin")
     return w
 
 
@@ -450,6 +459,13 @@ def build_minimal_world() -> SimpleNamespace:
     from accesslog.log import write as access_write
 
     w.access = access_write(ids=[w.participants[0].pk], what="x")
+
+    # An erasure replayed from the journal: no user, no sheets.
+    from django.utils import timezone
+
+    from personaldata.models import Erasure
+
+    w.erasure = Erasure.objects.create(participant=987654, erased_at=timezone.now())
     return w
 
 

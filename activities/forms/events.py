@@ -207,7 +207,7 @@ class BaseParticipationFormSet(forms.BaseFormSet):
                 form.add_error(
                     "participant",
                     gettext("%(name)s is listed twice (also row %(row)s).")
-                    % {"name": found[pk].name, "row": seen[pk]},
+                    % {"name": found[pk].display_name, "row": seen[pk]},
                 )
             else:
                 seen[pk] = index

@@ -108,7 +108,7 @@ class MergeForm(forms.Form):
     def __init__(self, *args, records, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["keep"].choices = [
-            (p.pk, gettext("No. %(number)s: %(name)s") % {"number": p.pk, "name": p.name})
+            (p.pk, gettext("No. %(number)s: %(name)s") % {"number": p.pk, "name": p.display_name})
             for p in records]
 
 

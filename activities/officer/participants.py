@@ -80,7 +80,7 @@ class ParticipantSearchView(OfficerMixin, View):
         saw(request, (p.pk for p in found))
         return JsonResponse({"more": more, "results": [
             {
-                "id": p.pk, "name": p.name,
+                "id": p.pk, "name": p.display_name,
                 "organisation": str(p.organisation) if p.organisation else "",
                 "country": p.country.name if p.country else "",
                 "position": p.position,
@@ -124,6 +124,26 @@ class ParticipantUpdateView(OfficerMixin, StaleFormMixin, UpdateView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.erased_at is not None:
+            return self.refuse_erased()
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.erased_at is not None:
+            return self.refuse_erased()
+        form = self.get_form()
+        return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
+
+    def refuse_erased(self):
+        """An erased record's personal data are not filled in again (issue 18): back to its
+        page, which says why."""
+        messages.error(self.request, gettext(
+            "This person's data were erased: the record cannot be edited."))
+        return redirect(self.object)
 
     def get_context_data(self, **kwargs):
         saw(self.request, [self.object.pk])  # the form shows the record (also when refused)

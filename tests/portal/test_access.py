@@ -109,6 +109,7 @@ def admin_object(model, w):
         "activities.Participant": lambda: w.participants[0],
         "donors.Contribution": lambda: w.other_unpublished,
         "auth.User": lambda: w.users["donor"],
+        "personaldata.Erasure": lambda: w.erasure,
     }.get(model._meta.label)
     return chosen() if chosen else model._default_manager.order_by("pk").first()
 
@@ -139,10 +140,14 @@ AXES_RECORDS = ["axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"]
 # The personal-data access log: read-only for everyone, superusers included (its change page
 # is a view of the entry).
 ACCESS_LOG = ["accesslog_accessentry"]
+# Records nobody adds or deletes by hand, superusers included (their change page is a view).
+READ_ONLY_RECORDS = ["personaldata_erasure"]
 ADMIN_STATUS_EXCEPTIONS = {
     **{f"admin:{log}_{view}": 403 for log in HISTORY_LOGS + ACCESS_LOG
        for view in ("add", "delete")},
     **{f"admin:{records}_add": 403 for records in AXES_RECORDS},
+    **{f"admin:{records}_{view}": 403 for records in READ_ONLY_RECORDS
+       for view in ("add", "delete")},
 }
 # Admin list pages that show private things, and to whom: everything is shown to admins.
 ADMIN_SHOWS = {
