@@ -142,7 +142,9 @@ def merged_values(participant) -> list[MergedValue]:
     records' history rows (simple-history), so that nothing new stores personal data. In the
     order of MERGED_FIELDS, each value once, with the records that held it."""
     numbers = merged_records(participant)
-    if not numbers:
+    if not numbers or participant.erased_at is not None:
+        # An erased record's history, and its merged records', hold no values any more
+        # (personaldata.services): nothing to show but the numbers.
         return []
     model = type(participant)
     rows = model.history.filter(id__in=numbers).order_by("history_date", "history_id").values(

@@ -169,6 +169,11 @@ def participant_merge(*, keep: Participant, other: Participant) -> Participant:
     if len(locked) != 2:
         raise ValidationError(gettext("One of the two records no longer exists."))
     keep, other = locked[keep.pk], locked[other.pk]
+    erased = [p.pk for p in (keep, other) if p.erased_at is not None]
+    if erased:  # an erased record takes no one's values and gives none (issue 18)
+        raise ValidationError(
+            gettext("No. %(number)s was erased: an erased record cannot be merged.")
+            % {"number": erased[0]})
     reason = merge_reason(keep=keep, other=other)  # read back by history.merged_values
     # Every event of the other record changes its participant list.
     bump_versions(Event, other.participations.values_list("event_id", flat=True))

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -36,10 +37,12 @@ class ParticipantQuerySet(GuardedQuerySetMixin, DemoQuerySetMixin, models.QueryS
         """Records whose name is written like ``text`` — case, spacing, accents, Cyrillic or
         Latin (its ``name_key`` or phonetic ``match_key`` contains the text's) — or that match
         ``also``. The register's search box and the event page's search-as-you-type."""
-        condition = Q(name_key__contains=name_key(text)) | (also or Q())
+        # Erased records (blank keys, which every text "contains") are found by number only.
+        by_name = Q(name_key__contains=name_key(text))
         key = match_key(text)
         if key:
-            condition |= Q(match_key__contains=key)
+            by_name |= Q(match_key__contains=key)
+        condition = (by_name & Q(erased_at__isnull=True)) | (also or Q())
         return self.filter(condition)
 
     # The "likely duplicate" rule: the same phonetic key in the same organisation
@@ -61,7 +64,8 @@ class ParticipantQuerySet(GuardedQuerySetMixin, DemoQuerySetMixin, models.QueryS
         for start in range(0, len(by_key), KEYS_PER_QUERY):
             chunk = by_key[start:start + KEYS_PER_QUERY]
             # No ORDER BY: sorting would tempt the planner away from the matching index.
-            for record in self.filter(in_organisations, match_key__in=chunk).order_by():
+            for record in self.filter(in_organisations, match_key__in=chunk,
+                                      erased_at__isnull=True).order_by():
                 key = (record.organisation_id, record.match_key)
                 if key in keys:
                     found.setdefault(key, []).append(record)
@@ -70,10 +74,13 @@ class ParticipantQuerySet(GuardedQuerySetMixin, DemoQuerySetMixin, models.QueryS
         return found
 
     def likely_duplicates_of(self, participant):
-        """Other records in the same organisation with the same phonetic key."""
+        """Other records in the same organisation with the same phonetic key (none for an
+        erased record: erased records never take part in duplicate matching)."""
+        if participant.erased_at is not None:
+            return self.none()
         organisation_id, key = duplicate_key(participant.organisation_id, participant.name)
-        return self.filter(organisation_id=organisation_id, match_key=key).exclude(
-            pk=participant.pk)
+        return self.filter(organisation_id=organisation_id, match_key=key,
+                           erased_at__isnull=True).exclude(pk=participant.pk)
 
     def duplicate_groups(self):
         """(organisation_id, match_key, records) of every key held by more than one record,
@@ -81,6 +88,8 @@ class ParticipantQuerySet(GuardedQuerySetMixin, DemoQuerySetMixin, models.QueryS
         return (
             # Grouped in the index's order (match_key, organisation), so that the first groups
             # come without grouping the whole table (activities_particip_dup_idx).
+            # Erased records have no key (personaldata.services): the first exclude leaves
+            # them out.
             self.exclude(match_key="").values("match_key", "organisation_id")
             .annotate(records=models.Count("id")).filter(records__gt=1)
             .order_by("match_key", "organisation_id")
@@ -189,7 +198,19 @@ class Participant(models.Model):
         ]
 
     def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name, or "Erased participant No. N" once an admin erased the person's data
+        (personaldata.services.participant_erase): what every page, export and answer shows."""
+        if self.erased_at is not None:
+            return gettext("Erased participant No. %(number)s") % {"number": self.pk}
         return self.name
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     def save(self, *args, **kwargs):
         self.fill_derived_fields()

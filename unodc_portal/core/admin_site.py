@@ -17,6 +17,7 @@ SECTIONS = [
         "activities.Project", "activities.Event", "activities.Participant", "activities.Seizure",
         "donors.Donor", "donors.Contribution", "activities.Article", "activities.Bulletin",
         "results.Result", "results.Indicator", "results.Period", "attachments.Attachment",
+        "personaldata.Erasure",
     ]),
     ("reference", _("Organisations, people and lists"), [
         "activities.Organisation", "activities.Person", "activities.Participation",
