@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from accesslog.log import number_ranges
 from accesslog.models import AccessedRecord, AccessEntry
-from activities.models import Event, ImportBatch, Participant, Participation
+from activities.models import ImportBatch, Participant, Participation
 
 CHUNK = 1000
 REASON = "Contact details removed after the retention period"
