@@ -21,6 +21,7 @@ from activities.models import Participant
 from personaldata import journal, services
 from personaldata.models import Erasure
 from tests import factories
+from tests.engine import sqlite_only
 
 RECENT = timezone.localdate() - datetime.timedelta(days=10)
 
@@ -237,3 +238,17 @@ def test_a_damaged_journal_member_or_bad_periods_refuse_the_restore_before_it_wr
     with pytest.raises(CommandError, match="access_log_days"):
         restore(path)
     assert not Participant.objects.exists()
+
+
+@sqlite_only("it reads and writes the journal file only")
+def test_a_line_cut_short_does_not_swallow_the_next_one(erasure_journal):
+    """A crash mid-line leaves no newline; the next erasure's line starts on a line of its
+    own, and a restore's lines are added once."""
+    erasure_journal.mkdir(parents=True)
+    journal.path().write_text('{"participant": 1, "erased_at": "2026-01-01T00:00:00+00:00", '
+                              '"erasure": 1}\n{"participant": 2, "era')
+    journal.append(participant=3, erased_at=timezone.now(), erasure=3)
+    entries, damaged = journal.parse_counting(journal.path().read_text())
+    assert [entry["participant"] for entry in entries] == [1, 3] and damaged == 1
+    assert journal.extend([entries[0], {"participant": 4, "erased_at": "x", "erasure": 4}]) == 1
+    assert [entry["participant"] for entry in journal.entries()] == [1, 3, 4]
