@@ -25,6 +25,9 @@ Everything that differs between a laptop and production is read from the environ
 - ``PORTAL_PAGE_CACHE_SECONDS`` how long a cached page is kept at most (default 600); every write
                            invalidates the cache at once whatever this says.
 - ``DJANGO_MEDIA_ROOT``    attachments' directory on local disk (default ``media/``)
+- ``DJANGO_ERASURE_JOURNAL_DIR`` the erasure journal's directory (default ``erasure-journal/``):
+                           one line per erasure, outside the database, copied into every backup
+                           and replayed by a restore (README, "Backup and restore")
 - ``DJANGO_S3_BUCKET``, ``DJANGO_S3_ENDPOINT_URL``, ``DJANGO_S3_REGION``,
   ``DJANGO_S3_ADDRESSING_STYLE``, ``DJANGO_S3_PUBLIC_URL``, and boto3's ``AWS_ACCESS_KEY_ID``,
   ``AWS_SECRET_ACCESS_KEY``, ``AWS_SESSION_TOKEN``: attachments in an S3-compatible bucket

@@ -127,7 +127,8 @@ def test_the_archive_holds_the_database_the_files_and_a_manifest_never_public_co
     with tarfile.open(path) as tar:
         names = tar.getnames()
         assert names[0] == "database.json.gz" and names[-1] == "manifest.json"
-        assert set(names[1:-1]) == set(private_files())
+        assert names[-2] == "erasures.jsonl"  # the erasure journal's copy (personaldata)
+        assert set(names[1:-2]) == set(private_files())
         assert not [n for n in names if n.startswith("public/")]
         manifest = json.load(tar.extractfile("manifest.json"))
         # The database member is the earlier backup format: loaddata reads it.

@@ -11,13 +11,24 @@ The archive is an ordinary tar file (``portal-backup-….tar``) holding, in this
   version's that could be restored — under its storage key (``attachments.storage``), read and
   written one at a time through the storage, local disk or a bucket alike. Public copies
   (``public/…``) are not kept: a restore publishes afresh, at new addresses.
-- ``manifest.json``: the format, the database member's and every file's size and SHA-256, and
-  the keys rows named that the storage no longer held when the backup was made.
+- ``erasures.jsonl``: a copy of the erasure journal (``personaldata.journal``; empty when
+  there is none yet), read after the rows, so that an erasure committed while the rows were
+  being read is in it.
+- ``manifest.json``: the format, the database member's, the journal's and every file's size and
+  SHA-256, and the keys rows named that the storage no longer held when the backup was made.
 
 A restore reads the whole archive and checks it (every member against the manifest, every file
 a row names present) before it writes anything; it needs an empty database, and an attachments'
-storage with no public copy and none of the backup's files (``_check_storage``). A backup of
-the earlier format (the gzip JSON file alone, no files) still restores.
+storage with no public copy and none of the backup's files (``_check_storage``). After the
+rows and files are loaded, in the same transaction, the erasures of the journal — the backup's
+copy and the configured directory's file together — whose records are not erased are made again
+(``personaldata.replay``); the backup's journal lines the configured file lacks are added to it;
+then retention is applied (``personaldata.retention``). Backups of the earlier formats (version
+2, without a journal; the gzip JSON file alone, no files) still restore, replaying the
+configured journal only.
+
+Making a backup writes an access-log entry naming every participant whose personal data it
+holds (as ranges of register numbers).
 
 A backup holds participants' personal data, password hashes, API tokens and attendance sheets:
 the file is written readable by its owner only (0600), and a directory made for it is too (0700).
@@ -50,9 +61,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from accesslog import log as access_log
+from activities.models import Participant
 from attachments import publishing
 from attachments import storage as file_storage
 from attachments.models import Attachment
+from personaldata import journal, replay, retention
 
 # Rebuilt by migrate on any database (or transient); everything else is backed up.
 NOT_BACKED_UP = {
@@ -75,8 +89,10 @@ FILE_FIELDS = {
 FILE_KEY = re.compile(r"files/[0-9a-f]{32}(-thumb)?\.[a-z0-9]{1,10}")
 
 FORMAT = "unodc-portal-backup"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: with the erasure journal
+READABLE_VERSIONS = (2, 3)
 DATABASE_MEMBER = "database.json.gz"
+JOURNAL_MEMBER = journal.FILE_NAME
 MANIFEST_MEMBER = "manifest.json"
 CHUNK = 1024 * 1024
 
@@ -211,6 +227,7 @@ class BackupSummary:
     files: int = 0
     file_bytes: int = 0
     missing: list[str] = field(default_factory=list)
+    participants: int = 0  # whose personal data it holds (the access-log entry)
 
 
 def backup_write(path: Path) -> BackupSummary:
@@ -264,6 +281,11 @@ def backup_write(path: Path) -> BackupSummary:
                 manifest["files"][key] = {"size": size, "sha256": reader.sha256.hexdigest()}
                 summary.files += 1
                 summary.file_bytes += size
+            # After the rows: an erasure committed while they were read is in the copy.
+            erasures = journal.read_text().encode()
+            archive.addfile(_member(JOURNAL_MEMBER, len(erasures)), io.BytesIO(erasures))
+            manifest["journal"] = {"size": len(erasures),
+                                   "sha256": hashlib.sha256(erasures).hexdigest()}
             text = json.dumps(manifest, indent=1, sort_keys=True).encode()
             archive.addfile(_member(MANIFEST_MEMBER, len(text)), io.BytesIO(text))
         os.replace(partial, path)
@@ -271,7 +293,31 @@ def backup_write(path: Path) -> BackupSummary:
         partial.unlink(missing_ok=True)
         raise
     summary.missing = manifest["missing"]
+    summary.participants = _log_backup(path)
     return summary
+
+
+def _participants_held() -> set[int]:
+    """The register numbers whose personal data a backup holds: every record not erased, and
+    every record merged away or deleted whose history is kept — read in chunks, numbers
+    only."""
+    numbers = set(Participant._base_manager.filter(erased_at=None).values_list("pk", flat=True)
+                  .order_by("pk").iterator(chunk_size=10000))
+    erased = set(Participant._base_manager.exclude(erased_at=None).values_list("pk", flat=True)
+                 .order_by("pk").iterator(chunk_size=10000))
+    history = Participant.history.model._base_manager.values_list("id", flat=True).order_by()
+    numbers.update(number for number in history.iterator(chunk_size=10000)
+                   if number not in erased)
+    return numbers
+
+
+def _log_backup(path: Path) -> int:
+    """The access-log entry of a backup written (after it is complete, so that a failed
+    backup logs nothing): every participant it holds, as ranges of numbers only — a backup
+    is made every day and holds everyone (``per_record=False``)."""
+    numbers = _participants_held()
+    access_log.write(ids=numbers, what="backup", path=str(path), per_record=False)
+    return len(numbers)
 
 
 class RestoreError(Exception):
@@ -316,6 +362,7 @@ class Archive:
     files: dict = field(default_factory=dict)  # key -> tar member
     missing: set = field(default_factory=set)  # keys rows name that the backup does not hold
     tar: tarfile.TarFile | None = None
+    journal: str | None = None  # the erasure journal's copy; None before version 3
 
     def open_file(self, key: str):
         return self.tar.extractfile(self.files[key])
@@ -346,10 +393,15 @@ def _read_tar(path: Path, tar: tarfile.TarFile) -> Archive:
         raise RestoreError(f"{path} is not a complete portal backup (no manifest or database: "
                            "was it cut short?).")
     manifest = json.load(tar.extractfile(members[MANIFEST_MEMBER]))
-    if manifest.get("format") != FORMAT or manifest.get("version") != FORMAT_VERSION:
+    if manifest.get("format") != FORMAT or manifest.get("version") not in READABLE_VERSIONS:
         raise RestoreError(f"{path} is not a portal backup of a format this portal reads.")
+    with_journal = manifest["version"] >= 3
+    if with_journal and JOURNAL_MEMBER not in members:
+        raise RestoreError(f"{path} is not a complete portal backup (no erasure journal: was "
+                           "it cut short?).")
     listed = manifest.get("files", {})
-    unexpected = set(members) - set(listed) - {MANIFEST_MEMBER, DATABASE_MEMBER}
+    unexpected = (set(members) - set(listed) - {MANIFEST_MEMBER, DATABASE_MEMBER}
+                  - ({JOURNAL_MEMBER} if with_journal else set()))
     if unexpected:
         raise RestoreError(f"{path} holds members its manifest does not list: "
                            + ", ".join(sorted(unexpected)[:5]))
@@ -377,7 +429,22 @@ def _read_tar(path: Path, tar: tarfile.TarFile) -> Archive:
         raise RestoreError(f"{path}: rows refer to files the archive neither holds nor lists "
                            "as missing: " + ", ".join(sorted(unaccounted)[:5]))
     return Archive(records=records, files={key: members[key] for key in listed},
-                   missing=missing, tar=tar)
+                   missing=missing, tar=tar,
+                   journal=_read_journal(path, tar, members, manifest) if with_journal else None)
+
+
+def _read_journal(path: Path, tar: tarfile.TarFile, members: dict, manifest: dict) -> str:
+    member = members[JOURNAL_MEMBER]
+    if not member.isreg():
+        raise RestoreError(f"{path}: the erasure journal in the archive is not a file.")
+    data = tar.extractfile(member).read()
+    expected = manifest.get("journal") or {}
+    if (len(data), hashlib.sha256(data).hexdigest()) != (expected.get("size"),
+                                                         expected.get("sha256")):
+        raise RestoreError(f"{path}: the erasure journal in the archive is damaged (its size or "
+                           "checksum differs from the manifest's).")
+    # A damaged byte spoils its line only: that line is skipped and counted (journal.parse).
+    return data.decode("utf-8", errors="replace")
 
 
 def _read_json(path: Path) -> Archive:
@@ -419,6 +486,11 @@ class RestoreSummary:
     published: int = 0
     missing: list[str] = field(default_factory=list)
     other_files: int = 0  # in the storage before, named by no restored row
+    replayed: list[int] = field(default_factory=list)  # erased again from the journal
+    journal_damaged: int = 0  # journal lines that could not be read, skipped
+    journal_added: int = 0  # lines of the backup's copy added to the configured journal
+    journal_error: str = ""  # why they could not be added
+    retention: list = field(default_factory=list)  # personaldata.retention.Outcome, per part
 
 
 def _write_files(archive: Archive, written: list[str]) -> None:
@@ -448,11 +520,19 @@ def _publish(archive: Archive, written: list[str], using) -> int:
 
 def backup_restore(path: Path, using=DEFAULT_DB_ALIAS, *, inside=None) -> RestoreSummary:
     """Load a backup into an empty, migrated database (SQLite or PostgreSQL) and an empty
-    attachments' storage (local disk or a bucket), then publish its public files afresh. All or
-    nothing: the archive is checked before anything is written; an error rolls the database
-    back and deletes the files written. ``inside`` runs in the restore's transaction."""
+    attachments' storage (local disk or a bucket), publish its public files afresh and make
+    the journal's erasures again. All or nothing: the archive is checked before anything is
+    written; an error (an erasure that cannot be made again included) rolls the database back
+    and deletes the files written. ``inside`` runs in the restore's transaction, after the
+    erasures. Then, once the restore is committed, the backup's journal lines are added to the
+    configured journal and retention is applied (``summary.retention``: a failed part is
+    reported there, the restore stands)."""
     if not path.is_file():
         raise RestoreError(f"No such backup file: {path}")
+    try:
+        retention.periods()  # refused before anything is written, not after
+    except retention.RetentionSettingsError as exc:
+        raise RestoreError(str(exc)) from exc
     if not database_is_empty(using):
         raise RestoreError(
             "The database is not empty: restore only into a freshly migrated database "
@@ -468,12 +548,23 @@ def backup_restore(path: Path, using=DEFAULT_DB_ALIAS, *, inside=None) -> Restor
                 _write_files(archive, written)
                 summary.files = len(written)
                 summary.published = _publish(archive, written, using)
+                journals = replay.read(archive.journal)
+                summary.journal_damaged = journals.damaged
+                summary.replayed = replay.replay(journals.entries)
                 if inside is not None:
                     inside()
+        except replay.ReplayError as exc:
+            file_storage.delete(*written)
+            raise RestoreError(f"{exc} (nothing was restored).") from exc
         except BaseException:
             file_storage.delete(*written)
             raise
     summary.missing = sorted(archive.missing)
+    try:
+        summary.journal_added = journal.extend(journals.from_backup)
+    except OSError as exc:
+        summary.journal_error = f"{journal.path()}: {exc}"
+    summary.retention = retention.apply()
     return summary
 
 

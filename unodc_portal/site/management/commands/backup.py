@@ -9,9 +9,10 @@ from unodc_portal.site.backup import backup_write, default_path, private_directo
 class Command(BaseCommand):
     help = (
         "Write one dated, database-independent backup archive (a tar of the rows as gzip JSON, "
-        "primary keys kept, history included, and the attachments' files) to backups/ or the "
-        "path given. It holds personal data, password hashes, API tokens and attendance sheets: "
-        "it is written readable by its owner only (0600)."
+        "primary keys kept, history included, the attachments' files and a copy of the erasure "
+        "journal) to backups/ or the path given. It holds personal data, password hashes, API "
+        "tokens and attendance sheets: it is written readable by its owner only (0600), and the "
+        "access log notes the participants it holds."
     )
 
     def add_arguments(self, parser):
@@ -31,4 +32,6 @@ class Command(BaseCommand):
             self.stderr.write(self.style.WARNING(
                 f"{len(summary.missing)} file(s) that rows refer to are not in the storage and "
                 "not in the backup: " + ", ".join(summary.missing[:10])))
+        self.stdout.write(f"Access log: the backup holds the personal data of "
+                          f"{summary.participants} participant(s)")
         self.stdout.write(self.style.SUCCESS(f"Backup written to {path}"))
