@@ -169,8 +169,11 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class ParticipationSerializer(serializers.ModelSerializer):
-    """Personal data: officers and admins only; each record written into an answer is noted
-    in the access log (``accesslog.log.saw``, with the request's user, token-signed or not)."""
+    """Personal data: officers and admins only."""
+
+    # Each record written into an answer is noted in the access log (``accesslog.log.saw``,
+    # with the request's user, token-signed or not). An erased person's ``name`` reads
+    # "Erased participant No. N" (``Participant.display_name``).
 
     name = serializers.CharField(source="participant.display_name")
     sex = serializers.CharField(source="participant.sex")

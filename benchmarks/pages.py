@@ -334,6 +334,12 @@ def event_file_args():
     return [attachment().pk]
 
 
+def erasure_args():
+    from personaldata.models import Erasure
+    erasure = Erasure.objects.order_by("pk").first()
+    return [erasure.pk] if erasure else None
+
+
 def unknown_user_uid():
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
@@ -478,6 +484,14 @@ SAMPLES: dict[str, Sample | Skip] = {
     "attachments:file_edit": Sample(OFFICER, args=lambda: event_file_args(), load=False),
     "attachments:file_replace": Sample(OFFICER, args=lambda: event_file_args(), load=False),
     "attachments:file_remove": Sample(OFFICER, args=lambda: event_file_args(), load=False),
+    # A person's own data (officers and admins) and erasure (admins), on a sampled participant;
+    # an erasure's page where the data holds one (seed_scale erases no one: then not timed).
+    "personaldata:subject_access": Sample(OFFICER, args=lambda: [participants()[0].pk]),
+    "personaldata:subject_access_file": Sample(
+        OFFICER, args=lambda: [participants()[0].pk, "xlsx"], load=False),
+    "personaldata:participant_erase": Sample(("admin",), args=lambda: [participants()[0].pk],
+                                             load=False),
+    "personaldata:erasure_detail": Sample(("admin",), args=lambda: erasure_args(), load=False),
     # The admin's own pages (its model pages: admin_samples)
     "admin:index": Sample(("admin",)),
     "admin:app_list": Sample(("admin",), args=lambda: ["activities"]),

@@ -5,6 +5,7 @@ included — adds, changes or deletes one by hand."""
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from personaldata.models import Erasure
 
@@ -23,7 +24,7 @@ class ErasureAdmin(admin.ModelAdmin):
     def sheet_count(self, obj):
         return len(obj.sheets)
 
-    @admin.display(description=_("attendance sheets"))
+    @admin.display(description=pgettext_lazy("field label", "attendance sheets"))
     def sheets_page(self, obj):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(),
                            _("The erasure's page: each sheet, its state and its links"))

@@ -90,6 +90,9 @@ def test_what_is_typed_in_added_rows_is_saved(page, live_server, event_with_rows
     page.fill(f"#id_trainers-{trainers}-trainer_count", "2")
     page.fill(f"#id_new-{new}-name", "Timur Nazarov")
     page.select_option(f"#id_new-{new}-sex", "male")
+    # Asked once for the new participants: how their details came, and their consent.
+    page.locator('input[name="basis-source"][value="registration_form"]').check()
+    page.locator('input[name="basis-contact_consent"][value="no"]').check()
     # A participant from the register, picked in the search: the row it lands in is a copy too
     # when the server sent no empty one.
     page.locator("#participant-search").fill("Yusup")
@@ -103,6 +106,8 @@ def test_what_is_typed_in_added_rows_is_saved(page, live_server, event_with_rows
     event = Event.objects.get(slug="planning")
     assert set(event.participations.values_list("participant__name", flat=True)) == {
         "Alisher Usmonov", "Madina Yusupova", "Timur Nazarov"}
+    timur = event.participations.get(participant__name="Timur Nazarov").participant
+    assert (timur.sources, timur.contact_consent) == (["registration_form"], "no")
     assert dict(event.trainer_links.values_list("organisation__name", "trainer_count")) \
         == {"Border Academy": 3, "Police Academy": 2}
     assert problems(page) == []
