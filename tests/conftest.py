@@ -272,6 +272,16 @@ def erasure_journal_outside_the_checkout(tmp_path_factory):
     settings.ERASURE_JOURNAL_DIR = previous
 
 
+@pytest.fixture(autouse=True)
+def erasure_journal_emptied_after_each_test(erasure_journal_outside_the_checkout):
+    """The session's journal holds no erasure of an earlier test: a restore replays every line
+    of it, and would erase another test's record of the same number."""
+    from personaldata.journal import FILE_NAME
+
+    yield
+    (erasure_journal_outside_the_checkout / FILE_NAME).unlink(missing_ok=True)
+
+
 @pytest.fixture
 def erasure_journal(tmp_path, settings):
     """An empty erasure journal directory of this test's own."""
