@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accesslog.models import AccessedRecord, AccessEntry
-from unodc_portal.core.admin_history import LargeTableAdmin
+from unodc_portal.core.admin_history import LargeTableAdmin, ReadOnlyAdmin
 
 # "1234", "No. 1234", "#1234", "№ 1234": the register number a search asks for.
 PARTICIPANT_NUMBER = re.compile(r"^\s*(?:no\.?|№|#)?\s*(\d{1,18})\s*$", re.IGNORECASE)
@@ -53,7 +53,8 @@ class WhatFilter(admin.SimpleListFilter):
 
 
 @admin.register(AccessEntry)
-class AccessEntryAdmin(LargeTableAdmin, admin.ModelAdmin):
+class AccessEntryAdmin(ReadOnlyAdmin, LargeTableAdmin, admin.ModelAdmin):
+    # Read-only, for everyone (ReadOnlyAdmin): the log is evidence.
     list_display = ["at", "username", "what_link", "path", "ip", "record_count", "participants"]
     list_filter = ["user", WhatFilter, "at"]
     date_hierarchy = "at"
@@ -87,12 +88,3 @@ class AccessEntryAdmin(LargeTableAdmin, admin.ModelAdmin):
         entries = AccessedRecord.objects.filter(participant=int(match.group(1)))
         return queryset.filter(id__in=entries.values("entry_id")), False
 
-    # Read-only, for everyone: the log is evidence.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -39,6 +39,7 @@ import time
 from bench_server import (  # benchmarks/bench_server.py
     ROOT,
     SERVER_ENV,
+    maintenance,
     setup_django,
     start_gthread_server,
     stop_server,
@@ -70,20 +71,6 @@ def own_database(name: str) -> str:
         sys.exit(f"Refusing: the benchmark uses a database of its own (a name starting with "
                  f"{' or '.join(OWN_PREFIXES)}), not {name!r}.")
     return PG + name
-
-
-def maintenance(sql: str, params=()) -> list:
-    """A statement on the server's maintenance database (CREATE/DROP DATABASE of our own)."""
-    import psycopg2
-
-    connection = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall() if cursor.description else []
-    finally:
-        connection.close()
 
 
 def prepare(database: str, rebuild: bool) -> None:

@@ -127,6 +127,20 @@ def start_gthread_server(database: str, port: int, *, extra_env: dict | None = N
     return server, base
 
 
+def maintenance(sql: str, params=()) -> list:
+    """A statement on the server's maintenance database (CREATE/DROP DATABASE of our own)."""
+    import psycopg2
+
+    connection = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+    finally:
+        connection.close()
+
+
 def stop_server(server: subprocess.Popen) -> None:
     """End a server started here, and its workers (its own process group)."""
     if server.poll() is None:

@@ -62,6 +62,7 @@ from bench_server import (  # benchmarks/bench_server.py
     SERVER_ENV,
     Sampler,
     high_water_mark,
+    maintenance,
     reset_high_water_mark,
     setup_django,
     start_gthread_server,
@@ -665,20 +666,6 @@ def build_pages(samples, selectors) -> tuple[list[Page], list[tuple[str, str]]]:
 # --------------------------------------------------------------------------------------------
 # The databases
 # --------------------------------------------------------------------------------------------
-def maintenance(sql: str, params=()) -> list:
-    """A statement on the server's maintenance database (CREATE/DROP DATABASE of our own)."""
-    import psycopg2
-
-    connection = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall() if cursor.description else []
-    finally:
-        connection.close()
-
-
 def use_database(name: str) -> None:
     """Point Django's default connection at one of our own databases."""
     from django.db import connections

@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from personaldata.models import Erasure
+from unodc_portal.core.admin_history import ReadOnlyAdmin
 
 
 @admin.register(Erasure)
-class ErasureAdmin(admin.ModelAdmin):
+class ErasureAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["participant", "erased_at", "erased_by_username", "sheet_count"]
     list_filter = ["erased_at"]
     search_fields = ["=participant", "erased_by_username"]
@@ -28,12 +29,3 @@ class ErasureAdmin(admin.ModelAdmin):
     def sheets_page(self, obj):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(),
                            _("The erasure's page: each sheet, its state and its links"))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

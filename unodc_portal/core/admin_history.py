@@ -168,7 +168,22 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context)
 
 
-class HistoryLogAdmin(LargeTableAdmin, admin.ModelAdmin):
+class ReadOnlyAdmin:
+    """An admin whose rows nobody — superusers included — adds, changes or deletes by hand: the
+    history logs, the personal-data access log, the erasures (they are evidence, written by the
+    portal itself). The change page is a view; add, change and delete answer 403."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class HistoryLogAdmin(ReadOnlyAdmin, LargeTableAdmin, admin.ModelAdmin):
     """Registered for a ``HistoricalX`` model: an audit log of X, deletions included.
 
     A log grows with every change (a million participations are a million rows or more), so it
@@ -212,14 +227,6 @@ class HistoryLogAdmin(LargeTableAdmin, admin.ModelAdmin):
         label = gettext("Restore…") if obj.history_type == "-" else gettext("History")
         return format_html('<a href="{}">{}</a>', url, label)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def register_history_log(model, site=admin.site):
