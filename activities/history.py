@@ -3,6 +3,7 @@ old and new value (simple-history's diff_against between consecutive versions)."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -114,6 +115,20 @@ MERGED_FIELDS = ("name", "email", "phone", "position")
 def merge_reason(*, keep, other) -> str:
     """The change reason of every history row a merge writes (activities.services)."""
     return MERGE_REASON.format(other=other.pk, name=other.name, keep=keep.pk)
+
+
+# MERGE_REASON read back: (the record merged away, its name then, the record kept).
+_MERGE_REASON_READ = re.compile(r"^Merged participant #(\d+) \((.*)\) into #(\d+)$", re.DOTALL)
+
+
+def read_merge_reason(reason: str | None) -> tuple[int, str, int] | None:
+    """(merged away, its name, kept) of a merge's change reason; None for any other reason.
+    The history pages (their access-log entry) and the erasure (which rewrites the name) read
+    merge reasons here only."""
+    found = _MERGE_REASON_READ.match(reason or "")
+    if found is None:
+        return None
+    return int(found.group(1)), found.group(2), int(found.group(3))
 
 
 @dataclass

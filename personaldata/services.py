@@ -22,6 +22,7 @@ erases the person again (``replaying=True``)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
@@ -35,7 +36,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from activities.history import merged_records
+from activities.history import MERGE_REASON, merged_records, read_merge_reason
 from activities.models import DuplicateDismissal, ImportBatch, Participant
 from attachments.models import Attachment
 from personaldata import journal
@@ -52,9 +53,6 @@ ERASED_FIELDS = ("name", "email", "phone", "position", "name_key", "match_key")
 # Texts shorter than this are not looked for in other records' texts (a one-letter name would
 # rewrite half the history); the record's own fields are blanked whatever their length.
 SHORTEST_NEEDLE = 3
-MERGED_INTO = re.compile(r"\) into #(\d+)$")
-# activities.history.MERGE_REASON, read back.
-MERGE_REASON = re.compile(r"^Merged participant #(\d+) \((.*)\) into #(\d+)$", re.DOTALL)
 
 
 def may_erase(user) -> bool:
@@ -70,10 +68,20 @@ def erased_label(number: int) -> str:
 # --------------------------------------------------------------------------------------------
 # What the erasure will touch (the confirmation page shows it; the service does it)
 # --------------------------------------------------------------------------------------------
-def person_values(participant: Participant) -> dict[str, set[str]]:
-    """Every name, e-mail, phone and key the register holds or held for this person: the
-    record's own, every history version of it, and those of the records merged into it."""
-    numbers = [participant.pk, *merged_records(participant)]
+@dataclass(frozen=True)
+class Person:
+    """What the register holds or held about one person, read once per erasure (its page, its
+    refusals and the erasure itself all ask): the record's number and those of the records
+    merged into it, and every name, e-mail, phone and key of them all."""
+
+    numbers: frozenset[int]
+    values: dict[str, set[str]]
+
+
+def person_of(participant: Participant) -> Person:
+    """The person of ``participant``: the record's own values, every history version of it,
+    and those of the records merged into it."""
+    numbers = frozenset({participant.pk, *merged_records(participant)})
     values: dict[str, set[str]] = {field: set() for field in ERASED_FIELDS}
     rows = Participant.history.filter(id__in=numbers).values(*ERASED_FIELDS)
     for row in [*rows, {field: getattr(participant, field) for field in ERASED_FIELDS}]:
@@ -81,7 +89,7 @@ def person_values(participant: Participant) -> dict[str, set[str]]:
             value = (row[field] or "").strip()
             if value:
                 values[field].add(value)
-    return values
+    return Person(numbers, values)
 
 
 def _needles(values: dict[str, set[str]]) -> list[str]:
@@ -102,10 +110,9 @@ def _rewrite_reason(reason: str, numbers: set[int], needles: list[str], label: s
     """A change reason without the person: a merge's reason names the merged record by its
     own number ("Merged participant #5 (Erased participant No. 5) into #9", still read by
     activities.history.merged_records); any other mention becomes ``label``."""
-    found = MERGE_REASON.match(reason)
-    if found and int(found.group(1)) in numbers:
-        reason = (f"Merged participant #{found.group(1)} ({erased_label(int(found.group(1)))})"
-                  f" into #{found.group(3)}")
+    read = read_merge_reason(reason)
+    if read is not None and read[0] in numbers:
+        reason = MERGE_REASON.format(other=read[0], name=erased_label(read[0]), keep=read[2])
     return _rewrite(reason, needles, label)
 
 
@@ -147,12 +154,11 @@ def _lists(row: dict, numbers: set[int]) -> bool:
         c.get("id") in numbers for c in row.get("duplicates") or [])
 
 
-def pending_batches(participant: Participant) -> list[ImportBatch]:
+def pending_batches(person: Person) -> list[ImportBatch]:
     """Imports awaiting confirmation (not expired) that match or list the record (or a record
     merged into it), or hold a row with the person's name, e-mail or phone: confirming one
     after the erasure would write the person into the register again."""
-    numbers = {participant.pk, *merged_records(participant)}
-    values = person_values(participant)
+    numbers, values = person.numbers, person.values
     found = []
     pending = ImportBatch.objects.filter(
         status=ImportBatch.Status.PREVIEW, expires_at__gte=timezone.now(),
@@ -171,11 +177,10 @@ def sheets_of(participant: Participant) -> list[Attachment]:
     ).select_related("event").order_by("event_id", "pk"))
 
 
-def erasure_plan(participant: Participant) -> dict[str, int]:
-    """How many rows of each kind the erasure of ``participant`` would change, for the
-    confirmation page."""
-    values = person_values(participant)
-    numbers = {participant.pk, *merged_records(participant)}
+def erasure_plan(participant: Participant, person: Person) -> dict[str, int]:
+    """How many rows of each kind the erasure of ``participant`` (whose ``person_of`` is
+    ``person``) would change, for the confirmation page."""
+    numbers, values = person.numbers, person.values
     batches = 0
     for rows in ImportBatch.objects.values_list("rows", flat=True):
         if any(_belongs(row, numbers, values) or _lists(row, numbers) for row in rows):
@@ -199,11 +204,11 @@ def _gone(participant_id: int) -> ValidationError:
     reason = (Participant.history.filter(id=participant_id, history_type="-")
               .order_by("-history_date", "-history_id")
               .values_list("history_change_reason", flat=True).first())
-    found = MERGED_INTO.search(reason or "")
-    if found:
+    read = read_merge_reason(reason)
+    if read is not None:
         return ValidationError(
             gettext("No. %(number)s was merged into No. %(other)s: erase No. %(other)s "
-                    "instead.") % {"number": participant_id, "other": found.group(1)},
+                    "instead.") % {"number": participant_id, "other": read[2]},
             code="merged")
     return ValidationError(
         gettext("There is no participant No. %(number)s (it no longer exists).")
@@ -259,13 +264,13 @@ def participant_erase(participant_id: int, *, user, replaying: bool = False) -> 
             raise _already(participant)
     if not replaying and is_demo_user(user) and not participant.is_demo:
         raise PermissionDenied(gettext("A demo account erases only demo records."))
-    batches = pending_batches(participant)
+    person = person_of(participant)
+    batches = pending_batches(person)
     if batches and not replaying:
         raise _pending(batches)
 
     now = timezone.now()
-    values = person_values(participant)
-    numbers = {participant.pk, *merged_records(participant)}
+    numbers, values = person.numbers, person.values
     needles = _needles(values)
     label = erased_label(participant.pk)
     sheets = sheets_of(participant)

@@ -68,8 +68,9 @@ class ParticipantEraseView(AdminOnlyMixin, FormView):
         participant = self.get_participant()
         context["participant"] = participant
         if participant.erased_at is None:
-            context["plan"] = services.erasure_plan(participant)
-            context["pending"] = services.pending_batches(participant)
+            person = services.person_of(participant)
+            context["plan"] = services.erasure_plan(participant, person)
+            context["pending"] = services.pending_batches(person)
             saw(self.request, [participant.pk], what="erasure")
         else:
             context["erasure"] = Erasure.objects.filter(participant=participant.pk).first()

@@ -10,25 +10,16 @@ from django.views.generic import DetailView
 
 from accesslog.log import saw
 from activities import selectors
-from activities.history import MERGE_REASON, history_entries
+from activities.history import history_entries, read_merge_reason
 from activities.models import Event, Participant, Seizure
 from activities.officer.base import OfficerMixin
 from unodc_portal.core.lists import paged
-
-# A merge's change reason names the record merged away: "Merged participant #5 (its name) into
-# #3" (activities.history.merge_reason).
-MERGED_PREFIX = MERGE_REASON.split("{other}")[0]
 
 
 def merged_away(reasons) -> set[int]:
     """The register numbers of the records merged away that change ``reasons`` name: a page
     showing the reason shows their names (for the access log)."""
-    found = set()
-    for reason in reasons:
-        number = (reason or "").removeprefix(MERGED_PREFIX).split(" ", 1)[0]
-        if reason and reason.startswith(MERGED_PREFIX) and number.isdigit():
-            found.add(int(number))
-    return found
+    return {read[0] for read in map(read_merge_reason, reasons) if read is not None}
 
 
 class HistoryView(OfficerMixin, DetailView):
